@@ -1,0 +1,106 @@
+"""Derivatives, one-sided values, limits at ±∞ and asymptotes — exact, piece by piece."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from ..definitions.symbols import x
+from ..errors import UnsupportedError
+from ..timebox import attempt
+from .pieces import Piece, Pieces
+
+SIMPLIFY_SECONDS = 4.0
+LIMIT_SECONDS = 15.0
+
+
+def tidy(expr: sp.Expr, seconds: float = SIMPLIFY_SECONDS) -> sp.Expr:
+    """A simplified form of ``expr``; the unsimplified one if SymPy runs out of time."""
+    out = attempt(seconds, "simplify", sp.simplify, expr, fallback=None)
+    if out is None or sp.count_ops(out) > sp.count_ops(expr):
+        return expr
+    return out
+
+
+def derivative(pieces: Pieces, order: int) -> Pieces:
+    """The ``order``-th derivative on each open piece, simplified."""
+    return pieces.map(lambda e: tidy(sp.diff(e, x, order)))
+
+
+def as_piecewise(pieces: Pieces) -> sp.Expr:
+    """One SymPy expression: the single piece, or a Piecewise with strict conditions.
+
+    At a breakpoint a derivative need not exist; the strict conditions leave it
+    undefined there (one-sided values are reported with the smoothness facts).
+    """
+    if len(pieces.pieces) == 1:
+        return pieces.pieces[0].expr
+    pairs = []
+    for p in pieces.pieces:
+        cond = sp.And(*(c for c in ((x > p.lo) if p.lo != -sp.oo else True,
+                                     (x < p.hi) if p.hi != sp.oo else True) if c is not True))
+        pairs.append((p.expr, cond))
+    return sp.Piecewise(*pairs, evaluate=False)
+
+
+def limit(expr: sp.Expr, point: sp.Expr, direction: str = "+") -> sp.Expr:
+    """SymPy's limit in a time box; raises UnsupportedError when it gives no answer."""
+    if point in (sp.oo, -sp.oo):
+        value = attempt(LIMIT_SECONDS, "limit", sp.limit, expr, x, point, fallback=None)
+    else:
+        value = attempt(LIMIT_SECONDS, "limit", sp.limit, expr, x, point, direction, fallback=None)
+    if value is None or isinstance(value, sp.Limit) or value.has(sp.AccumBounds) or value is sp.nan:
+        raise UnsupportedError(f"no limit found for {expr} as x -> {point}")
+    if value.has(sp.zoo):
+        raise UnsupportedError(f"limit of {expr} at {point} is complex infinity")
+    return tidy(value)
+
+
+def one_sided(piece: Piece, point: sp.Expr) -> sp.Expr:
+    """Value at ``point`` (an end of the piece) of the piece's analytic expression."""
+    direction = "+" if point == piece.lo else "-"
+    value = piece.expr.subs(x, point)
+    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_finite:
+        return limit(piece.expr, point, direction)
+    return tidy(value)
+
+
+def at_infinity(pieces: Pieces, side: int) -> sp.Expr:
+    """lim f(x) as x -> side*∞ (side = ±1), from the unbounded piece."""
+    piece = pieces.pieces[-1] if side > 0 else pieces.pieces[0]
+    return limit(piece.expr, sp.oo * side)
+
+
+@dataclass(frozen=True)
+class Asymptote:
+    """y = slope*x + intercept as x -> side*∞, or None when there is none."""
+
+    side: int
+    slope: sp.Expr | None
+    intercept: sp.Expr | None
+
+    @property
+    def kind(self) -> str:
+        if self.slope is None:
+            return "none"
+        return "horizontal" if self.slope == 0 else "oblique"
+
+
+def asymptote(pieces: Pieces, side: int) -> Asymptote:
+    """Horizontal (finite limit) or oblique (lim f/x and lim f - m x finite) asymptote."""
+    piece = pieces.pieces[-1] if side > 0 else pieces.pieces[0]
+    point = sp.oo * side
+    lim = limit(piece.expr, point)
+    if lim.is_finite:
+        return Asymptote(side, sp.Integer(0), lim)
+    slope = limit(piece.expr / x, point)
+    if not slope.is_finite or slope == 0:
+        return Asymptote(side, None, None)
+    try:
+        intercept = limit(tidy(piece.expr - slope * x), point)
+    except UnsupportedError:
+        return Asymptote(side, None, None)
+    if not intercept.is_finite:
+        return Asymptote(side, None, None)
+    return Asymptote(side, slope, intercept)

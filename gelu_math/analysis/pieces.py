@@ -1,0 +1,117 @@
+"""Split a (possibly piecewise) definition into analytic pieces on open intervals.
+
+SymPy gets derivatives and one-sided limits of ``Piecewise`` wrong at the
+breakpoints, so nothing downstream differentiates a ``Piecewise``: a function
+is a sorted tuple of :class:`Piece` objects (open interval + analytic
+expression) plus the values it takes at the breakpoints themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from ..definitions.symbols import x
+from ..errors import UnsupportedError
+from ..timebox import attempt
+
+
+@dataclass(frozen=True)
+class Piece:
+    """``expr`` on the open interval (lo, hi); lo may be -oo and hi +oo."""
+
+    lo: sp.Expr
+    hi: sp.Expr
+    expr: sp.Expr
+
+    def contains(self, point: sp.Expr) -> bool:
+        return bool(self.lo < point) and bool(point < self.hi)
+
+    def sample(self) -> sp.Rational:
+        """A rational point strictly inside the piece."""
+        if self.lo == -sp.oo and self.hi == sp.oo:
+            return sp.Rational(1, 3)
+        if self.lo == -sp.oo:
+            return sp.floor(self.hi) - 1
+        if self.hi == sp.oo:
+            return sp.ceiling(self.lo) + 1
+        return sp.nsimplify((self.lo + self.hi) / 2) if (self.lo + self.hi).is_Rational else \
+            sp.Rational(sp.floor(100 * (self.lo + self.hi) / 2), 100)
+
+
+@dataclass(frozen=True)
+class Pieces:
+    """A function of x on ℝ as analytic pieces joined at breakpoints."""
+
+    pieces: tuple[Piece, ...]
+    point_values: tuple[tuple[sp.Expr, sp.Expr], ...] = ()  # (breakpoint, value there)
+
+    @property
+    def breakpoints(self) -> tuple[sp.Expr, ...]:
+        return tuple(p.hi for p in self.pieces[:-1])
+
+    def at(self, point: sp.Expr) -> sp.Expr:
+        """Exact value of the function at ``point`` (a breakpoint uses its own value)."""
+        for bp, value in self.point_values:
+            if sp.simplify(bp - point) == 0:
+                return value
+        for p in self.pieces:
+            if p.contains(point):
+                return p.expr.subs(x, point)
+        raise UnsupportedError(f"no value at {point}")
+
+    def map(self, fn) -> "Pieces":
+        """Apply ``fn`` to each piece expression; breakpoint values are dropped."""
+        return Pieces(tuple(Piece(p.lo, p.hi, fn(p.expr)) for p in self.pieces))
+
+    @property
+    def is_smooth_expression(self) -> bool:
+        return len(self.pieces) == 1
+
+
+def _rewrite(expr: sp.Expr) -> sp.Expr:
+    if expr.has(sp.Abs, sp.Max, sp.Min, sp.sign, sp.Heaviside):
+        expr = expr.rewrite(sp.Piecewise)
+    return sp.piecewise_fold(expr) if expr.has(sp.Piecewise) else expr
+
+
+def decompose(expr: sp.Expr) -> Pieces:
+    """Pieces of ``expr`` over ℝ, in order, with adjacent equal pieces merged."""
+    expr = _rewrite(sp.sympify(expr))
+    if not expr.has(sp.Piecewise):
+        return Pieces((Piece(-sp.oo, sp.oo, expr),))
+    if not isinstance(expr, sp.Piecewise):
+        raise UnsupportedError(f"cannot split {expr} into pieces")
+    pairs = attempt(20, "piecewise decomposition", expr.as_expr_set_pairs, sp.S.Reals)
+    if pairs is None:
+        raise UnsupportedError("piecewise decomposition timed out")
+    intervals, points = [], []
+    for value, where in pairs:
+        for part in (where.args if isinstance(where, sp.Union) else (where,)):
+            if isinstance(part, sp.Interval):
+                intervals.append((part.start, part.end, value, part.left_open, part.right_open))
+            elif isinstance(part, sp.FiniteSet):
+                points.extend((pt, value) for pt in part)  # value is substituted below
+            elif part is sp.S.EmptySet:
+                continue
+            else:
+                raise UnsupportedError(f"piece condition gives an unsupported set {part}")
+    intervals.sort(key=lambda t: (t[0] != -sp.oo, float(t[0]) if t[0] != -sp.oo else 0.0))
+    pieces: list[Piece] = []
+    point_values = dict(points)
+    for lo, hi, value, lopen, ropen in intervals:
+        if not lopen and lo.is_finite:
+            point_values.setdefault(lo, value)
+        if not ropen and hi.is_finite:
+            point_values.setdefault(hi, value)
+        if pieces and sp.simplify(pieces[-1].expr - value) == 0:
+            pieces[-1] = Piece(pieces[-1].lo, hi, pieces[-1].expr)
+            continue
+        if pieces and sp.simplify(pieces[-1].hi - lo) != 0:
+            raise UnsupportedError(f"pieces leave a gap between {pieces[-1].hi} and {lo}")
+        pieces.append(Piece(lo, hi, value))
+    inner = {p.hi for p in pieces[:-1]}
+    values = tuple((bp, sp.simplify(point_values[bp].subs(x, bp)))
+                   for bp in sorted(inner, key=float) if bp in point_values)
+    return Pieces(tuple(pieces), values)

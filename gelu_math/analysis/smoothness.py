@@ -1,0 +1,101 @@
+"""Smoothness class C^k and analyticity, from one-sided derivatives at breakpoints.
+
+At each breakpoint c the one-sided values of f, f′, f″, … are computed from the
+analytic expression of each adjacent piece (substitution, or a one-sided limit
+of that piece), never from SymPy's Piecewise.  The first order whose two sides
+differ is the jump order: f is C^(k−1) there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from ..definitions.symbols import x
+from .calculus import one_sided, tidy
+from .pieces import Pieces
+
+MAX_ORDER = 6
+# functions entire in their argument: a composition of these, sums, products and
+# non-negative integer powers is an entire function
+_ENTIRE = (sp.exp, sp.erf, sp.erfc, sp.sin, sp.cos, sp.sinh, sp.cosh)
+
+
+@dataclass(frozen=True)
+class Breakpoint:
+    x: sp.Expr
+    order: int | None  # first derivative order that jumps; None: no jump up to MAX_ORDER
+    left: sp.Expr | None
+    right: sp.Expr | None
+    continuous: bool
+
+
+@dataclass(frozen=True)
+class Smoothness:
+    k: int | None  # None means C^infinity; -1 means discontinuous
+    lower_bound_only: bool  # True when no jump was found up to MAX_ORDER at some breakpoint
+    analytic: bool
+    entire: bool | None  # None: not decided
+    breakpoints: tuple[Breakpoint, ...]
+
+
+def _is_entire(e: sp.Expr) -> bool:
+    if not e.has(x) or e == x:
+        return True
+    if e.is_Add or e.is_Mul:
+        return all(_is_entire(a) for a in e.args)
+    if e.is_Pow:
+        return e.exp.is_Integer and e.exp >= 0 and _is_entire(e.base)
+    if isinstance(e, sp.Function) and e.func in _ENTIRE:
+        return _is_entire(e.args[0])
+    return False
+
+
+def _analytic_on_reals(e: sp.Expr) -> bool:
+    """A sufficient check: every division and log argument is positive for real x."""
+    for sub in sp.preorder_traversal(e):
+        if sub.is_Pow and sub.exp.is_negative and sub.base.has(x):
+            if not (sub.base.is_positive or sub.base.is_negative):
+                return False
+        if sub.is_Pow and not sub.exp.is_Integer and sub.base.has(x) and not sub.base.is_positive:
+            return False
+        if isinstance(sub, sp.log) and not sub.args[0].is_positive:
+            return False
+        if isinstance(sub, (sp.Abs, sp.sign, sp.Max, sp.Min, sp.Piecewise, sp.Heaviside)):
+            return False
+    return True
+
+
+def derivatives_up_to(pieces: Pieces, order: int) -> list[Pieces]:
+    out = [pieces]
+    for _ in range(order):
+        out.append(out[-1].map(lambda e: tidy(sp.diff(e, x))))
+    return out
+
+
+def smoothness(pieces: Pieces, derivs: list[Pieces] | None = None) -> Smoothness:
+    """Class C^k of f on ℝ, with every breakpoint's first jumping derivative."""
+    if not pieces.breakpoints:
+        e = pieces.pieces[0].expr
+        return Smoothness(None, False, _analytic_on_reals(e), True if _is_entire(e) else None, ())
+    derivs = derivs if derivs is not None and len(derivs) > MAX_ORDER else derivatives_up_to(pieces, MAX_ORDER)
+    values = dict(pieces.point_values)
+    bps = []
+    for i, c in enumerate(pieces.breakpoints):
+        found = None
+        continuous = True
+        for k in range(MAX_ORDER + 1):
+            left = one_sided(derivs[k].pieces[i], c)
+            right = one_sided(derivs[k].pieces[i + 1], c)
+            if k == 0 and c in values:
+                continuous = tidy(left - values[c]) == 0 and tidy(right - values[c]) == 0
+            if tidy(left - right) != 0:
+                found = Breakpoint(c, k, left, right, continuous and k > 0)
+                break
+        bps.append(found or Breakpoint(c, None, None, None, True))
+    jumps = [b.order for b in bps if b.order is not None]
+    k = (min(jumps) - 1) if jumps else MAX_ORDER
+    if any(not b.continuous for b in bps):
+        k = -1
+    return Smoothness(k, not jumps, False, False, tuple(bps))

@@ -1,0 +1,128 @@
+"""Compile a SymPy expression in one variable into a function on Arb balls.
+
+The compiled function walks a fixed tree of closures (no ``eval``, no
+``lambdify``): every operation is python-flint's ball arithmetic, so the result
+ball contains f(t) for every t in the argument ball.  Constants are rebuilt at
+the working precision each call (``arb(fmpq)``, ``arb.pi()``), so the same
+compiled function serves every precision.
+
+Example::
+
+    >>> from flint import arb
+    >>> f = compile_arb(x * sp.erf(x))
+    >>> f(arb(1))            # contains erf(1)
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Callable
+
+import sympy as sp
+from flint import arb, fmpq
+
+from ..errors import UnsupportedError
+
+ArbFn = Callable[[arb], arb]
+
+
+def _tanh(u: arb) -> arb:
+    return u.tanh()
+
+
+_UNARY = {
+    sp.exp: lambda u: u.exp(),
+    sp.log: lambda u: u.log(),
+    sp.erf: lambda u: u.erf(),
+    sp.erfc: lambda u: u.erfc(),
+    sp.tanh: _tanh,
+    sp.sinh: lambda u: u.sinh(),
+    sp.cosh: lambda u: u.cosh(),
+    sp.sech: lambda u: u.sech(),
+    sp.sin: lambda u: u.sin(),
+    sp.cos: lambda u: u.cos(),
+    sp.atan: lambda u: u.atan(),
+    sp.LambertW: lambda u: u.lambertw(),
+    sp.sign: lambda u: u.sgn(),
+    sp.Abs: lambda u: abs(u),
+}
+
+
+def _const(value: sp.Expr) -> Callable[[], arb]:
+    if isinstance(value, sp.Integer):
+        n = int(value)
+        return lambda: arb(n)
+    if isinstance(value, sp.Rational):
+        q = fmpq(int(value.p), int(value.q))
+        return lambda: arb(q)
+    if value is sp.pi:
+        return arb.pi
+    if value is sp.E:
+        return arb.const_e
+    if value is sp.EulerGamma:
+        return arb.const_euler
+    raise UnsupportedError(f"cannot evaluate constant {value} in ball arithmetic")
+
+
+def _build(e: sp.Expr, var: sp.Symbol) -> Callable:
+    """Return g(t) computing ``e`` at the ball t."""
+    if e == var:
+        return lambda t: t
+    if not e.has(var) and (e.is_Number or e in (sp.pi, sp.E, sp.EulerGamma)):
+        c = _const(e)
+        return lambda t: c()
+    if e.is_Add:
+        parts = [_build(a, var) for a in e.args]
+        return lambda t: functools.reduce(lambda s, p: s + p(t), parts[1:], parts[0](t))
+    if e.is_Mul:
+        parts = [_build(a, var) for a in e.args]
+        return lambda t: functools.reduce(lambda s, p: s * p(t), parts[1:], parts[0](t))
+    if e.is_Pow:
+        base, ex = e.args
+        b = _build(base, var)
+        if ex.is_Integer:
+            n = int(ex)
+            if n >= 0:
+                return lambda t: b(t) ** n
+            return lambda t: 1 / (b(t) ** (-n))
+        if ex == sp.Rational(1, 2):
+            return lambda t: b(t).sqrt()
+        if ex == sp.Rational(-1, 2):
+            return lambda t: b(t).rsqrt()
+        if ex.is_Rational:
+            p, q = int(ex.p), int(ex.q)
+            return lambda t: b(t).root(q) ** p if p >= 0 else 1 / (b(t).root(q) ** (-p))
+        g = _build(ex, var)
+        return lambda t: (g(t) * b(t).log()).exp()
+    if isinstance(e, sp.Function) and e.func in _UNARY and len(e.args) == 1:
+        inner = _build(e.args[0], var)
+        op = _UNARY[e.func]
+        return lambda t: op(inner(t))
+    if isinstance(e, (sp.Max, sp.Min)):
+        parts = [_build(a, var) for a in e.args]
+        pick = arb.max if isinstance(e, sp.Max) else arb.min
+        return lambda t: functools.reduce(lambda s, p: pick(s, p(t)), parts[1:], parts[0](t))
+    if e.is_Number or e.is_NumberSymbol:
+        c = _const(e)
+        return lambda t: c()
+    raise UnsupportedError(f"cannot evaluate {type(e).__name__} ({e}) in ball arithmetic")
+
+
+@functools.lru_cache(maxsize=4096)
+def compile_arb(expr: sp.Expr, var: sp.Symbol | None = None) -> ArbFn:
+    """Compile ``expr`` (one free variable) into a ball function; cached by expression."""
+    expr = sp.sympify(expr)
+    if var is None:
+        free = expr.free_symbols
+        if len(free) > 1:
+            raise UnsupportedError(f"expression has several free symbols: {sorted(map(str, free))}")
+        var = next(iter(free)) if free else sp.Symbol("x", real=True)
+    return _build(expr, var)
+
+
+def const_ball(value: sp.Expr) -> arb:
+    """Ball of a closed-form real constant at the current precision."""
+    value = sp.sympify(value)
+    if value.free_symbols:
+        raise UnsupportedError(f"{value} is not a constant")
+    return compile_arb(value)(arb(0))

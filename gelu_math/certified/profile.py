@@ -1,0 +1,206 @@
+"""The certified profile of a piecewise function F on ℝ.
+
+From F, F′ and F″ (as pieces) it derives: every critical point of F (zero of F′)
+with its kind, the flat intervals, the sign of F′ between consecutive points
+(monotonicity of F), and the range of F (inf/sup and whether attained).  The
+same profile of f′ gives convexity, inflection points and sup|f′| (Lipschitz).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy as sp
+from flint import arb
+
+from ..analysis.calculus import limit, one_sided
+from ..analysis.pieces import Pieces
+from ..definitions.symbols import x
+from ..errors import CertificationError
+from ..facts import Number, Step
+from .arbeval import compile_arb
+from .balls import precision, q, sign_of
+from .numbers import compare, exact_number, hull_extreme, root_number, value_at_root
+from .zeros import PieceZeros, Root, all_zeros
+
+
+@dataclass(frozen=True)
+class Point:
+    """A partition point: a breakpoint (exact) or a critical point (Root)."""
+
+    at: sp.Expr | Root
+    is_break: bool
+
+    def approx(self) -> float:
+        return self.at.approx() if isinstance(self.at, Root) else float(sp.N(self.at, 20))
+
+    def number(self, digits: int) -> Number:
+        return root_number(self.at, digits) if isinstance(self.at, Root) else exact_number(self.at, digits)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Open interval between two partition points (None: ±∞) with the sign of F′ on it."""
+
+    lo: Point | None
+    hi: Point | None
+    sign: int  # +1 increasing, -1 decreasing, 0 constant
+    piece_index: int
+
+
+@dataclass(frozen=True)
+class Critical:
+    root: Root
+    kind: str  # "minimum", "maximum", "neither"
+    value: Number
+    location: Number
+
+
+@dataclass(frozen=True)
+class Candidate:
+    value: Number
+    attained: bool
+    where: str  # "x = ...", "limit at +inf", ...
+    location: Number | None = None
+
+
+@dataclass(frozen=True)
+class Extremum:
+    value: Number
+    attained: bool
+    where: tuple[Candidate, ...]  # every candidate equal to the extremum
+
+
+@dataclass
+class Profile:
+    F: Pieces
+    dF: Pieces
+    zeros: list[PieceZeros]
+    segments: list[Segment]
+    criticals: list[Critical]
+    inf: Extremum
+    sup: Extremum
+    steps: tuple[Step, ...]
+
+
+def _sample(lo: Point | None, hi: Point | None) -> sp.Rational:
+    a = None if lo is None else lo.approx()
+    b = None if hi is None else hi.approx()
+    if a is None and b is None:
+        return sp.Rational(1, 3)
+    if a is None:
+        return sp.Rational(Fraction(b).limit_denominator(1 << 20)) - 1
+    if b is None:
+        return sp.Rational(Fraction(a).limit_denominator(1 << 20)) + 1
+    return sp.Rational(Fraction((a + b) / 2).limit_denominator(1 << 30))
+
+
+def _strict_sign(expr: sp.Expr, point: sp.Rational) -> int:
+    fn = compile_arb(expr, x)
+    for bits in (64, 256, 1024, 4096):
+        with precision(bits):
+            s = sign_of(fn(arb(q(point))))
+        if s is not None:
+            return s
+    raise CertificationError(f"undecided sign of {expr} at {point}")
+
+
+def profile(F: Pieces, dF: Pieces, ddF: Pieces, digits: int) -> Profile:
+    """Critical points, monotone segments and range of F on ℝ (certified, complete)."""
+    zeros = all_zeros(dF, ddF)
+    segments: list[Segment] = []
+    steps: list[Step] = []
+    for i, (piece, pz) in enumerate(zip(F.pieces, zeros)):
+        steps.extend(pz.steps)
+        lo = None if piece.lo == -sp.oo else Point(piece.lo, True)
+        hi = None if piece.hi == sp.oo else Point(piece.hi, True)
+        if pz.flat:
+            segments.append(Segment(lo, hi, 0, i))
+            continue
+        pts = [lo] + [Point(r, False) for r in pz.roots] + [hi]
+        for a, b in zip(pts, pts[1:]):
+            s = _strict_sign(dF.pieces[i].expr, _sample(a, b)) if dF.pieces[i].expr.has(x) else \
+                (1 if dF.pieces[i].expr > 0 else -1)
+            segments.append(Segment(a, b, s, i))
+    criticals = []
+    for k, seg in enumerate(segments[:-1]):
+        nxt = segments[k + 1]
+        if seg.hi is None or seg.hi.is_break:
+            continue
+        root = seg.hi.at
+        kind = {(-1, 1): "minimum", (1, -1): "maximum"}.get((seg.sign, nxt.sign), "neither")
+        expr = F.pieces[seg.piece_index].expr
+        criticals.append(Critical(root, kind, value_at_root(expr, root, digits), root_number(root, digits)))
+    cands = _candidates(F, segments, criticals, digits)
+    inf = _extremum(cands, -1)
+    sup = _extremum(cands, 1)
+    return Profile(F, dF, zeros, segments, criticals, inf, sup, tuple(steps))
+
+
+def _candidates(F: Pieces, segments, criticals, digits) -> list[Candidate]:
+    out = [Candidate(c.value, True, "critical point", c.location) for c in criticals]
+    for seg in segments:
+        if seg.sign == 0:
+            piece = F.pieces[seg.piece_index]
+            val = exact_number(piece.expr, digits)
+            out.append(Candidate(val, True, "constant piece", None if seg.lo is None else seg.lo.number(digits)))
+    point_values = dict(F.point_values)
+    for i, bp in enumerate(F.breakpoints):
+        left, right = F.pieces[i], F.pieces[i + 1]
+        lv = exact_number(one_sided(left, bp), digits)
+        rv = exact_number(one_sided(right, bp), digits)
+        loc = exact_number(bp, digits)
+        if bp in point_values:
+            pv = exact_number(point_values[bp], digits)
+            out.append(Candidate(pv, True, "breakpoint", loc))
+            out.append(Candidate(lv, compare(lv, pv) == 0, "left limit at breakpoint", loc))
+            out.append(Candidate(rv, compare(rv, pv) == 0, "right limit at breakpoint", loc))
+        else:
+            out.append(Candidate(lv, False, "left limit at breakpoint", loc))
+            out.append(Candidate(rv, False, "right limit at breakpoint", loc))
+    for side, piece in ((-1, F.pieces[0]), (1, F.pieces[-1])):
+        lim = limit(piece.expr, sp.oo * side)
+        out.append(Candidate(exact_number(lim, digits), False, "limit at " + ("-inf" if side < 0 else "+inf")))
+    return out
+
+
+def _extremum(cands: list[Candidate], direction: int) -> Extremum:
+    """inf (direction -1) or sup (+1) of the candidates, with attainment.
+
+    Candidates whose balls overlap without exact forms (symmetric values such as
+    f″(±a) for an even f″) are "tied": the extremum is then the certified max/min
+    of their balls, and attainment must agree among them.
+    """
+    best = [cands[0]]
+    for c in cands[1:]:
+        try:
+            order = compare(c.value, best[0].value) * direction
+        except CertificationError:
+            order = None
+        if order is None:
+            best.append(c)
+        elif order > 0:
+            best = [c]
+        elif order == 0:
+            best.append(c)
+    exact = next((c.value for c in best if c.value.exact is not None), None)
+    if exact is not None and all(c.value.exact is not None for c in best):
+        value = exact
+    else:
+        value = best[0].value
+        for c in best[1:]:
+            value = value if value is c.value else hull_extreme(value, c.value, direction)
+        if any(c.value.exact is not None for c in best):  # an exact tie member represents the value
+            value = next(c.value for c in best if c.value.exact is not None) if len(best) == 1 else value
+    attained = {c.attained for c in best}
+    if len(attained) > 1 and not all(_exactly_equal(c, best) for c in best):
+        raise CertificationError("cannot decide whether the extremum is attained (values agree to working precision)")
+    return Extremum(value, any(c.attained for c in best), tuple(best))
+
+
+def _exactly_equal(c: Candidate, group: list[Candidate]) -> bool:
+    try:
+        return all(compare(c.value, o.value) == 0 for o in group)
+    except CertificationError:
+        return False

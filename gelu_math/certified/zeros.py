@@ -1,0 +1,270 @@
+"""All zeros of a piecewise-analytic function on ℝ, certified and complete.
+
+For each open piece: an identically zero piece is a flat interval; a constant
+piece has no zeros; otherwise the unbounded ends are closed off by tail sign
+proofs (:mod:`.tails`), and the bounded core is searched exhaustively by
+interval bisection (:mod:`.roots`).  Each root is a Bracket refined to a ball on
+demand; exact forms from SymPy's ``solve`` are attached when they are proved to
+be roots symbolically and lie in the certified ball.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import sympy as sp
+from flint import arb, fmpq
+
+from ..analysis.calculus import tidy
+from ..analysis.pieces import Piece, Pieces
+from ..definitions.symbols import x
+from ..errors import CertificationError, UnsupportedError
+from ..facts import Step
+from ..timebox import attempt
+from .arbeval import compile_arb, const_ball
+from .balls import bits_for, precision, q, sign_of
+from .roots import Bracket, isolate, refine
+from .tails import TailSign, prove_sign
+
+SOLVE_SECONDS = 3.0
+
+
+@dataclass
+class Root:
+    """A simple zero of g: certified bracket, exact form when known, balls by digits."""
+
+    g: sp.Expr
+    dg: sp.Expr
+    bracket: Bracket | None
+    exact: sp.Expr | None = None
+    _balls: dict = field(default_factory=dict, repr=False)
+
+    def ball(self, digits: int) -> arb:
+        if digits not in self._balls:
+            if self.exact is not None:
+                self._balls[digits] = exact_ball(self.exact, digits)
+            else:
+                G, D = _both(self.g), _both(self.dg)
+                self._balls[digits] = refine(G, D, self.bracket, digits, bits=bits_for(digits))
+        return self._balls[digits]
+
+    def approx(self) -> float:
+        if self.exact is not None:
+            return float(sp.N(self.exact, 20))
+        return float((self.bracket.lo + self.bracket.hi) / 2)
+
+
+@dataclass(frozen=True)
+class Flat:
+    """g is identically zero on the open interval (lo, hi)."""
+
+    lo: sp.Expr
+    hi: sp.Expr
+
+
+@dataclass
+class PieceZeros:
+    piece: Piece
+    roots: list[Root]
+    flat: bool
+    tails: tuple[TailSign, ...]
+    steps: tuple[Step, ...]
+
+
+def exact_ball(value: sp.Expr, digits: int) -> arb:
+    """Ball of an exact real constant with relative radius <= 10^-(digits+2)."""
+    from .balls import tight_enough
+
+    bits = bits_for(digits)
+    for _ in range(6):
+        with precision(bits):
+            b = const_ball(value)
+            if tight_enough(b, digits):
+                return b
+        bits *= 2
+    raise CertificationError(f"cannot evaluate {value} to {digits} digits")
+
+
+def _rational_below(v: sp.Expr) -> fmpq:
+    if v.is_Rational:
+        return q(v)
+    f = math.floor(float(sp.N(v, 30)) * 2**30 - 1)
+    return fmpq(f, 2**30)
+
+
+def _rational_above(v: sp.Expr) -> fmpq:
+    if v.is_Rational:
+        return q(v)
+    c = math.ceil(float(sp.N(v, 30)) * 2**30 + 1)
+    return fmpq(c, 2**30)
+
+
+def _solve(g):
+    try:
+        return sp.solve(g, x)
+    except (NotImplementedError, ValueError, TypeError):  # SymPy has no method for this equation
+        return None
+
+
+def _exact_candidates(g: sp.Expr) -> list[sp.Expr]:
+    sols = attempt(SOLVE_SECONDS, "solve", _solve, g, fallback=None)
+    if not sols:
+        return []
+    out = []
+    for s in sols:
+        s = sp.sympify(s)
+        if s.free_symbols or s.has(sp.I) or not s.is_real:
+            continue
+        out.append(s)
+    return out
+
+
+def _is_exact_root(g: sp.Expr, cand: sp.Expr) -> bool:
+    value = attempt(SOLVE_SECONDS, "verify root", lambda: sp.simplify(g.subs(x, cand)), fallback=None)
+    return value is not None and value == 0
+
+
+def piece_zeros(piece: Piece, dg_expr: sp.Expr) -> PieceZeros:
+    """Every zero of piece.expr in the open interval (piece.lo, piece.hi), with proof steps."""
+    g = tidy(piece.expr)
+    if g == 0:
+        return PieceZeros(piece, [], True, (), (Step("{0} is identically zero on this piece.", (g,)),))
+    if not g.has(x):
+        return PieceZeros(piece, [], False, (), (Step("{0} is a nonzero constant on this piece.", (g,)),))
+    steps: list[Step] = []
+    tails: list[TailSign] = []
+    lo, hi = piece.lo, piece.hi
+    if lo == -sp.oo:
+        t = prove_sign(g, -1)
+        tails.append(t)
+        steps.extend(t.steps)
+        lo = t.cut if t.cut is not None else None
+        if lo is not None and piece.hi != sp.oo and lo >= piece.hi:
+            lo = None  # the tail proof already covers the whole piece
+    if hi == sp.oo:
+        t = prove_sign(g, 1)
+        tails.append(t)
+        steps.extend(t.steps)
+        hi = t.cut if t.cut is not None else None
+        if hi is not None and piece.lo != -sp.oo and hi <= piece.lo:
+            hi = None
+    if lo is None or hi is None:
+        # a tail proof holds on all of the piece (cut None: for every real x)
+        return PieceZeros(piece, [], False, tuple(tails), tuple(steps))
+    if lo > hi:
+        lo, hi = hi, lo  # two tail proofs overlap: [lo, hi] still covers the gap
+    roots = _core_roots(g, dg_expr, piece, lo, hi)
+    steps.append(Step(
+        "On the bounded interval [{0}, {1}] interval bisection in ball arithmetic excludes a zero from every "
+        "sub-interval whose image ball misses 0, and isolates each zero in a sub-interval where the derivative "
+        "ball keeps one sign and g changes sign: {2} zero(s).", (lo, hi, sp.Integer(len(roots)))))
+    return PieceZeros(piece, roots, False, tuple(tails), tuple(steps))
+
+
+def ball_form(expr: sp.Expr) -> sp.Expr:
+    """An identical form of ``expr`` that suits ball arithmetic far out on the tails.
+
+    ``1 + tanh(u)`` cancels catastrophically for u -> -inf (and ``tanh`` near
+    ±1 leaves no relative accuracy), while over one denominator in exponentials
+    (``2/(1 + exp(-2u))``) every term keeps its relative accuracy, even for
+    exp(-10^11): Arb's exponents are unbounded.
+    """
+    if not expr.has(sp.tanh, sp.cosh, sp.sinh, sp.sech) or expr.has(sp.erf, sp.erfc):
+        return expr
+    out = attempt(SOLVE_SECONDS, "exp rewrite", lambda: sp.together(sp.powsimp(expr.rewrite(sp.exp), combine="exp")),
+                  fallback=None)
+    return expr if out is None else out
+
+
+def _both(e: sp.Expr):
+    """Ball function: the intersection of the enclosures from ``e`` and its :func:`ball_form`."""
+    alt = ball_form(e)
+    F = compile_arb(e, x)
+    if alt is e:
+        return F
+    A = compile_arb(alt, x)
+
+    def both(t):
+        u, v = F(t), A(t)
+        if not u.is_finite():
+            return v
+        if not v.is_finite() or not u.overlaps(v):
+            return u
+        return u.intersection(v)
+
+    return both
+
+
+def _core_roots(g, dg, piece: Piece, lo, hi) -> list[Root]:
+    G, D = _both(g), _both(dg)
+    a, b = _rational_below(lo), _rational_above(hi)
+    # the ends of the core: an exact zero there is a breakpoint matter, not an interior root
+    shift = fmpq(1, 2**20)
+    with precision(256):
+        while sign_of(G(arb(a))) in (None, 0):
+            a -= shift
+        while sign_of(G(arb(b))) in (None, 0):
+            b += shift
+    brackets = isolate(G, D, a, b, bits=64)
+    roots = []
+    for br in brackets:
+        inside = _inside(piece, br, g, G, D)
+        if inside:
+            roots.append(Root(g, dg, br))
+    for r in roots:  # rational roots (0 for odd functions, -3/2, ...) are recognised exactly
+        near = r.ball(15)
+        mid = sp.Rational(float(near.mid())).limit_denominator(64)
+        with precision(128):
+            inside = bool(near.contains(arb(q(mid))))
+        if inside and _is_exact_root(g, mid):
+            r.exact = mid
+    if any(r.exact is None for r in roots):
+        cands = _exact_candidates(g)
+        for r in (r for r in roots if r.exact is None):
+            for c in cands:
+                with precision(128):
+                    cb = const_ball(c)
+                    if not (cb >= arb(r.bracket.lo) and cb <= arb(r.bracket.hi)):
+                        continue
+                if _is_exact_root(g, c):
+                    r.exact = tidy(c)
+                    break
+    return roots
+
+
+def _inside(piece: Piece, br: Bracket, g, G, D) -> bool:
+    """Whether the unique root in ``br`` lies in the open piece (refining when it straddles an end)."""
+    for end, is_lo in ((piece.lo, True), (piece.hi, False)):
+        if end in (sp.oo, -sp.oo):
+            continue
+        with precision(128):
+            e = const_ball(end)
+            if is_lo and e < arb(br.lo) or (not is_lo and e > arb(br.hi)):
+                continue
+            if (is_lo and e > arb(br.hi)) or (not is_lo and e < arb(br.lo)):
+                return False
+        # the end falls inside the bracket: an exact zero at the end is not interior
+        if tidy(g.subs(x, end)) == 0:
+            return False
+        with precision(256):
+            s = sign_of(G(const_ball(end)))
+        if s is None:
+            raise CertificationError(f"cannot place a root relative to the breakpoint {end}")
+        # g is monotone on the bracket: the root is beyond `end` iff g(end) has the sign g has at br.lo
+        with precision(256):
+            s_lo = sign_of(G(arb(br.lo)))
+        beyond = s == s_lo
+        if is_lo and not beyond:
+            return False
+        if not is_lo and beyond:
+            return False
+    return True
+
+
+def all_zeros(g_pieces: Pieces, dg_pieces: Pieces) -> list[PieceZeros]:
+    """Zeros of g on each piece; raises when completeness cannot be certified."""
+    out = []
+    for piece, dpiece in zip(g_pieces.pieces, dg_pieces.pieces):
+        out.append(piece_zeros(piece, dpiece.expr))
+    return out

@@ -1,0 +1,200 @@
+"""The catalog: exact definitions of GELU, its approximations and related activations.
+
+Sources are listed per entry; defaults follow PyTorch.  Constants "as written"
+are exact decimals (``dec('0.044715')``), never binary floats.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from .registry import REGISTRY, Activation, Parameter
+from .symbols import Phi, dec, sigmoid, softplus, x
+
+HG = "Hendrycks & Gimpel, Gaussian Error Linear Units (GELUs), arXiv:1606.08415 (2016)"
+TORCH = "PyTorch torch.nn documentation (parameter defaults)"
+SQRT_2_OVER_PI = sp.sqrt(2 / sp.pi)
+POS = dict(lower=sp.Integer(0), open_lower=True)
+NONNEG = dict(lower=sp.Integer(0))
+
+
+def _add(name, build, title, formula, parameters=(), **kw):
+    return REGISTRY.add(Activation(name, build, title, formula, tuple(parameters), **kw))
+
+
+def _pw(*pairs):
+    return sp.Piecewise(*pairs)
+
+
+# --- GELU and its approximations ------------------------------------------------------------
+
+_add(
+    "gelu",
+    lambda mu, sigma: x * Phi((x - mu) / sigma),
+    "Gaussian Error Linear Unit",
+    "x*Phi((x-mu)/sigma) = (x/2)*(1+erf((x-mu)/(sigma*sqrt(2))))",
+    [
+        Parameter("mu", sp.Integer(0), "mean of the Gaussian gate"),
+        Parameter("sigma", sp.Integer(1), "standard deviation of the Gaussian gate", **POS),
+    ],
+    references=(HG,),
+    family="gelu",
+    notes=("sigma -> 0 with mu = 0 gives ReLU.",),
+)
+
+_add(
+    "gelu_tanh",
+    lambda a: x / 2 * (1 + sp.tanh(SQRT_2_OVER_PI * (x + a * x**3))),
+    "GELU, tanh approximation",
+    "(x/2)*(1+tanh(sqrt(2/pi)*(x + a*x^3)))",
+    [Parameter("a", dec("0.044715"), "cubic coefficient", **NONNEG)],
+    references=(HG, "PyTorch gelu(approximate='tanh'); HF transformers gelu_new; JAX gelu default"),
+    family="gelu",
+    notes=("Some articles print a = 0.047715 or code uses 0.44715; the paper's value is 0.044715.",),
+)
+
+_add(
+    "gelu_fast",
+    lambda: x / 2 * (1 + sp.tanh(dec("0.7978845608") * x * (1 + dec("0.044715") * x**2))),
+    "GELU, HF transformers gelu_fast",
+    "(x/2)*(1+tanh(0.7978845608*x*(1+0.044715*x^2)))",
+    references=("HF transformers activations.py, FastGELUActivation (constants as written)",),
+    family="gelu",
+)
+
+_add(
+    "gelu_onnx_fast",
+    lambda: x / 2 * (1 + sp.tanh(dec("0.797885") * x + dec("0.035677") * x**3)),
+    "GELU, ONNX Runtime FastGelu",
+    "(x/2)*(1+tanh(0.797885*x + 0.035677*x^3))",
+    references=("ONNX Runtime contrib op com.microsoft.FastGelu (constants as written)",),
+    family="gelu",
+)
+
+_add(
+    "gelu_sigmoid",
+    lambda k: x * sigmoid(k * x),
+    "GELU, sigmoid approximation (QuickGELU)",
+    "x*sigmoid(k*x)",
+    [Parameter("k", dec("1.702"), "sigmoid slope", **POS)],
+    aliases=("quick_gelu",),
+    references=(HG, "Radford et al., CLIP (2021), QuickGELU"),
+    family="gelu",
+)
+
+
+def _i_gelu(a, b):
+    # (x/2)(1 + L(x/sqrt2)), L(z) = sgn(z)*(a*(min(|z|, -b) + b)^2 + 1), written by sign of z.
+    z = x / sp.sqrt(2)
+    c = -b * sp.sqrt(2)  # |x| = c  <=>  |z| = -b
+    return _pw(
+        (0, x <= -c),  # L = -1
+        (x / 2 * (1 - (a * (-z + b) ** 2 + 1)), x < 0),
+        (x / 2 * (1 + (a * (z + b) ** 2 + 1)), x < c),
+        (x, True),  # L = 1
+    )
+
+
+_add(
+    "i_gelu",
+    _i_gelu,
+    "I-BERT integer GELU (polynomial erf)",
+    "(x/2)*(1+L(x/sqrt(2))), L(z) = sgn(z)*(a*(min(|z|,-b)+b)^2+1)",
+    [
+        Parameter("a", dec("-0.2888"), "quadratic coefficient", upper=sp.Integer(0), open_upper=True),
+        Parameter("b", dec("-1.769"), "clipping point (negative)", upper=sp.Integer(0), open_upper=True),
+    ],
+    references=("Kim et al., I-BERT: Integer-only BERT Quantization, ICML 2021",),
+    family="gelu",
+)
+
+# --- Related activations ------------------------------------------------------------------
+
+_add("relu", lambda: _pw((0, x < 0), (x, True)), "Rectified Linear Unit", "max(0, x)",
+     references=("Nair & Hinton, ICML 2010", TORCH))
+
+_add(
+    "leaky_relu",
+    lambda negative_slope: _pw((negative_slope * x, x < 0), (x, True)),
+    "Leaky ReLU",
+    "x if x >= 0 else s*x",
+    [Parameter("negative_slope", dec("0.01"), "slope for x < 0", **NONNEG)],
+    references=("Maas et al., ICML 2013 workshop", TORCH),
+)
+
+_add(
+    "elu",
+    lambda alpha: _pw((alpha * (sp.exp(x) - 1), x <= 0), (x, True)),
+    "Exponential Linear Unit",
+    "x if x > 0 else alpha*(exp(x)-1)",
+    [Parameter("alpha", sp.Integer(1), "saturation scale", **POS)],
+    references=("Clevert, Unterthiner & Hochreiter, ICLR 2016", TORCH),
+)
+
+SELU_LAMBDA = dec("1.0507009873554804934193349852946")
+SELU_ALPHA = dec("1.6732632423543772848170429916717")
+_add(
+    "selu",
+    lambda: SELU_LAMBDA * _pw((SELU_ALPHA * (sp.exp(x) - 1), x <= 0), (x, True)),
+    "Scaled ELU",
+    "lambda*(x if x > 0 else alpha*(exp(x)-1))",
+    references=("Klambauer et al., Self-Normalizing Neural Networks, NeurIPS 2017 (constants to 32 digits)", TORCH),
+)
+
+_add(
+    "celu",
+    lambda alpha: _pw((alpha * (sp.exp(x / alpha) - 1), x <= 0), (x, True)),
+    "Continuously differentiable ELU",
+    "max(0,x) + min(0, alpha*(exp(x/alpha)-1))",
+    [Parameter("alpha", sp.Integer(1), "saturation scale", **POS)],
+    references=("Barron, Continuously Differentiable Exponential Linear Units, arXiv:1704.07483 (2017)", TORCH),
+)
+
+_add(
+    "silu",
+    lambda beta: x * sigmoid(beta * x),
+    "Sigmoid Linear Unit (Swish)",
+    "x*sigmoid(beta*x)",
+    [Parameter("beta", sp.Integer(1), "sigmoid slope", **POS)],
+    aliases=("swish",),
+    references=("Elfwing, Uchibe & Doya (2018); Ramachandran, Zoph & Le, Searching for Activation Functions (2017)",
+                HG),
+)
+
+_add("mish", lambda: x * sp.tanh(softplus(x)), "Mish", "x*tanh(softplus(x))",
+     references=("Misra, Mish: A Self Regularized Non-Monotonic Activation Function, arXiv:1908.08681 (2019)",))
+
+_add(
+    "softplus",
+    lambda beta: softplus(beta * x) / beta,
+    "Softplus",
+    "(1/beta)*log(1+exp(beta*x))",
+    [Parameter("beta", sp.Integer(1), "sharpness", **POS)],
+    references=("Dugas et al., NeurIPS 2000", TORCH),
+)
+
+_add("sigmoid", lambda: sigmoid(x), "Logistic sigmoid", "1/(1+exp(-x))", references=(TORCH,))
+_add("tanh", lambda: sp.tanh(x), "Hyperbolic tangent", "tanh(x)", references=(TORCH,))
+_add("softsign", lambda: _pw((x / (1 - x), x < 0), (x / (1 + x), True)), "Softsign", "x/(1+|x|)",
+     references=("Turian, Bergstra & Bengio (2009)", TORCH))
+
+_add(
+    "hardtanh",
+    lambda min_val, max_val: _pw((min_val, x < min_val), (x, x <= max_val), (max_val, True)),
+    "Hard tanh",
+    "min(max(x, min_val), max_val)",
+    [
+        Parameter("min_val", sp.Integer(-1), "lower clip"),
+        Parameter("max_val", sp.Integer(1), "upper clip"),
+    ],
+    references=(TORCH,),
+    constraint=lambda v: None if v["min_val"] < v["max_val"] else "min_val must be below max_val",
+)
+
+_add("relu6", lambda: _pw((0, x < 0), (x, x <= 6), (6, True)), "ReLU6", "min(max(0,x), 6)",
+     references=("Krizhevsky, Convolutional Deep Belief Networks on CIFAR-10 (2010)", TORCH))
+_add("hardsigmoid", lambda: _pw((0, x <= -3), (x / 6 + sp.Rational(1, 2), x < 3), (1, True)),
+     "Hard sigmoid", "relu6(x+3)/6", references=("Howard et al., Searching for MobileNetV3, ICCV 2019", TORCH))
+_add("hardswish", lambda: _pw((0, x <= -3), (x * (x + 3) / 6, x < 3), (x, True)),
+     "Hard swish", "x*relu6(x+3)/6", references=("Howard et al., Searching for MobileNetV3, ICCV 2019", TORCH))
+_add("logsigmoid", lambda: -softplus(-x), "Log-sigmoid", "log(sigmoid(x)) = -log(1+exp(-x))", references=(TORCH,))

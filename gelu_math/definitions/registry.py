@@ -1,0 +1,172 @@
+"""The registry: one exact definition per activation, with parameters and sources.
+
+An :class:`Activation` is a recipe ``(parameters) -> SymPy expression in x``.
+:meth:`Activation.instance` validates parameter values (numbers, exact decimal
+strings such as ``"1.702"``, or SymPy symbols) and returns an :class:`Instance`,
+the object every analysis works on.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+import sympy as sp
+
+from ..errors import ParameterError, UnknownFunctionError
+from .parse import parse_number
+from .symbols import x
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter with an exact default and an allowed range ``(lower, upper)``.
+
+    ``None`` bounds are unbounded; ``open_lower``/``open_upper`` make the bound strict.
+    """
+
+    name: str
+    default: sp.Expr
+    description: str
+    lower: sp.Expr | None = None
+    upper: sp.Expr | None = None
+    open_lower: bool = False
+    open_upper: bool = False
+
+    def range_text(self) -> str:
+        lo = "(-inf" if self.lower is None else ("(" if self.open_lower else "[") + str(self.lower)
+        hi = "+inf)" if self.upper is None else str(self.upper) + (")" if self.open_upper else "]")
+        return f"{lo}, {hi}"
+
+    def validate(self, value) -> sp.Expr:
+        """Return the exact SymPy value of ``value`` or raise :class:`ParameterError`."""
+        if isinstance(value, bool):
+            raise ParameterError(f"parameter {self.name}: expected a number, got {value!r}")
+        if isinstance(value, str):
+            try:
+                v = parse_number(value)
+            except Exception as exc:  # ExpressionError -> ParameterError with the name
+                raise ParameterError(f"parameter {self.name}: {exc}") from None
+        elif isinstance(value, int):
+            v = sp.Integer(value)
+        elif isinstance(value, float):
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ParameterError(f"parameter {self.name}: {value!r} is not a finite number")
+            v = sp.Rational(repr(value))  # the decimal as written, not its binary neighbour
+        elif isinstance(value, sp.Basic):
+            v = sp.sympify(value)  # already a SymPy object: no string parsing involved
+        else:
+            raise ParameterError(f"parameter {self.name}: unsupported value type {type(value).__name__}")
+        if v.free_symbols:
+            return v  # symbolic parameter: range checks are the caller's assumptions
+        if not (v.is_real and v.is_finite):
+            raise ParameterError(f"parameter {self.name}: {value!r} is not a finite real number")
+        if self.lower is not None and (v < self.lower or (self.open_lower and v == self.lower)):
+            raise ParameterError(f"parameter {self.name}={value} is outside its range {self.range_text()}")
+        if self.upper is not None and (v > self.upper or (self.open_upper and v == self.upper)):
+            raise ParameterError(f"parameter {self.name}={value} is outside its range {self.range_text()}")
+        return v
+
+
+@dataclass(frozen=True)
+class Activation:
+    """A registered activation: name, aliases, parameters, exact definition, sources."""
+
+    name: str
+    build: Callable[..., sp.Expr]
+    title: str
+    formula: str  # the defining formula as written in the sources (plain text)
+    parameters: tuple[Parameter, ...] = ()
+    aliases: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    family: str = "related"  # "gelu" for GELU and its approximations
+    notes: tuple[str, ...] = ()
+    constraint: Callable[[Mapping[str, sp.Expr]], str | None] | None = field(default=None, compare=False)
+
+    def instance(self, params: Mapping[str, object] | None = None, **kw) -> "Instance":
+        given = dict(params or {}, **kw)
+        known = {p.name: p for p in self.parameters}
+        for key in given:
+            if key not in known:
+                allowed = ", ".join(known) or "none"
+                raise ParameterError(f"{self.name} has no parameter {key!r} (parameters: {allowed})")
+        values = {p.name: p.validate(given[p.name]) if p.name in given else p.default for p in self.parameters}
+        if self.constraint is not None and not any(v.free_symbols for v in values.values()):
+            problem = self.constraint(values)
+            if problem:
+                raise ParameterError(f"{self.name}: {problem}")
+        return Instance(self, tuple(values.items()), sp.sympify(self.build(**values)))
+
+
+@dataclass(frozen=True)
+class Instance:
+    """An activation with concrete (numeric or symbolic) parameter values."""
+
+    activation: Activation
+    params: tuple[tuple[str, sp.Expr], ...]
+    expr: sp.Expr
+
+    @property
+    def name(self) -> str:
+        return self.activation.name
+
+    @property
+    def is_numeric(self) -> bool:
+        return not (self.expr.free_symbols - {x})
+
+    @property
+    def is_default(self) -> bool:
+        return all(v == p.default for (_, v), p in zip(self.params, self.activation.parameters))
+
+
+class Registry:
+    """Name -> Activation, with aliases.  Filled once by :mod:`.catalog`."""
+
+    def __init__(self):
+        self._by_name: dict[str, Activation] = {}
+        self._alias: dict[str, str] = {}
+
+    def add(self, activation: Activation) -> Activation:
+        for key in (activation.name, *activation.aliases):
+            if key in self._by_name or key in self._alias:
+                raise ValueError(f"duplicate activation name {key!r}")
+        self._by_name[activation.name] = activation
+        for alias in activation.aliases:
+            self._alias[alias] = activation.name
+        return activation
+
+    def get(self, name: str) -> Activation:
+        if not isinstance(name, str):
+            raise UnknownFunctionError(f"function name must be a string, got {type(name).__name__}")
+        key = self._alias.get(name, name)
+        if key in self._by_name:
+            return self._by_name[key]
+        close = difflib.get_close_matches(name, [*self._by_name, *self._alias], n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(close)}?" if close else "; see 'gelu-math list'"
+        raise UnknownFunctionError(f"unknown function {name!r}{hint}")
+
+    def names(self) -> list[str]:
+        return list(self._by_name)
+
+    def __iter__(self):
+        return iter(self._by_name.values())
+
+    def __len__(self):
+        return len(self._by_name)
+
+
+REGISTRY = Registry()
+
+
+def get(name: str, params: Mapping[str, object] | None = None, **kw) -> Instance:
+    """The instance of activation ``name`` with the given parameters (defaults otherwise)."""
+    from . import catalog  # noqa: F401  (fills the registry on first use)
+
+    return REGISTRY.get(name).instance(params, **kw)
+
+
+def names() -> list[str]:
+    from . import catalog  # noqa: F401
+
+    return REGISTRY.names()

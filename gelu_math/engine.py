@@ -1,0 +1,370 @@
+"""Layer 4: analyse one activation — every property as a Fact.
+
+:func:`analyze` runs the symbolic layer (pieces, derivatives, limits, series,
+parity, smoothness) and the certified layer (zeros, profiles, ranges) and
+collects the results in an :class:`Analysis`.  A part that cannot be derived
+rigorously is recorded in ``Analysis.failures`` with the reason — never filled
+with an unvouched number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import sympy as sp
+
+from .analysis import calculus
+from .analysis.calculus import Asymptote
+from .analysis.pieces import Pieces, decompose
+from .analysis.series import parity, taylor
+from .analysis.smoothness import Smoothness, smoothness
+from .certified.balls import DEFAULT_DIGITS, check_digits
+from .certified.numbers import abs_number, compare, exact_number, hull_extreme, value_at_root
+from .certified.profile import Profile, Segment, profile
+from .definitions.registry import Instance, get
+from .definitions.symbols import x
+from .errors import CertificationError, GeluMathError, PrecisionError, UnsupportedError
+from .facts import Fact, Method, Number, Step, weakest
+
+MIN_ORDER, MAX_ORDER, DEFAULT_ORDER = 1, 12, 4
+
+
+def check_order(order: int) -> int:
+    if isinstance(order, bool) or not isinstance(order, int):
+        raise PrecisionError(f"order must be an integer, got {order!r}")
+    if not MIN_ORDER <= order <= MAX_ORDER:
+        raise PrecisionError(f"order must be between {MIN_ORDER} and {MAX_ORDER}, got {order}")
+    return order
+
+
+@dataclass(frozen=True)
+class Interval:
+    """[lo, hi] (Numbers, ±∞ allowed) with a label (direction or shape)."""
+
+    lo: Number
+    hi: Number
+    label: str
+
+
+@dataclass
+class Analysis:
+    """Every derived property of one activation instance, as Facts keyed by name."""
+
+    instance: Instance
+    digits: int
+    order: int
+    pieces: Pieces
+    derivatives: list[Pieces]  # derivatives[k] is the k-th derivative (derivatives[0] = f)
+    facts: dict[str, Fact] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Fact:
+        if key in self.facts:
+            return self.facts[key]
+        if key in self.failures:
+            raise CertificationError(f"{key}: {self.failures[key]}")
+        raise KeyError(key)
+
+    def _repr_latex_(self) -> str:  # Jupyter; the one upward import, kept lazy (see README)
+        from .render.latex import analysis_latex
+
+        return analysis_latex(self)
+
+
+def _point(value: sp.Expr | Number, digits: int) -> Number:
+    return value if isinstance(value, Number) else exact_number(value, digits)
+
+
+def _method_of(*numbers: Number) -> Method:
+    return weakest(*(Method.EXACT if n.exact is not None else Method.CERTIFIED for n in numbers))
+
+
+class _Builder:
+    def __init__(self, inst: Instance, digits: int, order: int):
+        self.inst, self.digits, self.order = inst, digits, order
+        self.pieces = decompose(inst.expr)
+        self.a = Analysis(inst, digits, order, self.pieces, [self.pieces])
+        self._profiles: dict[int, Profile] = {}
+
+    def deriv(self, k: int) -> Pieces:
+        while len(self.a.derivatives) <= k:
+            self.a.derivatives.append(calculus.derivative(self.a.derivatives[-1], 1))
+        return self.a.derivatives[k]
+
+    def profile(self, k: int) -> Profile:
+        """Profile of the k-th derivative (k = 0: f itself)."""
+        if k not in self._profiles:
+            self._profiles[k] = profile(self.deriv(k), self.deriv(k + 1), self.deriv(k + 2), self.digits)
+        return self._profiles[k]
+
+    def run(self, key: str, fn: Callable[[], Fact | None]):
+        try:
+            fact = fn()
+        except (CertificationError, UnsupportedError) as exc:
+            self.a.failures[key] = str(exc)
+            return
+        if fact is not None:
+            self.a.facts[key] = fact
+
+
+def analyze(name_or_instance: str | Instance, params: dict | None = None, *, digits: int = DEFAULT_DIGITS,
+            order: int = DEFAULT_ORDER, parts: tuple[str, ...] | None = None) -> Analysis:
+    """Derive every property of an activation (see the README for the list).
+
+    >>> a = analyze("gelu", digits=20)
+    >>> a["stationary_points"].value[0]["x"].ball   # contains -0.75179152469356...
+    """
+    check_digits(digits)
+    check_order(order)
+    inst = name_or_instance if isinstance(name_or_instance, Instance) else get(name_or_instance, params)
+    if not inst.is_numeric:
+        raise UnsupportedError(f"{inst.name}: analyze needs numeric parameter values (symbolic ones: use the "
+                               "definitions layer directly)")
+    b = _Builder(inst, digits, order)
+    steps = {
+        "value_at_0": _value_at_0,
+        "derivatives": _derivatives,
+        "limits": _limits,
+        "asymptotes": _asymptotes,
+        "smoothness": _smoothness,
+        "stationary_points": _stationary,
+        "range": _range,
+        "monotonicity": _monotonicity,
+        "inflection_points": _inflection,
+        "convexity": _convexity,
+        "lipschitz": _lipschitz,
+        "taylor": _taylor,
+        "parity": _parity,
+    }
+    for key, fn in steps.items():
+        if parts is None or key in parts:
+            b.run(key, lambda fn=fn: fn(b))
+    return b.a
+
+
+# --- the individual facts --------------------------------------------------------------------
+
+def _value_at_0(b: _Builder) -> Fact:
+    v = sp.simplify(b.pieces.at(sp.Integer(0)))
+    return Fact("value_at_0", "f(0) = {0}", exact_number(v, b.digits), Method.EXACT,
+                (Step("Substitute x = 0 into the defining expression.", (b.inst.expr,)),), (v,))
+
+
+def _derivatives(b: _Builder) -> Fact:
+    ds = [(k, calculus.as_piecewise(b.deriv(k))) for k in range(1, b.order + 1)]
+    steps = [Step("Differentiate each analytic piece separately (never the Piecewise as a whole) and simplify.")]
+    if b.pieces.breakpoints:
+        steps.append(Step("At the breakpoints {0} the derivative is left undefined by the strict conditions; "
+                          "its one-sided values are part of the smoothness fact.", (sp.FiniteSet(*b.pieces.breakpoints),)))
+    return Fact("derivatives", "f^(k) for k = 1..{0}", ds, Method.EXACT, tuple(steps), (sp.Integer(b.order),))
+
+
+def _limits(b: _Builder) -> Fact:
+    lims = {side: exact_number(calculus.at_infinity(b.pieces, side), b.digits) for side in (-1, 1)}
+    return Fact("limits", "lim f at -inf = {0}, at +inf = {1}", lims, Method.EXACT,
+                (Step("SymPy limit of the unbounded piece at each end: {0} and {1}.",
+                      (b.pieces.pieces[0].expr, b.pieces.pieces[-1].expr)),),
+                (lims[-1].exact, lims[1].exact))
+
+
+def _asymptotes(b: _Builder) -> Fact:
+    asy: dict[int, Asymptote] = {side: calculus.asymptote(b.pieces, side) for side in (-1, 1)}
+    return Fact("asymptotes", "asymptotes at ±inf", asy, Method.EXACT,
+                (Step("Horizontal when lim f is finite; otherwise slope m = lim f/x and intercept "
+                      "c = lim (f − m x), both finite for an oblique asymptote."),))
+
+
+def _smoothness(b: _Builder) -> Fact:
+    s: Smoothness = smoothness(b.pieces, None)
+    steps = []
+    for bp in s.breakpoints:
+        if bp.order is None:
+            steps.append(Step("At x = {0} the one-sided derivatives agree up to the highest order checked.", (bp.x,)))
+        else:
+            steps.append(Step("At x = {0}: the one-sided derivatives of order {1} are {2} (left) and {3} (right), "
+                              "computed from each adjacent piece; all lower orders agree.",
+                              (bp.x, sp.Integer(bp.order), bp.left, bp.right)))
+    if not s.breakpoints:
+        steps.append(Step("One analytic expression on ℝ: every division and logarithm has an argument of "
+                          "constant sign, so f is C^∞" + (" and real-analytic." if s.analytic else ".")))
+        if s.entire:
+            steps.append(Step("It is built from entire functions (polynomials, exp, erf) by sums, products and "
+                              "composition, so it extends to an entire function on ℂ."))
+    return Fact("smoothness", "smoothness class", s, Method.EXACT, tuple(steps))
+
+
+def _stationary(b: _Builder) -> Fact:
+    p = b.profile(0)
+    items = []
+    for seg in p.segments:
+        if seg.sign == 0:
+            lo = Number.inf(-1) if seg.lo is None else seg.lo.number(b.digits)
+            hi = Number.inf(1) if seg.hi is None else seg.hi.number(b.digits)
+            items.append({"interval": (lo, hi), "kind": "constant",
+                          "value": exact_number(b.pieces.pieces[seg.piece_index].expr, b.digits)})
+    for c in p.criticals:
+        items.append({"x": c.location, "value": c.value, "kind": c.kind})
+    items.sort(key=lambda d: float(d["x"].ball.mid()) if "x" in d else
+               (float(d["interval"][0].ball.mid()) if d["interval"][0].is_finite else -1e300))
+    numbers = [d["x"] for d in items if "x" in d]
+    method = _method_of(*numbers) if numbers else Method.EXACT
+    steps = list(p.steps) + [Step("Sign of f′ between consecutive zeros (certified ball at an interior point): "
+                                  + ", ".join("+" if s.sign > 0 else "−" if s.sign < 0 else "0" for s in p.segments)
+                                  + "; a change − to + is a minimum, + to − a maximum.")]
+    return Fact("stationary_points", "all zeros of f′ on ℝ", items, method, tuple(steps))
+
+
+def _range(b: _Builder) -> Fact:
+    p = b.profile(0)
+    value = {"inf": p.inf, "sup": p.sup}
+    steps = (Step("f is monotone on each segment between consecutive zeros of f′ and breakpoints, so its "
+                  "infimum and supremum are among: values at critical points, constant pieces, breakpoints "
+                  "(and one-sided limits there), and the limits at ±∞; these are compared in certified balls "
+                  "(exactly where both are exact)."),)
+    return Fact("range", "inf f = {0}, sup f = {1}", value, _method_of(p.inf.value, p.sup.value), steps)
+
+
+def _merge(segments: list[Segment], digits: int, kinks: dict | None = None) -> list[Interval]:
+    """Merge consecutive segments with compatible labels into closed intervals covering ℝ."""
+    out: list[tuple] = []
+    for seg in segments:
+        lo = None if seg.lo is None else seg.lo
+        label = {1: "+", -1: "-", 0: "0"}[seg.sign]
+        if out:
+            prev_lo, prev_label, _ = out[-1]
+            kink = (kinks or {}).get(id(seg.lo)) if seg.lo is not None else None
+            merged = _combine(prev_label, label, kink)
+            if merged is not None:
+                out[-1] = (prev_lo, merged, seg.hi)
+                continue
+        out.append((lo, label, seg.hi))
+    return [Interval(Number.inf(-1) if lo is None else lo.number(digits),
+                     Number.inf(1) if hi is None else hi.number(digits), label) for lo, label, hi in out]
+
+
+def _combine(a: str, b: str, kink: str | None) -> str | None:
+    """Labels '+', '-', '0' (and kinks '+'/'-'): one strict direction at most, '0' joins anything."""
+    strict = {s for s in (a, b, kink) if s in ("+", "-")}
+    if len(strict) > 1:
+        return None
+    if kink is None and a == "0" and b == "0":
+        return "0"
+    if not strict:
+        return "0"
+    if a == "0" or b == "0":
+        return None if a != b else a  # keep constant pieces separate from strict ones
+    return strict.pop()
+
+
+_DIRECTION = {"+": "increasing", "-": "decreasing", "0": "constant"}
+_SHAPE = {"+": "convex", "-": "concave", "0": "linear"}
+
+
+def _monotonicity(b: _Builder) -> Fact:
+    p = b.profile(0)
+    ivs = [Interval(i.lo, i.hi, _DIRECTION[i.label]) for i in _merge(p.segments, b.digits)]
+    return Fact("monotonicity", "monotone intervals covering ℝ", ivs, Method.CERTIFIED,
+                (Step("The sign of f′ on each segment between consecutive zeros of f′ and breakpoints is constant "
+                      "(no zero inside) and is read off a certified ball at one interior point; neighbouring "
+                      "segments of the same sign merge (f is continuous)."),))
+
+
+def _kinks(b: _Builder, p: Profile) -> dict:
+    """Breakpoints where f′ jumps: '+' (jump up: convex kink) or '-' (concave kink), keyed by Point id."""
+    sm = smoothness(b.pieces, None)
+    out = {}
+    for seg in p.segments:
+        if seg.lo is None or not seg.lo.is_break:
+            continue
+        bp = next((x_ for x_ in sm.breakpoints if x_.x == seg.lo.at), None)
+        if bp is not None and bp.order == 1:
+            d = compare(exact_number(bp.right, 20), exact_number(bp.left, 20))
+            out[id(seg.lo)] = "+" if d > 0 else "-"
+    return out
+
+
+def _convexity(b: _Builder) -> Fact:
+    p = b.profile(1)
+    ivs = [Interval(i.lo, i.hi, _SHAPE[i.label]) for i in _merge(p.segments, b.digits, _kinks(b, p))]
+    return Fact("convexity", "convexity intervals covering ℝ", ivs, Method.CERTIFIED,
+                (Step("The sign of f″ between consecutive zeros of f″ and breakpoints is read off a certified "
+                      "ball; at a breakpoint where f′ jumps up (down) the kink is convex (concave); segments merge "
+                      "while at most one strict shape occurs."),))
+
+
+def _inflection(b: _Builder) -> Fact:
+    p = b.profile(1)
+    pts = []
+    for c in p.criticals:
+        if c.kind in ("minimum", "maximum"):
+            piece = next(i for i, pz in enumerate(p.zeros) if any(r is c.root for r in pz.roots))
+            pts.append({"x": c.location, "value": value_at_root(b.pieces.pieces[piece].expr, c.root, b.digits)})
+    # breakpoints where f′ is continuous and f″ has strictly opposite signs on the two sides
+    sm = smoothness(b.pieces, None)
+    for i, seg in enumerate(p.segments[:-1]):
+        nxt = p.segments[i + 1]
+        if seg.hi is not None and seg.hi.is_break and seg.sign * nxt.sign < 0:
+            bp = next((x_ for x_ in sm.breakpoints if x_.x == seg.hi.at), None)
+            if bp is not None and (bp.order is None or bp.order >= 2):
+                pts.append({"x": exact_number(bp.x, b.digits), "value": exact_number(b.pieces.at(bp.x), b.digits)})
+    pts.sort(key=lambda d: float(d["x"].ball.mid()))
+    method = _method_of(*(d["x"] for d in pts)) if pts else Method.EXACT
+    return Fact("inflection_points", "points where f″ changes sign", pts, method,
+                tuple(p.steps) + (Step("An inflection point is a zero of f″ where its sign changes (an extremum of "
+                                       "f′), or a breakpoint with f′ continuous and f″ of opposite signs around it."),))
+
+
+def _sup_abs(p: Profile) -> tuple[Number, bool, tuple]:
+    lo, hi = abs_number(p.inf.value), abs_number(p.sup.value)
+    try:
+        c = compare(lo, hi)
+    except CertificationError:
+        # |inf| and |sup| agree to the working precision (e.g. an odd f″): the maximum of two
+        # values lies in Arb's max of their balls, which is as tight as either
+        both = hull_extreme(lo, hi, 1)
+        return both, p.inf.attained or p.sup.attained, p.inf.where + p.sup.where
+    if c > 0:
+        return lo, p.inf.attained, p.inf.where
+    if c < 0:
+        return hi, p.sup.attained, p.sup.where
+    return hi, p.inf.attained or p.sup.attained, p.inf.where + p.sup.where
+
+
+def _lipschitz(b: _Builder) -> Fact:
+    sm = smoothness(b.pieces, None)
+    out, steps = {}, []
+    for key, k, name in (("f", 1, "f′"), ("fprime", 2, "f″")):
+        if sm.k == -1:
+            out[key] = {"value": Number.inf(1), "attained": False, "reason": "f is discontinuous"}
+            continue
+        if k == 2 and sm.k == 0:
+            bp = next(bp for bp in sm.breakpoints if bp.order == 1)
+            out[key] = {"value": Number.inf(1), "attained": False, "reason": "f′ jumps", "at": bp.x}
+            steps.append(Step("f′ jumps at x = {0} (from {1} to {2}), so f′ has no Lipschitz constant.",
+                              (bp.x, bp.left, bp.right)))
+            continue
+        value, attained, where = _sup_abs(b.profile(k))
+        out[key] = {"value": value, "attained": attained, "where": where}
+        steps.append(Step("sup|" + name + "| is the larger of |inf " + name + "| and |sup " + name + "|, from the "
+                          "certified profile of " + name + " (its critical points are the zeros of the next "
+                          "derivative, found on ℝ with tail proofs)."))
+    method = weakest(*(Method.EXACT if v["value"].exact is not None or v["value"].infinite else Method.CERTIFIED
+                       for v in out.values()))
+    return Fact("lipschitz", "sup|f′| and sup|f″|", out, method, tuple(steps))
+
+
+def _taylor(b: _Builder) -> Fact:
+    t = taylor(b.pieces, b.order)
+    steps = [Step("SymPy series of the piece containing 0, to order {0}.", (sp.Integer(b.order),))]
+    if t.general_term is not None:
+        steps.append(Step("SymPy's formal power series gives the general term {0} (summed over n ≥ 0, plus {1}); "
+                          "its first terms are checked against the series.", (t.general_term, t.extra)))
+    return Fact("taylor", "Taylor series at 0", t, Method.EXACT, tuple(steps))
+
+
+def _parity(b: _Builder) -> Fact:
+    par = parity(b.pieces)
+    return Fact("parity", "f(x) = E(x) + O(x)", par, Method.EXACT,
+                (Step("Even part (f(x) + f(−x))/2 = {0}; odd part (f(x) − f(−x))/2 = {1}; so f(x) − f(−x) = {2}.",
+                      (par.even, par.odd, sp.simplify(2 * par.odd) if not par.odd.has(sp.Piecewise) else 2 * par.odd)),))

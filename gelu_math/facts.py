@@ -1,0 +1,76 @@
+"""Facts: the unit of everything gelu-math derives.
+
+A :class:`Fact` is a statement about a function together with its value, how
+the value was obtained (:class:`Method`) and the derivation steps.  Values that
+are numbers are :class:`Number` objects: an exact SymPy form where one is known,
+and a certified Arb ball (midpoint + radius) that contains the true value.
+
+These are plain data.  They never format themselves: the renderers in
+:mod:`gelu_math.render` turn them into text, JSON, LaTeX or Markdown.  A
+:class:`Step` therefore keeps its mathematics as SymPy objects or Numbers in
+``math`` and refers to them from its prose as ``{0}``, ``{1}``, ... .
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+
+
+class Method(str, enum.Enum):
+    """How a value was obtained."""
+
+    EXACT = "exact"  # a symbolic derivation; no rounding anywhere
+    CERTIFIED = "certified"  # interval (ball) arithmetic; the ball contains the true value
+    ESTIMATE = "estimate"  # floating-point or sampled; no guarantee
+
+
+@dataclass(frozen=True)
+class Number:
+    """A real number: exact SymPy form and/or certified ball, or ±∞.
+
+    ``ball`` is a ``flint.arb`` whose interval contains the value.  ``infinite``
+    is +1 or -1 for ±∞ (then ``exact`` is ``sp.oo``/``-sp.oo`` and ``ball`` None).
+    """
+
+    exact: sp.Expr | None
+    ball: Any = None
+    infinite: int = 0
+
+    @staticmethod
+    def inf(sign: int) -> "Number":
+        return Number(sp.oo if sign > 0 else -sp.oo, None, 1 if sign > 0 else -1)
+
+    @property
+    def is_finite(self) -> bool:
+        return self.infinite == 0
+
+
+@dataclass(frozen=True)
+class Step:
+    """One derivation step: prose with ``{i}`` placeholders for ``math[i]``."""
+
+    text: str
+    math: tuple = ()
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A derived statement with its value, method, steps and references."""
+
+    key: str  # machine name, e.g. "stationary_points"
+    statement: str  # one sentence of prose (may use {i} placeholders for value parts)
+    value: Any
+    method: Method
+    steps: tuple[Step, ...] = ()
+    math: tuple = ()
+    references: tuple[str, ...] = field(default=())
+
+
+def weakest(*methods: Method) -> Method:
+    """The weakest of several methods: exact > certified > estimate."""
+    order = [Method.EXACT, Method.CERTIFIED, Method.ESTIMATE]
+    return max(methods, key=order.index) if methods else Method.EXACT

@@ -1,0 +1,46 @@
+"""Numbers to strings: exact SymPy forms and decimal balls that contain the true value."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import sympy as sp
+
+from ..facts import Number
+
+
+def decimal_ball(n: Number, digits: int) -> tuple[str, str]:
+    """(mid, rad) decimal strings whose ball [mid − rad, mid + rad] contains the Number's ball.
+
+    Arb's ``mid_rad_10exp`` rounds outward, so containment survives the conversion.
+    """
+    mid, rad, exp = n.ball.mid_rad_10exp(digits + 4)
+    e = int(exp)
+    return _dec(int(mid), e), _dec(int(rad), e)
+
+
+def _dec(m: int, e: int) -> str:
+    if m == 0:
+        return "0"
+    d = Decimal(f"{m}E{e}")  # exact: no context rounding
+    text = format(d, "f") if -40 <= e <= 0 and abs(d.adjusted()) < 40 else str(d)
+    return text.rstrip("0").rstrip(".") if "." in text and "E" not in text else text
+
+
+def number_json(n: Number, digits: int):
+    """The schema's number object: {exact, mid, rad}, or "-inf"/"+inf"."""
+    if n.infinite:
+        return "+inf" if n.infinite > 0 else "-inf"
+    mid, rad = decimal_ball(n, digits)
+    return {"exact": None if n.exact is None else sp.sstr(n.exact), "mid": mid, "rad": rad}
+
+
+def number_text(n: Number, digits: int) -> str:
+    """One-line human form: exact form and ball, e.g. 'sqrt(2) = 1.41421356… ± 1e-32'."""
+    if n.infinite:
+        return "+inf" if n.infinite > 0 else "-inf"
+    mid, rad = decimal_ball(n, digits)
+    ball = mid if rad == "0" else f"[{mid} ± {rad}]"
+    if n.exact is not None and sp.sstr(n.exact) != mid:
+        return f"{sp.sstr(n.exact)} = {ball}"
+    return ball

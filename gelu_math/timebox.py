@@ -1,0 +1,49 @@
+"""Time boxes for SymPy steps that can run for a very long time.
+
+SymPy's ``simplify``, ``limit`` and ``solve`` have no cancellation hook.  On the
+main thread of a Unix process we arm ``SIGALRM`` (via ``setitimer``) and raise
+:class:`~gelu_math.errors.SymbolicTimeout` from the handler; callers catch it and
+take their stated fallback.  Elsewhere (other threads, Windows) the step runs
+without a box, which is slower but never wrong.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+
+from .errors import SymbolicTimeout
+
+_HAS_ALARM = hasattr(signal, "setitimer")
+
+
+@contextlib.contextmanager
+def timebox(seconds: float, what: str):
+    """Raise :class:`SymbolicTimeout` if the body runs longer than ``seconds``."""
+    if not _HAS_ALARM or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _handler(signum, frame):  # pragma: no cover - timing dependent
+        raise SymbolicTimeout(f"{what} exceeded its {seconds:g} s time box")
+
+    previous = signal.signal(signal.SIGALRM, _handler)
+    old_delay, _ = signal.getitimer(signal.ITIMER_REAL)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if old_delay:  # an enclosing box is still running: re-arm what is left of it
+            signal.setitimer(signal.ITIMER_REAL, max(old_delay - seconds, 1e-3))
+
+
+def attempt(seconds: float, what: str, func, *args, fallback=None, **kwargs):
+    """Run ``func`` in a time box; on timeout return ``fallback`` (never hang)."""
+    try:
+        with timebox(seconds, what):
+            return func(*args, **kwargs)
+    except SymbolicTimeout:
+        return fallback
