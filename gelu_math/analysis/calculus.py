@@ -11,7 +11,7 @@ from ..errors import UnsupportedError
 from ..timebox import attempt
 from .pieces import Piece, Pieces
 
-SIMPLIFY_SECONDS = 4.0
+SIMPLIFY_SECONDS = 2.0
 LIMIT_SECONDS = 15.0
 
 

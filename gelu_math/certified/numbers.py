@@ -11,7 +11,7 @@ from ..errors import CertificationError
 from ..facts import Number
 from .arbeval import compile_arb
 from .balls import bits_for, precision, tight_enough
-from .zeros import Root, exact_ball
+from .zeros import Root, _lambert_identities, exact_ball
 
 
 def exact_number(value: sp.Expr, digits: int) -> Number:
@@ -25,7 +25,10 @@ def exact_number(value: sp.Expr, digits: int) -> Number:
 def value_at_root(expr: sp.Expr, root: Root, digits: int) -> Number:
     """expr(root): exact when the root is, else a ball made tight by refining the root further."""
     if root.exact is not None:
-        return exact_number(tidy(expr.subs(x, root.exact)), digits)
+        value = expr.subs(x, root.exact)
+        if value.has(sp.LambertW):
+            value = _lambert_identities(value)
+        return exact_number(tidy(value), digits)
     F = compile_arb(expr, x)
     for extra in (0, 10, 30, 100):
         with precision(bits_for(digits + extra)):

@@ -27,7 +27,8 @@ from .balls import bits_for, precision, q, sign_of
 from .roots import Bracket, isolate, refine
 from .tails import TailSign, prove_sign
 
-SOLVE_SECONDS = 3.0
+SOLVE_SECONDS = 1.5
+SOLVE_MAX_OPS = 40  # larger equations essentially never have closed-form roots; skip the cost
 
 
 @dataclass
@@ -108,20 +109,40 @@ def _solve(g):
 
 
 def _exact_candidates(g: sp.Expr) -> list[sp.Expr]:
-    sols = attempt(SOLVE_SECONDS, "solve", _solve, g, fallback=None)
-    if not sols:
-        return []
+    """Closed-form solutions of g = 0 from SymPy's solve, factor by factor of the numerator."""
+    num = sp.fraction(sp.factor_terms(g))[0]
     out = []
-    for s in sols:
-        s = sp.sympify(s)
-        if s.free_symbols or s.has(sp.I) or not s.is_real:
+    for factor in sp.Mul.make_args(num):
+        base = factor.base if factor.is_Pow and factor.exp.is_positive else factor
+        if not base.has(x) or sp.count_ops(base) > SOLVE_MAX_OPS:
             continue
-        out.append(s)
+        sols = attempt(SOLVE_SECONDS, "solve", _solve, base, fallback=None) or []
+        for sol in sols:
+            sol = sp.sympify(sol)
+            if not sol.free_symbols and not sol.has(sp.I) and sol.is_real:
+                out.append((base, sol))
     return out
 
 
+def _lambert_identities(e: sp.Expr) -> sp.Expr:
+    """Apply e^{±W(z)} = (z/W(z))^{±1}, the defining identity W(z)·e^{W(z)} = z."""
+    e = sp.expand(e, power_exp=True)
+    return e.replace(
+        lambda t: isinstance(t, sp.exp) and isinstance(t.args[0], sp.LambertW)
+        or (isinstance(t, sp.exp) and t.args[0].is_Mul and t.args[0].args[0] == -1
+            and isinstance(-t.args[0], sp.LambertW)),
+        lambda t: (t.args[0].args[0] / t.args[0]) if isinstance(t.args[0], sp.LambertW)
+        else (-t.args[0]) / (-t.args[0]).args[0])
+
+
 def _is_exact_root(g: sp.Expr, cand: sp.Expr) -> bool:
-    value = attempt(SOLVE_SECONDS, "verify root", lambda: sp.simplify(g.subs(x, cand)), fallback=None)
+    def check():
+        value = g.subs(x, cand)
+        if value.has(sp.LambertW):
+            value = _lambert_identities(value)
+        return sp.simplify(value)
+
+    value = attempt(SOLVE_SECONDS, "verify root", check, fallback=None)
     return value is not None and value == 0
 
 
@@ -222,12 +243,14 @@ def _core_roots(g, dg, piece: Piece, lo, hi) -> list[Root]:
     if any(r.exact is None for r in roots):
         cands = _exact_candidates(g)
         for r in (r for r in roots if r.exact is None):
-            for c in cands:
+            for factor, c in cands:
                 with precision(128):
                     cb = const_ball(c)
                     if not (cb >= arb(r.bracket.lo) and cb <= arb(r.bracket.hi)):
                         continue
-                if _is_exact_root(g, c):
+                # a zero of a numerator factor is a zero of g (the denominator is nonzero on ℝ here,
+                # as g is finite on the whole bracket)
+                if _is_exact_root(factor, c):
                     r.exact = tidy(c)
                     break
     return roots
