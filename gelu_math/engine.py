@@ -176,7 +176,7 @@ def _asymptotes(b: _Builder) -> Fact:
 
 
 def _smoothness(b: _Builder) -> Fact:
-    s: Smoothness = smoothness(b.pieces, None)
+    s: Smoothness = smoothness(b.pieces)
     steps = []
     for bp in s.breakpoints:
         if bp.order is None:
@@ -272,7 +272,7 @@ def _monotonicity(b: _Builder) -> Fact:
 
 def _kinks(b: _Builder, p: Profile) -> dict:
     """Breakpoints where f′ jumps: '+' (jump up: convex kink) or '-' (concave kink), keyed by Point id."""
-    sm = smoothness(b.pieces, None)
+    sm = smoothness(b.pieces)
     out = {}
     for seg in p.segments:
         if seg.lo is None or not seg.lo.is_break:
@@ -301,7 +301,7 @@ def _inflection(b: _Builder) -> Fact:
             piece = next(i for i, pz in enumerate(p.zeros) if any(r is c.root for r in pz.roots))
             pts.append({"x": c.location, "value": value_at_root(b.pieces.pieces[piece].expr, c.root, b.digits)})
     # breakpoints where f′ is continuous and f″ has strictly opposite signs on the two sides
-    sm = smoothness(b.pieces, None)
+    sm = smoothness(b.pieces)
     for i, seg in enumerate(p.segments[:-1]):
         nxt = p.segments[i + 1]
         if seg.hi is not None and seg.hi.is_break and seg.sign * nxt.sign < 0:
@@ -332,7 +332,7 @@ def _sup_abs(p: Profile) -> tuple[Number, bool, tuple]:
 
 
 def _lipschitz(b: _Builder) -> Fact:
-    sm = smoothness(b.pieces, None)
+    sm = smoothness(b.pieces)
     out, steps = {}, []
     for key, k, name in (("f", 1, "f′"), ("fprime", 2, "f″")):
         if sm.k == -1:

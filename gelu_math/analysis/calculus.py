@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sympy as sp
@@ -23,8 +24,9 @@ def tidy(expr: sp.Expr, seconds: float = SIMPLIFY_SECONDS) -> sp.Expr:
     return out
 
 
+@functools.lru_cache(maxsize=256)
 def derivative(pieces: Pieces, order: int) -> Pieces:
-    """The ``order``-th derivative on each open piece, simplified."""
+    """The ``order``-th derivative on each open piece, simplified (memoised: pieces are immutable)."""
     return pieces.map(lambda e: tidy(sp.diff(e, x, order)))
 
 
@@ -44,6 +46,7 @@ def as_piecewise(pieces: Pieces) -> sp.Expr:
     return sp.Piecewise(*pairs, evaluate=False)
 
 
+@functools.lru_cache(maxsize=1024)
 def limit(expr: sp.Expr, point: sp.Expr, direction: str = "+") -> sp.Expr:
     """SymPy's limit in a time box; raises UnsupportedError when it gives no answer."""
     if point in (sp.oo, -sp.oo):

@@ -8,6 +8,7 @@ expression) plus the values it takes at the breakpoints themselves.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sympy as sp
@@ -76,6 +77,7 @@ def _rewrite(expr: sp.Expr) -> sp.Expr:
     return sp.piecewise_fold(expr) if expr.has(sp.Piecewise) else expr
 
 
+@functools.lru_cache(maxsize=256)
 def decompose(expr: sp.Expr) -> Pieces:
     """Pieces of ``expr`` over ℝ, in order, with adjacent equal pieces merged."""
     expr = _rewrite(sp.sympify(expr))

@@ -14,6 +14,7 @@ from .calculus import tidy
 from .pieces import Pieces
 
 SERIES_SECONDS = 10.0
+FPS_SECONDS = 2.0  # fps either answers quickly or not at all (tanh/sigmoid compositions)
 n = sp.Symbol("n", integer=True, nonnegative=True)
 
 
@@ -50,7 +51,7 @@ def _fps_term(e: sp.Expr):
     if not rest:
         return None
     inner = sp.Mul(*rest)
-    s = attempt(SERIES_SECONDS, "fps", sp.fps, inner, x, 0, fallback=None)
+    s = attempt(FPS_SECONDS, "fps", sp.fps, inner, x, 0, fallback=None)
     if not isinstance(s, FormalPowerSeries):
         return None
     ak = s.ak.formula

@@ -8,12 +8,13 @@ differ is the jump order: f is C^(k−1) there.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sympy as sp
 
 from ..definitions.symbols import x
-from .calculus import one_sided, tidy
+from .calculus import derivative, one_sided, tidy
 from .pieces import Pieces
 
 MAX_ORDER = 6
@@ -70,16 +71,17 @@ def _analytic_on_reals(e: sp.Expr) -> bool:
 def derivatives_up_to(pieces: Pieces, order: int) -> list[Pieces]:
     out = [pieces]
     for _ in range(order):
-        out.append(out[-1].map(lambda e: tidy(sp.diff(e, x))))
+        out.append(derivative(out[-1], 1))
     return out
 
 
-def smoothness(pieces: Pieces, derivs: list[Pieces] | None = None) -> Smoothness:
+@functools.lru_cache(maxsize=128)
+def smoothness(pieces: Pieces) -> Smoothness:
     """Class C^k of f on ℝ, with every breakpoint's first jumping derivative."""
     if not pieces.breakpoints:
         e = pieces.pieces[0].expr
         return Smoothness(None, False, _analytic_on_reals(e), True if _is_entire(e) else None, ())
-    derivs = derivs if derivs is not None and len(derivs) > MAX_ORDER else derivatives_up_to(pieces, MAX_ORDER)
+    derivs = derivatives_up_to(pieces, MAX_ORDER)
     values = dict(pieces.point_values)
     bps = []
     for i, c in enumerate(pieces.breakpoints):

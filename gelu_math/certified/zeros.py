@@ -10,6 +10,7 @@ be roots symbolically and lie in the certified ball.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -285,9 +286,14 @@ def _inside(piece: Piece, br: Bracket, g, G, D) -> bool:
     return True
 
 
-def all_zeros(g_pieces: Pieces, dg_pieces: Pieces) -> list[PieceZeros]:
-    """Zeros of g on each piece; raises when completeness cannot be certified."""
+@functools.lru_cache(maxsize=128)
+def all_zeros(g_pieces: Pieces, dg_pieces: Pieces) -> tuple[PieceZeros, ...]:
+    """Zeros of g on each piece; raises when completeness cannot be certified.
+
+    Memoised: isolation does not depend on the digits asked for, and each Root
+    caches its balls per digits, so a second analysis at other digits only refines.
+    """
     out = []
     for piece, dpiece in zip(g_pieces.pieces, dg_pieces.pieces):
         out.append(piece_zeros(piece, dpiece.expr))
-    return out
+    return tuple(out)
