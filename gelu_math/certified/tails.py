@@ -135,7 +135,8 @@ def prove_sign(expr: sp.Expr, side: int, depth: int = 0) -> TailSign:
                 sign *= p.sign
             for p in proofs:
                 cut = _further(cut, p.cut, side)
-                steps.extend(p.steps)
+                if p.expr.has(x):  # constant factors need no step of their own
+                    steps.extend(p.steps)
             word = "positive" if sign > 0 else "negative"
             steps.append(Step("Hence the product {0} is " + word + " " + _tail_text(side, cut) + ".", (e,)))
             return TailSign(e, side, sign, cut, tuple(steps))

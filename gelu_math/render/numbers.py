@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal, localcontext
 
 import sympy as sp
 
@@ -40,7 +40,14 @@ def number_text(n: Number, digits: int) -> str:
     if n.infinite:
         return "+inf" if n.infinite > 0 else "-inf"
     mid, rad = decimal_ball(n, digits)
-    ball = mid if rad == "0" else f"[{mid} ± {rad}]"
+    ball = mid if rad == "0" else f"[{mid} ± {_short_upper(rad)}]"
     if n.exact is not None and sp.sstr(n.exact) != mid:
         return f"{sp.sstr(n.exact)} = {ball}"
     return ball
+
+
+def _short_upper(rad: str) -> str:
+    """A radius with 2 significant digits, rounded up so the ball still contains the value."""
+    with localcontext() as c:
+        c.prec, c.rounding = 2, ROUND_CEILING
+        return f"{+Decimal(rad):.1e}"
