@@ -76,6 +76,13 @@ def _point(value: sp.Expr | Number, digits: int) -> Number:
     return value if isinstance(value, Number) else exact_number(value, digits)
 
 
+def _maybe_number(value: sp.Expr, digits: int) -> Number:
+    """A Number; with symbolic parameters in ``value`` the exact form alone (no ball)."""
+    if value.free_symbols:
+        return Number(value, None)
+    return exact_number(value, digits)
+
+
 def _method_of(*numbers: Number) -> Method:
     return weakest(*(Method.EXACT if n.exact is not None else Method.CERTIFIED for n in numbers))
 
@@ -118,9 +125,6 @@ def analyze(name_or_instance: str | Instance, params: dict | None = None, *, dig
     check_digits(digits)
     check_order(order)
     inst = name_or_instance if isinstance(name_or_instance, Instance) else get(name_or_instance, params)
-    if not inst.is_numeric:
-        raise UnsupportedError(f"{inst.name}: analyze needs numeric parameter values (symbolic ones: use the "
-                               "definitions layer directly)")
     b = _Builder(inst, digits, order)
     steps = {
         "value_at_0": _value_at_0,
@@ -138,9 +142,17 @@ def analyze(name_or_instance: str | Instance, params: dict | None = None, *, dig
         "parity": _parity,
     }
     for key, fn in steps.items():
-        if parts is None or key in parts:
-            b.run(key, lambda fn=fn: fn(b))
+        if parts is not None and key not in parts:
+            continue
+        if not inst.is_numeric and key not in SYMBOLIC_PARTS:
+            b.a.failures[key] = "needs numeric parameter values (symbolic parameters give the symbolic facts only)"
+            continue
+        b.run(key, lambda fn=fn: fn(b))
     return b.a
+
+
+# facts that need no ball arithmetic, so they hold for symbolic parameter values too
+SYMBOLIC_PARTS = ("derivatives", "limits", "taylor", "parity")
 
 
 # --- the individual facts --------------------------------------------------------------------
@@ -161,7 +173,7 @@ def _derivatives(b: _Builder) -> Fact:
 
 
 def _limits(b: _Builder) -> Fact:
-    lims = {side: exact_number(calculus.at_infinity(b.pieces, side), b.digits) for side in (-1, 1)}
+    lims = {side: _maybe_number(calculus.at_infinity(b.pieces, side), b.digits) for side in (-1, 1)}
     return Fact("limits", "lim f at -inf = {0}, at +inf = {1}", lims, Method.EXACT,
                 (Step("SymPy limit of the unbounded piece at each end: {0} and {1}.",
                       (b.pieces.pieces[0].expr, b.pieces.pieces[-1].expr)),),

@@ -115,3 +115,17 @@ def test_gelu_sigma_parameter_changes_minimum():
     a = analysis_json(analyze("gelu", {"sigma": "1/2"}, digits=20, parts=("stationary_points",)))
     p = _only(a["stationary_points"])
     assert in_ball(mpmath.mpf(GELU_ARGMIN) / 2, p["x"]) and in_ball(mpmath.mpf(GELU_MIN) / 2, p["value"])
+
+
+def test_symbolic_parameters_give_symbolic_facts():
+    # GELU(x; σ) = x Φ(x/σ): GELU″ = (2/σ − x²/σ³) φ(x/σ) (differentiate x Φ(x/σ) twice by hand)
+    s = sp.Symbol("sigma", positive=True)
+    x = sp.Symbol("x", real=True)
+    a = analyze("gelu", {"sigma": s}, order=2)
+    phi = sp.exp(-x**2 / (2 * s**2)) / sp.sqrt(2 * sp.pi)
+    assert sp.simplify(a.facts["derivatives"].value[1][1] - (2 / s - x**2 / s**3) * phi) == 0
+    assert sp.simplify(2 * a.facts["parity"].value.odd - x) == 0
+    assert "stationary_points" in a.failures and "stationary_points" not in a.facts
+    j = analysis_json(a)
+    assert j["limits"]["-inf"] == {"exact": "0", "mid": "0", "rad": "0"}  # a number: exact ball
+    assert j["parameters"]["sigma"] == {"exact": "sigma", "mid": None, "rad": None}

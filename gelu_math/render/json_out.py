@@ -85,6 +85,8 @@ def _n(e: sp.Expr, digits: int) -> Number:
 
 
 def _decimal(v: sp.Expr, digits: int) -> dict:
+    if v.free_symbols:
+        return {"mid": None, "rad": None}
     n = _n(v, digits)
     j = number_json(n, digits)
     return {"mid": j["mid"], "rad": j["rad"]}

@@ -31,6 +31,8 @@ def number_json(n: Number, digits: int):
     """The schema's number object: {exact, mid, rad}, or "-inf"/"+inf"."""
     if n.infinite:
         return "+inf" if n.infinite > 0 else "-inf"
+    if n.ball is None:  # symbolic (parameters kept as symbols): exact form only
+        return {"exact": sp.sstr(n.exact), "mid": None, "rad": None}
     mid, rad = decimal_ball(n, digits)
     return {"exact": None if n.exact is None else sp.sstr(n.exact), "mid": mid, "rad": rad}
 
@@ -39,6 +41,8 @@ def number_text(n: Number, digits: int) -> str:
     """One-line human form: exact form and ball, e.g. 'sqrt(2) = 1.41421356… ± 1e-32'."""
     if n.infinite:
         return "+inf" if n.infinite > 0 else "-inf"
+    if n.ball is None:
+        return sp.sstr(n.exact)
     mid, rad = decimal_ball(n, digits)
     ball = mid if rad == "0" else f"[{mid} ± {_short_upper(rad)}]"
     if n.exact is not None and sp.sstr(n.exact) != mid:
