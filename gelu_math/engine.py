@@ -334,8 +334,10 @@ def _sup_abs(p: Profile) -> tuple[Number, bool, tuple]:
     except CertificationError:
         # |inf| and |sup| agree to the working precision (e.g. an odd f″): the maximum of two
         # values lies in Arb's max of their balls, which is as tight as either
-        both = hull_extreme(lo, hi, 1)
-        return both, p.inf.attained or p.sup.attained, p.inf.where + p.sup.where
+        if p.inf.attained != p.sup.attained:
+            raise CertificationError("cannot decide whether sup|f′| is attained (|inf| and |sup| agree to "
+                                     "working precision)") from None
+        return hull_extreme(lo, hi, 1), p.inf.attained, p.inf.where + p.sup.where
     if c > 0:
         return lo, p.inf.attained, p.inf.where
     if c < 0:

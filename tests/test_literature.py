@@ -129,3 +129,22 @@ def test_symbolic_parameters_give_symbolic_facts():
     j = analysis_json(a)
     assert j["limits"]["-inf"] == {"exact": "0", "mid": "0", "rad": "0"}  # a number: exact ball
     assert j["parameters"]["sigma"] == {"exact": "sigma", "mid": None, "rad": None}
+
+
+def test_wide_brackets_do_not_misplace_sign_samples():
+    # regression (review): isolation brackets can be wide; GELU(x; σ=10) = 10·GELU(x/10) has its
+    # minimum at 10 × GELU_ARGMIN, and SiLU with β = 1/20 at 20·(−1 − W(1/e))
+    j = analysis_json(analyze("gelu", {"sigma": "10"}, digits=20, parts=("stationary_points", "monotonicity")))
+    p = _only(j["stationary_points"])
+    assert p["kind"] == "minimum" and in_ball(10 * mpmath.mpf(GELU_ARGMIN), p["x"])
+    assert [m["direction"] for m in j["monotonicity"]] == ["decreasing", "increasing"]
+    j = analysis_json(analyze("silu", {"beta": "1/20"}, digits=20, parts=("stationary_points", "inflection_points")))
+    assert in_ball(20 * mpmath.mpf(SILU_ARGMIN), _only(j["stationary_points"])["x"])
+    assert len(j["inflection_points"]) == 2
+
+
+def test_wrong_sympy_limit_is_refused_not_reported():
+    # SymPy 1.14 gives lim_{x→−∞} x·Φ(x + 1) = −∞ (the truth is 0); gelu-math must not state it
+    a = analyze("gelu", {"mu": "-1"}, digits=10, parts=("limits", "range"))
+    assert "limits" in a.failures and "range" in a.failures
+    assert "limits" not in a.facts and "range" not in a.facts

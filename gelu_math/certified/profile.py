@@ -20,7 +20,7 @@ from ..definitions.symbols import x
 from ..errors import CertificationError
 from ..facts import Number, Step
 from .arbeval import compile_arb
-from .balls import precision, q, sign_of
+from .balls import bits_for, precision, q, sign_of
 from .numbers import compare, exact_number, hull_extreme, root_number, value_at_root
 from .zeros import PieceZeros, Root, all_zeros
 
@@ -84,16 +84,29 @@ class Profile:
     steps: tuple[Step, ...]
 
 
+def _ball(p: Point, digits: int = 17) -> arb:
+    return p.at.ball(digits) if isinstance(p.at, Root) else exact_number(p.at, digits).ball
+
+
 def _sample(lo: Point | None, hi: Point | None) -> sp.Rational:
-    a = None if lo is None else lo.approx()
-    b = None if hi is None else hi.approx()
-    if a is None and b is None:
+    """A rational strictly between two partition points, checked against their certified balls."""
+    if lo is None and hi is None:
         return sp.Rational(1, 3)
-    if a is None:
-        return sp.Rational(Fraction(b).limit_denominator(1 << 20)) - 1
-    if b is None:
-        return sp.Rational(Fraction(a).limit_denominator(1 << 20)) + 1
-    return sp.Rational(Fraction((a + b) / 2).limit_denominator(1 << 30))
+    for digits in (17, 40, 100):
+        with precision(bits_for(digits)):
+            a = None if lo is None else _ball(lo, digits)
+            b = None if hi is None else _ball(hi, digits)
+            if a is None:
+                m = sp.Rational(Fraction(float(b.mid())).limit_denominator(1 << 20)) - 1
+            elif b is None:
+                m = sp.Rational(Fraction(float(a.mid())).limit_denominator(1 << 20)) + 1
+            else:
+                mid = (a.upper() + b.lower()) / 2
+                m = sp.Rational(mid.mid().str(digits + 5, radius=False))
+            t = arb(q(m))
+            if (a is None or a < t) and (b is None or t < b):
+                return m
+    raise CertificationError("cannot place a sample point between two neighbouring points")
 
 
 def _strict_sign(expr: sp.Expr, point: sp.Rational) -> int:
@@ -168,33 +181,31 @@ def _candidates(F: Pieces, segments, criticals, digits) -> list[Candidate]:
 def _extremum(cands: list[Candidate], direction: int) -> Extremum:
     """inf (direction -1) or sup (+1) of the candidates, with attainment.
 
-    Candidates whose balls overlap without exact forms (symmetric values such as
-    f″(±a) for an even f″) are "tied": the extremum is then the certified max/min
-    of their balls, and attainment must agree among them.
+    Keeps every candidate no other candidate certifiably beats.  When several remain
+    (values that agree to working precision, e.g. f″(±a) for an even f″), the
+    extremum is the certified max/min of their balls — exact only if they are proved
+    equal — and their attainment must agree, else CertificationError.
     """
-    best = [cands[0]]
-    for c in cands[1:]:
-        try:
-            order = compare(c.value, best[0].value) * direction
-        except CertificationError:
-            order = None
-        if order is None:
-            best.append(c)
-        elif order > 0:
-            best = [c]
-        elif order == 0:
-            best.append(c)
-    exact = next((c.value for c in best if c.value.exact is not None), None)
-    if exact is not None and all(c.value.exact is not None for c in best):
-        value = exact
+    best: list[Candidate] = []
+    for c in cands:
+        orders = []
+        for b in best:
+            try:
+                orders.append(compare(c.value, b.value) * direction)
+            except CertificationError:
+                orders.append(None)
+        if any(o is not None and o < 0 for o in orders):
+            continue  # c is beaten
+        best = [b for b, o in zip(best, orders) if not (o is not None and o > 0)] + [c]
+    proved_equal = all(_exactly_equal(c, best) for c in best)
+    if proved_equal:
+        value = next((c.value for c in best if c.value.exact is not None), best[0].value)
     else:
         value = best[0].value
         for c in best[1:]:
-            value = value if value is c.value else hull_extreme(value, c.value, direction)
-        if any(c.value.exact is not None for c in best):  # an exact tie member represents the value
-            value = next(c.value for c in best if c.value.exact is not None) if len(best) == 1 else value
+            value = hull_extreme(value, c.value, direction)
     attained = {c.attained for c in best}
-    if len(attained) > 1 and not all(_exactly_equal(c, best) for c in best):
+    if len(attained) > 1 and not proved_equal:
         raise CertificationError("cannot decide whether the extremum is attained (values agree to working precision)")
     return Extremum(value, any(c.attained for c in best), tuple(best))
 

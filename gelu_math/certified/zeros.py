@@ -52,9 +52,8 @@ class Root:
         return self._balls[digits]
 
     def approx(self) -> float:
-        if self.exact is not None:
-            return float(sp.N(self.exact, 20))
-        return float((self.bracket.lo + self.bracket.hi) / 2)
+        """Midpoint of a certified ball of 17 digits (not of the bracket, which may be wide)."""
+        return float(self.ball(17).mid())
 
 
 @dataclass(frozen=True)
@@ -89,17 +88,20 @@ def exact_ball(value: sp.Expr, digits: int) -> arb:
 
 
 def _rational_below(v: sp.Expr) -> fmpq:
+    """A dyadic rational <= v, from a certified ball (floats misplace large irrational ends)."""
     if v.is_Rational:
         return q(v)
-    f = math.floor(float(sp.N(v, 30)) * 2**30 - 1)
-    return fmpq(f, 2**30)
+    with precision(256):
+        lower = const_ball(v).lower() * 2**30
+        return fmpq(int(lower.floor().unique_fmpz()) - 1, 2**30)
 
 
 def _rational_above(v: sp.Expr) -> fmpq:
     if v.is_Rational:
         return q(v)
-    c = math.ceil(float(sp.N(v, 30)) * 2**30 + 1)
-    return fmpq(c, 2**30)
+    with precision(256):
+        upper = const_ball(v).upper() * 2**30
+        return fmpq(int(upper.ceil().unique_fmpz()) + 1, 2**30)
 
 
 def _solve(g):
@@ -224,10 +226,18 @@ def _core_roots(g, dg, piece: Piece, lo, hi) -> list[Root]:
     # the ends of the core: an exact zero there is a breakpoint matter, not an interior root
     shift = fmpq(1, 2**20)
     with precision(256):
-        while sign_of(G(arb(a))) in (None, 0):
+        for _ in range(64):
+            if sign_of(G(arb(a))) not in (None, 0):
+                break
             a -= shift
-        while sign_of(G(arb(b))) in (None, 0):
+        else:
+            raise CertificationError(f"no certified sign of g near the core end {float(a):.17g}")
+        for _ in range(64):
+            if sign_of(G(arb(b))) not in (None, 0):
+                break
             b += shift
+        else:
+            raise CertificationError(f"no certified sign of g near the core end {float(b):.17g}")
     brackets = isolate(G, D, a, b, bits=64)
     roots = []
     for br in brackets:
