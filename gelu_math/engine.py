@@ -20,6 +20,7 @@ from .analysis.pieces import Pieces, decompose
 from .analysis.series import parity, taylor
 from .analysis.smoothness import Smoothness, smoothness
 from .certified.balls import DEFAULT_DIGITS, check_digits
+from .certified.limits import checked_limit
 from .certified.numbers import abs_number, compare, exact_number, hull_extreme, value_at_root
 from .certified.profile import Profile, Segment, profile
 from .definitions.registry import Instance, get
@@ -173,14 +174,18 @@ def _derivatives(b: _Builder) -> Fact:
 
 
 def _limits(b: _Builder) -> Fact:
-    lims = {side: _maybe_number(calculus.at_infinity(b.pieces, side), b.digits) for side in (-1, 1)}
+    ends = {-1: b.pieces.pieces[0].expr, 1: b.pieces.pieces[-1].expr}
+    lims = {side: _maybe_number(checked_limit(e, sp.oo * side), b.digits) for side, e in ends.items()}
     return Fact("limits", "lim f at -inf = {0}, at +inf = {1}", lims, Method.EXACT,
-                (Step("SymPy limit of the unbounded piece at each end: {0} and {1}.",
+                (Step("SymPy limit of the unbounded piece at each end, {0} and {1}, each checked against ball "
+                      "evaluation at |x| = 16, 64, 256 (a guard, not a proof: a contradicted limit is refused).",
                       (b.pieces.pieces[0].expr, b.pieces.pieces[-1].expr)),),
                 (lims[-1].exact, lims[1].exact))
 
 
 def _asymptotes(b: _Builder) -> Fact:
+    for side, piece in ((-1, b.pieces.pieces[0]), (1, b.pieces.pieces[-1])):
+        checked_limit(piece.expr, sp.oo * side)  # refuses a limit that evaluation contradicts
     asy: dict[int, Asymptote] = {side: calculus.asymptote(b.pieces, side) for side in (-1, 1)}
     return Fact("asymptotes", "asymptotes at ±inf", asy, Method.EXACT,
                 (Step("Horizontal when lim f is finite; otherwise slope m = lim f/x and intercept "

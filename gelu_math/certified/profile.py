@@ -14,7 +14,8 @@ from fractions import Fraction
 import sympy as sp
 from flint import arb
 
-from ..analysis.calculus import limit, one_sided
+from ..analysis.calculus import one_sided
+from .limits import checked_limit as limit
 from ..analysis.pieces import Pieces
 from ..definitions.symbols import x
 from ..errors import CertificationError

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 import sympy as sp
 from flint import arb, arb_poly
 
-from ..analysis.calculus import limit, tidy
+from ..analysis.calculus import tidy
+from .limits import checked_limit as limit
 from ..definitions.symbols import x
 from ..errors import CertificationError, UnsupportedError
 from ..facts import Step
