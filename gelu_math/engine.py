@@ -24,8 +24,7 @@ from .certified.limits import checked_limit
 from .certified.numbers import abs_number, compare, exact_number, hull_extreme, value_at_root
 from .certified.profile import Profile, Segment, profile
 from .definitions.registry import Instance, get
-from .definitions.symbols import x
-from .errors import CertificationError, GeluMathError, PrecisionError, UnsupportedError
+from .errors import CertificationError, PrecisionError, UnsupportedError
 from .facts import Fact, Method, Number, Step, weakest
 
 MIN_ORDER, MAX_ORDER, DEFAULT_ORDER = 1, 12, 4
@@ -71,10 +70,6 @@ class Analysis:
         from .render.latex import analysis_latex
 
         return analysis_latex(self)
-
-
-def _point(value: sp.Expr | Number, digits: int) -> Number:
-    return value if isinstance(value, Number) else exact_number(value, digits)
 
 
 def _maybe_number(value: sp.Expr, digits: int) -> Number:
@@ -246,7 +241,7 @@ def _merge(segments: list[Segment], digits: int, kinks: dict | None = None) -> l
     """Merge consecutive segments with compatible labels into closed intervals covering ℝ."""
     out: list[tuple] = []
     for seg in segments:
-        lo = None if seg.lo is None else seg.lo
+        lo = seg.lo
         label = {1: "+", -1: "-", 0: "0"}[seg.sign]
         if out:
             prev_lo, prev_label, _ = out[-1]

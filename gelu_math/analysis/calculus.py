@@ -85,12 +85,6 @@ def one_sided(piece: Piece, point: sp.Expr) -> sp.Expr:
     return tidy(value)
 
 
-def at_infinity(pieces: Pieces, side: int) -> sp.Expr:
-    """lim f(x) as x -> side*∞ (side = ±1), from the unbounded piece."""
-    piece = pieces.pieces[-1] if side > 0 else pieces.pieces[0]
-    return limit(piece.expr, sp.oo * side)
-
-
 @dataclass(frozen=True)
 class Asymptote:
     """y = slope*x + intercept as x -> side*∞, or None when there is none."""

@@ -29,17 +29,6 @@ class Piece:
     def contains(self, point: sp.Expr) -> bool:
         return bool(self.lo < point) and bool(point < self.hi)
 
-    def sample(self) -> sp.Rational:
-        """A rational point strictly inside the piece."""
-        if self.lo == -sp.oo and self.hi == sp.oo:
-            return sp.Rational(1, 3)
-        if self.lo == -sp.oo:
-            return sp.floor(self.hi) - 1
-        if self.hi == sp.oo:
-            return sp.ceiling(self.lo) + 1
-        return sp.nsimplify((self.lo + self.hi) / 2) if (self.lo + self.hi).is_Rational else \
-            sp.Rational(sp.floor(100 * (self.lo + self.hi) / 2), 100)
-
 
 @dataclass(frozen=True)
 class Pieces:
@@ -65,10 +54,6 @@ class Pieces:
     def map(self, fn) -> "Pieces":
         """Apply ``fn`` to each piece expression; breakpoint values are dropped."""
         return Pieces(tuple(Piece(p.lo, p.hi, fn(p.expr)) for p in self.pieces))
-
-    @property
-    def is_smooth_expression(self) -> bool:
-        return len(self.pieces) == 1
 
 
 def _rewrite(expr: sp.Expr) -> sp.Expr:

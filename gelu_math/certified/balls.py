@@ -68,7 +68,3 @@ def sign_of(b: arb) -> int | None:
     return None
 
 
-def rational_above(value: sp.Expr) -> sp.Rational:
-    """A simple rational >= a real constant (used to place cut points)."""
-    f = float(sp.N(value, 30))
-    return sp.Rational(math.floor(f) + 1)

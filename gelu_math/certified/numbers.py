@@ -77,16 +77,6 @@ def abs_number(a: Number) -> Number:
     return Number(None if a.exact is None else sp.Abs(a.exact).doit(), _exactly(abs, a.ball))
 
 
-def neg(a: Number) -> Number:
-    if a.infinite:
-        return Number.inf(-a.infinite)
-    return Number(None if a.exact is None else -a.exact, _exactly(lambda b: -b, a.ball))
-
-
-def contains(b: arb, value: float) -> bool:
-    return bool(b.contains(arb(value)))
-
-
 def hull_extreme(a: Number, b: Number, direction: int) -> Number:
     """max (direction +1) or min (-1) of two finite values whose order is undecided: a certified ball."""
     with precision(max(64, a.ball.bits() + 16, b.ball.bits() + 16)):

@@ -33,9 +33,6 @@ class Point:
     at: sp.Expr | Root
     is_break: bool
 
-    def approx(self) -> float:
-        return self.at.approx() if isinstance(self.at, Root) else float(sp.N(self.at, 20))
-
     def number(self, digits: int) -> Number:
         return root_number(self.at, digits) if isinstance(self.at, Root) else exact_number(self.at, digits)
 

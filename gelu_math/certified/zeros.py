@@ -11,7 +11,6 @@ be roots symbolically and lie in the certified ball.
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -20,7 +19,7 @@ from flint import arb, fmpq
 from ..analysis.calculus import tidy
 from ..analysis.pieces import Piece, Pieces
 from ..definitions.symbols import x
-from ..errors import CertificationError, UnsupportedError
+from ..errors import CertificationError
 from ..facts import Step
 from ..timebox import attempt
 from .arbeval import compile_arb, const_ball
