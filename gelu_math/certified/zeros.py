@@ -55,14 +55,6 @@ class Root:
         return float(self.ball(17).mid())
 
 
-@dataclass(frozen=True)
-class Flat:
-    """g is identically zero on the open interval (lo, hi)."""
-
-    lo: sp.Expr
-    hi: sp.Expr
-
-
 @dataclass
 class PieceZeros:
     piece: Piece
