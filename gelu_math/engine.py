@@ -179,9 +179,7 @@ def _limits(b: _Builder) -> Fact:
 
 
 def _asymptotes(b: _Builder) -> Fact:
-    for side, piece in ((-1, b.pieces.pieces[0]), (1, b.pieces.pieces[-1])):
-        checked_limit(piece.expr, sp.oo * side)  # refuses a limit that evaluation contradicts
-    asy: dict[int, Asymptote] = {side: calculus.asymptote(b.pieces, side) for side in (-1, 1)}
+    asy: dict[int, Asymptote] = {side: calculus.asymptote(b.pieces, side, checked_limit) for side in (-1, 1)}
     return Fact("asymptotes", "asymptotes at ±inf", asy, Method.EXACT,
                 (Step("Horizontal when lim f is finite; otherwise slope m = lim f/x and intercept "
                       "c = lim (f − m x), both finite for an oblique asymptote."),))

@@ -143,8 +143,15 @@ def test_wide_brackets_do_not_misplace_sign_samples():
     assert len(j["inflection_points"]) == 2
 
 
-def test_wrong_sympy_limit_is_refused_not_reported():
-    # SymPy 1.14 gives lim_{x→−∞} x·Φ(x + 1) = −∞ (the truth is 0); gelu-math must not state it
-    a = analyze("gelu", {"mu": "-1"}, digits=10, parts=("limits", "range"))
-    assert "limits" in a.failures and "range" in a.failures
-    assert "limits" not in a.facts and "range" not in a.facts
+def test_gelu_negative_mu_limit_and_minimum():
+    # SymPy 1.14 alone gives lim_{x→−∞} x·Φ(x + 1) = −∞ (the truth is 0); the guarded second route
+    # must give 0, and the minimum must match mpmath (findroot of Φ(x+1) + xφ(x+1), 40 digits)
+    a = analyze("gelu", {"mu": "-1"}, digits=20, parts=("limits", "asymptotes", "range", "stationary_points"))
+    assert a.failures == {}
+    j = analysis_json(a)
+    assert j["limits"]["-inf"]["exact"] == "0" and j["asymptotes"]["-inf"]["kind"] == "horizontal"
+    mpmath.mp.dps = 40
+    xm = mpmath.findroot(lambda t: mpmath.ncdf(t + 1) + t * mpmath.npdf(t + 1), -1.13)
+    p = _only(j["stationary_points"])
+    assert in_ball(xm, p["x"]) and in_ball(xm * mpmath.ncdf(xm + 1), p["value"])
+    assert in_ball(xm * mpmath.ncdf(xm + 1), j["range"]["inf"])

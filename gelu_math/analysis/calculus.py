@@ -62,9 +62,21 @@ def limit(expr: sp.Expr, point: sp.Expr, direction: str = "+") -> sp.Expr:
 
 @functools.lru_cache(maxsize=1024)
 def limit_mirrored(expr: sp.Expr, side: int) -> sp.Expr:
-    """lim f(x) as x -> side*oo, computed as lim of the expanded f(side*t) as t -> +oo (a second route)."""
+    """lim f(x) as x -> side*oo by a second route: t = side*x -> +oo, with every erf(v) written as
+    erfc of an argument that tends to +oo (1 - erfc(v), or erfc(-v) - 1 kept unevaluated so SymPy
+    does not fold it back), where SymPy's erfc asymptotics are reliable."""
     t = sp.Symbol("t", positive=True)
-    value = attempt(LIMIT_SECONDS, "limit", sp.limit, sp.expand(expr.subs(x, side * t)), t, sp.oo, fallback=None)
+
+    def erfc_form(v):
+        direction = attempt(LIMIT_SECONDS, "limit", sp.limit, v, t, sp.oo, fallback=None)
+        if direction == sp.oo:
+            return 1 - sp.erfc(v)
+        if direction == -sp.oo:
+            return sp.erfc(sp.expand(-v), evaluate=False) - 1
+        return sp.erf(v)
+
+    g = expr.subs(x, side * t).replace(sp.erf, erfc_form)
+    value = attempt(LIMIT_SECONDS, "limit", sp.limit, g, t, sp.oo, fallback=None)
     return _accept(value, expr, sp.oo * side)
 
 
@@ -100,8 +112,11 @@ class Asymptote:
         return "horizontal" if self.slope == 0 else "oblique"
 
 
-def asymptote(pieces: Pieces, side: int) -> Asymptote:
-    """Horizontal (finite limit) or oblique (lim f/x and lim f - m x finite) asymptote."""
+def asymptote(pieces: Pieces, side: int, limit=limit) -> Asymptote:
+    """Horizontal (finite limit) or oblique (lim f/x and lim f - m x finite) asymptote.
+
+    ``limit`` may be replaced by a guarded version (the certified layer's ``checked_limit``).
+    """
     piece = pieces.pieces[-1] if side > 0 else pieces.pieces[0]
     point = sp.oo * side
     lim = limit(piece.expr, point)

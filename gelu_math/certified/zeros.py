@@ -242,6 +242,7 @@ def _core_roots(g, dg, piece: Piece, lo, hi) -> list[Root]:
             inside = bool(near.contains(arb(q(mid))))
         if inside and _is_exact_root(g, mid):
             r.exact = mid
+            r._balls.clear()  # balls now come from the exact form
     if any(r.exact is None for r in roots):
         cands = _exact_candidates(g)
         for r in (r for r in roots if r.exact is None):
@@ -254,6 +255,7 @@ def _core_roots(g, dg, piece: Piece, lo, hi) -> list[Root]:
                 # as g is finite on the whole bracket)
                 if _is_exact_root(factor, c):
                     r.exact = tidy(c)
+                    r._balls.clear()
                     break
     return roots
 
