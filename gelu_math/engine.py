@@ -379,4 +379,4 @@ def _parity(b: _Builder) -> Fact:
     par = parity(b.pieces)
     return Fact("parity", "f(x) = E(x) + O(x)", par, Method.EXACT,
                 (Step("Even part (f(x) + f(−x))/2 = {0}; odd part (f(x) − f(−x))/2 = {1}; so f(x) − f(−x) = {2}.",
-                      (par.even, par.odd, sp.simplify(2 * par.odd) if not par.odd.has(sp.Piecewise) else 2 * par.odd)),))
+                      (par.even, par.odd, par.difference)),))

@@ -105,6 +105,7 @@ def taylor(pieces: Pieces, order: int) -> Taylor:
 class Parity:
     even: sp.Expr  # (f(x) + f(-x))/2
     odd: sp.Expr  # (f(x) - f(-x))/2
+    difference: sp.Expr  # f(x) - f(-x), simplified (e.g. x for GELU)
 
     @property
     def kind(self) -> str:
@@ -141,4 +142,6 @@ def parity(pieces: Pieces) -> Parity:
         pairs = [(e, (x < hi) if hi != sp.oo else True) for e, _, hi in regions]
         return sp.Piecewise(*pairs)
 
-    return Parity(join(parts[1]), join(parts[-1]))
+    odd = join(parts[-1])
+    difference = 2 * odd if odd.has(sp.Piecewise) else tidy(2 * odd, 10.0)
+    return Parity(join(parts[1]), odd, difference)

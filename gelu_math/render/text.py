@@ -100,7 +100,7 @@ def analysis_text(a: Analysis, *, show_steps: bool = False) -> str:
     if "parity" in f:
         p = f["parity"].value
         section("parity", [f"{p.kind}; even part {sp.sstr(p.even)}; odd part {sp.sstr(p.odd)}",
-                           f"f(x) - f(-x) = {sp.sstr(sp.simplify(2 * p.odd) if not p.odd.has(sp.Piecewise) else 2 * p.odd)}"])
+                           f"f(x) - f(-x) = {sp.sstr(p.difference)}"])
     for key, why in a.failures.items():
         if key not in ("monotonicity", "convexity") and key not in f:
             if not any(line.startswith(f"  {key.replace('_', ' ')}:") for line in lines):
