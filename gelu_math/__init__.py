@@ -8,7 +8,7 @@ Layers (imports flow downwards only; see README "Architecture")::
     certified/                      L3  Arb balls: root isolation, tail proofs, profiles
     engine                          L4  analyze(): every property as a Fact
     render/                         L5  text, JSON, LaTeX
-    cli                             L6  command line
+    cli/                            L6  command line (one module per command)
 
 Quick start::
 
