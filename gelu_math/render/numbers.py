@@ -44,13 +44,13 @@ def number_text(n: Number, digits: int) -> str:
     if n.ball is None:
         return sp.sstr(n.exact)
     mid, rad = decimal_ball(n, digits)
-    ball = mid if rad == "0" else f"[{mid} ± {_short_upper(rad)}]"
+    ball = mid if rad == "0" else f"[{mid} ± {short_upper(rad)}]"
     if n.exact is not None and sp.sstr(n.exact) != mid:
         return f"{sp.sstr(n.exact)} = {ball}"
     return ball
 
 
-def _short_upper(rad: str) -> str:
+def short_upper(rad: str) -> str:
     """A radius with 2 significant digits, rounded up so the ball still contains the value."""
     with localcontext() as c:
         c.prec, c.rounding = 2, ROUND_CEILING

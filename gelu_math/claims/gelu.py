@@ -1,0 +1,231 @@
+"""GELU-specific claims (default parameters μ = 0, σ = 1), each derived and checked, never typed in.
+
+* ``gelu_definitions``: GELU(x) = x Φ(x) with Φ(x) = ∫_{−∞}^x φ(t) dt = (1 + erf(x/√2))/2
+  (SymPy integrates φ; the two forms are proved equal).  [Hendrycks & Gimpel 2016; DLMF 7.2.1, 7.18.2]
+* ``gelu_derivative_formula``: f′ = Φ + xφ and f^(k) = (−1)^k (He_{k−2} − He_k) φ for k ≥ 2
+  (Leibniz + Rodrigues' formula φ^(n) = (−1)^n He_n φ), proved equal to the engine's derivatives.
+* ``relu_gap``: 0 ≤ ReLU(x) − GELU(x) = −GELU(−|x|) ≤ |min GELU|, equality at x = ±x*, from the
+  parity identity f(x) − f(−x) = x and the certified minimum.
+* ``gelu_family``: f_{μ,σ}(x) = x Φ((x − μ)/σ) → x·[x > μ] (μ/2 at x = μ) as σ → 0⁺; for μ = 0
+  that is ReLU, uniformly: sup |f_{0,σ} − ReLU| = σ·|min GELU| (scaling f_(0,σ)(x) = σ GELU(x/σ)).
+* ``asymptotic_expansion``: GELU(x) ~ −φ(x) Σ_m (−1)^m (2m−1)!! x^(−2m) as x → −∞ and
+  GELU(x) ~ x − φ(x) Σ_m (−1)^m (2m−1)!! x^(−2m) as x → +∞ (from erfc's expansion, DLMF 7.12.1;
+  the remainder after N terms has the sign of the first omitted term and is smaller in modulus,
+  DLMF 7.12(i) — spot-checked here in ball arithmetic).
+
+Example: ``claims(analyze("gelu"))[0]["relu_gap"].value["bound"]`` contains 0.16997120747990366…
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from flint import arb
+
+from ..analysis.calculus import tidy
+from ..certified.arbeval import compile_arb
+from ..certified.balls import precision
+from ..certified.numbers import abs_number, exact_number
+from ..definitions.symbols import Phi, x
+from ..errors import CertificationError
+from ..facts import Fact, Method, Number, Step, weakest
+
+HG = "Hendrycks & Gimpel, Gaussian Error Linear Units (GELUs), arXiv:1606.08415 (2016)"
+LEE = "Lee, GELU Activation Function in Deep Learning: A Comprehensive Mathematical Analysis, arXiv:2305.12073 (2023)"
+DLMF_ERF = "DLMF 7.2.1 (erf), 7.18.2 (normal distribution), https://dlmf.nist.gov/7"
+DLMF_ASY = "DLMF 7.12.1 and 7.12(i): asymptotic expansion of erfc and its remainder, https://dlmf.nist.gov/7.12"
+DLMF_HERMITE = "DLMF 18.5.5 (Rodrigues' formula) and 18.9.1 (recurrence) for the Hermite polynomials He_n"
+
+# names used in statements only (never evaluated): Φ, φ, GELU, ReLU
+PhiF, phiF, GELU, RELU = sp.Function("Phi"), sp.Function("phi"), sp.Function("GELU"), sp.Function("ReLU")
+t = sp.Symbol("t", real=True)
+p = sp.Symbol("p", positive=True)
+mu, sigma = sp.Symbol("mu", real=True), sp.Symbol("sigma", positive=True)
+PHI_DENSITY = sp.exp(-x**2 / 2) / sp.sqrt(2 * sp.pi)
+N_ASYMPTOTIC = 4  # terms of the asymptotic series shown and checked
+SPOT_POINTS = (-4, -8, -16)
+
+
+def _zero(e: sp.Expr) -> bool:
+    return sp.simplify(sp.expand(e.rewrite(sp.erf))) == 0
+
+
+def _definitions(a) -> Fact:
+    integral = sp.Integral(PHI_DENSITY.subs(x, t), (t, -sp.oo, x))
+    value = sp.integrate(PHI_DENSITY.subs(x, t), (t, -sp.oo, x))
+    if not _zero(value - Phi(x)):
+        raise CertificationError("SymPy's integral of the normal density does not reduce to (1 + erf(x/√2))/2")
+    f = a.instance.expr
+    if not _zero(x * value - f):
+        raise CertificationError("x Φ(x) does not reduce to the registered GELU definition")
+    steps = (
+        Step("The standard normal density is φ(t) = {0}; its distribution function is Φ(x) = {1}.",
+             (PHI_DENSITY.subs(x, t), integral)),
+        Step("SymPy integrates: Φ(x) = {0}, and {0} − {1} simplifies to 0.", (value, Phi(x))),
+        Step("Hence GELU(x) = x Φ(x) = {0}, which is the registered definition {1} (difference simplified to 0).",
+             (x * Phi(x), f)),
+    )
+    return Fact("gelu_definitions", "{0} = {1} = {2}", {"phi": x * PhiF(x), "erf": f}, Method.EXACT, steps,
+                (GELU(x), x * PhiF(x), sp.factor_terms(f)), (HG, DLMF_ERF))
+
+
+def _derivative_formula(a) -> Fact | None:
+    if "derivatives" not in a.facts:
+        return None
+    phi = PHI_DENSITY
+    k = sp.Symbol("k", integer=True, positive=True)
+    checked = []
+    for order, d in a.facts["derivatives"].value:
+        formula = (sp.erf(x / sp.sqrt(2)) / 2 + sp.Rational(1, 2) + x * phi) if order == 1 else \
+            (-1) ** order * (sp.hermite_prob(order - 2, x) - sp.hermite_prob(order, x)) * phi
+        if not _zero(formula - d):
+            raise CertificationError(f"the Hermite form of f^({order}) does not match the engine's derivative")
+        checked.append((order, sp.expand((-1) ** order * (sp.hermite_prob(order - 2, x) - sp.hermite_prob(order, x)))
+                        if order >= 2 else None))
+    general = (-1) ** k * (sp.Function("He_{k-2}")(x) - sp.Function("He_{k}")(x)) * phiF(x)
+    steps = [
+        Step("Product rule: f′(x) = Φ(x) + x Φ′(x) = {0}, since Φ′ = φ.", (PhiF(x) + x * phiF(x),)),
+        Step("Leibniz rule for k ≥ 2: f^(k) = x Φ^(k) + k Φ^(k−1), and Rodrigues' formula φ^(n) = (−1)^n He_n φ "
+             "gives Φ^(j) = (−1)^(j−1) He_(j−1) φ."),
+        Step("The recurrence He_k = x He_(k−1) − (k−1) He_(k−2) turns k He_(k−2) − x He_(k−1) into "
+             "He_(k−2) − He_k, so f^(k) = {0}.", (general,)),
+    ]
+    for order, poly in checked:
+        if poly is not None:
+            steps.append(Step("k = {0}: (−1)^k (He_(k−2) − He_k) = {1}, so f^(k) = {2}; SymPy proves this equals the "
+                              "engine's derivative.", (sp.Integer(order), poly, poly * phiF(x))))
+    return Fact("gelu_derivative_formula", "{0} and, for k ≥ 2, {1}", [c for c in checked], Method.EXACT,
+                tuple(steps), (sp.Eq(sp.Derivative(GELU(x), x), PhiF(x) + x * phiF(x)), general), (DLMF_HERMITE, LEE))
+
+
+def _minimum(a):
+    st = a.facts.get("stationary_points")
+    r = a.facts.get("range")
+    if st is None or r is None:
+        raise CertificationError("needs the stationary points and the range")
+    mins = [s for s in st.value if s.get("kind") == "minimum"]
+    if len(mins) != 1 or not r.value["inf"].attained:
+        raise CertificationError("expected exactly one attained minimum")
+    return mins[0]["x"], r.value["inf"].value, weakest(st.method, r.method)
+
+
+def _neg(n: Number) -> Number:
+    return Number(None if n.exact is None else -n.exact, -n.ball)  # negating a ball is exact
+
+
+def _relu_gap(a) -> Fact:
+    xs, fmin, method = _minimum(a)
+    par = a.facts.get("parity")
+    if par is None or tidy(par.value.difference - x) != 0:
+        raise CertificationError("needs the parity identity f(x) − f(−x) = x")
+    f = a.instance.expr
+    # x ≥ 0: ReLU − GELU = x − f(x) = −f(−x); x < 0: ReLU − GELU = −f(x): in both cases −f(−|x|)
+    if not _zero((p - f.subs(x, p)) - (-f.subs(x, -p))):
+        raise CertificationError("x − f(x) = −f(−x) failed symbolically")
+    bound = abs_number(fmin)
+    value = {"bound": bound, "argmax": (xs, _neg(xs)), "min_value": fmin}
+    gap = RELU(x) - GELU(x)
+    steps = (
+        Step("Parity identity (fact 'parity'): f(x) − f(−x) = {0}, i.e. Φ(x) + Φ(−x) = 1.", (par.value.difference,)),
+        Step("For x ≥ 0: ReLU(x) − GELU(x) = x − x Φ(x) = x Φ(−x) = {0}; for x < 0: ReLU(x) − GELU(x) = {1}. "
+             "So in both cases {2} = {3}.", (-GELU(-x), -GELU(x), gap, -GELU(-sp.Abs(x)))),
+        Step("Lower bound: −GELU(−|x|) = |x| Φ(−|x|) ≥ 0 because Φ > 0, with equality only at x = 0."),
+        Step("Upper bound: −|x| ranges over (−∞, 0], and GELU attains its global minimum {0} at x* = {1} ≤ 0 "
+             "(facts 'range' and 'stationary_points'), so −GELU(−|x|) ≤ −min GELU = {2}, with equality exactly at "
+             "−|x| = x*, i.e. x = ±x*.", (fmin, xs, bound)),
+        Step("At ±∞ the gap tends to 0: −GELU(−|x|) → −lim GELU(x) as x → −∞ = 0 (fact 'limits')."),
+    )
+    return Fact("relu_gap", "0 ≤ {0} ≤ {1} = |min GELU| for all real x, with equality on the right at x = ±x*",
+                value, method, steps, (gap, bound), (LEE, HG))
+
+
+def _family(a, gap: Fact | None) -> Fact:
+    fam = x * Phi((x - mu) / sigma)
+    right = sp.limit(fam.subs(x, mu + p), sigma, 0, "+")
+    left = sp.limit(fam.subs(x, mu - p), sigma, 0, "+")
+    at_mu = tidy(fam.subs(x, mu))
+    if tidy(right - (mu + p)) != 0 or left != 0 or tidy(at_mu - mu / 2) != 0:
+        raise CertificationError(f"unexpected σ → 0 limits: {right}, {left}, {at_mu}")
+    g = a.instance.expr
+    scaled = fam.subs(mu, 0)
+    if not _zero(sigma * g.subs(x, x / sigma) - scaled):
+        raise CertificationError("scaling identity f_(0,σ)(x) = σ GELU(x/σ) failed")
+    fmu = lambda v: sp.Function("f")(v, mu, sigma)  # noqa: E731  f(x; μ, σ)
+    steps = [
+        Step("The family: {0} = {1} (Hendrycks & Gimpel's μ, σ form; GELU is μ = 0, σ = 1).", (fmu(x), fam)),
+        Step("Pointwise limit as σ → 0⁺, with p > 0 (SymPy): at x = μ + p the value tends to {0}; at x = μ − p it "
+             "tends to {1}; at x = μ it is {2} for every σ.", (right, left, at_mu)),
+        Step("So f_(μ,σ)(x) → x for x > μ and → 0 for x < μ. For μ = 0 this is ReLU(x) = max(0, x) at every x "
+             "(both are 0 at x = 0); for μ ≠ 0 the limit jumps at x = μ and is not ReLU."),
+        Step("Scaling (SymPy, difference simplified to 0): {0} = σ GELU(x/σ), and ReLU(x) = σ ReLU(x/σ), so "
+             "f_(0,σ)(x) − ReLU(x) = σ (GELU − ReLU)(x/σ).", (scaled,)),
+    ]
+    value = {"right": right, "left": left, "at_mu": at_mu}
+    method = Method.EXACT
+    math = (fmu(x), fam)
+    if gap is not None:
+        bound = gap.value["bound"]
+        steps.append(Step("With fact 'relu_gap', sup_x |f_(0,σ)(x) − ReLU(x)| = σ · {0}, attained at x = ±σx*: the "
+                          "convergence to ReLU is uniform on ℝ, linear in σ.", (bound,)))
+        value["uniform_constant"] = bound
+        method = gap.method
+    return Fact("gelu_family", "{0} = {1} → ReLU as σ → 0⁺ (μ = 0), uniformly with sup-error σ·|min GELU|",
+                value, method, tuple(steps), math, (HG,))
+
+
+def _asymptotic(a) -> Fact:
+    n = N_ASYMPTOTIC
+    z = sp.Symbol("z", positive=True)
+    xn = sp.Symbol("x", negative=True)
+    ser = sp.expand(sp.erfc(z).series(z, sp.oo, 2 * n)).removeO()  # the O() sits inside a product
+    m = sp.Symbol("m", integer=True, nonnegative=True)
+    term = (-1) ** m * sp.factorial2(2 * m - 1) * x ** (-2 * m)
+    partial = sum(term.subs(m, j) for j in range(n))
+    # x < 0: GELU(x) = (x/2) erfc(−x/√2), z = −x/√2 → +∞
+    left = sp.expand(xn / 2 * ser.subs(z, -xn / sp.sqrt(2)))
+    target = sp.expand((-PHI_DENSITY * partial).subs(x, xn))
+    if sp.simplify(left - target) != 0:
+        raise CertificationError("SymPy's erfc expansion does not give the stated GELU expansion")
+    g = a.instance.expr
+    if not _zero(sp.erfc(-x / sp.sqrt(2)) * x / 2 - g):
+        raise CertificationError("GELU(x) = (x/2) erfc(−x/√2) failed symbolically")
+    # certified spot check of the DLMF remainder bound: 0 ≤ R_N / (first omitted term) ≤ 1
+    # evaluate GELU in its erfc form (no cancellation of 1 + erf far out)
+    R = compile_arb(x / 2 * sp.erfc(-x / sp.sqrt(2)) + PHI_DENSITY * partial, x)
+    nxt = compile_arb(-PHI_DENSITY * term.subs(m, n), x)
+    ratios = []
+    with precision(256):
+        for pt in SPOT_POINTS:
+            q = R(arb(pt)) / nxt(arb(pt))
+            if not (q > 0 and q < 1):
+                raise CertificationError(f"remainder bound fails at x = {pt}")
+            ratios.append(Number(None, q))
+    S = sp.Sum(term, (m, 0, sp.oo))
+    steps = (
+        Step("For x < 0: GELU(x) = {0} (SymPy: equal to the definition), and z = −x/√2 → +∞.",
+             (x / 2 * sp.erfc(-x / sp.sqrt(2), evaluate=False),)),
+        Step("SymPy's asymptotic series of erfc at +∞ (DLMF 7.12.1): erfc(z) = {0} + O(z^(−{1})).",
+             (ser, sp.Integer(2 * n + 1))),
+        Step("Substituting z = −x/√2 and multiplying by x/2 gives exactly {0} (SymPy: difference 0), the first {1} "
+             "terms of −φ(x) {2}.", (sp.factor_terms(target.subs(xn, x)), sp.Integer(n), S)),
+        Step("At +∞, the parity identity GELU(x) = x + GELU(−x) (fact 'parity') gives GELU(x) = x − φ(x) {0} "
+             "(φ is even).", (S,)),
+        Step("Remainder: for real z > 0 the error after N terms of erfc's series has the sign of the first omitted "
+             "term and is smaller in modulus (DLMF 7.12(i)). Ball-arithmetic spot check with N = {0}: "
+             "R_N(x)/(first omitted term) at x = −4, −8, −16 lies in (0, 1): {1}, {2}, {3}.",
+             (sp.Integer(n), *ratios)),
+    )
+    return Fact("asymptotic_expansion", "GELU(x) ~ {0} as x → −∞ and GELU(x) ~ {1} as x → +∞",
+                {"series": S, "terms": n, "ratios": tuple(ratios)}, Method.EXACT, steps,
+                (-phiF(x) * S, x - phiF(x) * S), (DLMF_ASY,))
+
+
+def _family_builder(a):
+    try:
+        gap = _relu_gap(a)
+    except CertificationError:
+        gap = None
+    return _family(a, gap)
+
+
+BUILDERS = (("gelu_definitions", _definitions), ("gelu_derivative_formula", _derivative_formula),
+            ("relu_gap", _relu_gap), ("gelu_family", _family_builder), ("asymptotic_expansion", _asymptotic))

@@ -1,0 +1,108 @@
+"""Claims every function gets, derived from the engine's facts (for the comparison matrix).
+
+* ``slope_at_0``: f′(0) = lim of the difference quotient, exact (or the two one-sided slopes when
+  0 is a breakpoint of f′, e.g. ReLU: 0 and 1).
+* ``boundedness``: bounded below/above iff inf/sup of the range fact is finite.
+* ``monotone``: increasing / non-decreasing / … on ℝ, read off the monotonicity fact.
+* ``negative_gradient``: whether f′ ≠ 0 on x < 0 apart from isolated points (no "dying" interval,
+  Lee 2023's comparison), and lim f′ at −∞.
+
+Example: for GELU, ``slope_at_0`` is 1/2, f′ has one isolated zero at x* ≈ −0.7518 on x < 0 and
+f′ → 0 at −∞.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..analysis import calculus
+from ..analysis.calculus import one_sided, tidy
+from ..certified.limits import checked_limit
+from ..certified.numbers import compare, exact_number
+from ..definitions.symbols import x
+from ..facts import Fact, Method, Number, Step, weakest
+
+LEE = "Lee, GELU Activation Function in Deep Learning: A Comprehensive Mathematical Analysis, arXiv:2305.12073 (2023)"
+
+
+def _slope_at_0(a) -> Fact:
+    d1 = calculus.derivative(a.pieces, 1)
+    zero = sp.Integer(0)
+    if zero not in a.pieces.breakpoints:
+        piece = next(p for p in d1.pieces if p.contains(zero))
+        v = tidy(piece.expr.subs(x, zero))
+        return Fact("slope_at_0", "f′(0) = {0}", {"value": exact_number(v, a.digits)}, Method.EXACT,
+                    (Step("f is analytic near 0; substitute x = 0 into f′ = {0}.", (piece.expr,)),), (v,))
+    i = a.pieces.breakpoints.index(zero)
+    left, right = one_sided(d1.pieces[i], zero), one_sided(d1.pieces[i + 1], zero)
+    nl, nr = exact_number(left, a.digits), exact_number(right, a.digits)
+    same = tidy(left - right) == 0
+    steps = (Step("0 is a breakpoint: the one-sided slopes come from the adjacent pieces, f′ = {0} on the left and "
+                  "f′ = {1} on the right, evaluated (or their one-sided limits taken) at 0.",
+                  (d1.pieces[i].expr, d1.pieces[i + 1].expr)),)
+    if same:
+        return Fact("slope_at_0", "f′(0) = {0}", {"value": nl}, Method.EXACT,
+                    steps + (Step("Both one-sided slopes equal {0}, so f is differentiable at 0.", (left,)),), (left,))
+    return Fact("slope_at_0", "f′(0) does not exist: f′(0−) = {0}, f′(0+) = {1}", {"left": nl, "right": nr},
+                Method.EXACT, steps + (Step("The one-sided slopes differ, so f is not differentiable at 0."),),
+                (left, right))
+
+
+def _boundedness(a) -> Fact | None:
+    if "range" not in a.facts:
+        return None
+    r = a.facts["range"]
+    inf, sup = r.value["inf"].value, r.value["sup"].value
+    value = {"below": inf.is_finite, "above": sup.is_finite}
+    return Fact("boundedness", "bounded below: {0}; bounded above: {1}", value, r.method,
+                (Step("f is bounded below (above) exactly when the infimum (supremum) of the range fact is finite."),),
+                (value["below"], value["above"]), (LEE,))
+
+
+_MONO = {frozenset({"increasing"}): "increasing", frozenset({"decreasing"}): "decreasing",
+         frozenset({"increasing", "constant"}): "non-decreasing",
+         frozenset({"decreasing", "constant"}): "non-increasing", frozenset({"constant"}): "constant"}
+
+
+def _monotone(a) -> Fact | None:
+    if "monotonicity" not in a.facts:
+        return None
+    m = a.facts["monotonicity"]
+    labels = [iv.label for iv in m.value]
+    kind = _MONO.get(frozenset(labels), "not monotone")
+    if len(labels) > 1 and kind in ("increasing", "decreasing"):
+        kind = "not monotone"  # cannot happen after merging; kept for safety
+    return Fact("monotone", "f is {0} on ℝ", kind, m.method,
+                (Step("Read off the monotonicity intervals covering ℝ: " + ", ".join(labels) + ". f is monotone on ℝ "
+                      "when no two intervals have opposite strict directions."),), (kind,), (LEE,))
+
+
+def _negative_gradient(a) -> Fact | None:
+    if "stationary_points" not in a.facts:
+        return None
+    st = a.facts["stationary_points"]
+    zero = exact_number(sp.Integer(0), a.digits)
+    flat, zeros = [], []
+    for s in st.value:
+        if "interval" in s:
+            lo = s["interval"][0]
+            if not lo.is_finite or compare(lo, zero) < 0:
+                flat.append(s["interval"])
+        elif compare(s["x"], zero) < 0:
+            zeros.append(s["x"])
+    d1 = calculus.derivative(a.pieces, 1)
+    lim = checked_limit(d1.pieces[0].expr, -sp.oo)
+    value = {"nonzero": not flat, "flat": flat, "isolated_zeros": zeros,
+             "limit_minus_inf": exact_number(lim, a.digits)}
+    steps = [Step("From the stationary-points fact (all zeros of f′ on ℝ, certified complete): "
+                  + (f"f′ vanishes on {len(flat)} interval(s) meeting x < 0, so the gradient is zero there."
+                     if flat else f"f′ has {len(zeros)} isolated zero(s) with x < 0 and vanishes on no interval, so "
+                                  "f′(x) ≠ 0 for every other x < 0."))]
+    steps.append(Step("lim f′ as x → −∞ of the leftmost piece {0} is {1} (SymPy limit, checked by ball evaluation "
+                      "far out).", (d1.pieces[0].expr, lim)))
+    return Fact("negative_gradient", "f′ ≠ 0 on x < 0 except at isolated points: {0}", value,
+                weakest(st.method, Method.EXACT), tuple(steps), (not flat,), (LEE,))
+
+
+BUILDERS = (("slope_at_0", _slope_at_0), ("boundedness", _boundedness), ("monotone", _monotone),
+            ("negative_gradient", _negative_gradient))

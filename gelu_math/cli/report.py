@@ -1,0 +1,36 @@
+"""``gelu-math report``: derivation reports for every function (the main job)."""
+
+from __future__ import annotations
+
+import sys
+
+from .common import integer
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    return tuple(f.strip() for f in text.split(",") if f.strip())
+
+
+def _run(args) -> int:
+    from ..render.report import generate
+
+    written = generate(args.out, names=args.only, formats=args.format, digits=args.digits, order=args.order,
+                       figures=args.figures, jobs=args.jobs, log=lambda m: print(m, file=sys.stderr))
+    print(f"wrote {len(written)} files to {args.out}/")
+    return 0
+
+
+def register(sub) -> None:
+    from ..render.report import REPORT_DIGITS, REPORT_ORDER
+
+    p = sub.add_parser("report", help="derivation reports (Markdown, HTML, LaTeX) and the comparison matrix")
+    p.add_argument("--out", default="proofs", help="output directory (default: proofs)")
+    p.add_argument("--figures", default="figures", metavar="DIR",
+                   help="figures directory (default: figures; skipped when plotting is unavailable); '' for none")
+    p.add_argument("--format", type=_formats, default=("md", "html", "tex"), metavar="md,html,tex",
+                   help="comma-separated formats (default: all three)")
+    p.add_argument("--only", nargs="+", metavar="NAME", help="only these functions (index and comparison list them)")
+    p.add_argument("--digits", type=integer("digits"), default=REPORT_DIGITS, help="certified digits (default 20)")
+    p.add_argument("--order", type=integer("order"), default=REPORT_ORDER, help="derivative order (default 4)")
+    p.add_argument("--jobs", type=integer("jobs"), default=None, help="worker processes (default: CPU count)")
+    p.set_defaults(run=_run)

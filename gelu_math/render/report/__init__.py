@@ -1,0 +1,114 @@
+"""Derivation reports (issue 4): one document per function, an index and the comparison matrix,
+in Markdown (GitHub math), self-contained HTML (MathML) and LaTeX (standalone + ``\\input`` body).
+
+:func:`generate` is what ``gelu-math report`` runs::
+
+    >>> from gelu_math.render.report import generate
+    >>> generate("proofs", names=["gelu"], formats=("md",))      # doctest: +SKIP
+    ['proofs/gelu.md', 'proofs/index.md', 'proofs/comparison.md']
+
+The output is deterministic: no dates, registry order, fixed digits; byte-identical run to run.
+Functions are analysed in parallel worker processes (``jobs``); each returns its rendered files
+and its rendered comparison row (Arb balls do not pickle, strings do).
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from . import html, latex, markdown
+from .figures import figure_blocks, make_figures
+
+FORMATS = {"md": markdown, "html": html, "tex": latex}
+REPORT_DIGITS, REPORT_ORDER = 20, 4
+
+
+def _check_formats(formats) -> tuple[str, ...]:
+    from ...errors import InputError
+
+    out = tuple(dict.fromkeys(formats))
+    bad = [f for f in out if f not in FORMATS]
+    if bad or not out:
+        raise InputError(f"unknown report format(s) {', '.join(bad) or '(none)'}; choose from md, html, tex")
+    return out
+
+
+def render_function(name: str, formats=tuple(FORMATS), digits: int = REPORT_DIGITS, order: int = REPORT_ORDER,
+                    figures_dir: str | None = None, out_dir: str = "proofs"):
+    """Analyse one function and render it: (title, {file name: text}, {format: comparison cells})."""
+    from ...claims import claims
+    from ...engine import analyze
+    from .build import comparison_row, function_document
+    from .model import Section
+
+    a = analyze(name, digits=digits, order=order)
+    extra, failures = claims(a)
+    figs = figure_blocks(name, figures_dir, out_dir) if figures_dir else ()
+    doc = function_document(a, extra, failures, (Section("Figures", (), tuple(figs)),) if figs else ())
+    files = {}
+    for fmt in formats:
+        backend = FORMATS[fmt]
+        files[f"{name}.{fmt}"] = backend.render(doc, digits)
+        if fmt == "tex":
+            files[f"{name}-body.tex"] = latex.render_body(doc, digits)
+    row = comparison_row(a, extra)
+    cells = {fmt: tuple(FORMATS[fmt].render_line(c, digits) for c in row) for fmt in formats}
+    return a.instance.activation.title, files, cells
+
+
+def _job(args):
+    return render_function(*args)
+
+
+def generate(out: str = "proofs", *, names=None, formats=tuple(FORMATS), digits: int = REPORT_DIGITS,
+             order: int = REPORT_ORDER, figures: str | None = None, jobs: int | None = None,
+             log=None) -> list[str]:
+    """Write the reports for ``names`` (default: every registered function) into ``out``.
+
+    ``figures``: a directory for figures; made by ``gelu_math.plots.write_all`` when that module and
+    matplotlib are available, otherwise skipped (``log`` is told why).  Returns the paths written.
+    """
+    from ...definitions.registry import get, names as all_names
+    from .build import comparison_document, index_document
+    from .model import Raw
+
+    formats = _check_formats(formats)
+    chosen = list(all_names()) if not names else [get(n).name for n in dict.fromkeys(names)]
+    if figures:
+        ok, why = make_figures(figures)
+        if not ok:
+            if log:
+                log(f"figures skipped: {why}")
+            figures = None
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(chosen)))
+    args = [(n, formats, digits, order, figures, out) for n in chosen]
+    if jobs == 1:
+        results = [_job(a) for a in args]
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(_job, args))
+    outdir = Path(out)
+    outdir.mkdir(parents=True, exist_ok=True)
+    written = []
+
+    def write(fname: str, text: str):
+        path = outdir / fname
+        path.write_text(text, encoding="utf-8", newline="\n")
+        written.append(str(path))
+
+    for _, files, _ in results:
+        for fname, text in files.items():
+            write(fname, text)
+    rows = [tuple(Raw(tuple((fmt, cells[fmt][i]) for fmt in formats)) for i in range(len(cells[formats[0]])))
+            for _, _, cells in results]
+    comparison = comparison_document([tuple((c,) for c in r) for r in rows], digits, order)
+    index = index_document([(n, title) for n, (title, _, _) in zip(chosen, results)], digits, order)
+    for fmt in formats:
+        backend = FORMATS[fmt]
+        write(f"index.{fmt}", backend.render(index, digits))
+        write(f"comparison.{fmt}", backend.render(comparison, digits))
+        if fmt == "tex":
+            write("comparison-body.tex", latex.render_body(comparison, digits))
+    return written

@@ -1,0 +1,347 @@
+"""Build the report documents (model) from an analysis and its extra claims.
+
+:func:`function_document` — one function: every fact and claim as statement, derivation steps,
+certificate and references.  :func:`comparison_row` — the function's row of the comparison
+matrix (every property of :data:`COLUMNS`), each cell read off a fact.  :func:`index_document`
+and :func:`comparison_document` assemble the index and the matrix.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ...certified.numbers import exact_number
+from ...definitions.symbols import x
+from ...facts import Method, Number
+from .model import Claim, Display, Document, Line, Link, Math, Num, Para, Section, Table, Text, line, step_lines
+
+f = sp.Function("f")
+fx = f(x)
+ENGINE_REF = "gelu-math engine (README: How the numbers are certified)"
+LEE = "Lee, GELU Activation Function in Deep Learning: A Comprehensive Mathematical Analysis, arXiv:2305.12073 (2023)"
+
+CERTIFICATE = {
+    Method.EXACT: "exact — a symbolic derivation (SymPy), no rounding anywhere; decimals shown are certified "
+                  "enclosures of the exact values.",
+    Method.CERTIFIED: "certified — interval (Arb ball) arithmetic; every enclosure mid ± rad contains the true value.",
+    Method.ESTIMATE: "estimate — floating-point or sampled; no guarantee.",
+}
+
+
+def _claim(fact, title: str, statement: Line, blocks=(), refs=()) -> Claim:
+    return Claim(fact.key, title, statement, tuple(blocks), step_lines(fact), fact.method,
+                 tuple(dict.fromkeys((*fact.references, *refs))))
+
+
+def _where(ext) -> Line:
+    """Where an extremum is attained / approached, from the profile's candidates."""
+    out: list = []
+    for c in ext.where:
+        if out:
+            out.append(Text("; "))
+        if c.location is not None:
+            out.extend(line(c.where + " x = {0}", c.location))
+        else:
+            out.append(Text(c.where))
+    return tuple(out)
+
+
+def _interval_rows(ivs) -> tuple:
+    return tuple((line("{0}", iv.lo), line("{0}", iv.hi), (Text(iv.label),)) for iv in ivs)
+
+
+def _smooth_class(s) -> Line:
+    C = sp.Symbol("C")
+    if s.k is None:
+        return (Math(sp.Pow(C, sp.oo, evaluate=False)),)
+    if s.k < 0:
+        return (Text("discontinuous"),)
+    return (Math(sp.Pow(C, sp.Integer(s.k), evaluate=False)), Text(" (at least)" if s.lower_bound_only else ""))
+
+
+def _engine_claims(a) -> dict[str, Claim]:
+    F = a.facts
+    out: dict[str, Claim] = {}
+    if "value_at_0" in F:
+        out["value_at_0"] = _claim(F["value_at_0"], "Value at 0", line("{0} = {1}", f(0), F["value_at_0"].value))
+    if "derivatives" in F:
+        fd = F["derivatives"]
+        out["derivatives"] = _claim(fd, "Derivatives", line("The derivatives of orders 1 to {0}:", len(fd.value)),
+                                    [Display(sp.Eq(sp.Derivative(fx, (x, k)), e, evaluate=False)) for k, e in fd.value])
+    if "taylor" in F:
+        t = F["taylor"].value
+        blocks = []
+        if t.polynomial is None:
+            st = line("0 is a breakpoint: no Taylor series; one-sided expansions to order {0}:", t.order)
+            blocks += [Para(line("left: {0}", t.left)), Para(line("right: {0}", t.right))]
+        else:
+            st = line("Taylor expansion at 0 to order {0}:", t.order)
+            blocks.append(Display(sp.Eq(fx, t.polynomial + sp.O(x ** (t.order + 1)), evaluate=False)))
+            if t.general_term is not None:
+                n = next(iter(t.general_term.free_symbols - {x}))
+                blocks.append(Para(line("General term (valid for all n ≥ 0):")))
+                blocks.append(Display(sp.Eq(fx, sp.Add(t.extra, sp.Sum(t.general_term, (n, 0, sp.oo)),
+                                                       evaluate=False), evaluate=False)))
+        out["taylor"] = _claim(F["taylor"], "Taylor series at 0", st, blocks)
+    if "limits" in F:
+        lim = F["limits"].value
+        out["limits"] = _claim(F["limits"], "Limits at ±∞",
+                               line("{0} = {1} and {2} = {3}", sp.Limit(fx, x, -sp.oo), lim[-1],
+                                    sp.Limit(fx, x, sp.oo), lim[1]))
+    if "asymptotes" in F:
+        parts = []
+        for side in (-1, 1):
+            asy = F["asymptotes"].value[side]
+            end = "x → −∞" if side < 0 else "x → +∞"
+            if asy.slope is None:
+                parts.append(line(f"as {end}: no asymptote"))
+            else:
+                parts.append(line(f"as {end}: {asy.kind} asymptote " + "{0}",
+                                  sp.Eq(sp.Symbol("y"), asy.slope * x + asy.intercept)))
+        out["asymptotes"] = _claim(F["asymptotes"], "Asymptotes", parts[0] + (Text("; "),) + parts[1])
+    if "range" in F:
+        r = F["range"].value
+        inf, sup = r["inf"], r["sup"]
+        st = line("inf f = {0} (" + ("attained" if inf.attained else "not attained") + "), sup f = {1} ("
+                  + ("attained" if sup.attained else "not attained") + ")", inf.value, sup.value)
+        blocks = [Para((Text("Infimum from: "),) + _where(inf)), Para((Text("Supremum from: "),) + _where(sup))]
+        out["range"] = _claim(F["range"], "Range", st, blocks)
+    if "stationary_points" in F:
+        sts = F["stationary_points"].value
+        rows = []
+        for s in sts:
+            if "interval" in s:
+                rows.append((line("[{0}, {1}]", *s["interval"]), line("{0}", s["value"]), (Text("constant"),)))
+            else:
+                rows.append((line("{0}", s["x"]), line("{0}", s["value"]), (Text(s["kind"]),)))
+        st = line(f"f′ has {len(sts)} zero(s) or flat interval(s) on ℝ — all of them:" if sts else
+                  "f′ has no zero on ℝ.")
+        blocks = [Table(("x", "f(x)", "kind"), tuple(rows))] if rows else []
+        out["stationary_points"] = _claim(F["stationary_points"], "Stationary points", st, blocks, (LEE,))
+    if "monotonicity" in F:
+        out["monotonicity"] = _claim(F["monotonicity"], "Monotonicity", line("Intervals covering ℝ:"),
+                                     [Table(("from", "to", "f is"), _interval_rows(F["monotonicity"].value))])
+    if "inflection_points" in F:
+        pts = F["inflection_points"].value
+        rows = tuple((line("{0}", p["x"]), line("{0}", p["value"])) for p in pts)
+        out["inflection_points"] = _claim(F["inflection_points"], "Inflection points",
+                                          line(f"{len(pts)} inflection point(s) on ℝ" + (":" if pts else ".")),
+                                          [Table(("x", "f(x)"), rows)] if rows else [])
+    if "convexity" in F:
+        out["convexity"] = _claim(F["convexity"], "Convexity", line("Intervals covering ℝ:"),
+                                  [Table(("from", "to", "f is"), _interval_rows(F["convexity"].value))])
+    if "smoothness" in F:
+        s = F["smoothness"].value
+        st = (Text("f is of class "),) + _smooth_class(s) + (Text(" on ℝ"),)
+        if s.analytic:
+            st += (Text("; real-analytic"),)
+        if s.entire:
+            st += (Text("; extends to an entire function on ℂ"),)
+        rows = tuple((line("{0}", bp.x), (Text("none up to order 6") if bp.order is None else Math(sp.Integer(bp.order)),),
+                      line("{0}", bp.left) if bp.left is not None else (Text("—"),),
+                      line("{0}", bp.right) if bp.right is not None else (Text("—"),)) for bp in s.breakpoints)
+        blocks = [Table(("breakpoint", "first jumping derivative order", "left value", "right value"), rows)] \
+            if rows else []
+        out["smoothness"] = _claim(F["smoothness"], "Smoothness", st, blocks, (LEE,))
+    if "lipschitz" in F:
+        L = F["lipschitz"].value
+        parts = []
+        for key, name in (("f", "sup|f′|"), ("fprime", "sup|f″|")):
+            v = L[key]
+            note = v.get("reason") or ("attained" if v["attained"] else "not attained")
+            parts.append(line(("Lipschitz constant of f: " if key == "f" else "Lipschitz constant of f′: ")
+                              + name + " = {0} (" + note + ")", v["value"]))
+        out["lipschitz"] = _claim(F["lipschitz"], "Lipschitz constants", parts[0], [Para(parts[1])], (LEE,))
+    if "parity" in F:
+        p = F["parity"].value
+        out["parity"] = _claim(F["parity"], "Parity", line(f"f is {p.kind}: " + "{0}",
+                                                           sp.Eq(fx - f(-x), p.difference, evaluate=False)),
+                               [Para(line("even part {0}, odd part {1}", p.even, p.odd))])
+    return out
+
+
+def _extra_claims(a, claims: dict) -> dict[str, Claim]:
+    out: dict[str, Claim] = {}
+    c = claims
+    if "slope_at_0" in c:
+        v = c["slope_at_0"].value
+        st = line("{0} = {1}", sp.Subs(sp.Derivative(fx, x), x, 0), v["value"]) if "value" in v else \
+            line("f′(0) does not exist: f′(0−) = {0}, f′(0+) = {1}", v["left"], v["right"])
+        out["slope_at_0"] = _claim(c["slope_at_0"], "Slope at 0", st)
+    if "boundedness" in c:
+        v = c["boundedness"].value
+        out["boundedness"] = _claim(c["boundedness"], "Boundedness",
+                                    line("bounded below: {0}; bounded above: {1}", v["below"], v["above"]))
+    if "monotone" in c:
+        out["monotone"] = _claim(c["monotone"], "Monotone on ℝ?", line("f is {0} on ℝ", c["monotone"].value))
+    if "negative_gradient" in c:
+        v = c["negative_gradient"].value
+        st = line("f′(x) ≠ 0 for x < 0 except at isolated points: {0}; {1} = {2}", v["nonzero"],
+                  sp.Limit(sp.Derivative(fx, x), x, -sp.oo), v["limit_minus_inf"])
+        out["negative_gradient"] = _claim(c["negative_gradient"], "Gradient for x < 0", st)
+    if "gelu_definitions" in c:
+        d = c["gelu_definitions"]
+        out["gelu_definitions"] = _claim(d, "Two definitions: Φ and erf", line("{0} = {1} = {2}", *d.math))
+    if "gelu_family" in c:
+        d = c["gelu_family"]
+        st = line("{0} = {1}; as σ → 0⁺ with μ = 0 it tends to ReLU, uniformly: "
+                  "sup |f_(0,σ) − ReLU| = σ · {2}", *d.math, d.value.get("uniform_constant", "(not certified)"))
+        out["gelu_family"] = _claim(d, "The μ, σ family and its σ → 0 limit", st)
+    if "gelu_derivative_formula" in c:
+        d = c["gelu_derivative_formula"]
+        out["gelu_derivative_formula"] = _claim(d, "Derivatives of every order", line("{0}; for k ≥ 2: {1}", *d.math))
+    if "asymptotic_expansion" in c:
+        d = c["asymptotic_expansion"]
+        out["asymptotic_expansion"] = _claim(d, "Asymptotic expansion at ±∞",
+                                             line("as x → −∞: {0}; as x → +∞: {1}", *d.math))
+    if "relu_gap" in c:
+        d = c["relu_gap"]
+        st = line("0 ≤ {0} ≤ {1} for every real x, with equality on the right exactly at x = {2} and x = {3}",
+                  d.math[0], d.value["bound"], *d.value["argmax"])
+        out["relu_gap"] = _claim(d, "Distance to ReLU", st)
+    return out
+
+
+SECTIONS = (
+    ("Definition", ("gelu_definitions", "gelu_family")),
+    ("Value and slope at 0", ("value_at_0", "slope_at_0")),
+    ("Derivatives", ("derivatives", "gelu_derivative_formula")),
+    ("Taylor series", ("taylor",)),
+    ("Behaviour at ±∞", ("limits", "asymptotes", "asymptotic_expansion")),
+    ("Range and extrema", ("range", "boundedness", "stationary_points")),
+    ("Monotonicity", ("monotonicity", "monotone", "negative_gradient")),
+    ("Convexity and inflection points", ("convexity", "inflection_points")),
+    ("Smoothness", ("smoothness",)),
+    ("Lipschitz constants", ("lipschitz",)),
+    ("Parity", ("parity",)),
+    ("Comparison with ReLU", ("relu_gap",)),
+)
+
+
+def parameter_numbers(a, digits: int) -> list[tuple[str, Number]]:
+    return [(k, Number(v, None) if v.free_symbols else exact_number(v, digits)) for k, v in a.instance.params]
+
+
+def function_document(a, claims: dict, failures: dict, extra_sections=()) -> Document:
+    """The report of one function (``claims``/``failures`` from :func:`gelu_math.claims.claims`)."""
+    inst = a.instance
+    act = inst.activation
+    all_claims = {**_engine_claims(a), **_extra_claims(a, claims)}
+    intro = [Para(line("Definition: {0}", sp.Eq(fx, inst.expr, evaluate=False)))]
+    params = parameter_numbers(a, a.digits)
+    if params:
+        intro.append(Para(sum((line((", " if i else "Parameters: ") + f"{k} = " + "{0}", v)
+                               for i, (k, v) in enumerate(params)), ())))
+    intro.append(Para(line(f"Computed with {a.digits} certified digits and derivatives to order {a.order}. Each claim "
+                           "states its certificate: exact (symbolic), certified (interval arithmetic: mid ± rad "
+                           "contains the true value) or estimate.")))
+    for note in act.notes:
+        intro.append(Para((Text(note),)))
+    sections = []
+    for title, keys in SECTIONS:
+        cs = tuple(all_claims[k] for k in keys if k in all_claims)
+        if cs:
+            sections.append(Section(title, cs))
+    sections.extend(extra_sections)
+    missing = {**a.failures, **failures}
+    if missing:
+        sections.append(Section("Not certified", (), tuple(Para((Text(f"{k}: {why}"),)) for k, why in
+                                                           sorted(missing.items()))))
+    return Document(inst.name, f"{inst.name}: {act.title}", tuple(intro), tuple(sections), act.references)
+
+
+# --- comparison matrix ----------------------------------------------------------------------
+
+COLUMNS = ("function", "f(0)", "f′(0)", "range", "bounded below", "bounded above", "monotonic",
+           "stationary points", "minimum", "inflection points", "smoothness", "Lipschitz const. of f",
+           "Lipschitz const. of f′", "x → −∞", "x → +∞", "parity", "f′ ≠ 0 for x < 0", "lim f′ at −∞")
+MISSING = (Text("not certified"),)
+
+
+def _s(n: Number) -> Line:
+    return (Num(n, short=True),)
+
+
+def _behaviour(a, side: int) -> Line:
+    F = a.facts
+    if "limits" not in F:
+        return MISSING
+    out = _s(F["limits"].value[side])
+    asy = F["asymptotes"].value.get(side) if "asymptotes" in F else None
+    if asy is not None and asy.kind == "oblique":
+        out += line("; asymptote {0}", sp.Eq(sp.Symbol("y"), asy.slope * x + asy.intercept))
+    return out
+
+
+def comparison_row(a, claims: dict) -> tuple[Line, ...]:
+    F, c = a.facts, claims
+    row: list[Line] = [(Link(a.instance.name, a.instance.name),)]
+    row.append(_s(F["value_at_0"].value) if "value_at_0" in F else MISSING)
+    if "slope_at_0" in c:
+        v = c["slope_at_0"].value
+        row.append(_s(v["value"]) if "value" in v else
+                   (Text("none: "),) + _s(v["left"]) + (Text(" / "),) + _s(v["right"]))
+    else:
+        row.append(MISSING)
+    if "range" in F:
+        r = F["range"].value
+        row.append((Text("[" if r["inf"].attained else "("),) + _s(r["inf"].value) + (Text(", "),)
+                   + _s(r["sup"].value) + (Text("]" if r["sup"].attained else ")"),))
+    else:
+        row.append(MISSING)
+    for key in ("below", "above"):
+        row.append((Text("yes" if c["boundedness"].value[key] else "no"),) if "boundedness" in c else MISSING)
+    row.append((Text(c["monotone"].value),) if "monotone" in c else MISSING)
+    if "stationary_points" in F:
+        sts = F["stationary_points"].value
+        cell: list = []
+        for s in sts:
+            if cell:
+                cell.append(Text("; "))
+            if "interval" in s:
+                cell += [Text("constant on [")] + list(_s(s["interval"][0])) + [Text(", ")] + \
+                    list(_s(s["interval"][1])) + [Text("]")]
+            else:
+                cell += [Text(s["kind"] + " at ")] + list(_s(s["x"]))
+        row.append(tuple(cell) or (Text("none"),))
+    else:
+        row.append(MISSING)
+    if "range" in F:
+        inf = F["range"].value["inf"]
+        row.append(_s(inf.value) if inf.attained else (Text("none (inf not attained)"),))
+    else:
+        row.append(MISSING)
+    row.append((Math(sp.Integer(len(F["inflection_points"].value))),) if "inflection_points" in F else MISSING)
+    row.append(_smooth_class(F["smoothness"].value) if "smoothness" in F else MISSING)
+    for key in ("f", "fprime"):
+        row.append(_s(F["lipschitz"].value[key]["value"]) if "lipschitz" in F else MISSING)
+    row.append(_behaviour(a, -1))
+    row.append(_behaviour(a, 1))
+    row.append((Text(F["parity"].value.kind),) if "parity" in F else MISSING)
+    if "negative_gradient" in c:
+        v = c["negative_gradient"].value
+        row.append((Text("yes" if v["nonzero"] else "no"),))
+        row.append(_s(v["limit_minus_inf"]))
+    else:
+        row += [MISSING, MISSING]
+    return tuple(row)
+
+
+def comparison_document(rows, digits: int, order: int) -> Document:
+    intro = (Para(line("Every function × every property, each cell read off a certified fact of that function's "
+                       "report (follow the link for statements, derivations and certificates). Decimals are "
+                       "certified enclosures mid ± rad; a bracket [ or ] marks an attained bound, ( or ) one that "
+                       f"is not. Computed with {digits} digits, order {order}.")),)
+    return Document("comparison", "Comparison of all functions", intro,
+                    (Section("Comparison matrix", (), (Table(COLUMNS, tuple(rows)),)),), (LEE,))
+
+
+def index_document(entries, digits: int, order: int) -> Document:
+    """``entries``: (name, title) pairs, in registry order."""
+    rows = tuple(((Link(name, name),), (Text(title),)) for name, title in entries)
+    intro = (Para(line("Derivation reports generated by gelu-math: one per function, each claim with its statement, "
+                       f"derivation steps, certificate and references ({digits} certified digits, derivatives to "
+                       f"order {order}). Regenerate with: gelu-math report.")),
+             Para((Text("The comparison matrix: "), Link("comparison", "comparison"))))
+    return Document("index", "gelu-math derivation reports", intro,
+                    (Section("Functions", (), (Table(("function", "title"), rows),)),), ())

@@ -1,0 +1,114 @@
+"""HTML back end: one self-contained XHTML file per document.
+
+Every formula is presentation MathML from SymPy's printer (:mod:`.mathml`); figures are inline
+SVG; no JavaScript, no external resources.  The output parses as XML.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from .mathml import MATHML_NS, math_element, mathml_inner
+from .model import Display, Document, Figure, Link, Math, Num, Para, Raw, Table, Text
+from .numfmt import parts
+
+EXT = "html"
+STYLE = """body{font-family:Georgia,serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.45}
+table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #bbb;padding:.25em .5em;vertical-align:top}
+th{background:#f2f2f2}.claim{border-left:3px solid #446;padding-left:1em;margin:1.2em 0}
+.cert{color:#264}.refs{color:#555;font-size:.92em}math[display=block]{margin:.4em 0}
+.wide{overflow-x:auto}"""
+
+
+def _mn(s: str) -> str:
+    if s.startswith("-"):
+        return f"<mo>\u2212</mo><mn>{s[1:]}</mn>"
+    return f"<mn>{s}</mn>"
+
+
+def num_mathml(n, digits: int, short: bool) -> str:
+    p = parts(n, digits, short)
+    if p.infinite:
+        inner = ("<mo>+</mo>" if p.infinite > 0 else "<mo>\u2212</mo>") + "<mi>\u221e</mi>"
+    elif p.decimal is not None:
+        inner = _mn(p.decimal)
+    else:
+        ball = ""
+        if p.mid is not None:
+            ball = _mn(p.mid)
+            if p.rad:
+                ball += (f"<mo>\u00b1</mo><mn>{p.rad[0]}</mn><mo>\u00b7</mo>"
+                         f"<msup><mn>10</mn><mrow>{_mn(p.rad[1])}</mrow></msup>")
+        if p.exact is None:
+            inner = ball
+        else:
+            inner = mathml_inner(p.exact) + (f"<mo>\u2208</mo><mrow><mo>[</mo>{ball}<mo>]</mo></mrow>" if ball else "")
+    return f'<math xmlns="{MATHML_NS}"><mrow>{inner}</mrow></math>'
+
+
+def render_line(ln, digits: int) -> str:
+    out = []
+    for p in ln:
+        if isinstance(p, Text):
+            out.append(escape(p.text, quote=False))
+        elif isinstance(p, Math):
+            out.append(math_element(p.expr))
+        elif isinstance(p, Raw):
+            out.append(p.get(EXT))
+        elif isinstance(p, Num):
+            out.append(num_mathml(p.number, digits, p.short))
+        elif isinstance(p, Link):
+            out.append(f'<a href="{escape(p.target)}.{EXT}">{escape(p.text)}</a>')
+    return "".join(out)
+
+
+def _svg(svg: str) -> str:
+    # an SVG file's XML declaration and DOCTYPE cannot appear inside the HTML document
+    svg = re.sub(r"<\?xml[^>]*\?>", "", svg)
+    return re.sub(r"<!DOCTYPE[^>]*>", "", svg).strip()
+
+
+def _block(b, digits: int) -> str:
+    if isinstance(b, Para):
+        return f"<p>{render_line(b.line, digits)}</p>"
+    if isinstance(b, Display):
+        return math_element(b.expr, display=True)
+    if isinstance(b, Table):
+        head = "".join(f"<th>{escape(h)}</th>" for h in b.header)
+        body = "".join("<tr>" + "".join(f"<td>{render_line(c, digits)}</td>" for c in r) + "</tr>" for r in b.rows)
+        return f'<div class="wide"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+    if isinstance(b, Figure):
+        return f"<figure>{_svg(b.svg)}<figcaption>{escape(b.caption)}</figcaption></figure>"
+    raise TypeError(type(b))
+
+
+def render(doc: Document, digits: int) -> str:
+    from .build import CERTIFICATE
+
+    out = ["<!DOCTYPE html>", '<html xmlns="http://www.w3.org/1999/xhtml" lang="en">',
+           '<head><meta charset="utf-8"/>', f"<title>{escape(doc.title)}</title>", f"<style>{STYLE}</style>",
+           "</head>", "<body>", f"<h1>{escape(doc.title)}</h1>"]
+    out += [_block(b, digits) for b in doc.intro]
+    for sec in doc.sections:
+        out.append(f"<h2>{escape(sec.title)}</h2>")
+        out += [_block(b, digits) for b in sec.intro]
+        for c in sec.claims:
+            out.append(f'<div class="claim" id="{escape(c.key)}">')
+            out.append(f"<h3>{escape(c.title)}</h3>")
+            out.append(f"<p><strong>Claim.</strong> {render_line(c.statement, digits)}</p>")
+            out += [_block(b, digits) for b in c.blocks]
+            if c.steps:
+                out.append("<p><strong>Derivation.</strong></p><ol>")
+                out += [f"<li>{render_line(s, digits)}</li>" for s in c.steps]
+                out.append("</ol>")
+            if c.method is not None:
+                out.append(f'<p class="cert"><strong>Certificate:</strong> {escape(CERTIFICATE[c.method])}</p>')
+            if c.references:
+                out.append('<p class="refs"><strong>References:</strong> '
+                           + "; ".join(escape(r) for r in c.references) + "</p>")
+            out.append("</div>")
+    if doc.references:
+        out.append("<h2>References</h2><ul>" + "".join(f"<li>{escape(r)}</li>" for r in doc.references) + "</ul>")
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,100 @@
+"""Markdown back end: GitHub-flavoured Markdown with $…$ (inline) and $$…$$ (display) math.
+
+Math is SymPy's ``latex()``; a ``|`` inside math becomes ``\\vert`` so tables stay intact.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from .model import Display, Document, Figure, Link, Math, Num, Para, Raw, Table, Text
+from .numfmt import parts
+
+EXT = "md"
+
+
+def _tex(expr) -> str:
+    s = sp.latex(expr)
+    return s.replace(r"\left|", r"\left\vert ").replace(r"\right|", r"\right\vert ").replace("|", r"\vert ")
+
+
+def num_tex(n, digits: int, short: bool) -> str:
+    """The LaTeX of a Number (shared with the LaTeX back end)."""
+    p = parts(n, digits, short)
+    if p.infinite:
+        return r"+\infty" if p.infinite > 0 else r"-\infty"
+    if p.decimal is not None:
+        return p.decimal
+    ball = ""
+    if p.mid is not None:
+        ball = p.mid + (rf" \pm {p.rad[0]} \cdot 10^{{{p.rad[1]}}}" if p.rad else "")
+    if p.exact is None:
+        return ball
+    return _tex(p.exact) + (r" \in [" + ball + "]" if ball else "")
+
+
+def _text(s: str) -> str:
+    # Markdown specials in prose: keep * _ ` $ | literal
+    for ch in ("\\", "*", "_", "`", "$", "|", "<", ">", "[", "]"):
+        s = s.replace(ch, "\\" + ch)
+    return s
+
+
+def render_line(ln, digits: int) -> str:
+    out = []
+    for p in ln:
+        if isinstance(p, Text):
+            out.append(_text(p.text))
+        elif isinstance(p, Math):
+            out.append(f"${_tex(p.expr)}$")
+        elif isinstance(p, Raw):
+            out.append(p.get(EXT))
+        elif isinstance(p, Num):
+            out.append(f"${num_tex(p.number, digits, p.short)}$")
+        elif isinstance(p, Link):
+            out.append(f"[{_text(p.text)}]({p.target}.{EXT})")
+    return "".join(out)
+
+
+def _table(t: Table, digits: int) -> list[str]:
+    rows = ["| " + " | ".join(_text(h) for h in t.header) + " |", "|" + "---|" * len(t.header)]
+    rows += ["| " + " | ".join(render_line(c, digits) for c in r) + " |" for r in t.rows]
+    return rows + [""]
+
+
+def _block(b, digits: int) -> list[str]:
+    if isinstance(b, Para):
+        return [render_line(b.line, digits), ""]
+    if isinstance(b, Display):
+        return ["$$", _tex(b.expr), "$$", ""]
+    if isinstance(b, Table):
+        return _table(b, digits)
+    if isinstance(b, Figure):
+        return [f"![{_text(b.caption)}]({b.path})", ""]
+    raise TypeError(type(b))
+
+
+def render(doc: Document, digits: int) -> str:
+    out = [f"# {_text(doc.title)}", ""]
+    for b in doc.intro:
+        out += _block(b, digits)
+    for sec in doc.sections:
+        out += [f"## {_text(sec.title)}", ""]
+        for b in sec.intro:
+            out += _block(b, digits)
+        for c in sec.claims:
+            out += [f"### {_text(c.title)}", "", "**Claim.** " + render_line(c.statement, digits), ""]
+            for b in c.blocks:
+                out += _block(b, digits)
+            if c.steps:
+                out += ["**Derivation.**", ""]
+                out += [f"{i}. " + render_line(s, digits) for i, s in enumerate(c.steps, 1)] + [""]
+            if c.method is not None:
+                from .build import CERTIFICATE
+
+                out += ["**Certificate:** " + _text(CERTIFICATE[c.method]), ""]
+            if c.references:
+                out += ["**References:** " + "; ".join(_text(r) for r in c.references), ""]
+    if doc.references:
+        out += ["## References", ""] + [f"- {_text(r)}" for r in doc.references] + [""]
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -1,0 +1,143 @@
+"""The document model shared by the Markdown, HTML and LaTeX back ends.
+
+A :class:`Document` is built once from an analysis (:mod:`.build`); each back end only decides
+notation.  Inline content is a tuple of parts: :class:`Text` (prose, Unicode allowed),
+:class:`Math` (a SymPy object, printed by SymPy's ``latex``/``mathml``) and :class:`Num` (a
+:class:`~gelu_math.facts.Number` from a fact, printed exact and/or as a certified ball).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+import sympy as sp
+
+from ...facts import Method, Number
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Math:
+    expr: Any  # a SymPy object
+
+
+@dataclass(frozen=True, eq=False)
+class Num:
+    number: Number
+    short: bool = False  # comparison tables: fewer digits, exact form only when short
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    target: str  # a base name, e.g. "gelu" (each back end adds its own extension)
+
+
+@dataclass(frozen=True)
+class Raw:
+    """Already-rendered text per back end (``(("md", …), ("html", …), ("tex", …))``), used to
+    assemble the comparison matrix from rows rendered in worker processes."""
+
+    by_format: tuple[tuple[str, str], ...]
+
+    def get(self, fmt: str) -> str:
+        return dict(self.by_format)[fmt]
+
+
+Part = Union[Text, Math, Num, Link, Raw]
+Line = tuple  # tuple[Part, ...]
+
+
+@dataclass(frozen=True)
+class Para:
+    line: Line
+
+
+@dataclass(frozen=True)
+class Display:
+    expr: Any  # one SymPy object shown as a block formula
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[Line, ...], ...]
+
+
+@dataclass(frozen=True)
+class Figure:
+    svg: str  # inline SVG (HTML only; Markdown and LaTeX refer to the file)
+    path: str
+    caption: str
+
+
+Block = Union[Para, Display, Table, Figure]
+
+
+@dataclass(frozen=True)
+class Claim:
+    key: str
+    title: str
+    statement: Line
+    blocks: tuple = ()
+    steps: tuple[Line, ...] = ()
+    method: Method | None = None
+    references: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    claims: tuple[Claim, ...]
+    intro: tuple = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str  # file base name
+    title: str
+    intro: tuple = ()
+    sections: tuple[Section, ...] = ()
+    references: tuple[str, ...] = field(default=())
+
+
+_PLACEHOLDER = re.compile(r"\{(\d+)\}")
+
+
+def part(value) -> Part:
+    """One inline part for a value from a fact: Number, SymPy object, bool, str or int."""
+    if isinstance(value, (Text, Math, Num, Link, Raw)):
+        return value
+    if isinstance(value, Number):
+        return Num(value)
+    if isinstance(value, bool):
+        return Text("yes" if value else "no")
+    if isinstance(value, str):
+        return Text(value)
+    if isinstance(value, int):
+        return Math(sp.Integer(value))
+    return Math(sp.sympify(value))
+
+
+def line(template: str, *values) -> Line:
+    """Split prose with ``{i}`` placeholders into parts (literal braces elsewhere stay text)."""
+    out: list = []
+    pos = 0
+    for m in _PLACEHOLDER.finditer(template):
+        if m.start() > pos:
+            out.append(Text(template[pos:m.start()]))
+        out.append(part(values[int(m.group(1))]))
+        pos = m.end()
+    if pos < len(template):
+        out.append(Text(template[pos:]))
+    return tuple(out)
+
+
+def step_lines(fact) -> tuple[Line, ...]:
+    return tuple(line(s.text, *s.math) for s in fact.steps)

@@ -1,0 +1,81 @@
+"""How a Number appears in a report: exact form, exact decimal, and/or a certified decimal ball.
+
+Every decimal printed in a report comes from :func:`parts` applied to a Number taken from a
+fact (or a parameter value), so the tests can trace each printed number back to a fact.
+
+* ±∞ → infinite; a rational with a terminating decimal expansion → that decimal, exactly
+  (``dec('0.044715')`` prints 0.044715); other exact values → the SymPy form plus the ball;
+  certified values → ``mid ± rad`` where [mid − rad, mid + rad] contains the Number's ball
+  (Arb's outward rounding, :func:`gelu_math.render.numbers.decimal_ball`) and rad has two
+  significant digits rounded up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from ...facts import Number
+from ..numbers import decimal_ball, short_upper
+
+SHORT_DIGITS = 6  # comparison tables
+SHORT_OPS = 3  # comparison tables show an exact form alone when it is this small
+
+
+@dataclass(frozen=True)
+class NumParts:
+    infinite: int = 0
+    exact: sp.Expr | None = None  # shown as math
+    decimal: str | None = None  # an exact terminating decimal (replaces the exact form)
+    mid: str | None = None
+    rad: tuple[str, str] | None = None  # (mantissa, exponent): rad = mantissa · 10^exponent
+
+
+def terminating_decimal(q: sp.Expr) -> str | None:
+    """The exact decimal of a rational whose denominator is 2^a 5^b, else None."""
+    if not isinstance(q, sp.Rational):
+        return None
+    den = int(q.q)
+    for prime in (2, 5):
+        while den % prime == 0:
+            den //= prime
+    if den != 1:
+        return None
+    if q.q == 1:
+        return str(int(q.p))
+    digits = 0
+    while 10**digits % int(q.q):
+        digits += 1
+    s = str(abs(int(q.p)) * 10**digits // int(q.q)).rjust(digits + 1, "0")
+    return f"{'-' if q < 0 else ''}{s[:-digits]}.{s[-digits:]}"
+
+
+def parts(n: Number, digits: int, short: bool = False) -> NumParts:
+    if n.infinite:
+        return NumParts(infinite=n.infinite)
+    if n.ball is None:  # symbolic parameters: exact only
+        return NumParts(exact=n.exact)
+    if n.exact is not None:
+        dec = terminating_decimal(n.exact)
+        if dec is not None:
+            return NumParts(decimal=dec)
+        if isinstance(n.exact, sp.Rational) or (short and sp.count_ops(n.exact) <= SHORT_OPS):
+            return NumParts(exact=n.exact)
+    mid, rad = decimal_ball(n, SHORT_DIGITS if short else digits)
+    r = None
+    if rad != "0":
+        mant, _, exp = short_upper(rad).partition("e")
+        r = (mant, str(int(exp)))
+    return NumParts(exact=n.exact, mid=mid, rad=r)
+
+
+def strings(n: Number, digits: int) -> set[str]:
+    """Every decimal string a report may print for ``n`` (both lengths), for tracing tests."""
+    out = set()
+    for short in (False, True):
+        p = parts(n, digits, short)
+        out.update(s for s in (p.decimal, p.mid) if s)
+        if p.rad:
+            out.update(p.rad)
+    return out
