@@ -109,7 +109,8 @@ def _minimum(a):
 
 
 def _neg(n: Number) -> Number:
-    return Number(None if n.exact is None else -n.exact, -n.ball)  # negating a ball is exact
+    with precision(max(64, n.ball.bits() + 16)):  # Arb rounds to the context precision: keep every bit
+        return Number(None if n.exact is None else -n.exact, -n.ball)
 
 
 def _relu_gap(a) -> Fact:

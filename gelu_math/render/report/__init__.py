@@ -37,7 +37,7 @@ def _check_formats(formats) -> tuple[str, ...]:
 
 def render_function(name: str, formats=tuple(FORMATS), digits: int = REPORT_DIGITS, order: int = REPORT_ORDER,
                     figures_dir: str | None = None, out_dir: str = "proofs"):
-    """Analyse one function and render it: (title, {file name: text}, {format: comparison cells})."""
+    """Analyse one function and render it: ({file name: text}, {format: comparison cells})."""
     from ...claims import claims
     from ...engine import analyze
     from .build import comparison_row, function_document
@@ -55,11 +55,19 @@ def render_function(name: str, formats=tuple(FORMATS), digits: int = REPORT_DIGI
             files[f"{name}-body.tex"] = latex.render_body(doc, digits)
     row = comparison_row(a, extra)
     cells = {fmt: tuple(FORMATS[fmt].render_line(c, digits) for c in row) for fmt in formats}
-    return a.instance.activation.title, files, cells
+    return files, cells
 
 
 def _job(args):
     return render_function(*args)
+
+
+def render_index(names, formats=tuple(FORMATS), digits: int = REPORT_DIGITS, order: int = REPORT_ORDER) -> dict:
+    """{file name: text} of the index (registry data only: no analysis needed)."""
+    from .build import index_document
+
+    doc = index_document(names, digits, order)
+    return {f"index.{fmt}": FORMATS[fmt].render(doc, digits) for fmt in _check_formats(formats)}
 
 
 def generate(out: str = "proofs", *, names=None, formats=tuple(FORMATS), digits: int = REPORT_DIGITS,
@@ -71,18 +79,25 @@ def generate(out: str = "proofs", *, names=None, formats=tuple(FORMATS), digits:
     matplotlib are available, otherwise skipped (``log`` is told why).  Returns the paths written.
     """
     from ...definitions.registry import get, names as all_names
-    from .build import comparison_document, index_document
+    from .build import comparison_document
+    from ...certified.balls import check_digits
+    from ...engine import check_order
+    from ...errors import InputError
     from .model import Raw
 
     formats = _check_formats(formats)
+    check_digits(digits)
+    check_order(order)
     chosen = list(all_names()) if not names else [get(n).name for n in dict.fromkeys(names)]
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise InputError(f"jobs must be a positive integer, got {jobs!r}")
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(chosen)))
     if figures:
         ok, why = make_figures(figures)
         if not ok:
             if log:
                 log(f"figures skipped: {why}")
             figures = None
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(chosen)))
     args = [(n, formats, digits, order, figures, out) for n in chosen]
     if jobs == 1:
         results = [_job(a) for a in args]
@@ -98,17 +113,16 @@ def generate(out: str = "proofs", *, names=None, formats=tuple(FORMATS), digits:
         path.write_text(text, encoding="utf-8", newline="\n")
         written.append(str(path))
 
-    for _, files, _ in results:
+    for files, _ in results:
         for fname, text in files.items():
             write(fname, text)
     rows = [tuple(Raw(tuple((fmt, cells[fmt][i]) for fmt in formats)) for i in range(len(cells[formats[0]])))
-            for _, _, cells in results]
+            for _, cells in results]
     comparison = comparison_document([tuple((c,) for c in r) for r in rows], digits, order)
-    index = index_document([(n, title) for n, (title, _, _) in zip(chosen, results)], digits, order)
+    for fname, text in render_index(chosen, formats, digits, order).items():
+        write(fname, text)
     for fmt in formats:
-        backend = FORMATS[fmt]
-        write(f"index.{fmt}", backend.render(index, digits))
-        write(f"comparison.{fmt}", backend.render(comparison, digits))
+        write(f"comparison.{fmt}", FORMATS[fmt].render(comparison, digits))
         if fmt == "tex":
             write("comparison-body.tex", latex.render_body(comparison, digits))
     return written

@@ -29,8 +29,16 @@ _UNICODE = {
     "∫": r"$\int$", "Σ": r"$\Sigma$", "∑": r"$\sum$", "ε": r"$\varepsilon$", "δ": r"$\delta$", "λ": r"$\lambda$",
     "α": r"$\alpha$", "β": r"$\beta$", "∂": r"$\partial$", "·": r"$\cdot$", "’": "'", "⇒": r"$\Rightarrow$",
     "⌈": r"$\lceil$", "⌉": r"$\rceil$", "∀": r"$\forall$", "∃": r"$\exists$", "∖": r"$\setminus$",
-    "\u00a0": "~", "ᵏ": r"$^{k}$", "⁰": r"$^{0}$", "¹": r"$^{1}$", "²": r"$^{2}$", "³": r"$^{3}$",
+    "\u00a0": "~", "ᵏ": r"$^{k}$", "ℓ": r"$\ell$", "θ": r"$\theta$", "ξ": r"$\xi$", "η": r"$\eta$",
+    "γ": r"$\gamma$", "κ": r"$\kappa$", "τ": r"$\tau$", "ρ": r"$\rho$", "π": r"$\pi$", "ω": r"$\omega$",
+    "Δ": r"$\Delta$", "Ψ": r"$\Psi$", "ψ": r"$\psi$", "χ": r"$\chi$", "ν": r"$\nu$", "ζ": r"$\zeta$",
+    "⊂": r"$\subset$", "⊆": r"$\subseteq$", "∪": r"$\cup$", "∩": r"$\cap$", "∅": r"$\emptyset$",
+    "⟹": r"$\Longrightarrow$", "⇔": r"$\Leftrightarrow$", "↦": r"$\mapsto$", "∘": r"$\circ$",
+    "≡": r"$\equiv$", "≪": r"$\ll$", "≫": r"$\gg$", "∓": r"$\mp$", "⋯": r"$\cdots$", "°": r"$^\circ$",
+    "“": "``", "”": "''", "‘": "`", "é": r"\'e", "ö": r'\"o', "ü": r'\"u', "ä": r'\"a',
 }
+_UNICODE.update({chr(0x2080 + i): f"$_{{{i}}}$" for i in range(10)})  # subscript digits
+_UNICODE.update({c: f"$^{{{i}}}$" for i, c in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")})  # superscript digits
 
 
 def text(s: str) -> str:

@@ -1,0 +1,317 @@
+"""Derivation reports (issue 4): formats, traceability of numbers, determinism, committed proofs/.
+
+Representative subset regenerated here (the full set takes ~1-2 min, see bench/bench_report.py):
+gelu (all GELU claims), relu (breakpoint at 0, flat piece), elu (C^1, unattained infimum),
+hardswish (three pieces, attained minimum).  Their files, the index and their rows of the
+comparison matrix are compared byte for byte with the committed proofs/.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import mpmath
+import pytest
+import sympy as sp
+
+from gelu_math import analyze, names
+from gelu_math.claims import claims
+from gelu_math.cli import main
+from gelu_math.facts import Fact, Number, Step
+from gelu_math.render.report import REPORT_DIGITS, REPORT_ORDER, generate, render_function, render_index
+from gelu_math.render.report.build import parameter_numbers
+from gelu_math.render.report.mathml import MATHML_NS
+from gelu_math.render.report.numfmt import strings
+
+ROOT = Path(__file__).resolve().parent.parent
+PROOFS = ROOT / "proofs"
+SUBSET = ("gelu", "relu", "elu", "hardswish")
+FORMATS = ("md", "html", "tex")
+
+
+@functools.lru_cache(maxsize=None)
+def rendered(name: str):
+    return render_function(name, FORMATS, REPORT_DIGITS, REPORT_ORDER, None)
+
+
+@functools.lru_cache(maxsize=None)
+def analysed(name: str):
+    a = analyze(name, digits=REPORT_DIGITS, order=REPORT_ORDER)
+    return a, claims(a)
+
+
+def _files(name):
+    return rendered(name)[0]
+
+
+# --- committed proofs/ and determinism -------------------------------------------------------
+
+@pytest.mark.parametrize("name", SUBSET)
+def test_committed_reports_match(name):
+    files = _files(name)
+    assert set(files) == {f"{name}.md", f"{name}.html", f"{name}.tex", f"{name}-body.tex"}
+    for fname, text in files.items():
+        committed = PROOFS / fname
+        assert committed.exists(), f"proofs/{fname} is not committed; run: gelu-math report"
+        assert committed.read_text(encoding="utf-8") == text, f"proofs/{fname} is stale; run: gelu-math report"
+
+
+def test_committed_index_and_comparison_rows():
+    for fname, text in render_index(names()).items():
+        assert (PROOFS / fname).read_text(encoding="utf-8") == text
+    md = (PROOFS / "comparison.md").read_text(encoding="utf-8")
+    html = (PROOFS / "comparison.html").read_text(encoding="utf-8")
+    tex = (PROOFS / "comparison.tex").read_text(encoding="utf-8")
+    for name in SUBSET:
+        cells = rendered(name)[1]
+        assert "| " + " | ".join(cells["md"]) + " |" in md
+        assert "<tr>" + "".join(f"<td>{c}</td>" for c in cells["html"]) + "</tr>" in html
+        assert all(c in tex for c in cells["tex"])
+    for name in names():  # every function has its row and all its files
+        assert f"]({name}.md)" in md
+        for ext in ("md", "html", "tex"):
+            assert (PROOFS / f"{name}.{ext}").exists()
+
+
+def test_deterministic(tmp_path):
+    first = render_function("relu", FORMATS, REPORT_DIGITS, REPORT_ORDER, None)
+    second = render_function("relu", FORMATS, REPORT_DIGITS, REPORT_ORDER, None)
+    assert first == second
+    a, b = tmp_path / "a", tmp_path / "b"
+    generate(str(a), names=["relu", "elu"], jobs=1)
+    generate(str(b), names=["relu", "elu"], jobs=2)  # worker processes give the same bytes
+    files = sorted(p.name for p in a.iterdir())
+    assert files == sorted(p.name for p in b.iterdir()) and "comparison.md" in files and "index.html" in files
+    for f in files:
+        assert (a / f).read_bytes() == (b / f).read_bytes(), f
+
+
+# --- formats ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", SUBSET)
+def test_html_is_xml_with_mathml(name):
+    root = ET.fromstring(_files(name)[f"{name}.html"])
+    maths = root.findall(f".//{{{MATHML_NS}}}math")
+    assert len(maths) > 20
+    assert not [e for e in root.iter() if e.tag.endswith("}script") or e.tag == "script"]
+    for e in root.iter():
+        for attr in ("src", "href"):
+            v = e.get(attr)
+            assert v is None or not re.match(r"(https?:)?//", v), "no network resources"
+        if e.tag.startswith(f"{{{MATHML_NS}}}"):
+            assert e.tag.split("}")[1] in MATHML_ELEMENTS, e.tag
+    # the GELU minimum is in the page as MathML numbers
+    if name == "gelu":
+        assert "0.75179152469356445745790" in _files(name)[f"{name}.html"]
+
+
+MATHML_ELEMENTS = {"math", "mrow", "mi", "mn", "mo", "mtext", "msup", "msub", "msubsup", "mfrac", "msqrt", "mroot",
+                   "mfenced", "mtable", "mtr", "mtd", "munder", "mover", "munderover", "mspace", "mstyle"}
+
+
+def _math_segments(md: str) -> list[str]:
+    """Inline $…$ and display $$…$$ contents; asserts the delimiters balance."""
+    out = []
+    lines = md.split("\n")
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        if ln == "$$":
+            j = lines.index("$$", i + 1)  # ValueError: unclosed display math
+            out.append("\n".join(lines[i + 1:j]))
+            i = j + 1
+            continue
+        dollars = [m.start() for m in re.finditer(r"(?<!\\)\$", ln)]
+        assert len(dollars) % 2 == 0, f"unbalanced $ in: {ln}"
+        out += [ln[a + 1:b] for a, b in zip(dollars[::2], dollars[1::2])]
+        i += 1
+    return out
+
+
+@pytest.mark.parametrize("name", SUBSET)
+def test_markdown_math_balances(name):
+    md = _files(name)[f"{name}.md"]
+    segs = _math_segments(md)
+    assert len(segs) > 20
+    for s in segs:
+        assert s.strip() == s and s, f"GitHub needs no space inside $…$: {s!r}"
+        assert s.count("{") == s.count("}"), s
+        assert s.count(r"\left") == s.count(r"\right"), s
+        assert "|" not in s, "a | inside math breaks GitHub tables; \\vert is used"
+
+
+def _check_tex_structure(tex: str):
+    assert tex.isascii()
+    stripped = re.sub(r"\\[{}]", "", tex.replace(r"\\", ""))
+    stripped = re.sub(r"(?m)%.*$", "", stripped)
+    depth = 0
+    for ch in stripped:
+        depth += ch == "{"
+        depth -= ch == "}"
+        assert depth >= 0
+    assert depth == 0
+    stack = []
+    for kind, env in re.findall(r"\\(begin|end)\{([^}]*)\}", stripped):
+        if kind == "begin":
+            stack.append(env)
+        else:
+            assert stack and stack.pop() == env, env
+    assert not stack
+    assert stripped.count("$") % 2 == 0
+
+
+@pytest.mark.parametrize("name", SUBSET)
+def test_latex_structure(name):
+    files = _files(name)
+    tex, body = files[f"{name}.tex"], files[f"{name}-body.tex"]
+    _check_tex_structure(tex)
+    _check_tex_structure(body)
+    assert tex.count(r"\begin{document}") == 1 and tex.rstrip().endswith(r"\end{document}")
+    assert r"\begin{document}" not in body and r"\documentclass" not in body
+    assert body.strip() in tex  # the standalone article is the body plus a preamble
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not on PATH")
+def test_latex_compiles(tmp_path):
+    files = _files("gelu")
+    for fname, text in files.items():
+        (tmp_path / fname).write_text(text, encoding="utf-8")
+    (tmp_path / "paper.tex").write_text("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n"
+                                        "\\begin{document}\n\\input{gelu-body}\n\\end{document}\n")
+    for doc in ("gelu", "paper"):
+        r = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", f"{doc}.tex"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stdout[-2000:]
+        assert (tmp_path / f"{doc}.pdf").exists()
+
+
+# --- every number traces to a fact ---------------------------------------------------------------
+
+def _numbers(obj, depth=0):
+    if depth > 8 or isinstance(obj, (sp.Basic, str, bool, int, float)) or obj is None:
+        return
+    if isinstance(obj, Number):
+        yield obj
+    elif isinstance(obj, Fact):
+        for part in (obj.value, obj.math, obj.steps):
+            yield from _numbers(part, depth + 1)
+    elif isinstance(obj, Step):
+        yield from _numbers(obj.math, depth + 1)
+    elif isinstance(obj, dict):
+        for v in obj.values():
+            yield from _numbers(v, depth + 1)
+    elif isinstance(obj, (list, tuple)):
+        for v in obj:
+            yield from _numbers(v, depth + 1)
+    elif dataclasses.is_dataclass(obj):
+        for f in dataclasses.fields(obj):
+            yield from _numbers(getattr(obj, f.name), depth + 1)
+
+
+DECIMAL = re.compile(r"\d+\.\d+")
+
+
+@pytest.mark.parametrize("name", SUBSET)
+def test_every_number_traces_to_a_fact(name):
+    a, (extra, _) = analysed(name)
+    allowed = set()
+    sources = [*a.facts.values(), *extra.values(), [n for _, n in parameter_numbers(a, REPORT_DIGITS)]]
+    for n in _numbers(sources):
+        if n.is_finite and n.ball is not None:
+            allowed |= {s.lstrip("-") for s in strings(n, REPORT_DIGITS)}
+    assert allowed
+    files = _files(name)
+    found = []
+    for seg in _math_segments(files[f"{name}.md"]):
+        found += DECIMAL.findall(seg)
+    tex_math = re.findall(r"\$([^$]*)\$", re.sub(r"\\\$", "", files[f"{name}.tex"]))
+    for seg in tex_math + re.findall(r"\\begin\{equation\*\}(.*?)\\end\{equation\*\}", files[f"{name}.tex"], re.S):
+        found += DECIMAL.findall(seg)
+    for m in re.findall(r"<math .*?</math>", files[f"{name}.html"], re.S):
+        found += DECIMAL.findall(re.sub(r"<[^>]+>", " ", m))
+    assert found or name in ("relu", "elu"), "reports print certified decimals"
+    stray = sorted(set(found) - allowed)
+    assert not stray, f"numbers not traced to any fact: {stray[:5]}"
+
+
+# --- the GELU claims against independent values (mpmath, other formulas) ----------------------
+
+def _mp_gelu(t):
+    return t * mpmath.ncdf(t)
+
+
+def test_gelu_report_numbers_are_right():
+    mpmath.mp.dps = 40
+    # minimiser: GELU′(x) = Φ(x) + x φ(x) = 0 (mpmath's normal cdf/pdf, a different code path)
+    xs = mpmath.findroot(lambda t: mpmath.ncdf(t) + t * mpmath.npdf(t), -0.75)
+    fmin = _mp_gelu(xs)
+    a, (extra, failures) = analysed("gelu")
+    assert not failures, failures
+    gap = extra["relu_gap"].value
+    mid, rad = (mpmath.mpf(s) for s in _ball(gap["bound"]))
+    assert abs(-fmin - mid) <= rad
+    lo, hi = gap["argmax"]
+    assert abs(mpmath.mpf(_ball(lo)[0]) - xs) < 1e-18 and abs(mpmath.mpf(_ball(hi)[0]) + xs) < 1e-18
+    # ReLU − GELU on a grid: within [0, |min GELU|], the bound met at ±x*
+    for t in [mpmath.mpf(k) / 8 for k in range(-40, 41)]:
+        d = max(t, 0) - _mp_gelu(t)
+        assert -1e-30 <= d <= -fmin + 1e-30
+    assert abs((-xs - _mp_gelu(-xs)) + fmin) < 1e-30
+    # uniform σ → 0 limit: sup |x Φ(x/σ) − ReLU(x)| = σ |min GELU| (at x = σ x*)
+    for sigma in (mpmath.mpf("0.1"), mpmath.mpf("0.01")):
+        val = abs(sigma * xs * mpmath.ncdf(xs) - 0)
+        assert abs(val - sigma * -fmin) < 1e-30
+        grid = max(abs(max(t, 0) - t * mpmath.ncdf(t / sigma)) for t in [sigma * k / 16 for k in range(-80, 81)])
+        assert grid <= sigma * -fmin + 1e-30
+    # asymptotic expansion: −φ(x)(1 − 1/x² + 3/x⁴ − 15/x⁶), error below the next term 105 φ/x⁸
+    for t in (mpmath.mpf(-6), mpmath.mpf(-12)):
+        s = -mpmath.npdf(t) * (1 - 1 / t**2 + 3 / t**4 - 15 / t**6)
+        assert 0 < (_mp_gelu(t) - s) / (-mpmath.npdf(t) * 105 / t**8) < 1
+    assert extra["asymptotic_expansion"].value["terms"] == 4
+
+
+def _ball(n):
+    from gelu_math.render.numbers import decimal_ball
+
+    return decimal_ball(n, REPORT_DIGITS)
+
+
+@pytest.mark.parametrize("name, expected", [("gelu", "1/2"), ("elu", "1"), ("hardswish", "1/2")])
+def test_slope_at_0(name, expected):
+    # references: GELU′(0) = Φ(0) = 1/2; ELU′(0±) = α = 1 = 1; hardswish′(x) = (2x + 3)/6 at 0
+    a, (extra, _) = analysed(name)
+    assert extra["slope_at_0"].value["value"].exact == sp.Rational(expected)
+
+
+def test_relu_one_sided_and_dying_gradient():
+    a, (extra, _) = analysed("relu")
+    v = extra["slope_at_0"].value
+    assert (v["left"].exact, v["right"].exact) == (0, 1)
+    assert extra["negative_gradient"].value["nonzero"] is False  # f′ = 0 on (−∞, 0)
+    assert extra["monotone"].value == "non-decreasing"
+    assert analysed("gelu")[1][0]["negative_gradient"].value["nonzero"] is True
+    assert analysed("elu")[1][0]["monotone"].value == "increasing"
+
+
+# --- command line -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("argv", [["report", "--format", "pdf"], ["report", "--only", "gelux"],
+                                  ["report", "--jobs", "0"], ["report", "--digits", "0"]])
+def test_cli_bad_input(argv, capsys, tmp_path):
+    assert main([*argv, "--out", str(tmp_path / "p")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("gelu-math: error:") and err.count("\n") == 1
+
+
+def test_cli_writes(tmp_path, capsys):
+    out = tmp_path / "proofs"
+    assert main(["report", "--out", str(out), "--only", "relu", "--format", "md,html", "--figures", "",
+                 "--jobs", "1"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["comparison.html", "comparison.md", "index.html", "index.md",
+                                                     "relu.html", "relu.md"]
