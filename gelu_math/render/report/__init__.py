@@ -15,6 +15,7 @@ and its rendered comparison row (Arb balls do not pickle, strings do).
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -35,27 +36,61 @@ def _check_formats(formats) -> tuple[str, ...]:
     return out
 
 
-def render_function(name: str, formats=tuple(FORMATS), digits: int = REPORT_DIGITS, order: int = REPORT_ORDER,
-                    figures_dir: str | None = None, out_dir: str = "proofs"):
-    """Analyse one function and render it: ({file name: text}, {format: comparison cells})."""
+@dataclass
+class Derived:
+    """Everything a function's report states: the analysis, extra claims, envelope facts, failures."""
+
+    analysis: object
+    claims: dict
+    failures: dict
+    approximation_facts: list = field(default_factory=list)
+
+
+def derive(name: str, digits: int = REPORT_DIGITS, order: int = REPORT_ORDER) -> Derived:
     from ...claims import claims
     from ...engine import analyze
-    from .build import comparison_row, function_document
-    from .model import Section
 
     a = analyze(name, digits=digits, order=order)
     extra, failures = claims(a)
+    d = Derived(a, extra, dict(failures))
+    if name == "gelu" and a.instance.is_default:
+        from .approx import approximation_facts
+
+        d.approximation_facts, env_failures = approximation_facts(digits)
+        d.failures.update(env_failures)
+    return d
+
+
+def render_derived(d: Derived, formats=tuple(FORMATS), figures_dir: str | None = None, out_dir: str = "proofs"):
+    """Render one function: ({file name: text}, {format: comparison cells})."""
+    from .approx import approximation_section
+    from .build import comparison_row, function_document
+    from .model import Section
+
+    a, digits = d.analysis, d.analysis.digits
+    name = a.instance.name
+    sections = []
+    sec = approximation_section(d.approximation_facts)
+    if sec is not None:
+        sections.append(sec)
     figs = figure_blocks(name, figures_dir, out_dir) if figures_dir else ()
-    doc = function_document(a, extra, failures, (Section("Figures", (), tuple(figs)),) if figs else ())
+    if figs:
+        sections.append(Section("Figures", (), tuple(figs)))
+    doc = function_document(a, d.claims, d.failures, tuple(sections))
     files = {}
     for fmt in formats:
-        backend = FORMATS[fmt]
-        files[f"{name}.{fmt}"] = backend.render(doc, digits)
+        files[f"{name}.{fmt}"] = FORMATS[fmt].render(doc, digits)
         if fmt == "tex":
             files[f"{name}-body.tex"] = latex.render_body(doc, digits)
-    row = comparison_row(a, extra)
+    row = comparison_row(a, d.claims)
     cells = {fmt: tuple(FORMATS[fmt].render_line(c, digits) for c in row) for fmt in formats}
     return files, cells
+
+
+def render_function(name: str, formats=tuple(FORMATS), digits: int = REPORT_DIGITS, order: int = REPORT_ORDER,
+                    figures_dir: str | None = None, out_dir: str = "proofs"):
+    """Analyse one function and render it: ({file name: text}, {format: comparison cells})."""
+    return render_derived(derive(name, digits, order), formats, figures_dir, out_dir)
 
 
 def _job(args):
