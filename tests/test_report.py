@@ -77,6 +77,9 @@ def test_committed_index_and_comparison_rows():
         assert "| " + " | ".join(cells["md"]) + " |" in md
         assert "<tr>" + "".join(f"<td>{c}</td>" for c in cells["html"]) + "</tr>" in html
         assert all(c in tex for c in cells["tex"])
+    for fname in ("index.html", "comparison.html"):
+        assert ET.parse(PROOFS / fname).getroot().tag == "{http://www.w3.org/1999/xhtml}html"
+    _check_tex_structure(tex)
     for name in names():  # every function has its row and all its files
         assert f"]({name}.md)" in md
         for ext in ("md", "html", "tex"):
@@ -339,3 +342,28 @@ def test_gelu_envelopes_against_mpmath():
         assert abs(abs(err(xm)) - mid) <= rad + mpmath.mpf(10) ** -25
         assert any(abs(mpmath.mpf(_ball(p)[0]) - xm) < 1e-12 for p in e.argmax)
         assert _ball(e.sup)[0][:12] in rendered("gelu")[0]["gelu.md"]
+
+
+def test_figures_embedded(tmp_path):
+    """The figures hook: SVG files in the figures directory are inlined (ids scoped) and still XML."""
+    from gelu_math.render.report.figures import figure_blocks
+    from gelu_math.render.report import html as html_backend
+    from gelu_math.render.report.model import Document, Section
+
+    svg = ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+           '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg xmlns="http://www.w3.org/2000/svg" '
+           'xmlns:xlink="http://www.w3.org/1999/xlink"><defs><path id="m1" d="M 0 0 L 1 1"/></defs>'
+           '<use xlink:href="#m1" x="1"/><g clip-path="url(#m1)"/></svg>')
+    (tmp_path / "gelu-family.svg").write_text(svg)
+    (tmp_path / "gelu-derivatives.svg").write_text(svg)
+    (tmp_path / "relu.svg").write_text(svg)
+    figs = figure_blocks("gelu", str(tmp_path), str(tmp_path / "proofs"))
+    assert [f.path for f in figs] == ["../gelu-derivatives.svg", "../gelu-family.svg"]
+    page = html_backend.render(Document("gelu", "t", (), (Section("Figures", (), figs),)), REPORT_DIGITS)
+    root = ET.fromstring(page)
+    ids = [e.get("id") for e in root.iter() if e.get("id")]
+    assert sorted(ids) == ["gelu-derivatives-m1", "gelu-family-m1"]
+    assert 'url(#gelu-family-m1)' in page and 'xlink:href="#gelu-derivatives-m1"' in page
+    md = __import__("gelu_math.render.report.markdown", fromlist=["render"]).render(
+        Document("gelu", "t", (), (Section("Figures", (), figs),)), REPORT_DIGITS)
+    assert "](../gelu-family.svg)" in md

@@ -153,7 +153,8 @@ def generate(out: str = "proofs", *, names=None, formats=tuple(FORMATS), digits:
             write(fname, text)
     rows = [tuple(Raw(tuple((fmt, cells[fmt][i]) for fmt in formats)) for i in range(len(cells[formats[0]])))
             for _, cells in results]
-    comparison = comparison_document([tuple((c,) for c in r) for r in rows], digits, order)
+    comparison = comparison_document([tuple((c,) for c in r) for r in rows], digits, order,
+                                     figure_blocks("comparison", figures, out) if figures else ())
     for fname, text in render_index(chosen, formats, digits, order).items():
         write(fname, text)
     for fmt in formats:

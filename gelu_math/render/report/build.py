@@ -327,13 +327,15 @@ def comparison_row(a, claims: dict) -> tuple[Line, ...]:
     return tuple(row)
 
 
-def comparison_document(rows, digits: int, order: int) -> Document:
+def comparison_document(rows, digits: int, order: int, figures=()) -> Document:
     intro = (Para(line("Every function × every property, each cell read off a certified fact of that function's "
                        "report (follow the link for statements, derivations and certificates). Decimals are "
                        "certified enclosures mid ± rad; a bracket [ or ] marks an attained bound, ( or ) one that "
                        f"is not. Computed with {digits} digits, order {order}.")),)
-    return Document("comparison", "Comparison of all functions", intro,
-                    (Section("Comparison matrix", (), (Table(COLUMNS, tuple(rows)),)),), (LEE,))
+    sections = [Section("Comparison matrix", (), (Table(COLUMNS, tuple(rows)),))]
+    if figures:
+        sections.append(Section("Figures", (), tuple(figures)))
+    return Document("comparison", "Comparison of all functions", intro, tuple(sections), (LEE,))
 
 
 def index_document(names, digits: int, order: int) -> Document:

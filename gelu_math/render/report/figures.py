@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import re
 from pathlib import Path
 
 from .model import Figure
@@ -26,10 +27,26 @@ def make_figures(outdir: str) -> tuple[bool, str]:
     return True, ""
 
 
+# figures of the comparison document (the figures module's multi-function plots)
+COMPARISON_FIGURES = ("compare", "grid")
+
+
 def figure_blocks(name: str, figdir: str, outdir: str) -> tuple[Figure, ...]:
+    """Figures for document ``name``: ``<name>.svg``, ``<name>-*.svg`` (``compare``/``grid`` for the matrix)."""
     d = Path(figdir)
     if not d.is_dir():
         return ()
-    paths = sorted([*d.glob(f"{name}.svg"), *d.glob(f"{name}-*.svg")], key=lambda p: p.name)
-    return tuple(Figure(p.read_text(encoding="utf-8"), Path(os.path.relpath(p, outdir)).as_posix(), p.stem)
-                 for p in paths)
+    stems = COMPARISON_FIGURES if name == "comparison" else (name,)
+    paths = sorted({p for s in stems for p in (*d.glob(f"{s}.svg"), *d.glob(f"{s}-*.svg"))}, key=lambda p: p.name)
+    return tuple(Figure(_scoped(p.read_text(encoding="utf-8"), p.stem), Path(os.path.relpath(p, outdir)).as_posix(),
+                        p.stem) for p in paths)
+
+
+def _scoped(svg: str, prefix: str) -> str:
+    """Prefix the SVG's ids (and references to them) so several figures can share one HTML page."""
+    ids = set(re.findall(r'\bid="([^"]+)"', svg))
+    if not ids:
+        return svg
+    pat = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
+    svg = re.sub(r'\bid="(' + pat + r')"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)
+    return re.sub(r"#(" + pat + r")\b(?=[\")\s])", lambda m: f"#{prefix}-{m.group(1)}", svg)
