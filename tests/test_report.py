@@ -123,14 +123,14 @@ MATHML_ELEMENTS = {"math", "mrow", "mi", "mn", "mo", "mtext", "msup", "msub", "m
 
 
 def _math_segments(md: str) -> list[str]:
-    """Inline $…$ and display $$…$$ contents; asserts the delimiters balance."""
+    """Inline $…$ and display ```math fence contents; asserts the delimiters balance."""
     out = []
     lines = md.split("\n")
     i = 0
     while i < len(lines):
         ln = lines[i]
-        if ln == "$$":
-            j = lines.index("$$", i + 1)  # ValueError: unclosed display math
+        if ln == "```math":
+            j = lines.index("```", i + 1)  # ValueError: unclosed display math
             out.append("\n".join(lines[i + 1:j]))
             i = j + 1
             continue

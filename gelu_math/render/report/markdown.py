@@ -1,4 +1,4 @@
-"""Markdown back end: GitHub-flavoured Markdown with $…$ (inline) and $$…$$ (display) math.
+"""Markdown back end: GitHub-flavoured Markdown with $…$ (inline) math and ```math fences (display).
 
 Math is SymPy's ``latex()``; a ``|`` inside math becomes ``\\vert`` so tables stay intact.
 """
@@ -66,7 +66,7 @@ def _block(b, digits: int) -> list[str]:
     if isinstance(b, Para):
         return [render_line(b.line, digits), ""]
     if isinstance(b, Display):
-        return ["$$", _tex(b.expr), "$$", ""]
+        return ["```math", _tex(b.expr), "```", ""]  # GitHub: a math fence is not Markdown-processed
     if isinstance(b, Table):
         return _table(b, digits)
     if isinstance(b, Figure):
