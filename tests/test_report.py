@@ -232,7 +232,7 @@ def test_every_number_traces_to_a_fact(name):
     sources = [*a.facts.values(), *d.claims.values(), *d.approximation_facts,
                [n for _, n in parameter_numbers(a, REPORT_DIGITS)]]
     for n in _numbers(sources):
-        if n.is_finite and n.ball is not None:
+        if n.is_finite:
             allowed |= {s.lstrip("-") for s in strings(n, REPORT_DIGITS)}
     assert allowed
     files = _files(name)

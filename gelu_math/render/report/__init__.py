@@ -8,15 +8,17 @@ in Markdown (GitHub math), self-contained HTML (MathML) and LaTeX (standalone + 
     ['proofs/gelu.md', 'proofs/index.md', 'proofs/comparison.md']
 
 The output is deterministic: no dates, registry order, fixed digits; byte-identical run to run.
-Functions are analysed in parallel worker processes (``jobs``); each returns its rendered files
-and its rendered comparison row (Arb balls do not pickle, strings do).
+Work is spread over worker processes (``jobs``): one task per function, plus one per GELU
+approximation (envelope and optimal coefficient), whose section is added to the GELU report.
+Tasks return *frozen* documents (every formula and number already rendered, per format), since
+Arb balls do not pickle; :func:`render_derived` renders in-process through the same path.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import html, latex, markdown
@@ -24,6 +26,7 @@ from .figures import figure_blocks, make_figures
 
 FORMATS = {"md": markdown, "html": html, "tex": latex}
 REPORT_DIGITS, REPORT_ORDER = 20, 4
+APPROX_HOST = "gelu"  # the report that carries the approximation envelopes
 
 
 def _check_formats(formats) -> tuple[str, ...]:
@@ -38,7 +41,8 @@ def _check_formats(formats) -> tuple[str, ...]:
 
 @dataclass
 class Derived:
-    """Everything a function's report states: the analysis, extra claims, envelope facts, failures."""
+    """Everything a function's report states: the analysis, extra claims, failures (and, for GELU,
+    the approximation facts when computed in-process)."""
 
     analysis: object
     claims: dict
@@ -46,14 +50,14 @@ class Derived:
     approximation_facts: list = field(default_factory=list)
 
 
-def derive(name: str, digits: int = REPORT_DIGITS, order: int = REPORT_ORDER) -> Derived:
+def derive(name: str, digits: int = REPORT_DIGITS, order: int = REPORT_ORDER, approximations: bool = True) -> Derived:
     from ...claims import claims
     from ...engine import analyze
 
     a = analyze(name, digits=digits, order=order)
     extra, failures = claims(a)
-    d = Derived(a, extra, dict(failures))
-    if name == "gelu" and a.instance.is_default:
+    d = Derived(a, extra, {**a.failures, **failures})
+    if approximations and _hosts_approximations(a):
         from .approx import approximation_facts
 
         d.approximation_facts, env_failures = approximation_facts(digits)
@@ -61,40 +65,74 @@ def derive(name: str, digits: int = REPORT_DIGITS, order: int = REPORT_ORDER) ->
     return d
 
 
+def _hosts_approximations(a) -> bool:
+    return a.instance.name == APPROX_HOST and a.instance.is_default
+
+
+def _renderers(digits: int):
+    return (lambda fmt, ln: FORMATS[fmt].render_line(ln, digits)), (lambda fmt, e: FORMATS[fmt].display(e))
+
+
+def _write_formats(doc, formats, digits: int) -> dict[str, str]:
+    files = {}
+    for fmt in formats:
+        files[f"{doc.name}.{fmt}"] = FORMATS[fmt].render(doc, digits)
+        if fmt == "tex":
+            files[f"{doc.name}-body.tex"] = latex.render_body(doc, digits)
+    return files
+
+
+def _cells(a, claims, formats, digits):
+    from .build import comparison_row
+
+    row = comparison_row(a, claims)
+    return {fmt: tuple(FORMATS[fmt].render_line(c, digits) for c in row) for fmt in formats}
+
+
 def render_derived(d: Derived, formats=tuple(FORMATS), figures_dir: str | None = None, out_dir: str = "proofs"):
-    """Render one function: ({file name: text}, {format: comparison cells})."""
+    """Render one derived function in-process: ({file name: text}, {format: comparison cells})."""
     from .approx import approximation_section
-    from .build import comparison_row, function_document
+    from .build import assemble, function_document
     from .model import Section
 
     a, digits = d.analysis, d.analysis.digits
-    name = a.instance.name
-    sections = []
-    sec = approximation_section(d.approximation_facts)
-    if sec is not None:
-        sections.append(sec)
-    figs = figure_blocks(name, figures_dir, out_dir) if figures_dir else ()
-    if figs:
-        sections.append(Section("Figures", (), tuple(figs)))
-    doc = function_document(a, d.claims, d.failures, tuple(sections))
-    files = {}
-    for fmt in formats:
-        files[f"{name}.{fmt}"] = FORMATS[fmt].render(doc, digits)
-        if fmt == "tex":
-            files[f"{name}-body.tex"] = latex.render_body(doc, digits)
-    row = comparison_row(a, d.claims)
-    cells = {fmt: tuple(FORMATS[fmt].render_line(c, digits) for c in row) for fmt in formats}
-    return files, cells
+    figs = figure_blocks(a.instance.name, figures_dir, out_dir) if figures_dir else ()
+    doc = assemble(function_document(a, d.claims),
+                   (approximation_section(d.approximation_facts), Section("Figures", (), figs) if figs else None),
+                   d.failures)
+    return _write_formats(doc, formats, digits), _cells(a, d.claims, formats, digits)
 
 
 def render_function(name: str, formats=tuple(FORMATS), digits: int = REPORT_DIGITS, order: int = REPORT_ORDER,
                     figures_dir: str | None = None, out_dir: str = "proofs"):
-    """Analyse one function and render it: ({file name: text}, {format: comparison cells})."""
+    """Analyse one function (with its approximation section, for GELU) and render it in-process."""
     return render_derived(derive(name, digits, order), formats, figures_dir, out_dir)
 
 
-def _job(args):
-    return render_function(*args)
+def _function_task(name, formats, digits, order):
+    """Worker: a frozen document (no failures section yet), its failures and its comparison cells."""
+    from .build import function_document
+    from .model import freeze
+
+    d = derive(name, digits, order, approximations=False)
+    doc = freeze(function_document(d.analysis, d.claims), *_renderers(digits), formats)
+    return doc, d.failures, _cells(d.analysis, d.claims, formats, digits), _hosts_approximations(d.analysis)
+
+
+def _approx_task(pair, formats, digits):
+    """Worker: the frozen claims of one approximation and the failures."""
+    from .approx import approximation_facts, approximation_section
+    from .model import Document, freeze
+
+    facts, failures = approximation_facts(digits, (pair,))
+    sec = approximation_section(facts)
+    claims = () if sec is None else freeze(Document("", "", (), (sec,)), *_renderers(digits), formats).sections[0].claims
+    return claims, failures
+
+
+def _run(task):
+    kind, args = task
+    return (_function_task if kind == "function" else _approx_task)(*args)
 
 
 def render_index(names, formats=tuple(FORMATS), digits: int = REPORT_DIGITS, order: int = REPORT_ORDER) -> dict:
@@ -113,12 +151,13 @@ def generate(out: str = "proofs", *, names=None, formats=tuple(FORMATS), digits:
     ``figures``: a directory for figures; made by ``gelu_math.plots.write_all`` when that module and
     matplotlib are available, otherwise skipped (``log`` is told why).  Returns the paths written.
     """
-    from ...definitions.registry import get, names as all_names
-    from .build import comparison_document
     from ...certified.balls import check_digits
+    from ...definitions.registry import get, names as all_names
     from ...engine import check_order
     from ...errors import InputError
-    from .model import Raw
+    from .approx import APPROXIMATIONS
+    from .build import assemble, comparison_document
+    from .model import Raw, Section
 
     formats = _check_formats(formats)
     check_digits(digits)
@@ -126,19 +165,29 @@ def generate(out: str = "proofs", *, names=None, formats=tuple(FORMATS), digits:
     chosen = list(all_names()) if not names else [get(n).name for n in dict.fromkeys(names)]
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
         raise InputError(f"jobs must be a positive integer, got {jobs!r}")
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(chosen)))
     if figures:
         ok, why = make_figures(figures)
         if not ok:
             if log:
                 log(f"figures skipped: {why}")
             figures = None
-    args = [(n, formats, digits, order, figures, out) for n in chosen]
+    tasks = [("function", (n, formats, digits, order)) for n in chosen]
+    approx = APPROX_HOST in chosen
+    if approx:  # the slow approximation tasks go first, so they overlap the rest
+        tasks = [("approx", (pair, formats, digits)) for pair in APPROXIMATIONS] + tasks
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
     if jobs == 1:
-        results = [_job(a) for a in args]
+        results = [_run(t) for t in tasks]
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(_job, args))
+            results = list(pool.map(_run, tasks))
+    approx_claims, approx_failures = (), {}
+    if approx:
+        for claims, failures in results[:len(APPROXIMATIONS)]:
+            approx_claims += tuple(claims)
+            approx_failures.update(failures)
+        results = results[len(APPROXIMATIONS):]
+
     outdir = Path(out)
     outdir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -148,11 +197,18 @@ def generate(out: str = "proofs", *, names=None, formats=tuple(FORMATS), digits:
         path.write_text(text, encoding="utf-8", newline="\n")
         written.append(str(path))
 
-    for files, _ in results:
-        for fname, text in files.items():
+    for name, (doc, failures, _, hosts) in zip(chosen, results):
+        extra = []
+        if hosts and approx_claims:
+            extra.append(Section("Approximation envelopes", approx_claims))
+        figs = figure_blocks(name, figures, out) if figures else ()
+        if figs:
+            extra.append(Section("Figures", (), figs))
+        doc = assemble(doc, extra, {**failures, **(approx_failures if hosts else {})})
+        for fname, text in _write_formats(doc, formats, digits).items():
             write(fname, text)
     rows = [tuple(Raw(tuple((fmt, cells[fmt][i]) for fmt in formats)) for i in range(len(cells[formats[0]])))
-            for _, cells in results]
+            for _, _, cells, _ in results]
     comparison = comparison_document([tuple((c,) for c in r) for r in rows], digits, order,
                                      figure_blocks("comparison", figures, out) if figures else ())
     for fname, text in render_index(chosen, formats, digits, order).items():

@@ -9,39 +9,42 @@ fit's own results; what cannot be certified is listed with the reason.
 from __future__ import annotations
 
 from ...errors import CertificationError, UnsupportedError
-from ...facts import Fact, Method
+import sympy as sp
+
+from ...facts import Fact, Method, Number
 from .model import Claim, Para, Section, Table, Text, line, step_lines
 
 APPROXIMATIONS = (("gelu_tanh", "a"), ("gelu_sigmoid", "k"))
 HG = "Hendrycks & Gimpel, Gaussian Error Linear Units (GELUs), arXiv:1606.08415 (2016)"
 
 
-def approximation_facts(digits: int) -> tuple[list[Fact], dict[str, str]]:
-    """Facts for the envelopes (and fits, when ``gelu_math.envelope.fit`` exists), and failures."""
+def approximation_facts(digits: int, which=APPROXIMATIONS) -> tuple[list[Fact], dict[str, str]]:
+    """Facts for ``which`` ((approximation, coefficient) pairs): the certified envelope of
+    |approximation − GELU| at the published coefficient and the minimax-optimal coefficient
+    (``fit``, target GELU, abs metric); and failures with reasons."""
     from ... import envelope as env
 
     facts, failures = [], {}
-    fit = getattr(env, "fit", None)
-    for approx, coef in APPROXIMATIONS:
+    for approx, coef in which:
         try:
-            e = env.envelope(approx, "gelu", "abs", digits=digits)
+            f = env.fit(approx, coef, target="gelu", metric="abs", digits=digits)
+        except (CertificationError, UnsupportedError) as exc:
+            failures[f"optimal {coef} for {approx}"] = str(exc)
+            f = None
+        try:
+            e = f.published_envelope if f is not None else env.envelope(approx, "gelu", "abs", digits=digits)
         except (CertificationError, UnsupportedError) as exc:
             failures[f"envelope of {approx}"] = str(exc)
             continue
         fe = e.fact
         facts.append(Fact(f"envelope_{approx}", fe.statement, e, fe.method, fe.steps, fe.math, (HG,)))
-        if fit is None:
-            failures[f"optimal {coef} for {approx}"] = "this version of gelu-math has no fit() in gelu_math.envelope"
-            continue
-        try:
-            f = fit(approx, coef, digits=digits)
-        except (CertificationError, UnsupportedError) as exc:
-            failures[f"optimal {coef} for {approx}"] = str(exc)
-            continue
-        facts.append(Fact(f"fit_{approx}", f"the minimax-optimal {coef} is {{0}} with sup error {{1}}; the published "
-                          f"{coef} = {{2}} has sup error {{3}}", f, Method.CERTIFIED, tuple(f.steps),
-                          (f.optimum, f.sup_error, f.published, f.published_sup if hasattr(f, "published_sup")
-                           else f.published_envelope.sup), (HG,)))
+        if f is not None:
+            lo, hi = f.search
+            facts.append(Fact(
+                f"fit_{approx}", f"Over {coef} in [{{4}}, {{5}}], the minimax-optimal {coef} (minimising sup over ℝ of "
+                f"|{approx} − gelu|) is {{0}}, with sup error {{1}}; the published {coef} = {{2}} gives {{3}}.",
+                f, Method.CERTIFIED, tuple(f.steps),
+                (f.optimum, f.sup_error, f.published, e.sup, Number(sp.Rational(lo)), Number(sp.Rational(hi))), (HG,)))
     return facts, failures
 
 

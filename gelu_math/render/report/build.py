@@ -8,6 +8,8 @@ and :func:`comparison_document` assemble the index and the matrix.
 
 from __future__ import annotations
 
+import dataclasses
+
 import sympy as sp
 
 from ...certified.numbers import exact_number
@@ -222,8 +224,9 @@ def parameter_numbers(a, digits: int) -> list[tuple[str, Number]]:
     return [(k, Number(v, None) if v.free_symbols else exact_number(v, digits)) for k, v in a.instance.params]
 
 
-def function_document(a, claims: dict, failures: dict, extra_sections=()) -> Document:
-    """The report of one function (``claims``/``failures`` from :func:`gelu_math.claims.claims`)."""
+def function_document(a, claims: dict) -> Document:
+    """The report of one function without its failures (``claims`` from :func:`gelu_math.claims.claims`);
+    :func:`assemble` adds further sections and the "Not certified" list."""
     inst = a.instance
     act = inst.activation
     all_claims = {**_engine_claims(a), **_extra_claims(a, claims)}
@@ -242,12 +245,17 @@ def function_document(a, claims: dict, failures: dict, extra_sections=()) -> Doc
         cs = tuple(all_claims[k] for k in keys if k in all_claims)
         if cs:
             sections.append(Section(title, cs))
-    sections.extend(extra_sections)
-    missing = {**a.failures, **failures}
-    if missing:
-        sections.append(Section("Not certified", (), tuple(Para((Text(f"{k}: {why}"),)) for k, why in
-                                                           sorted(missing.items()))))
     return Document(inst.name, f"{inst.name}: {act.title}", tuple(intro), tuple(sections), act.references)
+
+
+def assemble(doc: Document, extra_sections, failures: dict) -> Document:
+    """``doc`` with ``extra_sections`` appended and a final "Not certified" section listing ``failures``
+    (sorted by key); works on frozen documents too."""
+    sections = [*doc.sections, *(s for s in extra_sections if s is not None)]
+    if failures:
+        sections.append(Section("Not certified", (), tuple(Para((Text(f"{k}: {why}"),)) for k, why in
+                                                           sorted(failures.items()))))
+    return dataclasses.replace(doc, sections=tuple(sections))
 
 
 # --- comparison matrix ----------------------------------------------------------------------

@@ -63,6 +63,10 @@ def render_line(ln, digits: int) -> str:
     return "".join(out)
 
 
+def display(expr) -> str:
+    return expr.get(EXT) if isinstance(expr, Raw) else math_element(expr, display=True)
+
+
 def _svg(svg: str) -> str:
     # an SVG file's XML declaration and DOCTYPE cannot appear inside the HTML document
     svg = re.sub(r"<\?xml[^>]*\?>", "", svg)
@@ -73,7 +77,7 @@ def _block(b, digits: int) -> str:
     if isinstance(b, Para):
         return f"<p>{render_line(b.line, digits)}</p>"
     if isinstance(b, Display):
-        return math_element(b.expr, display=True)
+        return display(b.expr)
     if isinstance(b, Table):
         head = "".join(f"<th>{escape(h)}</th>" for h in b.header)
         body = "".join("<tr>" + "".join(f"<td>{render_line(c, digits)}</td>" for c in r) + "</tr>" for r in b.rows)

@@ -60,6 +60,10 @@ def _tex(expr) -> str:
     return sp.latex(expr)
 
 
+def display(expr) -> str:
+    return expr.get(EXT) if isinstance(expr, Raw) else _tex(expr)
+
+
 def render_line(ln, digits: int) -> str:
     out = []
     for p in ln:
@@ -95,7 +99,7 @@ def _block(b, digits: int) -> list[str]:
     if isinstance(b, Para):
         return [render_line(b.line, digits), ""]
     if isinstance(b, Display):
-        return [r"\begin{equation*}", _tex(b.expr), r"\end{equation*}", ""]
+        return [r"\begin{equation*}", display(b.expr), r"\end{equation*}", ""]
     if isinstance(b, Table):
         return _table(b, digits)
     if isinstance(b, Figure):

@@ -33,6 +33,10 @@ def num_tex(n, digits: int, short: bool) -> str:
     return _tex(p.exact) + (r" \in [" + ball + "]" if ball else "")
 
 
+def display(expr) -> str:
+    return expr.get(EXT) if isinstance(expr, Raw) else _tex(expr)
+
+
 def _text(s: str) -> str:
     # Markdown specials in prose: keep * _ ` $ | literal
     for ch in ("\\", "*", "_", "`", "$", "|", "<", ">", "[", "]"):
@@ -66,7 +70,7 @@ def _block(b, digits: int) -> list[str]:
     if isinstance(b, Para):
         return [render_line(b.line, digits), ""]
     if isinstance(b, Display):
-        return ["```math", _tex(b.expr), "```", ""]  # GitHub: a math fence is not Markdown-processed
+        return ["```math", display(b.expr), "```", ""]  # GitHub: a math fence is not Markdown-processed
     if isinstance(b, Table):
         return _table(b, digits)
     if isinstance(b, Figure):

@@ -54,15 +54,15 @@ def terminating_decimal(q: sp.Expr) -> str | None:
 def parts(n: Number, digits: int, short: bool = False) -> NumParts:
     if n.infinite:
         return NumParts(infinite=n.infinite)
-    if n.ball is None:  # symbolic parameters: exact only
-        return NumParts(exact=n.exact)
     if n.exact is not None:
         dec = terminating_decimal(n.exact)
         if dec is not None:
             return NumParts(decimal=dec)
-        if isinstance(n.exact, sp.Rational) or (short and sp.count_ops(n.exact) <= SHORT_OPS):
-            return NumParts(exact=n.exact)
-    mid, rad = decimal_ball(n, SHORT_DIGITS if short else digits)
+        if n.ball is None or isinstance(n.exact, sp.Rational) or (short and sp.count_ops(n.exact) <= SHORT_OPS):
+            return NumParts(exact=n.exact)  # (no ball: symbolic parameters)
+    # no more digits than the ball supports (a wide enclosure prints a short midpoint)
+    supported = max(1, int(n.ball.rel_accuracy_bits() * 0.30103))
+    mid, rad = decimal_ball(n, min(SHORT_DIGITS if short else digits, supported))
     r = None
     if rad != "0":
         mant, _, exp = short_upper(rad).partition("e")
