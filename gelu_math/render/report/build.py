@@ -48,6 +48,12 @@ def _where(ext) -> Line:
     return tuple(out)
 
 
+def _interval(lo: Number, hi: Number, short: bool = False) -> Line:
+    """[lo, hi] with open brackets at infinite ends."""
+    return ((Text("(" if not lo.is_finite else "["), Num(lo, short), Text(", "), Num(hi, short),
+             Text(")" if not hi.is_finite else "]")))
+
+
 def _interval_rows(ivs) -> tuple:
     return tuple((line("{0}", iv.lo), line("{0}", iv.hi), (Text(iv.label),)) for iv in ivs)
 
@@ -113,7 +119,7 @@ def _engine_claims(a) -> dict[str, Claim]:
         rows = []
         for s in sts:
             if "interval" in s:
-                rows.append((line("[{0}, {1}]", *s["interval"]), line("{0}", s["value"]), (Text("constant"),)))
+                rows.append((_interval(*s["interval"]), line("{0}", s["value"]), (Text("constant"),)))
             else:
                 rows.append((line("{0}", s["x"]), line("{0}", s["value"]), (Text(s["kind"]),)))
         st = line(f"f′ has {len(sts)} zero(s) or flat interval(s) on ℝ — all of them:" if sts else
@@ -307,8 +313,7 @@ def comparison_row(a, claims: dict) -> tuple[Line, ...]:
             if cell:
                 cell.append(Text("; "))
             if "interval" in s:
-                cell += [Text("constant on [")] + list(_s(s["interval"][0])) + [Text(", ")] + \
-                    list(_s(s["interval"][1])) + [Text("]")]
+                cell += [Text("constant on ")] + list(_interval(*s["interval"], short=True))
             else:
                 cell += [Text(s["kind"] + " at ")] + list(_s(s["x"]))
         row.append(tuple(cell) or (Text("none"),))

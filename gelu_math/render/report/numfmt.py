@@ -21,6 +21,7 @@ from ..numbers import decimal_ball, short_upper
 
 SHORT_DIGITS = 6  # comparison tables
 SHORT_OPS = 3  # comparison tables show an exact form alone when it is this small
+SHORT_DECIMAL = 14  # … and an exact decimal when it is this short (else a short ball)
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,14 @@ def terminating_decimal(q: sp.Expr) -> str | None:
 def parts(n: Number, digits: int, short: bool = False) -> NumParts:
     if n.infinite:
         return NumParts(infinite=n.infinite)
+    shown = n.exact
     if n.exact is not None:
         dec = terminating_decimal(n.exact)
         if dec is not None:
-            return NumParts(decimal=dec)
-        if n.ball is None or isinstance(n.exact, sp.Rational) or (short and sp.count_ops(n.exact) <= SHORT_OPS):
+            if not (short and len(dec) > SHORT_DECIMAL and n.ball is not None):
+                return NumParts(decimal=dec)
+            shown = None  # a long exact decimal in a table: the short ball alone
+        elif n.ball is None or isinstance(n.exact, sp.Rational) or (short and sp.count_ops(n.exact) <= SHORT_OPS):
             return NumParts(exact=n.exact)  # (no ball: symbolic parameters)
     # no more digits than the ball supports (a wide enclosure prints a short midpoint)
     supported = max(1, int(n.ball.rel_accuracy_bits() * 0.30103))
@@ -67,7 +71,7 @@ def parts(n: Number, digits: int, short: bool = False) -> NumParts:
     if rad != "0":
         mant, _, exp = short_upper(rad).partition("e")
         r = (mant, str(int(exp)))
-    return NumParts(exact=n.exact, mid=mid, rad=r)
+    return NumParts(exact=shown, mid=mid, rad=r)
 
 
 def strings(n: Number, digits: int) -> set[str]:
