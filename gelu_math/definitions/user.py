@@ -24,6 +24,7 @@ A TOML file holds one table per function::
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from pathlib import Path
@@ -48,6 +49,7 @@ MAX_FUNCTIONS = 200
 MAX_PARAMETERS = 20
 
 
+@functools.lru_cache(maxsize=1)
 def _builtin_functions() -> dict:
     """Every built-in activation (and alias) as a one-argument function with default parameters."""
     from . import catalog  # noqa: F401  (fills the registry)
