@@ -21,12 +21,19 @@ def add_arguments(parser) -> None:
                         help="TOML file with [function.NAME] tables of user-defined functions; repeatable")
 
 
-def resolve(args) -> tuple[str, dict[str, str]]:
-    """Register the user functions of ``args``; the function name and parameters to use."""
-    from ..definitions.user import define, load_functions
+def resolve_functions(args) -> None:
+    """Register the functions of every ``--functions FILE.toml``."""
+    from ..definitions.user import load_functions
 
     for path in args.functions or []:
         load_functions(path)
+
+
+def resolve(args) -> tuple[str, dict[str, str]]:
+    """Register the user functions of ``args``; the function name and parameters to use."""
+    from ..definitions.user import define
+
+    resolve_functions(args)
     pairs = param_pairs(args.param)
     if args.expr is not None:
         name = args.name or EXPR_NAME
