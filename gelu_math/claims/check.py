@@ -382,7 +382,7 @@ def _coefficient(spec: dict, digits: int) -> Decision:
     refs = "; ".join(inst.activation.references[:1])
     same = tidy(par.default - spec["equals"]) == 0
     return Decision(TRUE if same else FALSE, inst.name + " parameter " + par.name + " = {0} as published ("
-                    + refs + "); the claim says {1}.", (par.default, spec["equals"]), "exact")
+                    + refs + "); the claim says {1}.", (num(par.default, digits), num(spec["equals"], digits)), "exact")
 
 
 def _constant(spec: dict, digits: int) -> Decision:
