@@ -213,21 +213,38 @@ def lipschitz_decision(inst: Instance, L: sp.Expr, digits: int = DIGITS) -> Deci
     return Decision(verdict, "sup|f′| = {0} (certified); claimed Lipschitz constant {1}.", (v, L))
 
 
+def extremizers(inst: Instance, side: str = "inf", digits: int = DIGITS):
+    """(extremum, points, intervals): where f attains inf (or sup) — points, and constant stretches."""
+    ext = fact(inst, "range", digits)[side]
+    points = []
+    for c in ext.where:
+        if c.attained and c.location is not None and not any(order(c.location, p) == 0 for p in points):
+            points.append(c.location)
+    intervals = []
+    if any(c.attained and c.location is None for c in ext.where):
+        for item in fact(inst, "stationary_points", digits):
+            if "interval" in item and order(item["value"], ext.value) == 0:
+                intervals.append(item["interval"])
+    return ext, points, intervals
+
+
 def minimum_decision(inst: Instance, lo: sp.Expr, hi: sp.Expr, digits: int = DIGITS) -> Decision:
-    """The global minimum of f is attained, at a point in [lo, hi]."""
-    ext = fact(inst, "range", digits)["inf"]
+    """The global minimum of f is attained, and only at points of [lo, hi]."""
+    ext, locs, flats = extremizers(inst, "inf", digits)
     if not ext.attained:
         return Decision(FALSE, "inf f = {0} is not attained: f has no minimum.", (ext.value,))
-    locs = [c.location for c in ext.where if c.location is not None]
-    if not locs:
-        return Decision(UNDECIDED, "inf f = {0} is attained but its location is not a single point.", (ext.value,))
-    verdicts = [decide_in(n, lo, hi, digits) for n in locs]
-    math = (ext.value, sp.Interval(lo, hi)) + tuple(locs)
+    ends = [n for iv in flats for n in iv]
+    verdicts = [decide_in(n, lo, hi, digits) for n in locs + ends]
+    math = (ext.value, sp.Interval(lo, hi)) + tuple(locs) + tuple(ends)
     where = ", ".join("{%d}" % (2 + i) for i in range(len(locs)))
+    if flats:
+        k = 2 + len(locs)
+        where = ", ".join(filter(None, [where] + ["every x in [{%d}, {%d}]" % (k + 2 * i, k + 2 * i + 1)
+                                                   for i in range(len(flats))]))
     if FALSE in verdicts:
-        return Decision(FALSE, "min f = {0} is attained at x = " + where + ", outside {1}.", math)
-    if UNDECIDED in verdicts:
-        return Decision(UNDECIDED, "min f = {0} is attained at x = " + where + "; the ball straddles an end "
+        return Decision(FALSE, "min f = {0} is attained at x = " + where + ", not only inside {1}.", math)
+    if UNDECIDED in verdicts or not verdicts:
+        return Decision(UNDECIDED, "min f = {0} is attained at x = " + where + "; a ball straddles an end "
                         "of {1}.", math)
     return Decision(TRUE, "min f = {0} is attained at x = " + where + ", inside {1}.", math)
 
@@ -312,8 +329,8 @@ def _fact_value(inst: Instance, name: str, digits: int):
                 + ("minimum" if "min" in name else "maximum") + "."
         if name in ("minimum", "maximum"):
             return ("min f" if name == "minimum" else "max f"), ext.value, None
-        locs = [c.location for c in ext.where if c.location is not None]
-        if len(locs) != 1:
+        _, locs, flats = extremizers(inst, "inf" if "min" in name else "sup", digits)
+        if len(locs) != 1 or flats:
             return None, ext.value, "the extremum {0} is attained at more than one point or on an interval."
         return ("argmin f" if name == "argmin" else "argmax f"), locs[0], None
     if name == "lipschitz":

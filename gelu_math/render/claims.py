@@ -26,13 +26,36 @@ def _math(m, digits: int) -> str:
         return f"{left}{_math(m.start, digits)}, {_math(m.end, digits)}{right}"
     if isinstance(m, sp.Float):
         return sp.sstr(m.round(30)).rstrip("0")
+    if isinstance(m, sp.Rational) and not m.is_Integer and _decimal_denominator(m.q):
+        return _decimal(m)
     if m in (sp.oo, -sp.oo):
         return "+inf" if m == sp.oo else "-inf"
     return sp.sstr(m)
 
 
+def _decimal_denominator(q: int) -> bool:
+    for p in (2, 5):
+        while q % p == 0:
+            q //= p
+    return q == 1
+
+
+def _decimal(m: sp.Rational) -> str:
+    """A rational with denominator 2^a 5^b as its exact (terminating) decimal."""
+    from decimal import Decimal, localcontext
+
+    with localcontext() as c:
+        c.prec = 1000
+        return format(Decimal(int(m.p)) / Decimal(int(m.q)), "f")
+
+
+def step_text(step, digits: int = DIGITS) -> str:
+    """A Step's prose with its Numbers and SymPy objects filled in."""
+    return step.text.format(*(_math(m, digits) for m in step.math))
+
+
 def evidence_text(v: Verdict, digits: int = DIGITS) -> str:
-    return v.evidence.text.format(*(_math(m, digits) for m in v.evidence.math))
+    return step_text(v.evidence, digits)
 
 
 def summary(verdicts: list[Verdict]) -> dict[str, int]:
@@ -75,3 +98,6 @@ def verdicts_markdown(verdicts: list[Verdict], title: str, command: str, digits:
         lines.append(f"| `{v.claim.id}` | {_cell(v.claim.source)} | {_cell(v.claim.text)} | **{v.verdict}** | "
                      f"{_cell(evidence_text(v, digits))} ({v.method}) |")
     return "\n".join(lines) + "\n"
+
+
+math_text = _math  # public name for other renderers (gelu_math.testing messages)
