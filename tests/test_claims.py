@@ -173,3 +173,25 @@ def test_shipped_report_is_current(capsys):
     """proofs/claims.md is exactly what the documented command prints (deterministic, not stale)."""
     assert main(["verify", "proofs/claims.toml", "--markdown"]) == 1  # the file contains false claims
     assert capsys.readouterr().out == (ROOT / "proofs" / "claims.md").read_text()
+
+
+def _sigmoid_envelope_reference(dps: int = 40):
+    """sup_x |x·σ(1.702x) − x·Φ(x)| by mpmath: grid scan, then the root of e′ (independent of the engine)."""
+    with mpmath.workdps(dps):
+        k = mpmath.mpf(1702) / 1000
+        e = lambda t: t / (1 + mpmath.exp(-k * t)) - t * mpmath.ncdf(t)  # noqa: E731
+        t0 = max((mpmath.mpf(i) / 100 for i in range(-800, 801)), key=lambda t: abs(e(t)))
+        t_star = mpmath.findroot(lambda t: mpmath.diff(e, t), t0)
+        return abs(e(t_star))
+
+
+def test_envelope_claims():
+    sup = _sigmoid_envelope_reference()  # 0.02033487220923923...
+    near = mpmath.nstr(sup, 35)
+    assert verdicts(
+        claim("envelope", "a", approximation="gelu_sigmoid", below="0.03"),
+        claim("envelope", "b", approximation="gelu_sigmoid", below="0.01"),
+        claim("envelope", "c", approximation="gelu_sigmoid", approx="0.02"),
+        claim("envelope", "d", approximation="gelu_sigmoid", equals=near),   # within 1e-35: ball cannot decide
+        claim("envelope", "e", approximation="relu", reference="gelu", within=["0", "1"]),  # sup = 0.1700 at -0.75
+    ) == ["true", "false", "true", "undecided", "true"]

@@ -10,8 +10,8 @@ import pytest
 
 from gelu_math.definitions.registry import REGISTRY
 from gelu_math.definitions.user import define
-from gelu_math.testing import (Undecided, assert_bounded, assert_lipschitz, assert_matches, assert_minimum_in,
-                               assert_monotone)
+from gelu_math.testing import (Undecided, assert_bounded, assert_envelope_below, assert_lipschitz, assert_matches,
+                               assert_minimum_in, assert_monotone)
 
 pytest_plugins = ["pytester"]
 
@@ -161,3 +161,12 @@ def test_plugin_fixtures_and_marker(pytester):
     result.stdout.fnmatch_lines(["*test_bounded_below?relu? PASSED*", "*test_bounded_below?elu? PASSED*",
                                  "*test_not_bounded_below_by_one?relu? FAILED*", "*test_family?gelu_tanh? PASSED*",
                                  "*AssertionError: 1 ≤ relu(x) for all real x is false. Certified evidence*"])
+
+
+def test_envelope_below():
+    # sup|x·σ(1.702x) − GELU| = 0.020334872209... (mpmath cross-check in tests/test_claims.py)
+    env = assert_envelope_below("gelu_sigmoid", "0.0204")
+    assert abs(float(env.sup.ball.mid()) - 0.0203348722092392) < 1e-15
+    assert "0.02033487220923923" in _fails(assert_envelope_below, "gelu_sigmoid", "0.02")
+    with pytest.raises(Undecided):  # a bound within 1e-30 of the supremum cannot be decided at 20 digits
+        assert_envelope_below("gelu_sigmoid", env.sup.ball.mid().str(40, radius=False))

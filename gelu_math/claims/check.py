@@ -426,25 +426,31 @@ def _identity(spec: dict, digits: int) -> Decision:
     return Decision(UNDECIDED, "no exact proof that {0} = {1}, and no sample point separates them.", (lhs, rhs))
 
 
+@functools.lru_cache(maxsize=64)
+def _certified_envelope(approx: Instance, reference: Instance, metric: str, derivative_order: int, domain,
+                        target: str, digits: int):
+    from ..envelope import envelope
+
+    return envelope(approx.name, reference=reference.name, metric=metric, derivative=derivative_order,
+                    domain=domain, digits=digits, params=dict(approx.params) or None,
+                    ref_params=dict(reference.params) or None, target=target)
+
+
 def _envelope(spec: dict, digits: int) -> Decision:
-    try:
-        from ..envelope import envelope
-    except ImportError:
-        return Decision(UNDECIDED, "the envelope API is not available in this build.")
-    lo, hi = spec["domain"] or (None, None)
-    env = envelope(spec["approximation"].name, reference=spec["reference"].name, metric=spec["metric"],
-                   derivative=spec["derivative"], domain=None if spec["domain"] is None else (lo, hi),
-                   digits=digits, params=dict(spec["approximation"].params) or None,
-                   ref_params=dict(spec["reference"].params) or None)
-    label = ("sup |" if spec["metric"] == "abs" else "sup |relative ") + "error|"
+    env = _certified_envelope(spec["approximation"], spec["reference"], spec["metric"], spec["derivative"],
+                              spec["domain"], spec["target"], digits)
+    label = "sup |" + ("relative " if spec["metric"] == "rel" else "") + "error" \
+        + (" of f(x)/x (CDF target)" if spec["target"] == "cdf" else "") + "|"
     if env.unbounded or env.sup is None:
         return Decision(FALSE, label + " is unbounded: {0}.", (sp.Symbol(env.reason or "unbounded"),))
+    method = env.method.replace("{", "(").replace("}", ")")
     if not env.certified:
-        return Decision(UNDECIDED, label + " ≈ {0} is not certified (" + env.method + ").", (env.sup,))
+        return Decision(UNDECIDED, label + " ≈ {0} is not certified (" + method + ").", (env.sup,))
     if "below" in spec:
         c = order(env.sup, num(spec["below"], digits))
         verdict = UNDECIDED if c is None else TRUE if c < 0 else FALSE
-        return Decision(verdict, label + " = {0} (certified); the claim: below {1}.", (env.sup, spec["below"]))
+        return Decision(verdict, label + " = {0} (certified: " + method + "); the claim: below {1}.",
+                        (env.sup, spec["below"]))
     return value_decision(label, env.sup, spec["compare"], digits)
 
 

@@ -56,8 +56,8 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "coefficient": (("function", "parameter", "equals"), ()),
     "constant": (("expr",), COMPARISONS),
     "identity": (("lhs", "rhs"), ()),
-    "envelope": (("approximation",), ("reference", "metric", "derivative", "domain", "params", "ref_params",
-                                      "below", "within", "approx")),
+    "envelope": (("approximation",), ("reference", "target", "metric", "derivative", "domain", "params",
+                                      "ref_params", "below", "equals", "within", "approx")),
 }
 MAX_CLAIMS = 500
 VERDICTS = ("true", "false", "undecided")
@@ -282,16 +282,20 @@ def _identity(raw, where):
 
 
 def _envelope(raw, where):
-    bounds = [k for k in ("below", "within", "approx") if k in raw]
+    bounds = [k for k in ("below",) + COMPARISONS if k in raw]
     if len(bounds) != 1:
-        raise InputError(f"{where}: give exactly one of below, within, approx")
+        raise InputError(f"{where}: give exactly one of below, equals, within, approx")
     metric = raw.get("metric", "abs")
     if metric not in METRICS:
         raise InputError(f"{where}: metric must be one of {', '.join(METRICS)}")
     k = raw.get("derivative", 0)
     if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= 2:
         raise InputError(f"{where}: derivative must be 0, 1 or 2")
+    target = raw.get("target", "gelu")
+    if target not in ("gelu", "cdf"):
+        raise InputError(f"{where}: target must be 'gelu' or 'cdf'")
     spec = {"approximation": _instance(raw["approximation"], _params(raw, "params", where), where),
+            "target": target,
             "reference": _instance(raw.get("reference", "gelu"), _params(raw, "ref_params", where), where),
             "metric": metric, "derivative": k,
             "domain": interval(raw["domain"], where) if "domain" in raw else None}

@@ -294,9 +294,11 @@ def assert_minimum_in(name, interval=None, *, ball=None, params=None, digits: in
 
 
 def assert_envelope_below(approx, bound, reference: str = "gelu", *, metric: str = "abs", derivative: int = 0,
-                          domain=None, params=None, ref_params=None, digits: int = DIGITS) -> Any:
+                          domain=None, params=None, ref_params=None, target: str = "gelu",
+                          digits: int = DIGITS) -> Any:
     """sup over the domain (default ℝ) of the error of ``approx`` against ``reference`` is < bound.
 
+    ``target="cdf"`` compares approx(x)/x with reference(x)/x (e.g. σ(1.702x) against Φ(x)).
     The error is |approx − reference| (metric "abs") or |approx/reference − 1| ("rel"), of the
     ``derivative``-th derivatives; its supremum is certified by :func:`gelu_math.envelope.envelope`.
     Returns the Envelope on success.
@@ -307,7 +309,7 @@ def assert_envelope_below(approx, bound, reference: str = "gelu", *, metric: str
     what = f"sup {metric} error of {approx} against {reference} < {math_text(b, 15)}"
     try:
         env = envelope(approx, reference=reference, metric=metric, derivative=derivative, domain=domain,
-                       digits=digits, params=params, ref_params=ref_params)
+                       digits=digits, params=params, ref_params=ref_params, target=target)
     except _check.CertificationError as exc:
         raise Undecided(f"{what} is undecided: {exc}") from None
     if env.unbounded or env.sup is None:
