@@ -78,6 +78,7 @@ def test_bad_names(name, expr):
     ("x*a", {"a": "x"}),          # non-numeric default
     ("x*a", {"a": "1/0"}),        # malformed default
     ("x/0", {}), ("log(0)", {}),  # undefined constants
+    ("x + sqrt(-1)", {}),         # not real
     ("gelu(x, 2)", {}),           # wrong arity
     ("min(x)", {}),
 ])

@@ -70,7 +70,10 @@ def _check_name(name: object, what: str = "function") -> str:
 
 def parse_user_expression(text: str, parameters: Mapping[str, sp.Symbol] = {}) -> sp.Expr:
     """Parse an activation expression in ``x`` and the given parameter symbols (whitelist only)."""
-    return parse(text, function_grammar(parameters, _builtin_functions()))
+    expr = parse(text, function_grammar(parameters, _builtin_functions()))
+    if expr.has(sp.I):
+        raise ExpressionError("expression is not real (it contains the imaginary unit)")
+    return expr
 
 
 def user_function(name: str, expr: str, params: Mapping[str, object] | None = None, *,
