@@ -10,8 +10,15 @@ straddles the claimed bound, or a needed fact could not be certified, the verdic
 Example::
 
     >>> from gelu_math.claims import claims_from_toml, check_claims
-    >>> [v.verdict for v in check_claims(claims_from_toml(TEXT))]
-    ['false', 'true']
+    >>> text = '''[[claim]]
+    ... id = "m"
+    ... source = "popular articles"
+    ... text = "GELU is monotonic."
+    ... kind = "property"
+    ... function = "gelu"
+    ... property = "monotonic"'''
+    >>> [v.verdict for v in check_claims(claims_from_toml(text))]
+    ['false']
 """
 
 from __future__ import annotations

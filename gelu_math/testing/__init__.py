@@ -41,7 +41,7 @@ from ..claims import check as _check
 from ..claims.spec import number as _number
 from ..definitions.registry import Activation, Instance, get
 from ..definitions.symbols import x
-from ..facts import Number, Step
+from ..facts import Step
 from ..render.claims import math_text, step_text
 
 __all__ = ["Undecided", "assert_bounded", "assert_envelope_below", "assert_lipschitz", "assert_matches",
@@ -170,7 +170,7 @@ def assert_matches(fn: Callable, name, *, domain=(-8.0, 8.0), atol: float | None
     ys = _call(fn, xs)
     refs = reference(inst, xs)
     tol_abs = (atol or 0.0) if (atol is not None or rtol is not None) else None
-    bad, unsure, worst = [], [], None
+    bad, unsure = [], []
     with precision(REFERENCE_BITS):
         for i, (t, y, r) in enumerate(zip(xs.tolist(), ys.tolist(), refs)):
             mid = float(r.mid())
@@ -193,8 +193,6 @@ def assert_matches(fn: Callable, name, *, domain=(-8.0, 8.0), atol: float | None
                 bad.append((i,) + score)
             elif "unsure" in verdicts:
                 unsure.append((i,) + score)
-            if worst is None or score[0] > worst[1]:
-                worst = (i,) + score
     if not bad and not unsure:
         return
     bounds = ", ".join(f"{k}={v:g}" for k, v in (("atol", atol), ("rtol", rtol), ("ulps", ulps)) if v is not None)
@@ -277,7 +275,8 @@ def assert_lipschitz(name, L, *, params=None, digits: int = DIGITS) -> None:
     """|f(a) − f(b)| ≤ L·|a − b| for all a, b, i.e. sup|f′| ≤ L (certified)."""
     inst = instance(name, params)
     bound = _value(L, "L")
-    _guard(lambda: _check.lipschitz_decision(inst, bound, digits), f"{_label(inst)} is {math_text(bound, 15)}-Lipschitz")
+    _guard(lambda: _check.lipschitz_decision(inst, bound, digits),
+           f"{_label(inst)} is {math_text(bound, 15)}-Lipschitz")
 
 
 def assert_minimum_in(name, interval=None, *, ball=None, params=None, digits: int = DIGITS) -> None:
@@ -321,6 +320,3 @@ def assert_envelope_below(approx, bound, reference: str = "gelu", *, metric: str
     _enforce(d, what)
     return env
 
-
-def sup_error(env) -> Number:  # small convenience for messages in user code
-    return env.sup
