@@ -7,6 +7,8 @@ import pathlib
 
 import mpmath
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gelu_math.claims import check_claims, claims_from_toml
 from gelu_math.cli import main
@@ -195,3 +197,20 @@ def test_envelope_claims():
         claim("envelope", "d", approximation="gelu_sigmoid", equals=near),   # within 1e-35: ball cannot decide
         claim("envelope", "e", approximation="relu", reference="gelu", within=["0", "1"]),  # sup = 0.1700 at -0.75
     ) == ["true", "false", "true", "undecided", "true"]
+
+
+CLAIM_TOKENS = ['[[claim]]', '\n', 'id = "a"', 'id = "b"', 'source = "s"', 'text = "t"', 'kind = "value"',
+                'kind = "identity"', 'kind = "zero_set"', 'kind = "nope"', 'function = "gelu"', 'function = 3',
+                'fact = "minimum"', 'equals = "__import__(\'os\')"', 'equals = "x.real"', 'approx = "-0.17"',
+                'within = ["1", "0"]', 'lhs = "lambda: x"', 'rhs = "x"', 'lhs = "x**99999999"', 'on = ["-inf", "0"]',
+                '=', '"', '[', ']', '{', '}', 'zeros = [1e400]', 'equals = "' + "(" * 300 + '"']
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=80), st.lists(st.sampled_from(CLAIM_TOKENS), max_size=25).map("".join)))
+def test_fuzz_claims_files_only_load_or_raise_input_errors(text):
+    try:
+        claims = claims_from_toml(text)
+    except InputError:
+        return
+    assert all(c.kind in ("value", "identity", "zero_set") for c in claims)

@@ -35,8 +35,12 @@ def pytest_configure(config):
                             "over gelu-math function names (default: every built-in function)")
     for path in config.getoption("gelu_math_functions", default=[]) or []:
         from gelu_math.definitions.user import load_functions
+        from gelu_math.errors import InputError
 
-        load_functions(path)
+        try:
+            load_functions(path)
+        except InputError as exc:  # one line, like the command line
+            raise pytest.UsageError(f"--gelu-math-functions: {exc}") from None
 
 
 def _names(marker) -> list[str]:
