@@ -51,11 +51,11 @@ class Derived:
 
 
 def derive(name: str, digits: int = REPORT_DIGITS, order: int = REPORT_ORDER, approximations: bool = True) -> Derived:
-    from ...claims import claims
+    from ...extras import extra_facts
     from ...engine import analyze
 
     a = analyze(name, digits=digits, order=order)
-    extra, failures = claims(a)
+    extra, failures = extra_facts(a)
     d = Derived(a, extra, {**a.failures, **failures})
     if approximations and _hosts_approximations(a):
         from .approx import approximation_facts

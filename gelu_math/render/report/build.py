@@ -231,7 +231,7 @@ def parameter_numbers(a, digits: int) -> list[tuple[str, Number]]:
 
 
 def function_document(a, claims: dict) -> Document:
-    """The report of one function without its failures (``claims`` from :func:`gelu_math.claims.claims`);
+    """The report of one function without its failures (``claims`` from :func:`gelu_math.extras.extra_facts`);
     :func:`assemble` adds further sections and the "Not certified" list."""
     inst = a.instance
     act = inst.activation

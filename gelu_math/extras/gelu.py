@@ -13,7 +13,7 @@
   the remainder after N terms has the sign of the first omitted term and is smaller in modulus,
   DLMF 7.12(i) — spot-checked here in ball arithmetic).
 
-Example: ``claims(analyze("gelu"))[0]["relu_gap"].value["bound"]`` contains 0.16997120747990366…
+Example: ``extra_facts(analyze("gelu"))[0]["relu_gap"].value["bound"]`` contains 0.16997120747990366…
 """
 
 from __future__ import annotations
