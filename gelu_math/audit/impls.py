@@ -41,7 +41,11 @@ class Kernel:
 
 
 def resolve(spec: str, fmt: FloatFormat, derivative: int = 0) -> Kernel:
-    """The kernel named by ``spec`` for format ``fmt`` (see the module docstring)."""
+    """The kernel named by ``spec`` for format ``fmt`` (see the module docstring).
+
+    From Python, ``spec`` may also be a callable (the kernel itself)."""
+    if callable(spec) and not isinstance(spec, str):
+        return Kernel(getattr(spec, "__qualname__", repr(spec)) + "'" * derivative, spec)
     if not isinstance(spec, str) or not spec:
         raise InputError("IMPL must be a non-empty string")
     if ":" not in spec:
