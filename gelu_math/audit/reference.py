@@ -30,42 +30,12 @@ from flint import arb, ctx
 
 from ..definitions.symbols import x
 from ..floats import FloatFormat, FloatImpl, implementation
+from ..floats.impl import TAYLOR_RADIUS
 from .arbform import compile_form
 
 REL_BOUND = 2.0 ** -40
 ABS_BOUND = 2.0 ** -1060
 PRECISIONS = (64, 128, 256, 1024, 4096, 16384)
-TAYLOR_RADIUS = 2.0 ** -40
-
-
-def _taylor_at_zero(definition: sp.Expr):
-    """(a1, a2) as floats when f(0) = 0, f′(0) is dyadic with ≤ 10 bits, a2 ≠ 0 and
-    |a3|·2^-40 < |a2|/2 (see Reference._near_zero); else None."""
-    e = definition
-    if isinstance(e, sp.Piecewise) or e.has(sp.Piecewise):
-        e = sp.piecewise_fold(e)
-        pieces = [p for p, c in e.args if bool(c.subs(x, sp.Rational(1, 10**30))) and
-                  bool(c.subs(x, -sp.Rational(1, 10**30)))] if isinstance(e, sp.Piecewise) else []
-        first = next((p for p, c in e.args if bool(c.subs(x, -sp.Rational(1, 10**30)))), None) \
-            if isinstance(e, sp.Piecewise) else None
-        if not pieces or pieces[0] != first:
-            return None
-        e = pieces[0]
-    try:
-        ser = sp.series(e, x, 0, 4).removeO()
-    except Exception:  # noqa: BLE001 - no series: no fast path
-        return None
-    a0, a1, a2, a3 = (sp.nsimplify(ser.coeff(x, k)) if k else ser.subs(x, 0) for k in range(4))
-    if a0 != 0 or not a1.is_Rational or a1 == 0 or a2 == 0 or not a2.is_real:
-        return None
-    q = int(a1.q)
-    if q & (q - 1) or abs(int(a1.p)).bit_length() > 10:
-        return None
-    if abs(float(a3)) * TAYLOR_RADIUS >= abs(float(a2)) / 2:
-        return None
-    return float(a1), float(a2)
-
-
 @dataclass
 class ReferenceValues:
     """Correctly rounded values (as float64), how many needed Arb, which are undefined."""
@@ -81,7 +51,7 @@ class Reference:
     def __init__(self, name: str = "gelu", derivative: int = 0, params=None):
         self.impl: FloatImpl = implementation(name, derivative, params)
         self.ball = compile_form(self.impl.form)
-        self._taylor = _taylor_at_zero(self.impl.definition)
+        self._taylor = self.impl.taylor
 
     @property
     def label(self) -> str:

@@ -112,8 +112,12 @@ class FloatFormat:
 
     def bits_of_ordinal(self, o) -> np.ndarray:
         o = np.asarray(o, dtype=np.int64)
-        mag = np.abs(o).astype(np.uint64)
-        return np.where(o < 0, mag | np.uint64(self.sign_mask), mag).astype(self.uint)
+        if self.bits == 64:
+            mag = np.abs(o).astype(np.uint64)
+            return np.where(o < 0, mag | np.uint64(self.sign_mask), mag)
+        # negative ordinal -m is the pattern sign|m, i.e. the signed integer -2^(bits-1) + m
+        s = np.where(o < 0, -self.sign_mask - o, o).astype(self.sint)
+        return s.view(self.uint)
 
     def is_finite_bits(self, b) -> np.ndarray:
         b = np.asarray(b).astype(self.uint).astype(np.uint64)

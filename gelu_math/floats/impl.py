@@ -35,6 +35,35 @@ from .forms import Erfc, Expm1, Log1p, Sigmoid, Softplus, expand_helpers, magnit
 CHECK_POINTS = ("-30", "-12.5", "-7", "-3.25", "-1.7", "-0.75", "-0.1", "0", "0.3", "1.25", "2.9",
                 "6.5", "19")
 CHECK_DIGITS = 40
+TAYLOR_RADIUS = 2.0 ** -40
+
+
+def _taylor_at_zero(definition: sp.Expr):
+    """(a1, a2) as floats when f(0) = 0, f′(0) is dyadic with ≤ 10 bits, a2 ≠ 0 and
+    |a3|·2^-40 < |a2|/2 (see Reference._near_zero); else None."""
+    e = definition
+    if isinstance(e, sp.Piecewise) or e.has(sp.Piecewise):
+        e = sp.piecewise_fold(e)
+        pieces = [p for p, c in e.args if bool(c.subs(x, sp.Rational(1, 10**30))) and
+                  bool(c.subs(x, -sp.Rational(1, 10**30)))] if isinstance(e, sp.Piecewise) else []
+        first = next((p for p, c in e.args if bool(c.subs(x, -sp.Rational(1, 10**30)))), None) \
+            if isinstance(e, sp.Piecewise) else None
+        if not pieces or pieces[0] != first:
+            return None
+        e = pieces[0]
+    try:
+        ser = sp.series(e, x, 0, 4).removeO()
+    except Exception:  # noqa: BLE001 - no series: no fast path
+        return None
+    a0, a1, a2, a3 = (sp.nsimplify(ser.coeff(x, k)) if k else ser.subs(x, 0) for k in range(4))
+    if a0 != 0 or not a1.is_Rational or a1 == 0 or a2 == 0 or not a2.is_real:
+        return None
+    q = int(a1.q)
+    if q & (q - 1) or abs(int(a1.p)).bit_length() > 10:
+        return None
+    if abs(float(a3)) * TAYLOR_RADIUS >= abs(float(a2)) / 2:
+        return None
+    return float(a1), float(a2)
 
 
 def _numeric_modules():
@@ -99,6 +128,25 @@ class FloatImpl:
     magnitude: sp.Expr
     evaluate: Callable[[np.ndarray], np.ndarray]  # float64 -> float64
     evaluate_magnitude: Callable[[np.ndarray], np.ndarray] | None  # None: magnitude is |f|
+    taylor: tuple[float, float] | None = None  # (f'(0), f''(0)/2) when f(0) = 0, f'(0) dyadic
+
+    def adjust(self, fmt: FloatFormat, xs: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """float64 values ready for one rounding to ``fmt`` (narrower than float64).
+
+        For tiny x, f(x) = a1·x + a2·x² + … evaluates to exactly a1·x in float64, which for
+        GELU-like functions (a1 = 1/2) is often a tie of the target format; the exact value
+        lies just beyond it on the side of sign(a2).  Moving y one float64 step that way
+        (rounding to odd, in effect) makes the final rounding correct.
+        """
+        if self.taylor is None or fmt.bits >= 64:
+            return y
+        a1, a2 = self.taylor
+        with np.errstate(all="ignore"):
+            risk = (y == a1 * xs) & (xs != 0) & (np.abs(xs) <= TAYLOR_RADIUS)
+        if risk.any():
+            y = y.copy()
+            y[risk] = np.nextafter(y[risk], np.inf if a2 > 0 else -np.inf)
+        return y
 
     @property
     def label(self) -> str:
@@ -108,8 +156,8 @@ class FloatImpl:
         """A callable storage-array -> storage-array: float64 evaluation, one rounding to ``fmt``."""
 
         def run(a):
-            y = self.evaluate(np.asarray(a, dtype=np.float64))
-            return fmt.to_storage(fmt.round(y))
+            xs = np.asarray(a, dtype=np.float64)
+            return fmt.to_storage(fmt.round(self.adjust(fmt, xs, self.evaluate(xs))))
 
         run.__name__ = f"gelu_math.floats:{self.label}"
         return run
@@ -128,7 +176,7 @@ def _build(name: str, derivative: int, params: tuple) -> FloatImpl:
     mag = magnitude_form(form)
     trivial = sp.simplify(mag - sp.Abs(form)) == 0 if not form.has(sp.Piecewise) else False
     return FloatImpl(inst.name, derivative, inst.params, definition, form, mag, _compile(form),
-                     None if trivial else _compile(mag))
+                     None if trivial else _compile(mag), _taylor_at_zero(definition))
 
 
 def implementation(name: str, derivative: int = 0, params: Mapping[str, object] | None = None) -> FloatImpl:
