@@ -382,6 +382,17 @@ def test_cli_text_and_json(capsys):
     assert set(j["max_ulp_error"]) == {"error", "x", "got", "want"}
 
 
+def test_missing_framework_is_one_clean_error(capsys):
+    try:
+        import jax  # noqa: F401
+    except ImportError:
+        assert main(["audit", "jax:gelu", "--dtype", "float16"]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "jax is not installed" in err
+    else:  # pragma: no cover - jax present: the adapter must work instead
+        assert audit("jax:gelu", "float32", samples=1000).inputs == 1000
+
+
 # --- framework adapters -------------------------------------------------------------------------
 
 def test_torch_gelu_adapters():
