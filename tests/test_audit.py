@@ -345,6 +345,16 @@ def test_bad_impl_specs():
         audit("gelu", "float64", exhaustive=True)
 
 
+def test_kernel_that_raises_or_returns_the_wrong_shape_is_an_input_error():
+    def broken(a):
+        raise RuntimeError("boom")
+
+    with pytest.raises(InputError, match="boom"):
+        audit(broken, "float16")
+    with pytest.raises(InputError, match="shape"):
+        audit(lambda a: a[:1], "float16")
+
+
 def test_module_function_spec_imports_a_callable():
     r = audit("numpy:negative", "float16", "gelu", domain=(0.5, 1))
     assert r.impl == "numpy:negative" and r.max_rel.error > 1

@@ -126,7 +126,10 @@ def _evaluate_chunk(kernel: Kernel, ref: Reference, fmt: FloatFormat, xs: np.nda
         own = kernel.own
         got_bits = fmt.to_bits(own.adjust(fmt, xs, y if own is ref.impl else own.evaluate(xs)))
     else:
-        out = np.asarray(kernel.run(fmt.to_storage(xs)))
+        try:
+            out = np.asarray(kernel.run(fmt.to_storage(xs)))
+        except Exception as exc:  # noqa: BLE001 - a failing user kernel is reported in one line
+            raise InputError(f"{kernel.label} raised {type(exc).__name__}: {exc}") from None
         if out.shape != xs.shape:
             raise InputError(f"{kernel.label} returned shape {out.shape} for input shape {xs.shape}")
         got_bits = fmt.to_bits(np.asarray(out, dtype=np.float64))
