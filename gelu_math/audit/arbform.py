@@ -106,7 +106,3 @@ def _condition(cond):
 def compile_form(form: sp.Expr):
     """Ball function t -> f(t) for a float form (t an exact ball)."""
     return _build(form)
-
-
-def _unused():  # pragma: no cover - keeps the import of arb explicit for readers
-    return arb
