@@ -24,9 +24,9 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 from .curves import Curve, Mark, curve, marks
 from .figures import compare, compare_figure, derivatives, family, grid
 from .gallery import FIGURES, KINDS, build, write_all
-from .style import WIDTHS, new_axes, new_figure, palette, save, style
+from .style import WIDTHS, new_axes, new_figure, palette, save, style, style_path
 
 __all__ = [
     "Curve", "FIGURES", "KINDS", "Mark", "WIDTHS", "build", "compare", "compare_figure", "curve", "derivatives",
-    "family", "grid", "marks", "new_axes", "new_figure", "palette", "save", "style", "write_all",
+    "family", "grid", "marks", "new_axes", "new_figure", "palette", "save", "style", "style_path", "write_all",
 ]
