@@ -1,0 +1,144 @@
+"""The error function of an approximation against a reference, as exact pieces.
+
+For an approximation A and a reference R (registered functions, any parameters)
+the error of the K-th derivative is
+
+* ``abs``: e(x) = A^(K)(x) − R^(K)(x),
+* ``rel``: e(x) = A^(K)(x) / R^(K)(x) − 1, with common factors cancelled first
+  (GELU-type functions share the factor x, so x·σ(kx) / (x·Φ(x)) = σ(kx)/Φ(x)).
+
+``target="cdf"`` compares A/x with R/x instead (Φ against (1 + tanh(·))/2 or
+σ(k·)): the published constants of the tanh and sigmoid forms are fits of the
+CDF, not of GELU itself.
+
+Symmetry is *proved*, not assumed: e is even (odd) when every piece satisfies
+e(−x) − e(x) = 0 (e(−x) + e(x) = 0) symbolically on the mirrored piece.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from ..analysis.calculus import derivative
+from ..analysis.pieces import Piece, Pieces, decompose
+from ..definitions.registry import Instance, get
+from ..definitions.symbols import x
+from ..errors import InputError, ParameterError, UnsupportedError
+from ..facts import Step
+from ..timebox import attempt
+
+METRICS = ("abs", "rel")
+TARGETS = ("gelu", "cdf")
+MAX_DERIVATIVE = 4
+
+
+@dataclass(frozen=True)
+class ErrorFunction:
+    """e and its first two derivatives as pieces, with the proved symmetry."""
+
+    approximation: Instance
+    reference: Instance
+    metric: str
+    derivative: int
+    target: str
+    E: Pieces
+    dE: Pieces
+    ddE: Pieces
+    symmetry: str | None  # "even", "odd" or None (not proved)
+    denominator: Pieces | None  # rel metric: the (cancelled) reference part that divides
+    steps: tuple[Step, ...]
+
+
+def _instance(spec, params) -> Instance:
+    if isinstance(spec, Instance):
+        return spec
+    if not isinstance(spec, str):
+        raise InputError(f"expected a function name, got {spec!r}")
+    return get(spec, params or {})
+
+
+def _kth(expr: sp.Expr, k: int) -> sp.Expr:
+    return sp.diff(expr, x, k) if k else expr
+
+
+def _cancel(expr: sp.Expr) -> sp.Expr:
+    return attempt(10, "cancel", sp.cancel, expr, fallback=expr)
+
+
+def _mirror_equal(a: sp.Expr, b: sp.Expr, sign: int) -> bool:
+    """a(−x) = sign·b(x), proved by SymPy (expansion first, simplify in a time box)."""
+    d = sp.expand(a.subs(x, -x) - sign * b)
+    if d == 0:
+        return True
+    return attempt(5, "symmetry", lambda: sp.simplify(d) == 0, fallback=False)
+
+
+def symmetry_of(E: Pieces) -> str | None:
+    """'even' / 'odd' when proved piece by piece (breakpoints must mirror too)."""
+    n = len(E.pieces)
+    for i in range(n):
+        p, m = E.pieces[i], E.pieces[n - 1 - i]
+        if not (p.lo == -m.hi or (p.lo.is_finite and sp.simplify(p.lo + m.hi) == 0)):
+            return None
+    for kind, sign in (("even", 1), ("odd", -1)):
+        if all(_mirror_equal(E.pieces[i].expr, E.pieces[n - 1 - i].expr, sign) for i in range(n)):
+            return kind
+    return None
+
+
+def _pieces_of(expr: sp.Expr) -> Pieces:
+    try:
+        return decompose(expr)
+    except UnsupportedError:
+        raise
+    except (TypeError, ValueError) as exc:  # SymPy refusing the combination
+        raise UnsupportedError(f"cannot split the error into pieces: {exc}") from None
+
+
+def error_function(approx, reference="gelu", metric: str = "abs", derivative_order: int = 0,
+                   target: str = "gelu", params=None, ref_params=None, *, calculus: bool = True) -> ErrorFunction:
+    """Build e = A^(K) − R^(K) (abs) or A^(K)/R^(K) − 1 (rel), with e′, e″ and its symmetry.
+
+    ``calculus=False`` skips e′, e″ and the symmetry proof (curves need only e).
+    """
+    if metric not in METRICS:
+        raise InputError(f"metric must be one of {', '.join(METRICS)}, got {metric!r}")
+    if target not in TARGETS:
+        raise InputError(f"target must be one of {', '.join(TARGETS)}, got {target!r}")
+    if isinstance(derivative_order, bool) or not isinstance(derivative_order, int) \
+            or not 0 <= derivative_order <= MAX_DERIVATIVE:
+        raise ParameterError(f"derivative must be an integer 0..{MAX_DERIVATIVE}, got {derivative_order!r}")
+    A, R = _instance(approx, params), _instance(reference, ref_params)
+    for inst in (A, R):
+        if not inst.is_numeric:
+            raise ParameterError(f"{inst.name}: envelopes need numeric parameter values")
+    a, r = A.expr, R.expr
+    steps = []
+    if target == "cdf":
+        a, r = _cancel(a / x), _cancel(r / x)
+        steps.append(Step("CDF target: compare {0} with {1} (each function divided by x).", (a, r)))
+    K = derivative_order
+    denominator = None
+    if metric == "abs":
+        E = _pieces_of(a - r)
+        E = derivative(E, K) if K else E
+        steps.append(Step("Error: e(x) = {0}.", (_kth(a, K) - _kth(r, K),)))
+    else:
+        aK = _kth(a, K)
+        rK = _kth(r, K)
+        ratio = _cancel(aK / rK)
+        num, den = sp.fraction(sp.together(ratio))
+        denominator = _pieces_of(den)
+        E = _pieces_of(ratio - 1)
+        steps.append(Step("Relative error: e(x) = {0} − 1 = {1} − 1 (common factors cancelled).", (aK / rK, ratio)))
+    if not calculus:
+        return ErrorFunction(A, R, metric, K, target, E, E, E, None, denominator, tuple(steps))
+    dE = derivative(E, 1)
+    ddE = derivative(E, 2)
+    sym = symmetry_of(E)
+    if sym:
+        steps.append(Step("Symmetry: e(−x) = " + ("e(x)" if sym == "even" else "−e(x)")
+                          + " on every piece (proved symbolically), so |e| is even and x ≥ 0 suffices."))
+    return ErrorFunction(A, R, metric, K, target, E, dE, ddE, sym, denominator, tuple(steps))

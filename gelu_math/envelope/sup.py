@@ -1,0 +1,325 @@
+"""Certified supremum of |e| over ℝ (or a domain): branch and bound, Newton, tail proofs.
+
+Let e be an error function (:mod:`.error`).  On each unbounded side the tail
+beyond a cut C is covered by a *proof*: e′ has a strict sign for x ≥ C
+(:func:`~gelu_math.certified.tails.prove_sign`), so e moves monotonically from
+e(C) to its limit L and |e| ≤ max(|e(C)|, |L|) there, with |L| approached but
+never attained.  On the bounded core, branch and bound in Arb ball arithmetic
+discards every box whose enclosure of |e| lies below a certified lower bound of
+the maximum (the better of the plain and the mean-value enclosure).  The boxes
+that survive shrink onto the maximisers; in them the zeros of e′ are isolated
+and refined by the interval Newton operator, and |e| at those zeros (plus the
+ends of the core and the breakpoints) are the only candidates left.  The
+supremum is the certified maximum of the candidates.
+
+A limit that is ±∞ makes the error unbounded (reported with the reason); a
+tail without a proof raises :class:`CertificationError` — never a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy as sp
+from flint import arb, fmpq
+
+from ..analysis.calculus import one_sided
+from ..certified.arbeval import compile_arb
+from ..certified.balls import bits_for, precision, q, sign_of, tight_enough
+from ..certified.limits import checked_limit
+from ..certified.numbers import exact_number
+from ..certified.roots import Bracket, isolate, refine
+from ..certified.tails import prove_sign
+from ..definitions.symbols import x
+from ..errors import CertificationError, SymbolicTimeout, UnsupportedError
+from ..facts import Number, Step
+from ..timebox import timebox
+from .error import ErrorFunction
+
+PRUNE_BITS = 160
+INITIAL_BOXES = 48
+MAX_ROUNDS = 60
+TAIL_SECONDS = 60
+DEFAULT_CUT = 8
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A value |e| may take as its supremum: at a point, or approached at ±∞."""
+
+    value: arb  # ball of |e| (or |L|) at the working precision
+    attained: bool
+    where: str
+    location: arb | None = None
+
+
+@dataclass(frozen=True)
+class Tail:
+    """How the tail beyond ``cut`` on ``side`` is covered."""
+
+    side: int
+    cut: sp.Rational
+    limit: sp.Expr
+    method: str
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class SupResult:
+    unbounded: bool
+    reason: str
+    sup: Number | None
+    attained: bool
+    argmax: tuple[Number, ...]
+    where: tuple[str, ...]
+    tails: tuple[Tail, ...]
+    core: tuple[sp.Expr, sp.Expr]
+    boxes: int
+    steps: tuple[Step, ...]
+
+
+def _rat(v) -> fmpq:
+    return q(sp.Rational(v))
+
+
+def _arb_of(v: sp.Expr) -> arb:
+    v = sp.nsimplify(v) if not v.is_Rational else v
+    if v.is_Rational:
+        return arb(_rat(v))
+    return compile_arb(sp.sympify(v))(arb(0))
+
+
+def _abs_upper(b: arb) -> arb:
+    return arb(abs(b).upper())
+
+
+def _abs_lower(b: arb) -> arb:
+    if b.contains(0):
+        return arb(0)
+    return arb(abs(b).lower())
+
+
+class _Core:
+    """Branch and bound for max |e| over a closed piece interval [a, b] (finite, rational ends)."""
+
+    def __init__(self, expr: sp.Expr, dexpr: sp.Expr, ddexpr: sp.Expr):
+        self.E = compile_arb(expr, x)
+        self.dE = compile_arb(dexpr, x)
+        self.ddE = compile_arb(ddexpr, x)
+        self.flat = not dexpr.has(x) and dexpr == 0
+        self.boxes = 0
+
+    def upper(self, a: fmpq, b: fmpq) -> arb:
+        box = arb(a).union(arb(b))
+        plain = self.E(box)
+        m = arb((a + b) / 2)
+        mvf = self.E(m) + self.dE(box) * (box - m)
+        best = plain if plain.is_finite() and (not mvf.is_finite() or plain.rad() < mvf.rad()) else mvf
+        if plain.is_finite() and mvf.is_finite() and plain.overlaps(mvf):
+            best = plain.intersection(mvf)
+        self.boxes += 1
+        return _abs_upper(best) if best.is_finite() else arb("inf")
+
+    def lower_at(self, t: fmpq) -> arb:
+        return _abs_lower(self.E(arb(t)))
+
+    def survivors(self, a: fmpq, b: fmpq, LB: arb) -> tuple[list[tuple[fmpq, fmpq]], arb]:
+        n = INITIAL_BOXES
+        boxes = [(a + (b - a) * fmpq(i, n), a + (b - a) * fmpq(i + 1, n)) for i in range(n)]
+        min_width = (b - a) * fmpq(1, 2**34)
+        for _ in range(MAX_ROUNDS):
+            for u, v in boxes:
+                LB = arb.max(LB, self.lower_at((u + v) / 2))
+            kept = [(u, v) for u, v in boxes if not (self.upper(u, v) < LB)]
+            if all(v - u <= min_width for u, v in kept) or not kept:
+                return kept, LB
+            boxes = []
+            for u, v in kept:
+                if v - u <= min_width:
+                    boxes.append((u, v))
+                else:
+                    m = u + (v - u) * (fmpq(1, 2) + fmpq(1, 97))
+                    boxes += [(u, m), (m, v)]
+            if len(boxes) > 20000:
+                raise CertificationError("branch and bound does not converge (the error is too flat to separate "
+                                         "its maximisers at this precision)")
+        return kept, LB
+
+
+def _clusters(boxes: list[tuple[fmpq, fmpq]]) -> list[tuple[fmpq, fmpq]]:
+    out: list[list[fmpq]] = []
+    for u, v in sorted(boxes, key=lambda t: (float(t[0]), t[0])):
+        if out and out[-1][1] == u:
+            out[-1][1] = v
+        else:
+            out.append([u, v])
+    return [(u, v) for u, v in out]
+
+
+def _limit(expr: sp.Expr, side: int) -> sp.Expr:
+    try:
+        return checked_limit(expr, sp.oo * side)
+    except UnsupportedError as exc:
+        raise CertificationError(f"no certified limit of the error at {'+' if side > 0 else '-'}∞: {exc}") from None
+
+
+def _tail(err: ErrorFunction, side: int, L: sp.Expr) -> Tail:
+    piece = err.dE.pieces[-1] if side > 0 else err.dE.pieces[0]
+    try:
+        with timebox(TAIL_SECONDS, "tail proof"):
+            proof = prove_sign(piece.expr, side)
+    except (UnsupportedError, SymbolicTimeout) as exc:
+        raise CertificationError(f"cannot bound the error for x → {'+' if side > 0 else '-'}∞ (no sign proof for e′: "
+                                 f"{str(exc).splitlines()[0][:120]}); give a bounded --domain") from None
+    edge = piece.lo if side > 0 else piece.hi
+    cut = proof.cut if proof.cut is not None else sp.Integer(0)
+    cut = max(abs(cut), sp.Integer(DEFAULT_CUT)) * side
+    if edge.is_finite and (cut - edge) * side < 0:
+        cut = edge
+    direction = "increasing" if proof.sign > 0 else "decreasing"
+    text = ("On the tail x " + ("≥ " if side > 0 else "≤ ") + "{0}, e′ has a strict sign (proof below), so e is " + direction
+            + " there and moves from e({0}) to its limit {1}: |e| ≤ max(|e({0})|, |{1}|), and |{1}| is not attained.")
+    return Tail(side, cut, L, "monotone tail", (Step(text, (cut, L)),) + proof.steps)
+
+
+def _number(b: arb, digits: int) -> Number:
+    return Number(None, b)
+
+
+def certified_sup(err: ErrorFunction, lo: sp.Expr, hi: sp.Expr, digits: int) -> SupResult:
+    """sup of |e| over [lo, hi] (ends may be ±∞), certified, or unbounded with the reason."""
+    steps: list[Step] = list(err.steps)
+    mirror = err.symmetry is not None and (lo == -hi or (lo.is_finite and sp.simplify(lo + hi) == 0))
+    if mirror:
+        lo = sp.Integer(0)
+    tails: list[Tail] = []
+    ends = {-1: lo, 1: hi}
+    for side in (-1, 1):
+        if ends[side] not in (sp.oo, -sp.oo):
+            continue
+        outer = err.E.pieces[-1] if side > 0 else err.E.pieces[0]
+        L = _limit(outer.expr, side)
+        if L in (sp.oo, -sp.oo) or L is sp.zoo:
+            reason = f"e(x) → {L} as x → {'+' if side > 0 else '-'}∞"
+            return SupResult(True, reason, None, False, (), (), (), (lo, hi), 0, tuple(steps))
+        if not (L.is_real and L.is_finite):
+            raise CertificationError(f"the error has no limit at {'+' if side > 0 else '-'}∞ ({L})")
+        tails.append(_tail(err, side, L))
+    core_lo = next((t.cut for t in tails if t.side < 0), lo)
+    core_hi = next((t.cut for t in tails if t.side > 0), hi)
+    if mirror:
+        core_lo = sp.Integer(0)
+    if not bool(core_lo < core_hi):
+        raise CertificationError("empty domain")
+    work = bits_for(digits) + 32
+    cands: list[Candidate] = []
+    boxes = 0
+    with precision(PRUNE_BITS):
+        LB = arb(0)
+        intervals = []
+        for k, piece in enumerate(err.E.pieces):
+            a = sp.Max(piece.lo, core_lo)
+            b = sp.Min(piece.hi, core_hi)
+            if not bool(a < b):
+                continue
+            intervals.append((k, piece, a, b))
+        # candidates at the interval ends: one-sided values (the function may jump at breakpoints)
+        for k, piece, a, b in intervals:
+            for end, where in ((a, "left"), (b, "right")):
+                val = one_sided(piece, end) if end in (piece.lo, piece.hi) else piece.expr.subs(x, end)
+                cands.append(_end_candidate(err, piece, val, end, where, digits))
+        for c in cands:
+            LB = arb.max(LB, _abs_lower(c.value))
+        for k, piece, a, b in intervals:
+            core = _Core(piece.expr, err.dE.pieces[k].expr, err.ddE.pieces[k].expr)
+            if core.flat:
+                continue  # constant piece: its value is an end candidate already
+            ra, rb = _rat_between(a), _rat_between(b)
+            kept, LB = core.survivors(ra, rb, LB)
+            boxes += core.boxes
+            for u, v in _clusters(kept):
+                cands.extend(_critical_candidates(core, u, v, ra, rb, work, digits))
+    for t in tails:
+        with precision(work):
+            cands.append(Candidate(abs(_arb_of(t.limit)), False, f"limit at {'+' if t.side > 0 else '-'}∞"))
+        steps.extend(t.steps)
+    top, attained = _select(cands)
+    if mirror:
+        locs = []
+        for c in top:
+            if c.location is not None:
+                locs.append(c.location)
+                if not c.location.contains(0):
+                    locs.append(-c.location)
+    else:
+        locs = [c.location for c in top if c.location is not None]
+    locs.sort(key=lambda b: float(b.mid()))
+    with precision(work):
+        value = top[0].value
+        for c in top[1:]:
+            value = arb.max(value, c.value)
+    if not tight_enough_rel(value, digits):
+        raise CertificationError(f"the supremum enclosure did not reach {digits} digits")
+    steps.append(Step("Branch and bound on the core [{0}, {1}] in ball arithmetic ({2} box evaluations) leaves "
+                      "{3} candidate(s); the supremum is their certified maximum.",
+                      (core_lo, core_hi, sp.Integer(boxes), sp.Integer(len(cands)))))
+    return SupResult(False, "", Number(None, value), attained, tuple(Number(None, b) for b in locs),
+                     tuple(c.where for c in top), tuple(tails), (core_lo, core_hi), boxes, tuple(steps))
+
+
+def tight_enough_rel(b: arb, digits: int) -> bool:
+    return tight_enough(b, digits - 2) if digits > 2 else b.is_finite()
+
+
+def _rat_between(v: sp.Expr) -> fmpq:
+    if v.is_Rational:
+        return _rat(v)
+    raise UnsupportedError(f"core ends must be rational, got {v}")
+
+
+def _end_candidate(err, piece, val: sp.Expr, end: sp.Expr, where: str, digits: int) -> Candidate:
+    attained = True
+    bp_values = dict(err.E.point_values)
+    if end in bp_values:
+        attained = sp.simplify(bp_values[end] - val) == 0
+    with precision(bits_for(digits) + 32):
+        b = abs(exact_number(val, digits + 5).ball) if val.is_finite else arb("inf")
+        loc = exact_number(end, digits + 5).ball
+    return Candidate(b, attained, "end of piece" if attained else f"{where} limit at a breakpoint", loc)
+
+
+def _critical_candidates(core: _Core, u: fmpq, v: fmpq, a: fmpq, b: fmpq, work: int, digits: int):
+    """|e| at every zero of e′ in the cluster [u, v] (ends of the cluster are not maximisers)."""
+    u2, v2 = u, v
+    # widen slightly so that a zero sitting on a cluster end is inside (stay within [a, b])
+    pad = (v - u) / 4 + fmpq(1, 2**60)
+    u2 = max(a, u - pad)
+    v2 = min(b, v + pad)
+    out = []
+    try:
+        brackets = isolate(core.dE, core.ddE, u2, v2, bits=PRUNE_BITS, min_width=(v2 - u2) * fmpq(1, 2**50))
+    except CertificationError as exc:
+        raise CertificationError(f"cannot isolate the maximiser near {float(u):.12g}: {exc}") from None
+    for br in brackets:
+        with precision(work):
+            r = refine(core.dE, core.ddE, br, digits + 8, bits=work)
+            val = abs(core.E(r))
+        out.append(Candidate(val, True, "critical point", r))
+    return out
+
+
+def _select(cands: list[Candidate]) -> tuple[list[Candidate], bool]:
+    """Candidates not certifiably below another; attainment must be decided."""
+    top = []
+    for c in cands:
+        if any(o.value > c.value for o in cands):
+            continue
+        top.append(c)
+    if not top:
+        raise CertificationError("no candidate for the supremum")
+    attained = {c.attained for c in top}
+    if len(attained) > 1:
+        raise CertificationError("cannot decide whether the supremum is attained (a value at a point and the "
+                                 "limit at infinity agree to working precision)")
+    return top, attained.pop()
