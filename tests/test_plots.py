@@ -224,3 +224,41 @@ def test_cli_writes_the_file(tmp_path, capsys):
     assert main(["plot", "family", "--out", str(out), "--width", "double"]) == 0
     assert capsys.readouterr().out.strip() == str(out)
     assert out.read_bytes().startswith(b"<?xml") and b'width="504pt"' in out.read_bytes()
+
+
+# --- approximation errors ---------------------------------------------------------------------
+
+def _gelu_tanh(t):  # Hendrycks & Gimpel (2016), eq. for the tanh approximation, a = 0.044715
+    return t / 2 * (1 + mpmath.tanh(mpmath.sqrt(2 / mpmath.pi) * (t + mpmath.mpf("0.044715") * t**3)))
+
+
+def _gelu_sigmoid(t):  # x·σ(1.702 x)
+    return t / (1 + mpmath.exp(-mpmath.mpf("1.702") * t))
+
+
+def test_error_envelope_data_and_certified_maximisers():
+    ax = plots.error_envelope(("gelu_tanh", "gelu_sigmoid"), "abs", 0)
+    _check_values(_line(ax, "error:gelu_tanh:abs:0"), lambda t: abs(_gelu_tanh(t) - t * _Phi(t)), count=9)
+    _check_values(_line(ax, "error:gelu_sigmoid:abs:0"), lambda t: abs(_gelu_sigmoid(t) - t * _Phi(t)), count=9)
+    assert ax.get_yscale() == "log" and ax.get_xlabel() == "$x$" and "GELU" in ax.get_ylabel()
+    for name, f, guess in (("gelu_tanh", _gelu_tanh, 2.7), ("gelu_sigmoid", _gelu_sigmoid, 2.27)):
+        with mpmath.workdps(30):  # independent: the root of e′ of the error near the maximiser
+            err = lambda t: f(t) - t * _Phi(t)  # noqa: E731
+            xstar = mpmath.findroot(lambda t: mpmath.diff(err, t), guess)
+            sup = abs(err(xstar))
+        xs, ys = _line(ax, f"max:{name}:abs:0").get_data()
+        assert sorted(xs) == pytest.approx([-float(xstar), float(xstar)], rel=1e-12)
+        assert list(ys) == pytest.approx([float(sup)] * 2, rel=1e-12)
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "sup $4.732\\times 10^{-4}$" in texts
+
+
+def test_relative_error_of_derivative_marks_the_pole_at_the_gelu_minimum():
+    ax = plots.error_envelope(("gelu_tanh",), "rel", 1, certify=False)
+    gelu_t_prime = lambda t: mpmath.diff(_gelu_tanh, t)  # noqa: E731
+    _check_values(_line(ax, "error:gelu_tanh:rel:1"),
+                  lambda t: abs(gelu_t_prime(t) / GELU_DERIVATIVES[1](t) - 1), count=7, avoid=(0.0,))
+    (pole,) = [ln for ln in ax.get_lines() if ln.get_gid() == "pole:1"]
+    with mpmath.workdps(30):
+        xmin = mpmath.findroot(GELU_DERIVATIVES[1], -0.75)
+    assert pole.get_xdata()[0] == pytest.approx(float(xmin), abs=1e-15)

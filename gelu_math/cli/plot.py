@@ -6,7 +6,9 @@ from ..errors import InputError, UnsupportedError
 
 KIND_HELP = ("compare (activations and first derivatives; default GELU ReLU ELU SiLU), derivatives (one "
              "function with f′, f″, f‴ and its certified extrema and inflection points; default gelu), family "
-             "(GELU(mu, sigma) as sigma -> 0), grid (every registered activation, or the NAMEs, with f′)")
+             "(GELU(mu, sigma) as sigma -> 0), grid (every registered activation, or the NAMEs, with f′), envelope "
+             "(|error| of the approximations against GELU, abs and rel, f and f′, certified maximisers; default "
+             "gelu_tanh gelu_sigmoid)")
 
 
 def _run_plot(args) -> int:
@@ -26,7 +28,7 @@ def _run_plot(args) -> int:
 
 def register(sub) -> None:
     p = sub.add_parser("plot", help="publication figures (PDF, SVG, PNG)", description="Kinds: " + KIND_HELP)
-    p.add_argument("kind", metavar="KIND", help="compare, derivatives, family or grid")
+    p.add_argument("kind", metavar="KIND", help="compare, derivatives, family, grid or envelope")
     p.add_argument("names", nargs="*", metavar="NAME", help="function names (depends on KIND)")
     p.add_argument("--out", metavar="FILE", help="output file; the extension picks the format: .pdf, .svg or "
                    ".png (300 dpi); default KIND.pdf")

@@ -21,6 +21,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
     raise UnsupportedError("figures need matplotlib: pip install 'gelu-math[plots]'") from exc
 
+from .approx import envelopes_figure, error_envelope, sup_vs_coefficient, sweeps_figure
 from .curves import Curve, Mark, curve, marks
 from .figures import compare, compare_figure, derivatives, family, grid
 from .gallery import FIGURES, KINDS, build, write_all
@@ -28,5 +29,6 @@ from .style import WIDTHS, new_axes, new_figure, palette, save, style, style_pat
 
 __all__ = [
     "Curve", "FIGURES", "KINDS", "Mark", "WIDTHS", "build", "compare", "compare_figure", "curve", "derivatives",
-    "family", "grid", "marks", "new_axes", "new_figure", "palette", "save", "style", "style_path", "write_all",
+    "envelopes_figure", "error_envelope", "family", "grid", "marks", "new_axes", "new_figure", "palette", "save",
+    "style", "style_path", "sup_vs_coefficient", "sweeps_figure", "write_all",
 ]

@@ -15,8 +15,9 @@ from matplotlib.figure import Figure
 
 from ..definitions.registry import get
 from ..errors import InputError
+from . import approx as A
 from . import figures as F
-from .style import save, style, new_figure
+from .style import new_figure, save, style
 
 
 def _no_names(kind: str, names) -> None:
@@ -63,11 +64,16 @@ def _grid(names, width):
     return F.grid(_checked(names) or None, width)
 
 
+def _envelope(names, width):
+    return A.envelopes_figure(_checked(names) or A.APPROXIMATIONS, width)
+
+
 KINDS: dict[str, Callable[[tuple, str], Figure]] = {
     "compare": _compare,
     "derivatives": _derivatives,
     "family": _family,
     "grid": _grid,
+    "envelope": _envelope,
 }
 
 # figures/ : file stem -> (kind, names, width, formats)
@@ -76,6 +82,7 @@ FIGURES: dict[str, tuple[str, tuple, str, tuple[str, ...]]] = {
     "gelu-derivatives": ("derivatives", ("gelu",), "single", ("pdf", "svg", "png")),
     "gelu-family": ("family", (), "single", ("pdf", "svg")),
     "grid": ("grid", (), "double", ("pdf", "svg")),
+    "envelopes": ("envelope", (), "double", ("pdf", "svg")),
 }
 
 
