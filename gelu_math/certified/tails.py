@@ -243,11 +243,11 @@ def _dominance(numerator: sp.Expr, side: int):
     sign = _growth_sign(p_top, side)
     k = len(terms)
     step = Step(
-        "Over a common denominator the numerator is {0}, a sum of " + str(k) + " terms p(x)·e^{q(x)}. As x → "
-        + ("+∞" if side > 0 else "−∞") + " the dominant exponential is e^{{1}} with polynomial {2}. "
+        "Over a common denominator the numerator is {0}, a sum of " + str(k) + " terms p(x)·e^(q(x)). As x → "
+        + ("+∞" if side > 0 else "−∞") + " the dominant exponential is e^({1}) with polynomial {2}. "
         + _tail_text(side, cut).capitalize() + " (beyond every root of the polynomials involved and their "
-        "derivatives) |{2}| is nondecreasing and each other term p·e^{q−q_max} is monotone towards 0, so the "
-        "ball check |{2}|(x₀) > Σ|p·e^{q−q_max}|(x₀) at x₀ = {3} gives the sign of {2}: "
+        "derivatives) |{2}| is nondecreasing and each other term p·e^(q−q_max) is monotone towards 0, so the "
+        "ball check |{2}|(x₀) > Σ|p·e^(q−q_max)|(x₀) at x₀ = {3} gives the sign of {2}: "
         + ("positive" if sign > 0 else "negative") + ".",
         (numerator, top, p_top, cut))
     return sign, cut, step

@@ -98,10 +98,12 @@ def _pieces_of(expr: sp.Expr) -> Pieces:
 
 
 def error_function(approx, reference="gelu", metric: str = "abs", derivative_order: int = 0,
-                   target: str = "gelu", params=None, ref_params=None, *, calculus: bool = True) -> ErrorFunction:
+                   target: str = "gelu", params=None, ref_params=None, *, calculus: bool = True,
+                   symbolic: bool = False) -> ErrorFunction:
     """Build e = A^(K) − R^(K) (abs) or A^(K)/R^(K) − 1 (rel), with e′, e″ and its symmetry.
 
-    ``calculus=False`` skips e′, e″ and the symmetry proof (curves need only e).
+    ``calculus=False`` skips e′, e″ and the symmetry proof (curves need only e);
+    ``symbolic=True`` admits symbolic parameter values (for :mod:`.fit`).
     """
     if metric not in METRICS:
         raise InputError(f"metric must be one of {', '.join(METRICS)}, got {metric!r}")
@@ -112,7 +114,7 @@ def error_function(approx, reference="gelu", metric: str = "abs", derivative_ord
         raise ParameterError(f"derivative must be an integer 0..{MAX_DERIVATIVE}, got {derivative_order!r}")
     A, R = _instance(approx, params), _instance(reference, ref_params)
     for inst in (A, R):
-        if not inst.is_numeric:
+        if not inst.is_numeric and not symbolic:
             raise ParameterError(f"{inst.name}: envelopes need numeric parameter values")
     a, r = A.expr, R.expr
     steps = []

@@ -40,7 +40,7 @@ from .error import ErrorFunction
 PRUNE_BITS = 160
 INITIAL_BOXES = 48
 MAX_ROUNDS = 60
-TAIL_SECONDS = 60
+TAIL_SECONDS = 20
 DEFAULT_CUT = 8
 
 
@@ -63,6 +63,7 @@ class Tail:
     limit: sp.Expr
     method: str
     steps: tuple[Step, ...]
+    bound: sp.Expr | None = None  # |e| ≤ bound on the tail (must fall below the supremum found on the core)
 
 
 @dataclass(frozen=True)
@@ -164,23 +165,90 @@ def _limit(expr: sp.Expr, side: int) -> sp.Expr:
         raise CertificationError(f"no certified limit of the error at {'+' if side > 0 else '-'}∞: {exc}") from None
 
 
-def _tail(err: ErrorFunction, side: int, L: sp.Expr) -> Tail:
-    piece = err.dE.pieces[-1] if side > 0 else err.dE.pieces[0]
+def _prove(expr: sp.Expr, side: int):
     try:
         with timebox(TAIL_SECONDS, "tail proof"):
-            proof = prove_sign(piece.expr, side)
-    except (UnsupportedError, SymbolicTimeout) as exc:
-        raise CertificationError(f"cannot bound the error for x → {'+' if side > 0 else '-'}∞ (no sign proof for e′: "
-                                 f"{str(exc).splitlines()[0][:120]}); give a bounded --domain") from None
+            return prove_sign(expr, side), None
+    except (UnsupportedError, CertificationError, SymbolicTimeout) as exc:
+        return None, str(exc).splitlines()[0][:160]
+
+
+def _tail(err: ErrorFunction, side: int, L: sp.Expr) -> Tail:
+    piece = err.dE.pieces[-1] if side > 0 else err.dE.pieces[0]
     edge = piece.lo if side > 0 else piece.hi
-    cut = proof.cut if proof.cut is not None else sp.Integer(0)
-    cut = max(abs(cut), sp.Integer(DEFAULT_CUT)) * side
+    where = "x ≥ {0}" if side > 0 else "x ≤ {0}"
+    if err.metric == "rel" and L in (-1, 0):  # cheap dedicated arguments first
+        tail = (_ratio_tail if L == -1 else _quotient_tail)(err, side, L, edge)
+        if tail is not None:
+            return tail
+    proof, why = _prove(piece.expr, side)
+    if proof is not None:
+        direction = "increasing" if proof.sign > 0 else "decreasing"
+        text = ("On the tail " + where + ", e′ has a strict sign (proof below), so e is " + direction
+                + " there and moves from e({0}) towards its limit {1}, never reaching it: "
+                + ("|e| ≤ |e({0})| there." if L == 0 else "|e| ≤ max(|e({0})|, |{1}|) there, and |{1}| is not attained."))
+        cut = _cut(proof.cut, side, edge)
+        return Tail(side, cut, L, "monotone tail", (Step(text, (cut, L)),) + proof.steps)
+    raise CertificationError(f"cannot bound the error for x → {'+' if side > 0 else '-'}∞ (no sign proof for e′: "
+                             f"{why}); give a bounded --domain")
+
+
+def _cut(cut, side: int, edge) -> sp.Expr:
+    cut = max(abs(cut), sp.Integer(DEFAULT_CUT)) * side if cut is not None else sp.Integer(DEFAULT_CUT) * side
     if edge.is_finite and (cut - edge) * side < 0:
         cut = edge
-    direction = "increasing" if proof.sign > 0 else "decreasing"
-    text = ("On the tail x " + ("≥ " if side > 0 else "≤ ") + "{0}, e′ has a strict sign (proof below), so e is " + direction
-            + " there and moves from e({0}) to its limit {1}: |e| ≤ max(|e({0})|, |{1}|), and |{1}| is not attained.")
-    return Tail(side, cut, L, "monotone tail", (Step(text, (cut, L)),) + proof.steps)
+    return cut
+
+
+def _ratio_tail(err: ErrorFunction, side: int, L: sp.Expr, edge) -> Tail | None:
+    """Relative error tending to −1: prove 0 < A/R < 1 on the tail, so |e| < 1 = |L| there."""
+    piece = err.E.pieces[-1] if side > 0 else err.E.pieces[0]
+    n, d = sp.fraction(sp.together(piece.expr + 1))
+    proofs = [_prove(n, side)[0], _prove(d, side)[0], _prove(sp.expand(n - d), side)[0]]
+    if any(p is None for p in proofs):
+        return None
+    pn, pd, pdiff = proofs
+    if pn.sign != pd.sign or pdiff.sign != -pd.sign:
+        return None
+    cut = None
+    for p in proofs:
+        if p.cut is not None:
+            cut = p.cut if cut is None else (max(cut, p.cut) if side > 0 else min(cut, p.cut))
+    where = "x ≥ {0}" if side > 0 else "x ≤ {0}"
+    text = ("On the tail " + where + ", e + 1 = {1}/{2} with numerator and denominator of the same strict sign and "
+            "|numerator| < |denominator| (proofs below), so −1 < e < 0 there: |e| < 1 = |{3}|, not attained.")
+    cut = _cut(cut, side, edge)
+    return Tail(side, cut, L, "ratio in (0, 1) on the tail",
+                (Step(text, (cut, n, d, L)),) + pn.steps + pd.steps + pdiff.steps)
+
+
+def _quotient_tail(err: ErrorFunction, side: int, L: sp.Expr, edge) -> Tail | None:
+    """Relative error tending to 0 where R stays away from 0: |e| = |A − R|/|R| ≤ |A − R|(C)/|R(C)|.
+
+    Needs |A − R| decreasing (A − R and its derivative of opposite strict signs) and
+    |R| increasing (R and R′ of the same strict sign) on the tail, each proved.
+    """
+    piece = err.E.pieces[-1] if side > 0 else err.E.pieces[0]
+    n, d = sp.fraction(sp.together(piece.expr + 1))
+    diff = sp.expand(n - d)
+    parts = [diff, sp.diff(diff, x), d, sp.diff(d, x)]
+    proofs = [_prove(e, side)[0] for e in parts]
+    if any(p is None for p in proofs):
+        return None
+    s_diff, s_ddiff, s_d, s_dd = (p.sign for p in proofs)
+    if s_diff * side * s_ddiff > 0 or s_d * side * s_dd < 0:  # |A − R| must shrink and |R| grow going outwards
+        return None
+    cut = None
+    for p in proofs:
+        if p.cut is not None:
+            cut = p.cut if cut is None else (max(cut, p.cut) if side > 0 else min(cut, p.cut))
+    cut = _cut(cut, side, edge)
+    bound = sp.Abs(diff.subs(x, cut)) / sp.Abs(d.subs(x, cut))
+    where = "x ≥ {0}" if side > 0 else "x ≤ {0}"
+    text = ("On the tail " + where + ", e = {1}/{2}; |numerator| decreases and |denominator| increases outwards "
+            "(sign proofs below), so |e| ≤ {3} there.")
+    steps = (Step(text, (cut, diff, d, bound)),) + tuple(st for p in proofs for st in p.steps)
+    return Tail(side, cut, L, "quotient bound on the tail", steps, bound)
 
 
 def _number(b: arb, digits: int) -> Number:
@@ -226,32 +294,39 @@ def certified_sup(err: ErrorFunction, lo: sp.Expr, hi: sp.Expr, digits: int) -> 
             intervals.append((k, piece, a, b))
         # candidates at the interval ends: one-sided values (the function may jump at breakpoints)
         for k, piece, a, b in intervals:
-            for end, where in ((a, "left"), (b, "right")):
-                val = one_sided(piece, end) if end in (piece.lo, piece.hi) else piece.expr.subs(x, end)
-                cands.append(_end_candidate(err, piece, val, end, where, digits))
+            for end in (a, b):
+                cands.extend(_end_candidates(err, k, end, digits))
         for c in cands:
             LB = arb.max(LB, _abs_lower(c.value))
         for k, piece, a, b in intervals:
             core = _Core(piece.expr, err.dE.pieces[k].expr, err.ddE.pieces[k].expr)
             if core.flat:
                 continue  # constant piece: its value is an end candidate already
-            ra, rb = _rat_between(a), _rat_between(b)
+            ra, rb = _outer(a, -1), _outer(b, 1)
             kept, LB = core.survivors(ra, rb, LB)
             boxes += core.boxes
+            ends = (exact_number(a, digits + 5).ball, exact_number(b, digits + 5).ball)
             for u, v in _clusters(kept):
-                cands.extend(_critical_candidates(core, u, v, ra, rb, work, digits))
+                cands.extend(_critical_candidates(core, u, v, ra, rb, ends, work, digits))
     for t in tails:
         with precision(work):
             cands.append(Candidate(abs(_arb_of(t.limit)), False, f"limit at {'+' if t.side > 0 else '-'}∞"))
         steps.extend(t.steps)
     top, attained = _select(cands)
+    for t in tails:
+        if t.bound is not None:
+            with precision(work):
+                tb = compile_arb(t.bound)(arb(0))
+                if not tb < top[0].value:
+                    raise CertificationError(f"the tail bound beyond {t.cut} is not below the core maximum")
     if mirror:
         locs = []
         for c in top:
             if c.location is not None:
                 locs.append(c.location)
                 if not c.location.contains(0):
-                    locs.append(-c.location)
+                    with precision(work):
+                        locs.append(-c.location)  # exact negation needs the ball's own precision
     else:
         locs = [c.location for c in top if c.location is not None]
     locs.sort(key=lambda b: float(b.mid()))
@@ -272,24 +347,48 @@ def tight_enough_rel(b: arb, digits: int) -> bool:
     return tight_enough(b, digits - 2) if digits > 2 else b.is_finite()
 
 
-def _rat_between(v: sp.Expr) -> fmpq:
+def _outer(v: sp.Expr, side: int) -> fmpq:
+    """v itself when rational, else a rational just outside it (below for side −1, above for +1)."""
     if v.is_Rational:
         return _rat(v)
-    raise UnsupportedError(f"core ends must be rational, got {v}")
+    with precision(256):
+        b = exact_number(v, 60).ball
+        end = b.lower() if side < 0 else b.upper()
+        man, exp = end.mid().man_exp()
+    return fmpq(int(man)) * (fmpq(2) ** int(exp) if exp >= 0 else fmpq(1, 2 ** int(-exp)))
 
 
-def _end_candidate(err, piece, val: sp.Expr, end: sp.Expr, where: str, digits: int) -> Candidate:
-    attained = True
-    bp_values = dict(err.E.point_values)
-    if end in bp_values:
-        attained = sp.simplify(bp_values[end] - val) == 0
-    with precision(bits_for(digits) + 32):
-        b = abs(exact_number(val, digits + 5).ball) if val.is_finite else arb("inf")
+def _end_candidates(err: ErrorFunction, k: int, end: sp.Expr, digits: int) -> list[Candidate]:
+    """|e| at an end of piece k: its value, or at a breakpoint its one-sided limit.
+
+    A one-sided limit at a breakpoint is attained only where e is continuous
+    there (left = right, and = the value at the point when e has one); a value
+    defined at the breakpoint itself is a separate, attained candidate.
+    """
+    piece = err.E.pieces[k]
+    work = bits_for(digits) + 32
+    pieces = err.E.pieces
+    if end not in (piece.lo, piece.hi):  # an end of the core or of the domain
+        vals = [(piece.expr.subs(x, end), True, "end of the domain")]
+    else:
+        other = pieces[k - 1] if end == piece.lo else pieces[k + 1]
+        mine = one_sided(piece, end)
+        theirs = one_sided(other, end)
+        point = dict(err.E.point_values).get(end)
+        continuous = sp.simplify(mine - theirs) == 0 and (point is None or sp.simplify(point - mine) == 0)
+        vals = [(mine, continuous, "breakpoint" if continuous else "one-sided limit at a breakpoint")]
+        if point is not None and not continuous:
+            vals.append((point, True, "value at a breakpoint"))
+    out = []
+    with precision(work):
         loc = exact_number(end, digits + 5).ball
-    return Candidate(b, attained, "end of piece" if attained else f"{where} limit at a breakpoint", loc)
+        for val, attained, where in vals:
+            b = abs(exact_number(val, digits + 5).ball) if val.is_finite else arb("inf")
+            out.append(Candidate(b, attained, where, loc))
+    return out
 
 
-def _critical_candidates(core: _Core, u: fmpq, v: fmpq, a: fmpq, b: fmpq, work: int, digits: int):
+def _critical_candidates(core: _Core, u: fmpq, v: fmpq, a: fmpq, b: fmpq, ends, work: int, digits: int):
     """|e| at every zero of e′ in the cluster [u, v] (ends of the cluster are not maximisers)."""
     u2, v2 = u, v
     # widen slightly so that a zero sitting on a cluster end is inside (stay within [a, b])
@@ -305,6 +404,12 @@ def _critical_candidates(core: _Core, u: fmpq, v: fmpq, a: fmpq, b: fmpq, work: 
         with precision(work):
             r = refine(core.dE, core.ddE, br, digits + 8, bits=work)
             val = abs(core.E(r))
+            lo_end, hi_end = ends
+            if r < lo_end or r > hi_end:
+                continue  # a zero of the analytic extension just outside this piece
+            if not (r > lo_end and r < hi_end):  # too close to an irrational end to tell: cover both
+                end = lo_end if r.overlaps(lo_end) else hi_end
+                val = val.union(abs(core.E(end)))
         out.append(Candidate(val, True, "critical point", r))
     return out
 

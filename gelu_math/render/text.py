@@ -9,11 +9,13 @@ from ..facts import Number
 from .numbers import number_text
 
 
-def _steps(fact) -> list[str]:
-    out = []
-    for st in fact.steps:
-        out.append("      · " + st.text.format(*(sp.sstr(m) if not isinstance(m, Number) else "?" for m in st.math)))
-    return out
+def step_text(step, digits: int = 20) -> str:
+    """A Step as plain text: SymPy objects in sstr form, Numbers as exact form and/or ball."""
+    return step.text.format(*(number_text(m, digits) if isinstance(m, Number) else sp.sstr(m) for m in step.math))
+
+
+def _steps(fact, digits: int = 20) -> list[str]:
+    return ["      · " + step_text(st, digits) for st in fact.steps]
 
 
 def analysis_text(a: Analysis, *, show_steps: bool = False) -> str:

@@ -1,0 +1,60 @@
+"""``gelu-math envelope`` and ``gelu-math fit``."""
+
+from __future__ import annotations
+
+from .common import integer, params
+
+FIT_DIGITS = 20
+
+
+def _run_envelope(args) -> int:
+    from ..envelope import envelope
+    from ..render.envelope import dumps, envelope_json, envelope_steps_text, envelope_text
+
+    env = envelope(args.approx, args.reference, args.metric, args.derivative, args.domain, args.digits,
+                   params(args.param), params(args.ref_param), args.target)
+    if args.json:
+        print(dumps(envelope_json(env, args.digits)))
+    else:
+        print(envelope_text(env, args.digits), end="")
+        if args.steps:
+            print("  steps:")
+            print(envelope_steps_text(env, args.digits), end="")
+    return 0
+
+
+def _run_fit(args) -> int:
+    from ..envelope import fit
+    from ..render.envelope import dumps, fit_json, fit_text
+
+    f = fit(args.approx, args.coefficient, args.target, args.metric, args.reference, args.digits)
+    print(dumps(fit_json(f, args.digits)) if args.json else fit_text(f, args.digits), end="\n" if args.json else "")
+    return 0
+
+
+def register(sub) -> None:
+    from ..certified.balls import DEFAULT_DIGITS
+
+    en = sub.add_parser("envelope", help="certified sup of an approximation's error over ℝ (or a domain)")
+    en.add_argument("approx")
+    en.add_argument("--reference", default="gelu")
+    en.add_argument("--metric", choices=("abs", "rel"), default="abs")
+    en.add_argument("--derivative", type=integer("derivative"), default=0, help="compare K-th derivatives (0..4)")
+    en.add_argument("--domain", metavar="LO,HI", help="exact ends, -inf/inf allowed (default: all of ℝ)")
+    en.add_argument("--target", choices=("gelu", "cdf"), default="gelu", help="cdf: compare f(x)/x")
+    en.add_argument("--param", action="append", metavar="KEY=VALUE", help="parameter of the approximation")
+    en.add_argument("--ref-param", action="append", metavar="KEY=VALUE", help="parameter of the reference")
+    en.add_argument("--digits", type=integer("digits"), default=DEFAULT_DIGITS, help="digits of the enclosure")
+    en.add_argument("--json", action="store_true")
+    en.add_argument("--steps", action="store_true", help="print the derivation steps (tail proofs)")
+    en.set_defaults(run=_run_envelope)
+
+    fi = sub.add_parser("fit", help="minimax-optimal coefficient of an approximation over ℝ")
+    fi.add_argument("approx")
+    fi.add_argument("--coefficient", required=True)
+    fi.add_argument("--target", choices=("gelu", "cdf"), default="gelu")
+    fi.add_argument("--metric", choices=("abs", "rel"), default="abs")
+    fi.add_argument("--reference", default="gelu")
+    fi.add_argument("--digits", type=integer("digits"), default=FIT_DIGITS)
+    fi.add_argument("--json", action="store_true")
+    fi.set_defaults(run=_run_fit)

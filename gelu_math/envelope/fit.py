@@ -1,0 +1,239 @@
+"""Minimax-optimal coefficients of an approximation, with a certified enclosure.
+
+For a one-coefficient family e_c(x) (e.g. a in the tanh form, k in the sigmoid
+form) the optimum c* minimises S(c) = sup_x |e_c(x)|.
+
+1. *Estimate.* Golden-section search on S(c), each S(c) from a dense grid in
+   ball arithmetic with every local maximum refined by Newton steps on e′.
+2. *Certify* (de la Vallée Poussin style).  At the rational c_r near the estimate
+   the certified envelope gives U = S(c_r) ≥ S(c*).  The two equioscillation
+   points x₁, x₂ (the largest local extrema whose |e| move in opposite
+   directions as c changes) give the lower bound: if |e_c(x₁)| increases and
+   |e_c(x₂)| decreases in c on the search range (checked in ball arithmetic over
+   that whole range), then for every c in it S(c) ≥ max(|e_c(x₁)|, |e_c(x₂)|) ≥
+   min(|e_{c_m}(x₁)|, |e_{c_m}(x₂)|) =: ℓ for any c_m.  So S(c*) ∈ [ℓ, U], and
+   c* lies in {c : |e_c(x₁)| ≤ U and |e_c(x₂)| ≤ U}, an interval found by
+   bisection on certified signs.
+
+The optimum is thus certified *within the search range* (stated in the result).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import sympy as sp
+from flint import arb, fmpq
+
+from ..certified.arbeval import compile_arb
+from ..certified.balls import precision, q
+from ..definitions.registry import get
+from ..definitions.symbols import x
+from ..errors import CertificationError, ParameterError, UnsupportedError
+from ..facts import Number, Step
+from .api import Envelope, envelope
+from .error import error_function
+
+GRID = 1601
+SPAN = (-10, 10)
+BITS = 128
+
+
+@dataclass(frozen=True)
+class Fit:
+    approximation: str
+    coefficient: str
+    target: str
+    metric: str
+    reference: str
+    search: tuple[sp.Rational, sp.Rational]
+    optimum: Number  # certified enclosure of the minimax-optimal coefficient
+    estimate: sp.Rational  # the rational c_r where the envelope was certified
+    sup_error: Number  # certified enclosure of the minimax value S(c*)
+    at_estimate: Envelope  # certified envelope at c_r
+    equioscillation: tuple[Number, ...]  # x₁, x₂ (balls at c_r), with mirror images if symmetric
+    published: Number
+    published_envelope: Envelope
+    steps: tuple[Step, ...]
+
+
+def _family(approx, coefficient, target, metric, reference):
+    inst = get(approx, {})
+    params = dict(inst.params)
+    if coefficient not in params:
+        raise ParameterError(f"{approx} has no coefficient {coefficient!r} (its parameters: "
+                             f"{', '.join(params) or 'none'})")
+    c = sp.Symbol("c_" + coefficient, real=True)
+    err = error_function(approx, reference, metric, 0, target, {coefficient: c}, None, calculus=False, symbolic=True)
+    if len(err.E.pieces) != 1:
+        raise UnsupportedError("fit supports smooth (one-piece) errors only")
+    E = err.E.pieces[0].expr
+    return inst, params[coefficient], c, E, sp.diff(E, x), sp.diff(E, x, 2), sp.diff(E, c)
+
+
+class _Scan:
+    """S(c) estimates: grid scan + Newton refinement of each local extremum (ball midpoints)."""
+
+    def __init__(self, c, E, dE, ddE):
+        self.c, self.E, self.dE, self.ddE = c, E, dE, ddE
+        n = GRID
+        self.grid = [fmpq(SPAN[0]) + fmpq(SPAN[1] - SPAN[0]) * fmpq(i, n - 1) for i in range(n)]
+
+    def extrema(self, value: sp.Rational) -> list[tuple[float, float]]:
+        E = compile_arb(self.E.subs(self.c, value), x)
+        dE = compile_arb(self.dE.subs(self.c, value), x)
+        ddE = compile_arb(self.ddE.subs(self.c, value), x)
+        with precision(BITS):
+            vals = [E(arb(t)) for t in self.grid]
+            mags = [abs(float(v.mid())) for v in vals]
+            out = []
+            for i in range(1, len(mags) - 1):
+                if mags[i] >= mags[i - 1] and mags[i] >= mags[i + 1] and mags[i] > 0:
+                    t = arb(self.grid[i])
+                    for _ in range(30):  # Newton on e′ from the grid point
+                        d2 = ddE(t)
+                        if d2.contains(0):
+                            break
+                        step = dE(t) / d2
+                        t = arb((t - step).mid())
+                        if abs(float(step.mid())) < 1e-30:
+                            break
+                    out.append((float(t.mid()), float(E(t).mid())))
+        return out
+
+    def S(self, value: sp.Rational) -> float:
+        ex = self.extrema(value)
+        if not ex:
+            raise CertificationError("no local extremum of the error on the scan interval")
+        return max(abs(e) for _, e in ex)
+
+
+def _golden(f, lo: float, hi: float, iters: int = 60) -> float:
+    g = (math.sqrt(5) - 1) / 2
+    a, b = lo, hi
+    c1, c2 = b - g * (b - a), a + g * (b - a)
+    f1, f2 = f(c1), f(c2)
+    for _ in range(iters):
+        if f1 < f2:
+            b, c2, f2 = c2, c1, f1
+            c1 = b - g * (b - a)
+            f1 = f(c1)
+        else:
+            a, c1, f1 = c1, c2, f2
+            c2 = a + g * (b - a)
+            f2 = f(c2)
+        if b - a < 1e-13 * max(1.0, abs(a)):
+            break
+    return (a + b) / 2
+
+
+def _rational(v: float, digits: int = 12) -> sp.Rational:
+    return sp.Rational(f"{v:.{digits}g}")
+
+
+def fit(approx, coefficient: str, target: str = "gelu", metric: str = "abs", reference="gelu",
+        digits: int = 20, search=None) -> Fit:
+    """The minimax-optimal ``coefficient`` of ``approx`` over ℝ, certified within the search range."""
+    inst, published, c, E, dE, ddE, dEc = _family(approx, coefficient, target, metric, reference)
+    pub = float(published)
+    lo, hi = (sp.Rational(search[0]), sp.Rational(search[1])) if search else (
+        _rational(pub * 0.5, 6), _rational(pub * 1.5, 6))
+    if not lo < hi:
+        raise ParameterError("search range must have lo < hi")
+    scan = _Scan(c, E, dE, ddE)
+    cache: dict[float, float] = {}
+
+    def S(v: float) -> float:
+        if v not in cache:
+            cache[v] = scan.S(_rational(v, 17))
+        return cache[v]
+
+    c_est = _golden(S, float(lo), float(hi))
+    c_r = _rational(c_est, 12)
+    env = envelope(approx, reference, metric, 0, None, digits, {coefficient: c_r}, None, target)
+    if env.unbounded:
+        raise CertificationError(f"the error at {coefficient} = {c_r} is unbounded: {env.reason}")
+    U = env.sup.ball
+    ex = scan.extrema(c_r)
+    # direction of |e_c(x_i)| in c at each extremum: sign(e)·sign(∂e/∂c), checked over a certified range
+    ranked = sorted(ex, key=lambda t: -abs(t[1]))
+    chosen = None
+    for rel_width in ("1/2", "1/5", "1/10", "1/20", "1/50", "1/100", "1/1000"):
+        w = abs(c_r) * sp.Rational(rel_width)
+        r_lo, r_hi = max(lo, _rational(float(c_r - w), 6)), min(hi, _rational(float(c_r + w), 6))
+        cbox = arb(q(r_lo)).union(arb(q(r_hi)))
+        chosen = _pair(E, dEc, c, ranked, cbox)
+        if chosen is not None:
+            lo, hi = r_lo, r_hi
+            break
+    if chosen is None:
+        raise CertificationError("no equioscillating pair of extrema with opposite dependence on the coefficient")
+    (xa, da), (xb, db) = chosen
+    fa = compile_arb(sp.Abs(E.subs(x, xa)), c)
+    fb = compile_arb(sp.Abs(E.subs(x, xb)), c)
+    with precision(BITS * 2):
+        cm = arb(q(c_r))
+        ell = arb.min(fa(cm), fb(cm))
+        lower = arb(ell.lower())
+        # c* ∈ {c : fa(c) ≤ U, fb(c) ≤ U}: the increasing one bounds c above, the decreasing one below
+        inc, dec = (fa, fb) if da > 0 else (fb, fa)
+        c_hi = _bisect_level(inc, U, q(c_r), q(hi), increasing=True)
+        c_lo = _bisect_level(dec, U, q(lo), q(c_r), increasing=False)
+        opt = arb(c_lo).union(arb(c_hi))
+        sup_ball = lower.union(U)
+    pub_env = envelope(approx, reference, metric, 0, None, digits, None, None, target)
+    pts = []
+    with precision(256):
+        for xr in sorted({xa, xb} | ({-xa, -xb} if env.symmetry else set())):
+            pts.append(Number(None, arb(q(xr))))  # exact rationals near the extrema (ball of radius 0)
+    steps = (
+        Step("Golden-section search for the coefficient minimising the scanned sup|e| on {0}; "
+             "certified envelope at the rational {1} gives the upper bound.", (sp.Interval(lo, hi), c_r)),
+        Step("At the extrema x₁ ≈ {0} and x₂ ≈ {1}, |e| moves in opposite directions as the coefficient varies over "
+             "the search range (sign of ∂e/∂c checked in ball arithmetic), which bounds the minimax value below by "
+             "min(|e(x₁)|, |e(x₂)|) at {2} and confines the optimum to the interval where both stay below the upper "
+             "bound.", (xa, xb, c_r)),
+    )
+    return Fit(inst.name, coefficient, target, metric, env.reference, (lo, hi), Number(None, opt), c_r,
+               Number(None, sup_ball), env, tuple(pts), Number(published, None), pub_env, steps)
+
+
+def _pair(E, dEc, c, ranked, cbox):
+    first = None
+    for xi, _ in ranked:
+        xr = _rational(xi, 15)
+        d = _direction(E, dEc, c, xr, cbox)
+        if d is None:
+            continue
+        if first is None:
+            first = (xr, d)
+        elif d != first[1]:
+            return [first, (xr, d)]
+    return None
+
+
+def _direction(E, dEc, c, xr, cbox) -> int | None:
+    """+1 when |e_c(xr)| increases with c over cbox, −1 when it decreases, None if undecided."""
+    with precision(BITS):
+        e = compile_arb(E.subs(x, xr), c)(cbox)
+        de = compile_arb(dEc.subs(x, xr), c)(cbox)
+    if e.contains(0) or de.contains(0):
+        return None
+    return (1 if e > 0 else -1) * (1 if de > 0 else -1)
+
+
+def _bisect_level(f, U: arb, a: fmpq, b: fmpq, increasing: bool, steps: int = 80) -> fmpq:
+    """The outer end of {c in [a, b] : f(c) ≤ U} for monotone f: a certified bound on the optimum."""
+    # increasing f: find the smallest t with f(t) > U certainly (an upper bound for c*)
+    outer = b if increasing else a
+    if not (f(arb(outer)) > U):
+        raise CertificationError("the search range is too narrow to confine the optimum; widen it")
+    inner = a if increasing else b
+    for _ in range(steps):
+        m = (inner + outer) / 2
+        if f(arb(m)) > U:
+            outer = m
+        else:
+            inner = m
+    return outer

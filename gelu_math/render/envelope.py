@@ -1,0 +1,135 @@
+"""Envelopes and fits to text and JSON (schema in the README)."""
+
+from __future__ import annotations
+
+import json
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
+
+import sympy as sp
+
+from ..facts import Number
+from .numbers import decimal_ball, number_json, number_text
+from .text import step_text
+
+
+def interval_strings(n: Number, digits: int) -> tuple[str, str]:
+    """[lower, upper] decimal strings (outward rounded) that contain the Number's ball."""
+    mid, rad = decimal_ball(n, digits + 4)
+    with localcontext() as c:  # directed rounding: the strings enclose [mid − rad, mid + rad]
+        c.prec = digits + 3
+        c.rounding = ROUND_FLOOR
+        lo = Decimal(mid) - Decimal(rad)
+        c.rounding = ROUND_CEILING
+        hi = Decimal(mid) + Decimal(rad)
+    return _plain(lo), _plain(hi)
+
+
+def _plain(d: Decimal) -> str:
+    text = format(d, "f") if abs(d.adjusted()) < 30 else str(d)
+    return text
+
+
+def _decimal(v: sp.Rational) -> str:
+    """A rational with a terminating decimal expansion, written exactly (else its SymPy form)."""
+    d = Decimal(int(v.p)) / Decimal(int(v.q))
+    return _plain(d) if Decimal(int(v.q)) * d == Decimal(int(v.p)) else sp.sstr(v)
+
+
+def _end(v: sp.Expr) -> str:
+    return "-inf" if v == -sp.oo else "+inf" if v == sp.oo else sp.sstr(v)
+
+
+def envelope_json(env, digits: int) -> dict:
+    out = {
+        "approximation": env.approximation,
+        "reference": env.reference,
+        "metric": env.metric,
+        "derivative": env.derivative,
+        "target": env.target,
+        "domain": [_end(env.domain[0]), _end(env.domain[1])],
+    }
+    if env.unbounded:
+        out.update({"unbounded": True, "reason": env.reason, "sup": None, "attained": False, "argmax": []})
+    else:
+        lo, hi = interval_strings(env.sup, digits)
+        out.update({"unbounded": False, "sup": {"lower": lo, "upper": hi}, "attained": env.attained,
+                    "argmax": [number_json(n, digits) for n in env.argmax]})
+    out.update({
+        "certified": env.certified,
+        "method": env.method,
+        "symmetry": env.symmetry,
+        "core": [_end(env.core[0]), _end(env.core[1])],
+        "tails": [{"side": "+inf" if t.side > 0 else "-inf", "beyond": sp.sstr(t.cut), "limit": sp.sstr(t.limit),
+                   "how": t.method} for t in env.tails],
+        "steps": [step_text(s, digits) for s in env.steps],
+    })
+    return out
+
+
+def envelope_text(env, digits: int) -> str:
+    what = ("relative" if env.metric == "rel" else "absolute") + " error"
+    if env.derivative:
+        what += f" of derivative {env.derivative}"
+    if env.target == "cdf":
+        what += " (CDF target: functions divided by x)"
+    lines = [f"{env.approximation} vs {env.reference}: {what}",
+             f"  domain: [{_end(env.domain[0])}, {_end(env.domain[1])}]"]
+    if env.unbounded:
+        lines.append(f"  sup |error| = +inf (unbounded): {env.reason}")
+    else:
+        lo, hi = interval_strings(env.sup, digits)
+        lines.append(f"  sup |error| in [{lo}, {hi}]  ({'attained' if env.attained else 'approached, not attained'})")
+        if env.argmax:
+            lines.append("  attained at x = " + ", ".join(number_text(n, min(digits, 20)) for n in env.argmax))
+        else:
+            lines.append("  approached as " + ", ".join(
+                f"x → {'+' if t.side > 0 else '-'}∞" for t in env.tails if abs(t.limit) > 0) + "")
+    lines.append(f"  method: {env.method} (certified)")
+    return "\n".join(lines) + "\n"
+
+
+def envelope_steps_text(env, digits: int) -> str:
+    return "".join(f"    - {step_text(s, digits)}\n" for s in env.steps)
+
+
+def fit_json(f, digits: int) -> dict:
+    lo, hi = interval_strings(f.optimum, digits)
+    slo, shi = interval_strings(f.sup_error, digits)
+    plo, phi = interval_strings(f.published_envelope.sup, digits)
+    return {
+        "approximation": f.approximation,
+        "coefficient": f.coefficient,
+        "target": f.target,
+        "metric": f.metric,
+        "reference": f.reference,
+        "search": [_decimal(f.search[0]), _decimal(f.search[1])],
+        "optimum": {"lower": lo, "upper": hi},
+        "sup_error": {"lower": slo, "upper": shi},
+        "certified_at": sp.sstr(f.estimate),
+        "equioscillation": [number_json(n, digits) for n in f.equioscillation],
+        "published": {"value": sp.sstr(f.published.exact), "sup_error": {"lower": plo, "upper": phi},
+                      "argmax": [number_json(n, digits) for n in f.published_envelope.argmax]},
+        "certified": True,
+        "method": "golden-section estimate; certified envelope at the estimate (upper bound); de la Vallée Poussin "
+                  "lower bound and optimum enclosure from two equioscillation points",
+        "steps": [step_text(s, digits) for s in f.steps],
+    }
+
+
+def fit_text(f, digits: int) -> str:
+    d = fit_json(f, digits)
+    what = f"{'relative' if f.metric == 'rel' else 'absolute'} error against " + (
+        "the CDF (functions divided by x)" if f.target == "cdf" else f.reference)
+    return "\n".join([
+        f"{f.approximation}: minimax-optimal {f.coefficient} for the {what}",
+        f"  optimum {f.coefficient} in [{d['optimum']['lower']}, {d['optimum']['upper']}]"
+        f"  (certified within the search range [{d['search'][0]}, {d['search'][1]}])",
+        f"  sup |error| at the optimum in [{d['sup_error']['lower']}, {d['sup_error']['upper']}]",
+        "  equioscillation at x = " + ", ".join(number_text(n, 15) for n in f.equioscillation),
+        f"  published {f.coefficient} = {d['published']['value']}: sup |error| in "
+        f"[{d['published']['sup_error']['lower']}, {d['published']['sup_error']['upper']}]",
+    ]) + "\n"
+
+
+def dumps(obj: dict) -> str:
+    return json.dumps(obj, indent=2, sort_keys=False, ensure_ascii=False)

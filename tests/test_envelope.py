@@ -1,0 +1,338 @@
+"""Approximation error envelopes over ℝ and optimal coefficients (issue 3).
+
+Every reference value here comes from an independent code path: the formulas are
+retyped in mpmath (not taken from gelu_math's SymPy definitions), maxima are found
+by a dense mpmath scan refined with mpmath.findroot on a numerical derivative.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+
+import mpmath
+import pytest
+import sympy as sp
+from flint import arb
+
+from gelu_math.cli import main
+from gelu_math.envelope import envelope, error_profile, fit, sweep
+from gelu_math.errors import CertificationError, InputError, ParameterError, PrecisionError, UnknownFunctionError
+from gelu_math.render.envelope import envelope_json, interval_strings
+
+mp = mpmath.mp
+
+
+# --- independent formulas (Hendrycks & Gimpel 2016, eqs. for GELU and its two approximations) ---------------
+def _gelu(t):
+    return t / 2 * mpmath.erfc(-t / mpmath.sqrt(2))  # = (t/2)(1 + erf(t/√2)) without cancellation for t ≪ 0
+
+
+def _tanh_form(t, a=None):
+    a = mpmath.mpf(44715) / 10**6 if a is None else a  # computed at the caller's precision
+    return t / 2 * (1 + mpmath.tanh(mpmath.sqrt(2 / mpmath.pi) * (t + a * t**3)))
+
+
+def _sigmoid_form(t, k=None):
+    k = mpmath.mpf(1702) / 1000 if k is None else k
+    return t / (1 + mpmath.exp(-k * t))
+
+
+def _silu(t):
+    return t / (1 + mpmath.exp(-t))
+
+
+def _elu(t):
+    return t if t > 0 else mpmath.exp(t) - 1
+
+
+REFS = {
+    "gelu_tanh": _tanh_form,
+    "gelu_sigmoid": _sigmoid_form,
+    "silu": _silu,
+    "elu": _elu,
+}
+
+
+CDFS = {
+    "gelu_tanh": lambda t: (1 + mpmath.tanh(mpmath.sqrt(2 / mpmath.pi) * (t + mpmath.mpf(44715) / 10**6 * t**3))) / 2,
+    "gelu_sigmoid": lambda t: 1 / (1 + mpmath.exp(-mpmath.mpf(1702) / 1000 * t)),
+}
+
+
+def _err(name, metric="abs", derivative=0, target="gelu"):
+    A = REFS[name]
+    if target == "cdf":  # the CDFs themselves (no division by x, so x = 0 is fine)
+        a = CDFS[name]
+        r = lambda t: (1 + mpmath.erf(t / mpmath.sqrt(2))) / 2  # noqa: E731
+    else:
+        a, r = A, _gelu
+    if derivative:
+        a0, r0 = a, r
+        a = lambda t: mpmath.diff(a0, t, derivative)  # noqa: E731
+        r = lambda t: mpmath.diff(r0, t, derivative)  # noqa: E731
+    if metric == "rel":
+        return lambda t: a(t) / r(t) - 1
+    return lambda t: a(t) - r(t)
+
+
+def _scan_max(e, lo=-12, hi=12, n=2400):
+    """max |e| by a dense scan, each local maximum refined by findroot on e′ (mpmath, 50 digits)."""
+    with mpmath.workdps(50):
+        h = mpmath.mpf(hi - lo) / n
+        ts = [lo + i * h for i in range(n + 1)]
+        vals = [abs(e(t)) for t in ts]
+        best, arg = mpmath.mpf(0), None
+        for i in range(1, n):
+            if vals[i] >= vals[i - 1] and vals[i] >= vals[i + 1]:
+                try:
+                    t = mpmath.findroot(lambda s: mpmath.diff(e, s), ts[i])
+                except (ValueError, ZeroDivisionError):  # a kink (piecewise): the grid point is a lower bound
+                    t = ts[i]
+                v = abs(e(t))
+                if v > best:
+                    best, arg = v, t
+        return best, arg
+
+
+@functools.lru_cache(maxsize=None)
+def _env(name, metric="abs", derivative=0, target="gelu", digits=30, domain=None):
+    return envelope(name, "gelu", metric, derivative, domain, digits, target=target)
+
+
+def _contains(env, value, slack=0) -> bool:
+    b = env.sup.ball
+    with mpmath.workdps(60):
+        lo, hi = interval_strings(env.sup, 40)
+        return mpmath.mpf(lo) - slack <= value <= mpmath.mpf(hi) + slack and bool(b.is_finite())
+
+
+CASES = [
+    ("gelu_tanh", "abs", 0, "gelu"),
+    ("gelu_sigmoid", "abs", 0, "gelu"),
+    ("gelu_tanh", "abs", 1, "gelu"),
+    ("silu", "abs", 0, "gelu"),
+    ("gelu_tanh", "abs", 0, "cdf"),
+]
+
+
+@pytest.mark.parametrize("name,metric,k,target", CASES)
+def test_enclosure_contains_scan_maximum(name, metric, k, target):
+    env = _env(name, metric, k, target)
+    assert not env.unbounded and env.attained and env.certified
+    best, arg = _scan_max(_err(name, metric, k, target))
+    # the scan maximum is a value of |e|, so it can never exceed the certified upper end
+    assert _contains(env, best, slack=mpmath.mpf(10) ** -28), (env.sup.ball, best)
+    # ... and the certified maximiser set contains the scan's maximiser (or its mirror image)
+    assert any(abs(float(arg) - float(p.ball.mid())) < 1e-12 for p in env.argmax)
+
+
+def test_known_values_tanh_form():
+    # sup|gelu_tanh − gelu| ≈ 4.7324e-4 at x ≈ ±2.6989 (an independent 40-digit mpmath scan above agrees;
+    # the same value to 4 digits is quoted for the 0.044715 form in e.g. the Transformer-Engine discussions)
+    env = _env("gelu_tanh")
+    assert env.symmetry == "even"
+    assert len(env.argmax) == 2 and env.argmax[0].ball.overlaps(-env.argmax[1].ball)
+    assert abs(float(env.sup.ball.mid()) - 4.7324e-4) < 1e-8
+
+
+def test_relative_width_meets_target():
+    env = _env("gelu_tanh")
+    b = env.sup.ball
+    assert float(b.rad()) / float(b.mid()) <= 1e-25
+
+
+def test_tails_checked_far_out():
+    env = _env("gelu_tanh")
+    e = _err("gelu_tanh")
+    with mpmath.workdps(50):
+        for t in (9, 20, 100, 1000, -9, -20, -100, -1000):
+            assert abs(e(t)) < float(env.sup.ball.mid()) * 1e-3
+    assert env.tails and all(t.method == "monotone tail" for t in env.tails)
+    # the tail proof is part of the steps
+    assert any("strict sign" in s.text for s in env.steps)
+
+
+def test_supremum_approached_at_infinity_not_attained():
+    # ELU − GELU → −1 as x → −∞ (ELU → −1, GELU → 0), monotonically: sup = 1, not attained
+    env = _env("elu")
+    assert not env.attained and env.argmax == ()
+    assert env.sup.ball.contains(1)
+    with mpmath.workdps(30):
+        assert abs(abs(_err("elu")(-40)) - 1) < 1e-15
+        assert max(abs(_err("elu")(t)) for t in mpmath.linspace(-30, 10, 400)) < 1
+
+
+def test_relative_error_unbounded_sigmoid_form():
+    # x·σ(kx)/(x·Φ(x)) ~ √(2π)|x| e^{kx + x²/2} → ∞ as x → −∞ (Mills ratio, DLMF 7.12.1)
+    env = _env("gelu_sigmoid", "rel")
+    assert env.unbounded and env.sup is None and "-∞" in env.reason
+    e = _err("gelu_sigmoid", "rel")
+    with mpmath.workdps(30):
+        for t in (-10, -20):
+            asym = mpmath.sqrt(2 * mpmath.pi) * abs(t) * mpmath.exp(1.702 * t + t**2 / 2)
+            assert abs((e(t) + 1) / asym - 1) < 0.02  # leading asymptotic term
+
+
+@pytest.mark.slow
+def test_relative_error_tanh_form_tends_to_minus_one():
+    # (1 + tanh u)/(1 + erf z) ~ 2e^{2u}/erfc(|z|) → 0 as x → −∞ since u is cubic: rel → −1, sup 1 not attained
+    env = _env("gelu_tanh", "rel")
+    assert not env.unbounded and not env.attained
+    assert env.sup.ball.contains(1)
+    with mpmath.workdps(40):
+        assert abs(_err("gelu_tanh", "rel")(-12) + 1) < 1e-10
+
+
+def test_nested_enclosures_with_rising_digits():
+    balls = [_env("gelu_sigmoid", digits=d).sup.ball for d in (10, 20, 40)]
+    for wide, narrow in zip(balls, balls[1:]):
+        assert wide.contains(narrow) or wide.overlaps(narrow) and narrow.rad() < wide.rad()
+    with mpmath.workdps(50):
+        lo0, hi0 = (mpmath.mpf(s) for s in interval_strings(_env("gelu_sigmoid", digits=10).sup, 10))
+        lo1, hi1 = (mpmath.mpf(s) for s in interval_strings(_env("gelu_sigmoid", digits=40).sup, 40))
+        assert lo0 <= lo1 <= hi1 <= hi0
+
+
+def test_bounded_domain_and_breakpoints():
+    # on [0, 1] the tanh-form error is largest at the end x = 1 (it grows up to x ≈ 2.7)
+    env = _env("gelu_tanh", domain="0,1")
+    with mpmath.workdps(40):
+        assert _contains(env, abs(_err("gelu_tanh")(1)), slack=mpmath.mpf(10) ** -30)
+    # ReLU′ − GELU′ jumps at 0: sup |·| = 1/2 approached from both sides, not attained (ReLU′(0) undefined)
+    env = envelope("relu", derivative=1, digits=20)
+    assert env.sup.ball.contains(arb("0.5")) and not env.attained
+
+
+def test_piecewise_with_irrational_breakpoints():
+    env = envelope("i_gelu", digits=20)
+    assert not env.unbounded and env.attained
+
+    def i_gelu(t):
+        a, b = mpmath.mpf("-0.2888"), mpmath.mpf("-1.769")
+        z = t / mpmath.sqrt(2)
+        L = mpmath.sign(z) * (a * (min(abs(z), -b) + b) ** 2 + 1)
+        return t / 2 * (1 + L)
+
+    best, _ = _scan_max(lambda t: i_gelu(t) - _gelu(t), n=3000)
+    assert _contains(env, best, slack=mpmath.mpf(10) ** -18)
+
+
+def test_error_profile_matches_mpmath():
+    p = error_profile("gelu_tanh", lo=-4, hi=4, n=9)
+    with mpmath.workdps(40):
+        for t, v in zip(p.xs, p.errors):
+            ref = float(_err("gelu_tanh")(mpmath.mpf(float(t))))
+            assert abs(v - ref) <= 1e-15 * max(1e-300, abs(ref)) + 1e-300
+    r = error_profile("gelu_sigmoid", metric="rel", lo=-30, hi=-29, n=3)
+    with mpmath.workdps(40):
+        assert abs(r.errors[0] / float(_err("gelu_sigmoid", "rel")(-30)) - 1) < 1e-14  # no cancellation far out
+
+
+def test_sweep_is_minimal_near_the_fit():
+    values = [0.040, 0.0444, 0.049]
+    s = sweep("gelu_tanh", "a", values)
+    assert s[1] < s[0] and s[1] < s[2]
+
+
+@functools.lru_cache(maxsize=None)
+def _fit(name, coef, target):
+    return fit(name, coef, target=target, digits=20)
+
+
+@pytest.mark.parametrize("name,coef,target", [("gelu_tanh", "a", "cdf"), ("gelu_sigmoid", "k", "gelu")])
+def test_fit_equioscillates_and_beats_published(name, coef, target):
+    f = _fit(name, coef, target)
+    assert f.optimum.ball.contains(arb(str(float(f.estimate)))) or f.optimum.ball.overlaps(
+        arb(str(float(f.estimate))))
+    # equioscillation: at the certified coefficient the extrema have equal |e| (independent mpmath check)
+    c = mpmath.mpf(str(float(f.estimate)))
+    A = (lambda t: _tanh_form(t, c)) if name == "gelu_tanh" else (lambda t: _sigmoid_form(t, c))
+    e = (lambda t: (A(t) - _gelu(t)) / t) if target == "cdf" else (lambda t: A(t) - _gelu(t))  # extrema are ≠ 0
+    with mpmath.workdps(40):
+        vals = []
+        for p in f.equioscillation:
+            t0 = mpmath.mpf(str(float(p.ball.mid())))
+            t = mpmath.findroot(lambda s: mpmath.diff(e, s), t0)
+            vals.append(abs(e(t)))
+        assert max(vals) / min(vals) - 1 < 1e-9
+        assert f.sup_error.ball.contains(arb(mpmath.nstr(max(vals), 15))) or \
+            abs(float(f.sup_error.ball.mid()) / float(max(vals)) - 1) < 1e-9
+    # the optimum is no worse than the published constant (certified comparison)
+    assert f.sup_error.ball.upper() <= f.published_envelope.sup.ball.upper()
+
+
+def test_published_constants_are_cdf_fits():
+    # Hendrycks & Gimpel's 0.044715 is the CDF-optimal tanh coefficient to 5 significant digits ...
+    f = _fit("gelu_tanh", "a", "cdf")
+    assert abs(float(f.optimum.ball.mid()) - 0.044715) < 1e-6
+    # ... while the GELU-optimal coefficient differs (≈ 0.04438, sup error ≈ 3.87e-4 vs 4.73e-4)
+    g = fit("gelu_tanh", "a", target="gelu", digits=15)
+    assert abs(float(g.optimum.ball.mid()) - 0.044715) > 1e-4
+    assert g.sup_error.ball < g.published_envelope.sup.ball
+
+
+def test_cli_envelope_json_schema(capsys):
+    assert main(["envelope", "gelu_sigmoid", "--digits", "20", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    for key in ("approximation", "reference", "metric", "derivative", "domain", "sup", "attained", "argmax",
+                "certified", "method", "tails"):
+        assert key in d
+    assert d["domain"] == ["-inf", "+inf"] and d["certified"] is True
+    best, _ = _scan_max(_err("gelu_sigmoid"))
+    with mpmath.workdps(50):
+        assert mpmath.mpf(d["sup"]["lower"]) <= best <= mpmath.mpf(d["sup"]["upper"])
+    assert d["tails"][0]["how"] == "monotone tail"
+    assert main(["envelope", "gelu_sigmoid", "--metric", "rel", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["unbounded"] is True and d["sup"] is None
+
+
+@pytest.mark.parametrize("argv", [
+    ["envelope", "nope"],
+    ["envelope", "gelu_tanh", "--metric", "max"],
+    ["envelope", "gelu_tanh", "--domain", "1"],
+    ["envelope", "gelu_tanh", "--domain", "2,1"],
+    ["envelope", "gelu_tanh", "--domain", "__import__('os'),1"],
+    ["envelope", "gelu_tanh", "--derivative", "9"],
+    ["envelope", "gelu_tanh", "--digits", "5000"],
+    ["envelope", "gelu_tanh", "--param", "a=-1"],
+    ["fit", "gelu_tanh", "--coefficient", "zz"],
+    ["fit", "gelu_tanh"],
+])
+def test_cli_bad_input(argv, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("gelu-math: error:") and err.count("\n") == 1
+
+
+def test_api_typed_errors():
+    with pytest.raises(UnknownFunctionError):
+        envelope("nope")
+    with pytest.raises(InputError):
+        envelope("gelu_tanh", metric="max")
+    with pytest.raises(ParameterError):
+        envelope("gelu_tanh", derivative=-1)
+    with pytest.raises(PrecisionError):
+        envelope("gelu_tanh", digits=0)
+    with pytest.raises(ParameterError):
+        fit("gelu_tanh", "k")
+    with pytest.raises(InputError):
+        error_profile("gelu_tanh", n=1)
+
+
+def test_json_render_of_envelope_is_deterministic():
+    env = _env("gelu_tanh", digits=20)
+    assert json.dumps(envelope_json(env, 20)) == json.dumps(envelope_json(env, 20))
+
+
+def test_uncertifiable_tail_raises_not_guesses(monkeypatch):
+    import gelu_math.envelope.sup as sup
+
+    def refuse(expr, side, depth=0):
+        raise sup.UnsupportedError("no proof (test)")
+
+    monkeypatch.setattr(sup, "prove_sign", refuse)
+    with pytest.raises(CertificationError):
+        envelope("gelu_sigmoid", digits=10)
+    assert sp.oo  # the module is importable and untouched afterwards
