@@ -15,6 +15,7 @@ import struct
 import mpmath
 import numpy as np
 import pytest
+import sympy
 from flint import arb
 
 from gelu_math.certified.balls import precision
@@ -199,7 +200,10 @@ def test_committed_figures_match_the_generator(tmp_path):
     assert committed == expected, "figures/ is stale: run python -m gelu_math.plots figures"
     if GENERATOR.encode() not in (FIGURES / "compare.svg").read_bytes():
         pytest.skip(f"figures/ was generated with another matplotlib version than {matplotlib.__version__}")
-    written = plots.write_all(tmp_path)  # the whole set (about 15 s)
+    # every figure but "sweeps", whose two certified fits take ~30 s (its drawing is tested below
+    # with the fit stubbed; ``python -m gelu_math.plots`` regenerates it with the rest)
+    written = plots.write_all(tmp_path, only=tuple(s for s in gallery.FIGURES if s != "sweeps"))
+    assert len(written) == len(expected) - 2
     for path in written:
         name = os.path.basename(path)
         assert pathlib.Path(path).read_bytes() == (FIGURES / name).read_bytes(), name
@@ -212,6 +216,8 @@ def test_committed_figures_match_the_generator(tmp_path):
     (["plot", "family", "gelu"], "takes no function names"),
     (["plot", "derivatives", "gelu", "silu"], "at most one"),
     (["plot", "grid", "--width", "wide"], "invalid choice"),
+    (["plot", "sweep", "relu"], "plot sweep supports"),
+    (["plot", "envelope", "gelu_tanhh"], "unknown function"),
 ])
 def test_cli_errors_are_one_line_exit_2(capsys, argv, message):
     assert main(argv) == 2
@@ -262,3 +268,36 @@ def test_relative_error_of_derivative_marks_the_pole_at_the_gelu_minimum():
     with mpmath.workdps(30):
         xmin = mpmath.findroot(GELU_DERIVATIVES[1], -0.75)
     assert pole.get_xdata()[0] == pytest.approx(float(xmin), abs=1e-15)
+
+
+def test_sweep_curve_and_marks(monkeypatch):
+    from types import SimpleNamespace
+
+    from gelu_math.facts import Number
+    from gelu_math.plots import approx
+
+    # The certified fit takes ~17 s: stub it with the real published envelope (certified, shared
+    # with the test above) and a made-up optimum, and check the figure draws exactly these numbers.
+    env, _ = approx.certified_envelope("gelu_tanh", "abs", 0)
+    fake = SimpleNamespace(published=Number(sympy.Rational("0.044715")), published_envelope=env,
+                           optimum=Number(None, arb("0.04438", "1e-9")), estimate=sympy.Rational("0.04438"),
+                           sup_error=Number(None, arb("0.0003874", "1e-10")))
+    monkeypatch.setattr(approx, "certified_fit", lambda *a, **k: fake)
+    ax = plots.sup_vs_coefficient("gelu_tanh", points=3)
+    xs, ys = _line(ax, "sweep:gelu_tanh:a").get_data()
+    assert list(xs) == pytest.approx([0.040, 0.04438, 0.0445, 0.044715, 0.049])
+    grid = [mpmath.mpf(-6) + mpmath.mpf(12) * i / 600 for i in range(601)]
+    for c, y in zip((xs[0], xs[3]), (ys[0], ys[3])):  # independent: the same grid, in mpmath
+        a = mpmath.mpf(sympy.Rational(str(c)).p) / sympy.Rational(str(c)).q
+        with mpmath.workdps(30):
+            want = max(abs(t / 2 * (1 + mpmath.tanh(mpmath.sqrt(2 / mpmath.pi) * (t + a * t**3))) - t * _Phi(t))
+                       for t in grid)
+        assert y == pytest.approx(float(want), rel=1e-12)
+    (px,), (py,) = _line(ax, "published:gelu_tanh:a").get_data()
+    assert (px, py) == (0.044715, float(env.sup.ball.mid()))
+    assert py == pytest.approx(4.7323552068e-4, rel=1e-9)  # independent root in the envelope test above
+    (ox,), (oy,) = _line(ax, "optimal:gelu_tanh:a").get_data()
+    assert (ox, oy) == (0.04438, 0.0003874)
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts[1] == "published $a = 0.044715$, sup $4.732\\times 10^{-4}$"
+    assert texts[2].startswith("optimal $a \\approx 0.04438$")

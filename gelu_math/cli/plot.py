@@ -8,7 +8,8 @@ KIND_HELP = ("compare (activations and first derivatives; default GELU ReLU ELU 
              "function with f′, f″, f‴ and its certified extrema and inflection points; default gelu), family "
              "(GELU(mu, sigma) as sigma -> 0), grid (every registered activation, or the NAMEs, with f′), envelope "
              "(|error| of the approximations against GELU, abs and rel, f and f′, certified maximisers; default "
-             "gelu_tanh gelu_sigmoid)")
+             "gelu_tanh gelu_sigmoid), sweep (sup error vs the coefficient a of gelu_tanh and k of gelu_sigmoid, "
+             "published and certified optimal values marked)")
 
 
 def _run_plot(args) -> int:
@@ -28,7 +29,7 @@ def _run_plot(args) -> int:
 
 def register(sub) -> None:
     p = sub.add_parser("plot", help="publication figures (PDF, SVG, PNG)", description="Kinds: " + KIND_HELP)
-    p.add_argument("kind", metavar="KIND", help="compare, derivatives, family, grid or envelope")
+    p.add_argument("kind", metavar="KIND", help="compare, derivatives, family, grid, envelope or sweep")
     p.add_argument("names", nargs="*", metavar="NAME", help="function names (depends on KIND)")
     p.add_argument("--out", metavar="FILE", help="output file; the extension picks the format: .pdf, .svg or "
                    ".png (300 dpi); default KIND.pdf")

@@ -23,7 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..definitions.registry import get
-from ..envelope import envelope, error_profile, sweep
+from ..envelope import envelope, error_profile, fit, sweep
 from ..errors import CertificationError, InputError, UnsupportedError
 from .curves import instance, marks
 from .figures import label
@@ -32,7 +32,7 @@ from .style import look, new_figure, style
 APPROXIMATIONS = ("gelu_tanh", "gelu_sigmoid")
 ENVELOPE_DIGITS = 10  # plenty for a plotted float; the envelope's balls are certified to this
 # coefficient swept for each form, and the plotted range (exact decimals)
-SWEEPS = {"gelu_tanh": ("a", "0.030", "0.060"), "gelu_sigmoid": ("k", "1.50", "1.95")}
+SWEEPS = {"gelu_tanh": ("a", "0.040", "0.049"), "gelu_sigmoid": ("k", "1.60", "1.90")}
 SWEEP_POINTS = 31
 SWEEP_GRID = (-6.0, 6.0, 601)  # x grid of the estimated sup (the maximisers lie within ±3)
 
@@ -144,15 +144,10 @@ def envelopes_figure(names=APPROXIMATIONS, width="double") -> Figure:
     return fig
 
 
-def _fit(name: str, coefficient: str, target: str, metric: str):
-    from ..envelope import fit  # the certified optimum (issue 3)
-
-    return fit(name, coefficient, target=target, metric=metric)
-
-
 @functools.lru_cache(maxsize=16)
-def _fit_cached(name, coefficient, target, metric):
-    return _fit(name, coefficient, target, metric)
+def certified_fit(name: str, coefficient: str, target: str = "gelu", metric: str = "abs"):
+    """:func:`gelu_math.envelope.fit` (memoised: certifying an optimum takes 10-20 s)."""
+    return fit(name, coefficient, target=target, metric=metric, digits=ENVELOPE_DIGITS)
 
 
 @functools.lru_cache(maxsize=16)
@@ -170,8 +165,8 @@ def sweep_values(lo: str, hi: str, count: int, extra=()) -> tuple[str, ...]:
 
 
 def sup_vs_coefficient(name: str = "gelu_tanh", coefficient: str | None = None, lo: str | None = None,
-                       hi: str | None = None, target: str = "gelu", metric: str = "abs", ax: Axes | None = None,
-                       width="single") -> Axes:
+                       hi: str | None = None, target: str = "gelu", metric: str = "abs", points: int = SWEEP_POINTS,
+                       ax: Axes | None = None, width="single") -> Axes:
     """Estimated sup_x |A_c(x) − GELU(x)| as a function of the coefficient c of the tanh (a) or
     sigmoid (k) form (dense-grid estimate, log scale), with the published value and the certified
     optimum of :func:`gelu_math.envelope.fit` marked at their certified sup errors."""
@@ -179,27 +174,29 @@ def sup_vs_coefficient(name: str = "gelu_tanh", coefficient: str | None = None, 
         raise InputError(f"no coefficient sweep defined for {name!r}; forms: {', '.join(SWEEPS)}")
     c, dlo, dhi = SWEEPS.get(name, (coefficient, lo, hi))
     coefficient, lo, hi = coefficient or c, lo or dlo, hi or dhi
-    res = _fit_cached(name, coefficient, target, metric)
+    res = certified_fit(name, coefficient, target, metric)
     published, optimum = res.published, res.optimum
-    extra = [v.exact if v.exact is not None else sp.Rational(str(v.ball.mid())) for v in (published, optimum)]
-    values = sweep_values(lo, hi, SWEEP_POINTS, [e for e in extra if sp.Rational(lo) <= e <= sp.Rational(hi)])
+    extra = [published.exact, res.estimate]  # the curve passes through both (exact rationals)
+    values = sweep_values(lo, hi, points, [e for e in extra if sp.Rational(lo) <= e <= sp.Rational(hi)])
     sups = _sweep(name, coefficient, values, target, metric)
     with style():
         ax = new_figure(width).add_subplot() if ax is None else ax
         (line,) = ax.plot([float(sp.Rational(v)) for v in values], sups, label="sup error (grid estimate)",
                           **look(0))
         line.set_gid(f"sweep:{name}:{coefficient}")
-        for gid, value, sup, text, style_ in (
-                ("published", published, res.published_sup, "published", dict(marker="s", markerfacecolor="white")),
-                ("optimal", optimum, res.sup_error, "optimal", dict(marker="o", markerfacecolor="black"))):
-            cx, cy = float(value.ball.mid()), float(sup.ball.mid())
-            (m,) = ax.plot([cx], [cy], linestyle="none", color="black", zorder=5, **style_,
-                           label=f"{text} ${coefficient} = {_coef_text(value)}$, sup ${sci(cy)}$")
+        for gid, value, cx, sup, mark_style in (
+                ("published", published, float(published.exact), res.published_envelope.sup,
+                 dict(marker="s", markerfacecolor="white")),
+                ("optimal", optimum, float(optimum.ball.mid()), res.sup_error,
+                 dict(marker="o", markerfacecolor="black"))):
+            cy = float(sup.ball.mid())
+            (m,) = ax.plot([cx], [cy], linestyle="none", color="black", zorder=5, **mark_style,
+                           label=f"{gid} ${coefficient} {_coef_text(value)}$, sup ${sci(cy)}$")
             m.set_gid(f"{gid}:{name}:{coefficient}")
             ax.axvline(cx, color="0.5", linewidth=0.5, linestyle=(0, (1, 1.5)), zorder=1)
         ax.set_yscale("log")
         ax.set_xlabel(f"${coefficient}$")
-        ax.set_ylabel(f"$\\sup_x |{label(name).split()[0]}_{{{coefficient}}}(x) - \\mathrm{{GELU}}(x)|$"
+        ax.set_ylabel(f"$\\sup_x\\,|\\mathrm{{GELU}}_{{{coefficient}}}(x) - \\mathrm{{GELU}}(x)|$"
                       if target == "gelu" else "sup error")
         ax.set_title(label(name), loc="left")
         ax.legend(loc="upper center", fontsize="small")
@@ -207,9 +204,10 @@ def sup_vs_coefficient(name: str = "gelu_tanh", coefficient: str | None = None, 
 
 
 def _coef_text(n) -> str:
-    if n.exact is not None and n.exact.is_Rational and len(str(n.exact)) < 12:
-        return str(sp.Float(n.exact, 10)).rstrip("0").rstrip(".") if n.exact.q != 1 else str(n.exact)
-    return f"{float(n.ball.mid()):.6g}"
+    """'= 0.044715' for an exact decimal, '\\approx 0.0443829' for a ball."""
+    if n.exact is not None and n.exact.is_Rational:
+        return "= " + (str(n.exact) if n.exact.q == 1 else str(sp.Float(n.exact, 15)).rstrip("0"))
+    return f"\\approx {float(n.ball.mid()):.6g}"
 
 
 def sweeps_figure(names=tuple(SWEEPS), width="double") -> Figure:

@@ -68,12 +68,21 @@ def _envelope(names, width):
     return A.envelopes_figure(_checked(names) or A.APPROXIMATIONS, width)
 
 
+def _sweep(names, width):
+    for n in names:
+        if n not in A.SWEEPS:
+            get(n)
+            raise InputError(f"plot sweep supports {', '.join(A.SWEEPS)}, got {n!r}")
+    return A.sweeps_figure(tuple(names) or tuple(A.SWEEPS), width)
+
+
 KINDS: dict[str, Callable[[tuple, str], Figure]] = {
     "compare": _compare,
     "derivatives": _derivatives,
     "family": _family,
     "grid": _grid,
     "envelope": _envelope,
+    "sweep": _sweep,
 }
 
 # figures/ : file stem -> (kind, names, width, formats)
@@ -83,6 +92,7 @@ FIGURES: dict[str, tuple[str, tuple, str, tuple[str, ...]]] = {
     "gelu-family": ("family", (), "single", ("pdf", "svg")),
     "grid": ("grid", (), "double", ("pdf", "svg")),
     "envelopes": ("envelope", (), "double", ("pdf", "svg")),
+    "sweeps": ("sweep", (), "double", ("pdf", "svg")),
 }
 
 
