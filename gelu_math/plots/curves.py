@@ -69,7 +69,7 @@ def _point(t) -> arb:
 def evaluate(expr: sp.Expr, points: list) -> np.ndarray:
     """Midpoints of Arb balls of ``expr`` (one variable) at ``points`` (floats or exact SymPy
     numbers), each ball narrower than REL_TOL·max(1, |mid|)."""
-    fn = compile_arb(expr) if expr.free_symbols else (lambda t, c=compile_arb(expr): c(t))
+    fn = compile_arb(expr, x)
     out = np.full(len(points), np.nan)
     todo = list(range(len(points)))
     for bits in PRECISIONS:
