@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .common import integer, params
+from .common import integer
+from .userfuncs import add_arguments
 
 
 def _run_list(args) -> int:
@@ -24,8 +25,10 @@ def _run_list(args) -> int:
 
 def _run_analyze(args) -> int:
     from ..engine import analyze
+    from .userfuncs import resolve
 
-    a = analyze(args.name, params(args.param), digits=args.digits, order=args.order)
+    name, values = resolve(args)
+    a = analyze(name, values, digits=args.digits, order=args.order)
     if args.json:
         from ..render.json_out import dumps
 
@@ -43,7 +46,7 @@ def register(sub) -> None:
 
     sub.add_parser("list", help="registered functions, parameters and references").set_defaults(run=_run_list)
     an = sub.add_parser("analyze", help="derive every property of one function")
-    an.add_argument("name")
+    an.add_argument("name", nargs="?", help="registered or user-defined function (optional with --expr)")
     an.add_argument("--param", action="append", metavar="KEY=VALUE", help="parameter value (exact decimal, "
                     "fraction or expression such as sqrt(2/pi)); repeatable")
     an.add_argument("--digits", type=integer("digits"), default=DEFAULT_DIGITS, help="certified digits (1..1000)")
@@ -51,4 +54,5 @@ def register(sub) -> None:
                     help="highest derivative and Taylor order (1..12)")
     an.add_argument("--json", action="store_true", help="one JSON object (schema in the README)")
     an.add_argument("--steps", action="store_true", help="print the derivation steps")
+    add_arguments(an)
     an.set_defaults(run=_run_analyze)

@@ -27,7 +27,9 @@ import sympy as sp
 from ..errors import ExpressionError
 
 MAX_LENGTH = 2000
-MAX_DEPTH = 40
+MAX_DEPTH = 100  # grammar recursion (about five levels per parenthesis or call)
+MAX_SYMBOLIC_EXPONENT = 64  # |n| in x^n and similar: larger powers make the analysis hopeless
+MAX_NODES = 2000  # SymPy tree size of a parsed expression
 MAX_NUMBER_DIGITS = 60
 MAX_POWER_DIGITS = 2000  # log10 of the size of an exact numeric power we agree to build
 
@@ -39,7 +41,10 @@ _TOKEN = re.compile(
 
 @dataclass(frozen=True)
 class Grammar:
-    """What a parse may refer to: constant names and functions with their arities."""
+    """What a parse may refer to: constant names and functions with their arities.
+
+    An arity ``n >= 0`` means exactly n arguments; ``-n`` means at least n (``max``/``min``).
+    """
 
     names: Mapping[str, sp.Expr]
     functions: Mapping[str, tuple[Callable[..., sp.Expr], int]]
@@ -158,6 +163,8 @@ class _Parser:
                 self.take(")")
                 if arity >= 0 and len(args) != arity:
                     raise ExpressionError(f"{lex}() takes {arity} argument(s), got {len(args)}")
+                if arity < 0 and len(args) < -arity:
+                    raise ExpressionError(f"{lex}() takes at least {-arity} arguments, got {len(args)}")
                 return func(*args)
             if lex not in self.grammar.names:
                 raise ExpressionError(f"unknown name {lex!r}; allowed: {', '.join(sorted(self.grammar.names))}")
@@ -174,6 +181,9 @@ def _check_power(base: sp.Expr, exponent: sp.Expr) -> None:
         e = abs(float(exponent)) if exponent.is_finite else float("inf")
         if e > 1000:
             raise ExpressionError(f"exponent {exponent} is too large (|exponent| <= 1000)")
+        if base.free_symbols and e > MAX_SYMBOLIC_EXPONENT:
+            raise ExpressionError(f"exponent {exponent} is too large for a power of a variable "
+                                  f"(|exponent| <= {MAX_SYMBOLIC_EXPONENT})")
         if base.is_number and base.is_real and base != 0:
             size = e * abs(float(sp.log(abs(base), 10))) if base.is_finite else float("inf")
             if size > MAX_POWER_DIGITS:
@@ -192,7 +202,50 @@ def parse(text: str, grammar: Grammar = NUMERIC) -> sp.Expr:
     value = parser.expr()
     if parser.pos != len(parser.tokens):
         raise ExpressionError(f"unexpected {parser.tokens[parser.pos][1]!r} after a complete expression")
+    if sp.count_ops(value, visual=False) > MAX_NODES:
+        raise ExpressionError(f"expression has more than {MAX_NODES} operations")
+    if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise ExpressionError("expression contains an infinite or undefined constant (e.g. a division by zero)")
     return value
+
+
+def _max(*args):
+    return sp.Max(*args)
+
+
+def _min(*args):
+    return sp.Min(*args)
+
+
+def function_grammar(parameters: Mapping[str, sp.Expr] = {}, extra: Mapping = {}) -> Grammar:
+    """The grammar of user-defined activations: ``x``, the given parameters, constants, and
+    exp, log, sqrt, erf, erfc, tanh, sinh, cosh, atan, sigmoid, softplus, Phi, abs, sign,
+    max/min (two or more arguments), LambertW; ``extra`` adds more functions (name -> (f, arity)).
+
+    >>> from gelu_math.definitions.symbols import x
+    >>> parse("x*Phi(x)", function_grammar()) == x*Phi(x)
+    True
+    """
+    from .symbols import Phi, sigmoid, softplus, x  # symbols imports nothing from here
+
+    names = dict(CONSTANTS, x=x)
+    for key, value in parameters.items():
+        if key in names:
+            raise ExpressionError(f"parameter name {key!r} is reserved")
+        names[key] = value
+    functions = dict(NUMERIC_FUNCTIONS)
+    functions.update({
+        "erf": (sp.erf, 1), "erfc": (sp.erfc, 1), "tanh": (sp.tanh, 1), "sinh": (sp.sinh, 1),
+        "cosh": (sp.cosh, 1), "atan": (sp.atan, 1), "sigmoid": (sigmoid, 1), "softplus": (softplus, 1),
+        "Phi": (Phi, 1), "abs": (sp.Abs, 1), "sign": (sp.sign, 1), "max": (_max, -2), "min": (_min, -2),
+        "LambertW": (sp.LambertW, 1), "W": (sp.LambertW, 1),
+    })
+    for key, value in extra.items():
+        functions.setdefault(key, value)
+    clash = set(names) & set(functions)
+    if clash:
+        raise ExpressionError(f"parameter name {sorted(clash)[0]!r} is a function name")
+    return Grammar(names, functions)
 
 
 def parse_number(text: str) -> sp.Expr:

@@ -14,7 +14,7 @@ from typing import Callable, Mapping
 
 import sympy as sp
 
-from ..errors import ParameterError, UnknownFunctionError
+from ..errors import ExpressionError, ParameterError, UnknownFunctionError
 from .parse import parse_number
 from .symbols import x
 
@@ -121,11 +121,17 @@ class Instance:
 
 
 class Registry:
-    """Name -> Activation, with aliases.  Filled once by :mod:`.catalog`."""
+    """Name -> Activation, with aliases.  Filled once by :mod:`.catalog`.
+
+    User-defined activations (:mod:`.user`) live beside the built-ins: :meth:`get` finds
+    them, :meth:`names` lists the built-ins only, :meth:`user_names` the user ones.  A user
+    function may not take a built-in name or alias; defining a user name again replaces it.
+    """
 
     def __init__(self):
         self._by_name: dict[str, Activation] = {}
         self._alias: dict[str, str] = {}
+        self._user: dict[str, Activation] = {}
 
     def add(self, activation: Activation) -> Activation:
         for key in (activation.name, *activation.aliases):
@@ -136,13 +142,31 @@ class Registry:
             self._alias[alias] = activation.name
         return activation
 
+    def is_builtin(self, name: str) -> bool:
+        return name in self._by_name or name in self._alias
+
+    def add_user(self, activation: Activation) -> Activation:
+        """Register a user-defined activation (replacing an earlier user one of that name)."""
+        if self.is_builtin(activation.name):
+            raise ExpressionError(f"user function {activation.name!r} clashes with a built-in function name")
+        self._user[activation.name] = activation
+        return activation
+
+    def remove_user(self, name: str) -> None:
+        self._user.pop(name, None)
+
+    def user_names(self) -> list[str]:
+        return list(self._user)
+
     def get(self, name: str) -> Activation:
         if not isinstance(name, str):
             raise UnknownFunctionError(f"function name must be a string, got {type(name).__name__}")
         key = self._alias.get(name, name)
         if key in self._by_name:
             return self._by_name[key]
-        close = difflib.get_close_matches(name, [*self._by_name, *self._alias], n=3, cutoff=0.6)
+        if name in self._user:
+            return self._user[name]
+        close = difflib.get_close_matches(name, [*self._by_name, *self._alias, *self._user], n=3, cutoff=0.6)
         hint = f"; did you mean {' or '.join(close)}?" if close else "; see 'gelu-math list'"
         raise UnknownFunctionError(f"unknown function {name!r}{hint}")
 

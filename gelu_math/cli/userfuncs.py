@@ -1,0 +1,44 @@
+"""``--expr`` and ``--functions`` for any command that takes a function name.
+
+``add_arguments(parser)`` adds the two options (and makes the positional ``name``
+optional); ``resolve(args)`` registers the user functions and returns
+``(name, params)`` for the registry.  With ``--expr``, ``--param NAME=VALUE`` pairs
+declare the expression's parameters and their defaults.
+"""
+
+from __future__ import annotations
+
+from ..errors import InputError
+from .common import params as param_pairs
+
+EXPR_NAME = "expr"  # name of the function given by --expr when no name is given
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--expr", metavar="EXPR", help="analyse a user-defined function of x, e.g. "
+                        "'x*sigmoid(2*x)' (whitelist grammar; --param NAME=VALUE declares parameters)")
+    parser.add_argument("--functions", metavar="FILE.toml", action="append",
+                        help="TOML file with [function.NAME] tables of user-defined functions; repeatable")
+
+
+def resolve_functions(args) -> None:
+    """Register the functions of every ``--functions FILE.toml``."""
+    from ..definitions.user import load_functions
+
+    for path in args.functions or []:
+        load_functions(path)
+
+
+def resolve(args) -> tuple[str, dict[str, str]]:
+    """Register the user functions of ``args``; the function name and parameters to use."""
+    from ..definitions.user import define
+
+    resolve_functions(args)
+    pairs = param_pairs(args.param)
+    if args.expr is not None:
+        name = args.name or EXPR_NAME
+        define(name, args.expr, pairs)
+        return name, {}
+    if not args.name:
+        raise InputError("give a function name or --expr EXPR")
+    return args.name, pairs
