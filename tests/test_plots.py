@@ -279,10 +279,10 @@ def test_sweep_curve_and_marks(monkeypatch):
     # The certified fit takes ~17 s: stub it with the real published envelope (certified, shared
     # with the test above) and a made-up optimum, and check the figure draws exactly these numbers.
     env, _ = approx.certified_envelope("gelu_tanh", "abs", 0)
-    fake = SimpleNamespace(published=Number(sympy.Rational("0.044715")), published_envelope=env,
+    fake = SimpleNamespace(published_envelope=env,
                            optimum=Number(None, arb("0.04438", "1e-9")), estimate=sympy.Rational("0.04438"),
                            sup_error=Number(None, arb("0.0003874", "1e-10")))
-    monkeypatch.setattr(approx, "certified_fit", lambda *a, **k: fake)
+    monkeypatch.setattr(approx, "certified_fit", lambda *a, **k: (fake, ""))
     ax = plots.sup_vs_coefficient("gelu_tanh", points=3)
     xs, ys = _line(ax, "sweep:gelu_tanh:a").get_data()
     assert list(xs) == pytest.approx([0.040, 0.04438, 0.0445, 0.044715, 0.049])
@@ -301,3 +301,13 @@ def test_sweep_curve_and_marks(monkeypatch):
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
     assert texts[1] == "published $a = 0.044715$, sup $4.732\\times 10^{-4}$"
     assert texts[2].startswith("optimal $a \\approx 0.04438$")
+
+
+def test_sweep_without_a_certified_optimum_says_so(monkeypatch):
+    from gelu_math.plots import approx
+
+    monkeypatch.setattr(approx, "certified_fit", lambda *a, **k: (None, "tail proof timed out"))
+    ax = plots.sup_vs_coefficient("gelu_tanh", points=2)
+    gids = [ln.get_gid() for ln in ax.get_lines()]
+    assert "published:gelu_tanh:a" in gids and "optimal:gelu_tanh:a" not in gids
+    assert "optimum not certified" in [t.get_text() for t in ax.get_legend().get_texts()]

@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from ..definitions.registry import get
 from ..envelope import envelope, error_profile, fit, sweep
 from ..errors import CertificationError, InputError, UnsupportedError
+from ..facts import Number
 from .curves import instance, marks
 from .figures import label
 from .style import look, new_figure, style
@@ -146,8 +147,12 @@ def envelopes_figure(names=APPROXIMATIONS, width="double") -> Figure:
 
 @functools.lru_cache(maxsize=16)
 def certified_fit(name: str, coefficient: str, target: str = "gelu", metric: str = "abs"):
-    """:func:`gelu_math.envelope.fit` (memoised: certifying an optimum takes 10-20 s)."""
-    return fit(name, coefficient, target=target, metric=metric, digits=ENVELOPE_DIGITS)
+    """(:func:`gelu_math.envelope.fit`, "") or (None, reason) when it cannot be certified
+    (memoised: certifying an optimum takes 10-30 s)."""
+    try:
+        return fit(name, coefficient, target=target, metric=metric, digits=ENVELOPE_DIGITS), ""
+    except (CertificationError, UnsupportedError) as exc:
+        return None, str(exc)
 
 
 @functools.lru_cache(maxsize=16)
@@ -169,14 +174,27 @@ def sup_vs_coefficient(name: str = "gelu_tanh", coefficient: str | None = None, 
                        ax: Axes | None = None, width="single") -> Axes:
     """Estimated sup_x |A_c(x) − GELU(x)| as a function of the coefficient c of the tanh (a) or
     sigmoid (k) form (dense-grid estimate, log scale), with the published value and the certified
-    optimum of :func:`gelu_math.envelope.fit` marked at their certified sup errors."""
+    optimum of :func:`gelu_math.envelope.fit` marked at their certified sup errors.  When the fit
+    cannot be certified the legend says so and only the published value is marked (with its
+    certified envelope, when that succeeds)."""
     if name not in SWEEPS and coefficient is None:
         raise InputError(f"no coefficient sweep defined for {name!r}; forms: {', '.join(SWEEPS)}")
     c, dlo, dhi = SWEEPS.get(name, (coefficient, lo, hi))
     coefficient, lo, hi = coefficient or c, lo or dlo, hi or dhi
-    res = certified_fit(name, coefficient, target, metric)
-    published, optimum = res.published, res.optimum
-    extra = [published.exact, res.estimate]  # the curve passes through both (exact rationals)
+    res, _ = certified_fit(name, coefficient, target, metric)
+    published = Number(dict(get(name).params)[coefficient])  # the registry default is the published value
+    marked = []  # (gid, coefficient Number, its float, certified sup Number, marker style)
+    if res is not None:
+        marked = [("published", published, float(published.exact), res.published_envelope.sup,
+                   dict(marker="s", markerfacecolor="white")),
+                  ("optimal", res.optimum, float(res.optimum.ball.mid()), res.sup_error,
+                   dict(marker="o", markerfacecolor="black"))]
+    elif target == "gelu" and metric == "abs":  # no certified optimum: still the published envelope
+        env, _ = certified_envelope(name, "abs", 0)
+        if env is not None and env.sup is not None:
+            marked = [("published", published, float(published.exact), env.sup,
+                       dict(marker="s", markerfacecolor="white"))]
+    extra = [published.exact] + ([res.estimate] if res is not None else [])  # curve passes through these
     values = sweep_values(lo, hi, points, [e for e in extra if sp.Rational(lo) <= e <= sp.Rational(hi)])
     sups = _sweep(name, coefficient, values, target, metric)
     with style():
@@ -184,16 +202,14 @@ def sup_vs_coefficient(name: str = "gelu_tanh", coefficient: str | None = None, 
         (line,) = ax.plot([float(sp.Rational(v)) for v in values], sups, label="sup error (grid estimate)",
                           **look(0))
         line.set_gid(f"sweep:{name}:{coefficient}")
-        for gid, value, cx, sup, mark_style in (
-                ("published", published, float(published.exact), res.published_envelope.sup,
-                 dict(marker="s", markerfacecolor="white")),
-                ("optimal", optimum, float(optimum.ball.mid()), res.sup_error,
-                 dict(marker="o", markerfacecolor="black"))):
+        for gid, value, cx, sup, mark_style in marked:
             cy = float(sup.ball.mid())
             (m,) = ax.plot([cx], [cy], linestyle="none", color="black", zorder=5, **mark_style,
                            label=f"{gid} ${coefficient} {_coef_text(value)}$, sup ${sci(cy)}$")
             m.set_gid(f"{gid}:{name}:{coefficient}")
             ax.axvline(cx, color="0.5", linewidth=0.5, linestyle=(0, (1, 1.5)), zorder=1)
+        if res is None:
+            ax.plot([], [], linestyle="none", label="optimum not certified")
         ax.set_yscale("log")
         ax.set_xlabel(f"${coefficient}$")
         ax.set_ylabel(f"$\\sup_x\\,|\\mathrm{{GELU}}_{{{coefficient}}}(x) - \\mathrm{{GELU}}(x)|$"
