@@ -40,7 +40,7 @@ from .error import ErrorFunction
 PRUNE_BITS = 160
 INITIAL_BOXES = 48
 MAX_ROUNDS = 60
-TAIL_SECONDS = 20
+TAIL_SECONDS = 60
 DEFAULT_CUT = 8
 
 
