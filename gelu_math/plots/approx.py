@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 
 from ..definitions.registry import get
 from ..envelope import envelope, error_profile, fit, sweep
-from ..errors import CertificationError, InputError, UnsupportedError
+from ..errors import CertificationError, InputError, SymbolicTimeout, UnsupportedError
 from ..facts import Number
 from .curves import instance, marks
 from .figures import label
@@ -57,7 +57,7 @@ def certified_envelope(name: str, metric: str = "abs", derivative: int = 0):
     certification takes seconds)."""
     try:
         return envelope(name, metric=metric, derivative=derivative, digits=ENVELOPE_DIGITS), ""
-    except (CertificationError, UnsupportedError) as exc:
+    except (CertificationError, UnsupportedError, SymbolicTimeout) as exc:
         return None, str(exc)
 
 
@@ -151,7 +151,7 @@ def certified_fit(name: str, coefficient: str, target: str = "gelu", metric: str
     (memoised: certifying an optimum takes 10-30 s)."""
     try:
         return fit(name, coefficient, target=target, metric=metric, digits=ENVELOPE_DIGITS), ""
-    except (CertificationError, UnsupportedError) as exc:
+    except (CertificationError, UnsupportedError, SymbolicTimeout) as exc:
         return None, str(exc)
 
 
