@@ -414,6 +414,8 @@ def _critical_candidates(core: _Core, u: fmpq, v: fmpq, a: fmpq, b: fmpq, ends, 
     u2 = max(a, u - pad)
     v2 = min(b, v + pad)
     out = []
+    u2 = _off_critical_end(core, u2, v2, 1)
+    v2 = _off_critical_end(core, v2, u2, -1)
     try:
         brackets = isolate(core.dE, core.ddE, u2, v2, bits=PRUNE_BITS, min_width=(v2 - u2) * fmpq(1, 2**50))
     except CertificationError as exc:
@@ -437,6 +439,24 @@ def _proved_equal(cands: list[Candidate]) -> bool:
         return False
     first = cands[0].exact
     return all(sp.simplify(c.exact - first) == 0 for c in cands[1:])
+
+
+def _off_critical_end(core: _Core, end: fmpq, other: fmpq, inward: int) -> fmpq:
+    """Move an isolation end off a zero of e′ sitting on it (an end of a piece is a candidate already).
+
+    Sound because e″ has a strict sign on [end, end + δ]: e′ is strictly monotone there, so its only
+    zero in that sliver is the end itself.
+    """
+    with precision(PRUNE_BITS):
+        if sign_of(core.dE(arb(end))) not in (None, 0):
+            return end
+        delta = abs(other - end) / 1000
+        for _ in range(40):
+            box = arb(end).union(arb(end + inward * delta))
+            if sign_of(core.ddE(box)) in (1, -1):
+                return end + inward * delta
+            delta /= 4
+    raise CertificationError(f"e′ vanishes at {float(end):.12g} to a high order; cannot isolate its zeros there")
 
 
 def _select(cands: list[Candidate]) -> tuple[list[Candidate], bool]:
