@@ -103,8 +103,9 @@ def _parts(e: sp.Expr, side: int) -> sp.Expr | None:
         if any(v is None for v in values):
             return None
         inf = {v for v in values if v in _INF}
-        if len(inf) > 1:
-            return None  # ∞ − ∞
+        if len(inf) > 1:  # ∞ − ∞: a common factor may resolve it (x·(1 + tanh) − x·(1 + erf) = x·(tanh − erf))
+            g = sp.factor_terms(sp.expand(e))
+            return None if g.is_Add or g == e else _parts(g, side)
         return inf.pop() if inf else sp.Add(*values)
     if e.is_Mul:
         values = [_parts(a, side) for a in e.args]
@@ -165,20 +166,32 @@ def _exp_small(a: sp.Expr, side: int) -> bool:
         return _poly_to_inf(a.args[0], side) == -1
     if isinstance(a, sp.erfc):
         return _poly_to_inf(a.args[0], side) == 1
-    if a.is_Add and len(a.args) == 2:
-        c, rest = sorted(a.args, key=lambda t: t.has(x))
-        if c.has(x) or not rest.has(x):
-            return False
-        d, h = rest.as_independent(x, as_Add=False)
-        m = 1
-        if h.is_Pow and h.exp.is_Integer and h.exp > 0:
-            h, m = h.base, int(h.exp)
-        if not (isinstance(h, (sp.tanh, sp.erf))):
-            return False
-        direction = _poly_to_inf(h.args[0], side)
-        if direction == 0:
-            return False
-        return sp.simplify(c + d * sp.Integer(direction) ** m) == 0
+    if a.is_Add:  # Σ terms tending to a total of 0, each within O(e^{−c|x|}) of its own limit
+        total = sp.Integer(0)
+        for t in a.args:
+            if not t.has(x):
+                total += t
+                continue
+            if _exp_small(t, side):
+                continue
+            d, h = t.as_independent(x, as_Add=False)
+            m = 1
+            if h.is_Pow and h.exp.is_Integer and h.exp > 0:
+                h, m = h.base, int(h.exp)
+            if h.is_Pow and h.exp.is_Integer and h.base.is_Add:
+                # B^n with B → b ≠ 0 and B − b exponentially small: B^n − b^n is exponentially small too
+                b = _parts(h.base, side)
+                if b is None or b in _INF or b == 0 or not _exp_small(sp.expand(h.base - b), side):
+                    return False
+                total += d * b ** (int(h.exp) * m)
+                continue
+            if not isinstance(h, (sp.tanh, sp.erf)):
+                return False
+            direction = _poly_to_inf(h.args[0], side)
+            if direction == 0:
+                return False
+            total += d * sp.Integer(direction) ** m
+        return sp.simplify(total) == 0
     return False
 
 
