@@ -262,6 +262,8 @@ def _combine(a: str, b: str, kink: str | None) -> str | None:
         return "0"
     if not strict:
         return "0"
+    if a == "0" and b == "0":
+        return kink  # two linear pieces meeting at a convex (concave) kink: convex (concave) on the union
     if a == "0" or b == "0":
         return None if a != b else a  # keep constant pieces separate from strict ones
     return strict.pop()

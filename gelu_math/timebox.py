@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
+import time
 
 from .errors import SymbolicTimeout
 
@@ -30,14 +31,15 @@ def timebox(seconds: float, what: str):
 
     previous = signal.signal(signal.SIGALRM, _handler)
     old_delay, _ = signal.getitimer(signal.ITIMER_REAL)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    start = time.monotonic()
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, old_delay) if old_delay else seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-        if old_delay:  # an enclosing box is still running: re-arm what is left of it
-            signal.setitimer(signal.ITIMER_REAL, max(old_delay - seconds, 1e-3))
+        if old_delay:  # an enclosing box is still running: re-arm what is left of it (time actually spent)
+            signal.setitimer(signal.ITIMER_REAL, max(old_delay - (time.monotonic() - start), 1e-3))
 
 
 def attempt(seconds: float, what: str, func, *args, fallback=None, **kwargs):

@@ -155,3 +155,13 @@ def test_gelu_negative_mu_limit_and_minimum():
     p = _only(j["stationary_points"])
     assert in_ball(xm, p["x"]) and in_ball(xm * mpmath.ncdf(xm + 1), p["value"])
     assert in_ball(xm * mpmath.ncdf(xm + 1), j["range"]["inf"])
+
+
+@pytest.mark.parametrize("name", ["relu", "leaky_relu"])
+def test_piecewise_linear_with_convex_kink_is_convex_on_r(name):
+    # max(0, x) and max(αx, x) (0 < α < 1) are maxima of linear functions, hence convex on ℝ
+    # (Boyd & Vandenberghe, Convex Optimization, §3.2.3); regression: two linear pieces were
+    # once merged across the kink as "linear"
+    conv = analysis(name)["convexity"].value
+    assert [iv.label for iv in conv] == ["convex"]
+    assert conv[0].lo.infinite == -1 and conv[0].hi.infinite == 1

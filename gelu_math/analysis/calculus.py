@@ -103,8 +103,9 @@ def _parts(e: sp.Expr, side: int) -> sp.Expr | None:
         if any(v is None for v in values):
             return None
         inf = {v for v in values if v in _INF}
-        if len(inf) > 1:
-            return None  # ∞ − ∞
+        if len(inf) > 1:  # ∞ − ∞: a common factor may resolve it (x·(1 + tanh) − x·(1 + erf) = x·(tanh − erf))
+            g = sp.factor_terms(sp.expand(e))
+            return None if g.is_Add or g == e else _parts(g, side)
         return inf.pop() if inf else sp.Add(*values)
     if e.is_Mul:
         values = [_parts(a, side) for a in e.args]
@@ -112,7 +113,12 @@ def _parts(e: sp.Expr, side: int) -> sp.Expr | None:
             return None
         if any(v in _INF for v in values):
             if any(v == 0 for v in values):
-                return None  # 0·∞
+                # 0·∞: zero when an exponentially small factor meets only polynomial growth
+                small = [a for a, v in zip(e.args, values) if v == 0 and _exp_small(a, side)]
+                big = [a for a, v in zip(e.args, values) if v in _INF]
+                if small and all(_polynomial_growth(a) for a in big):
+                    return sp.Integer(0)
+                return None
             sign = 1
             for v in values:
                 sign *= 1 if (v == sp.oo or (v not in _INF and v.is_positive)) else -1 if (
@@ -137,6 +143,56 @@ def _parts(e: sp.Expr, side: int) -> sp.Expr | None:
             return _AT_INF[e.func][0 if u == sp.oo else 1]
         return e.func(u)
     return None
+
+
+def _poly_to_inf(u: sp.Expr, side: int) -> int:
+    """+1 / −1 when u is a nonconstant polynomial tending to ±∞ at side·∞, else 0."""
+    if not u.has(x) or not u.is_polynomial(x):
+        return 0
+    v = _parts(u, side)
+    return 1 if v == sp.oo else -1 if v == -sp.oo else 0
+
+
+def _polynomial_growth(a: sp.Expr) -> bool:
+    return a.is_polynomial(x) or (a.is_Pow and a.exp.is_Integer and a.exp > 0 and a.base.is_polynomial(x))
+
+
+def _exp_small(a: sp.Expr, side: int) -> bool:
+    """a = O(e^{−c|x|}) at side·∞: e^{v} with v → −∞ polynomial; erfc(u), u → +∞; c + d·h(u)^m with
+    h ∈ {tanh, erf}, u → ±∞ polynomial and c + d·h(±∞)^m = 0 (e.g. 1 − tanh(u)², 1 + erf(u) at −∞)."""
+    if a.is_Pow and a.exp.is_Integer and a.exp > 0:
+        return _exp_small(a.base, side)
+    if isinstance(a, sp.exp):
+        return _poly_to_inf(a.args[0], side) == -1
+    if isinstance(a, sp.erfc):
+        return _poly_to_inf(a.args[0], side) == 1
+    if a.is_Add:  # Σ terms tending to a total of 0, each within O(e^{−c|x|}) of its own limit
+        total = sp.Integer(0)
+        for t in a.args:
+            if not t.has(x):
+                total += t
+                continue
+            if _exp_small(t, side):
+                continue
+            d, h = t.as_independent(x, as_Add=False)
+            m = 1
+            if h.is_Pow and h.exp.is_Integer and h.exp > 0:
+                h, m = h.base, int(h.exp)
+            if h.is_Pow and h.exp.is_Integer and h.base.is_Add:
+                # B^n with B → b ≠ 0 and B − b exponentially small: B^n − b^n is exponentially small too
+                b = _parts(h.base, side)
+                if b is None or b in _INF or b == 0 or not _exp_small(sp.expand(h.base - b), side):
+                    return False
+                total += d * b ** (int(h.exp) * m)
+                continue
+            if not isinstance(h, (sp.tanh, sp.erf)):
+                return False
+            direction = _poly_to_inf(h.args[0], side)
+            if direction == 0:
+                return False
+            total += d * sp.Integer(direction) ** m
+        return sp.simplify(total) == 0
+    return False
 
 
 def _term(e: sp.Expr, side: int) -> sp.Expr | None:

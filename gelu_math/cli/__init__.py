@@ -14,7 +14,7 @@ from .common import Parser
 
 EXIT_INPUT = 2
 
-COMMANDS = ("analyze", "envelope", "verify", "report")  # modules under gelu_math.cli
+COMMANDS = ("analyze", "envelope", "verify", "audit", "plot", "report")  # modules under gelu_math.cli
 
 
 def build_parser() -> Parser:

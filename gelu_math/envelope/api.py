@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sympy as sp
+from flint import arb
 
 from ..certified.balls import DEFAULT_DIGITS, check_digits
 from ..definitions.parse import parse_number
@@ -97,6 +98,11 @@ def envelope(approx, reference="gelu", metric: str = "abs", derivative: int = 0,
     check_digits(digits)
     lo, hi = parse_domain(domain)
     err = error_function(approx, reference, metric, derivative, target, params, ref_params)
+    if all(p.expr == 0 for p in err.E.pieces) and all(v == 0 for _, v in err.E.point_values):
+        zero = Number(sp.Integer(0), arb(0))
+        steps = err.steps + (Step("The error is identically 0 on every piece: the functions coincide."),)
+        return Envelope(err.approximation.name, err.reference.name, metric, derivative, target, (lo, hi), zero, False,
+                        "", True, (), True, "identical (e ≡ 0)", err.symmetry, (), (lo, hi), steps, err)
     res: SupResult = certified_sup(err, lo, hi, digits)
     method = "unbounded (limit)" if res.unbounded else "branch and bound + interval Newton on the core" + (
         "; " + ", ".join(f"{t.method} beyond {t.cut}" for t in res.tails) if res.tails else "")

@@ -55,8 +55,9 @@ def _evaluate(pieces, grid: list[fmpq]) -> np.ndarray:
     out = np.empty(len(grid))
     for i, t in enumerate(grid):
         st = sp.Rational(int(t.p), int(t.q))
-        fn = compile_arb(point_values[st]) if st in point_values else next(f for p, f in fns if p.contains(st))
-        out[i] = _float(fn, t)
+        fn = compile_arb(point_values[st]) if st in point_values else next(
+            (f for p, f in fns if p.contains(st)), None)
+        out[i] = np.nan if fn is None else _float(fn, t)  # None: a breakpoint where e is undefined (a gap)
     return out
 
 

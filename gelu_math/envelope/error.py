@@ -134,6 +134,9 @@ def error_function(approx, reference="gelu", metric: str = "abs", derivative_ord
         num, den = sp.fraction(sp.together(ratio))
         denominator = _pieces_of(den)
         E = _pieces_of(ratio - 1)
+        # 0/0 at a breakpoint (both functions vanish there): e is undefined at that point only
+        E = Pieces(tuple(Piece(p.lo, p.hi, _cancel(p.expr)) for p in E.pieces),
+                   tuple((bp, v) for bp, v in E.point_values if not v.has(sp.nan, sp.zoo)))
         steps.append(Step("Relative error: e(x) = {0} − 1 = {1} − 1 (common factors cancelled).", (aK / rK, ratio)))
     if not calculus:
         return ErrorFunction(A, R, metric, K, target, E, E, E, None, denominator, tuple(steps))

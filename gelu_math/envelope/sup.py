@@ -40,7 +40,7 @@ from .error import ErrorFunction
 PRUNE_BITS = 160
 INITIAL_BOXES = 48
 MAX_ROUNDS = 60
-TAIL_SECONDS = 20
+TAIL_SECONDS = 60
 DEFAULT_CUT = 8
 
 
@@ -52,6 +52,7 @@ class Candidate:
     attained: bool
     where: str
     location: arb | None = None
+    exact: sp.Expr | None = None  # |e| in closed form, when known
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class Tail:
     method: str
     steps: tuple[Step, ...]
     bound: sp.Expr | None = None  # |e| ≤ bound on the tail (must fall below the supremum found on the core)
+    attained: bool = False  # |L| is attained on the tail (e constant there)
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,11 @@ def _tail(err: ErrorFunction, side: int, L: sp.Expr) -> Tail:
     piece = err.dE.pieces[-1] if side > 0 else err.dE.pieces[0]
     edge = piece.lo if side > 0 else piece.hi
     where = "x ≥ {0}" if side > 0 else "x ≤ {0}"
+    if piece.expr == 0:  # e is constant on the outer piece: |e| = |L| there, attained
+        edge_cut = edge if edge.is_finite else sp.Integer(DEFAULT_CUT) * side
+        cut = _cut(None, side, edge) if not edge.is_finite else edge_cut
+        text = "On the outer piece " + where + ", e′ = 0: e is the constant {1} there (attained)."
+        return Tail(side, cut, L, "constant tail", (Step(text, (cut, L)),), None, True)
     if err.metric == "rel" and L in (-1, 0):  # cheap dedicated arguments first
         tail = (_ratio_tail if L == -1 else _quotient_tail)(err, side, L, edge)
         if tail is not None:
@@ -263,7 +270,8 @@ def certified_sup(err: ErrorFunction, lo: sp.Expr, hi: sp.Expr, digits: int) -> 
         lo = sp.Integer(0)
     tails: list[Tail] = []
     ends = {-1: lo, 1: hi}
-    for side in (-1, 1):
+    limits = {}
+    for side in (-1, 1):  # every limit first: an infinite one settles the matter without tail proofs
         if ends[side] not in (sp.oo, -sp.oo):
             continue
         outer = err.E.pieces[-1] if side > 0 else err.E.pieces[0]
@@ -273,6 +281,8 @@ def certified_sup(err: ErrorFunction, lo: sp.Expr, hi: sp.Expr, digits: int) -> 
             return SupResult(True, reason, None, False, (), (), (), (lo, hi), 0, tuple(steps))
         if not (L.is_real and L.is_finite):
             raise CertificationError(f"the error has no limit at {'+' if side > 0 else '-'}∞ ({L})")
+        limits[side] = L
+    for side, L in limits.items():
         tails.append(_tail(err, side, L))
     core_lo = next((t.cut for t in tails if t.side < 0), lo)
     core_hi = next((t.cut for t in tails if t.side > 0), hi)
@@ -310,7 +320,10 @@ def certified_sup(err: ErrorFunction, lo: sp.Expr, hi: sp.Expr, digits: int) -> 
                 cands.extend(_critical_candidates(core, u, v, ra, rb, ends, work, digits))
     for t in tails:
         with precision(work):
-            cands.append(Candidate(abs(_arb_of(t.limit)), False, f"limit at {'+' if t.side > 0 else '-'}∞"))
+            where = f"constant on the tail beyond {t.cut}" if t.attained else f"limit at {'+' if t.side > 0 else '-'}∞"
+            # e is constant on the open outer piece: one representative point inside it
+            loc = arb(int(sp.floor(t.cut)) - 1 if t.side < 0 else int(sp.ceiling(t.cut)) + 1) if t.attained else None
+            cands.append(Candidate(abs(_arb_of(t.limit)), t.attained, where, loc, sp.Abs(t.limit)))
         steps.extend(t.steps)
     top, attained = _select(cands)
     for t in tails:
@@ -322,14 +335,19 @@ def certified_sup(err: ErrorFunction, lo: sp.Expr, hi: sp.Expr, digits: int) -> 
     if mirror:
         locs = []
         for c in top:
-            if c.location is not None:
+            if c.location is not None and c.attained:
                 locs.append(c.location)
                 if not c.location.contains(0):
                     with precision(work):
                         locs.append(-c.location)  # exact negation needs the ball's own precision
     else:
-        locs = [c.location for c in top if c.location is not None]
+        locs = [c.location for c in top if c.location is not None and c.attained]
     locs.sort(key=lambda b: float(b.mid()))
+    unique = []
+    for b in locs:  # one ball per point (several candidates can sit at one breakpoint)
+        if not (unique and unique[-1].overlaps(b)):
+            unique.append(b)
+    locs = unique
     with precision(work):
         value = top[0].value
         for c in top[1:]:
@@ -384,7 +402,7 @@ def _end_candidates(err: ErrorFunction, k: int, end: sp.Expr, digits: int) -> li
         loc = exact_number(end, digits + 5).ball
         for val, attained, where in vals:
             b = abs(exact_number(val, digits + 5).ball) if val.is_finite else arb("inf")
-            out.append(Candidate(b, attained, where, loc))
+            out.append(Candidate(b, attained, where, loc, sp.Abs(val) if val.is_finite else None))
     return out
 
 
@@ -396,6 +414,8 @@ def _critical_candidates(core: _Core, u: fmpq, v: fmpq, a: fmpq, b: fmpq, ends, 
     u2 = max(a, u - pad)
     v2 = min(b, v + pad)
     out = []
+    u2 = _off_critical_end(core, u2, v2, 1)
+    v2 = _off_critical_end(core, v2, u2, -1)
     try:
         brackets = isolate(core.dE, core.ddE, u2, v2, bits=PRUNE_BITS, min_width=(v2 - u2) * fmpq(1, 2**50))
     except CertificationError as exc:
@@ -414,6 +434,31 @@ def _critical_candidates(core: _Core, u: fmpq, v: fmpq, a: fmpq, b: fmpq, ends, 
     return out
 
 
+def _proved_equal(cands: list[Candidate]) -> bool:
+    if any(c.exact is None for c in cands):
+        return False
+    first = cands[0].exact
+    return all(sp.simplify(c.exact - first) == 0 for c in cands[1:])
+
+
+def _off_critical_end(core: _Core, end: fmpq, other: fmpq, inward: int) -> fmpq:
+    """Move an isolation end off a zero of e′ sitting on it (an end of a piece is a candidate already).
+
+    Sound because e″ has a strict sign on [end, end + δ]: e′ is strictly monotone there, so its only
+    zero in that sliver is the end itself.
+    """
+    with precision(PRUNE_BITS):
+        if sign_of(core.dE(arb(end))) not in (None, 0):
+            return end
+        delta = abs(other - end) / 1000
+        for _ in range(40):
+            box = arb(end).union(arb(end + inward * delta))
+            if sign_of(core.ddE(box)) in (1, -1):
+                return end + inward * delta
+            delta /= 4
+    raise CertificationError(f"e′ vanishes at {float(end):.12g} to a high order; cannot isolate its zeros there")
+
+
 def _select(cands: list[Candidate]) -> tuple[list[Candidate], bool]:
     """Candidates not certifiably below another; attainment must be decided."""
     top = []
@@ -424,6 +469,8 @@ def _select(cands: list[Candidate]) -> tuple[list[Candidate], bool]:
     if not top:
         raise CertificationError("no candidate for the supremum")
     attained = {c.attained for c in top}
+    if len(attained) > 1 and _proved_equal(top):
+        return top, True  # equal closed forms, one of them taken at a point
     if len(attained) > 1:
         raise CertificationError("cannot decide whether the supremum is attained (a value at a point and the "
                                  "limit at infinity agree to working precision)")

@@ -1,0 +1,12 @@
+"""Float implementation audit (layer L4): kernels against correctly rounded references.
+
+``audit(impl, dtype, reference="gelu", ...) -> AuditResult``; see :mod:`.engine`,
+:mod:`.reference` (correct rounding: float64 with an error bound, Arb where ambiguous) and
+:mod:`.impls` (IMPL syntax: our names, torch:/jax: adapters, module:function).
+"""
+
+from .engine import AuditResult, Extreme, Region, audit
+from .impls import Kernel, resolve
+from .reference import Reference
+
+__all__ = ["AuditResult", "Extreme", "Kernel", "Reference", "Region", "audit", "resolve"]

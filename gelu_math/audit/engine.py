@@ -1,0 +1,358 @@
+"""The audit: a float kernel against the correctly rounded reference, over a whole format.
+
+``audit(impl, dtype)`` evaluates the kernel on every finite value of a 16-bit format (all
+bit patterns but NaN/inf, including −0), on every finite float32 (2^32 patterns, chunked
+over worker processes, with a progress bar on stderr) or on a deterministic sample of
+values drawn uniformly over the *bit patterns* of the domain (so every binade counts
+alike), and compares with :class:`~.reference.Reference`:
+
+* absolute error |got − want|, relative error |got − want|/|want| (0/0 = 0, nonzero/0 = inf),
+  ULP error = number of representable values between got and want (±0 are equal,
+  ±inf is one step past ±max) — the maximum of each and where it occurs;
+* a histogram of ULP errors;
+* *regions of lost relative accuracy*: maximal runs of consecutive inputs (in value order)
+  whose relative error exceeds ``rel_threshold`` (default max(2^-10, 4·eps of the format)) or
+  whose output is non-finite against a finite reference; runs separated by at most
+  ``gap`` accurate inputs are merged;
+* NaN / ±inf outputs for finite inputs whose reference is finite.
+
+Results are plain data (:class:`AuditResult`); renderers format them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import InputError
+from ..floats import FloatFormat, get_format
+from .impls import Kernel, resolve
+from .reference import Reference
+
+ULP_EDGES = (0, 1, 2, 3, 5, 9, 17, 65, 257, 1025, 2 ** 16 + 1, 2 ** 24 + 1)
+CHUNK = 1 << 22
+DEFAULT_SAMPLES = {"float16": 65536, "bfloat16": 65536, "float32": 1_000_000, "float64": 20_000}
+MAX_REGIONS = 16
+
+
+@dataclass(frozen=True)
+class Extreme:
+    """The input where an error measure is largest, with the kernel's and the reference value."""
+
+    error: float
+    x: float
+    got: float
+    want: float
+
+
+@dataclass(frozen=True)
+class Region:
+    """A run of inputs [lo, hi] (value order) with lost relative accuracy."""
+
+    lo: float
+    hi: float
+    count: int  # inputs in the run whose error exceeds the threshold
+    max_rel: float
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    impl: str
+    reference: str
+    dtype: str
+    mode: str  # "exhaustive" | "sampled"
+    seed: int | None
+    domain: tuple[float, float]
+    inputs: int
+    escalated: int  # inputs whose reference needed Arb
+    undefined: int  # inputs without a decidable finite reference (excluded)
+    max_abs: Extreme | None
+    max_rel: Extreme | None
+    max_ulp: Extreme | None
+    histogram: tuple[tuple[str, int], ...]  # (bucket label, count); "nan" last
+    nan_outputs: int
+    inf_outputs: int  # ±inf for a finite reference
+    nonfinite_examples: tuple[Extreme, ...]
+    rel_threshold: float
+    regions: tuple[Region, ...]
+    regions_total: int
+    lost_inputs: int  # inputs above the relative threshold (all regions)
+    seconds: float = field(default=0.0, compare=False)
+
+    @property
+    def correctly_rounded_fraction(self) -> float:
+        return dict(self.histogram).get("0", 0) / self.inputs if self.inputs else 1.0
+
+
+def _bucket_labels():
+    labels = []
+    for lo, hi in zip(ULP_EDGES, ULP_EDGES[1:] + (None,)):
+        if hi is None:
+            labels.append(f">={lo}")
+        elif hi - lo == 1:
+            labels.append(str(lo))
+        else:
+            labels.append(f"{lo}-{hi - 1}")
+    return labels + ["nan"]
+
+
+# --- one chunk ----------------------------------------------------------------------------
+
+@dataclass
+class _Chunk:
+    n: int = 0
+    escalated: int = 0
+    undefined: int = 0
+    best: dict = field(default_factory=dict)  # measure -> Extreme
+    hist: np.ndarray = field(default_factory=lambda: np.zeros(len(ULP_EDGES) + 1, dtype=np.int64))
+    nan: int = 0
+    inf: int = 0
+    examples: list = field(default_factory=list)
+    runs: list = field(default_factory=list)  # (pos_lo, pos_hi, x_lo, x_hi, count, max_rel)
+    lost: int = 0
+
+
+def _evaluate_chunk(kernel: Kernel, ref: Reference, fmt: FloatFormat, xs: np.ndarray, pos: np.ndarray,
+                    rel_threshold: float, gap: int) -> _Chunk:
+    c = _Chunk()
+    y, b = ref.float64_with_bound(xs)
+    rv = ref.rounded_from(fmt, xs, y, b)
+    if kernel.own is not None:  # our own kernel: its float64 values, rounded once
+        own = kernel.own
+        got_bits = fmt.to_bits(own.adjust(fmt, xs, y if own is ref.impl else own.evaluate(xs)))
+    else:
+        try:
+            out = np.asarray(kernel.run(fmt.to_storage(xs)))
+        except Exception as exc:  # noqa: BLE001 - a failing user kernel is reported in one line
+            raise InputError(f"{kernel.label} raised {type(exc).__name__}: {exc}") from None
+        if out.shape != xs.shape:
+            raise InputError(f"{kernel.label} returned shape {out.shape} for input shape {xs.shape}")
+        got_bits = fmt.to_bits(np.asarray(out, dtype=np.float64))
+    want_all = rv.values
+    keep = ~rv.undefined
+    if not keep.all():
+        xs, pos, got_bits, want_all = xs[keep], pos[keep], got_bits[keep], want_all[keep]
+    c.n = int(xs.size)
+    c.escalated = rv.escalated
+    c.undefined = int((~keep).sum())
+    if not c.n:
+        return c
+    want_bits = fmt.to_bits(want_all)
+    # Only inputs whose bits differ need error measures (±0 count as equal): usually a few.
+    mag = fmt.uint(fmt.sign_mask - 1)
+    differ = (got_bits != want_bits) & (((got_bits | want_bits) & mag) != fmt.uint(0))
+    idx = np.flatnonzero(differ)
+    c.hist[0] += c.n - idx.size
+    if not idx.size:
+        e = Extreme(0.0, float(xs[0]), float(want_all[0]), float(want_all[0]))
+        c.best = {"abs": e, "rel": e, "ulp": e}
+        return c
+    xs, pos = xs[idx], pos[idx]
+    got, want = fmt.from_bits(got_bits[idx]), want_all[idx]
+    with np.errstate(all="ignore"):
+        isnan = np.isnan(got)
+        same = got == want  # equal infinities
+        abs_err = np.where(same, 0.0, np.abs(got - want))
+        abs_err[isnan] = np.inf
+        rel_err = np.where(same, 0.0, abs_err / np.abs(want))
+    ulp = np.abs(fmt.ordinal(got_bits[idx]) - fmt.ordinal(want_bits[idx]))
+    ulp[isnan] = -1
+    bad_inf = np.isinf(got) & np.isfinite(want)
+    c.nan = int((isnan & ~np.isnan(want)).sum())
+    c.inf = int(bad_inf.sum())
+    for i in np.flatnonzero(isnan | bad_inf)[:5]:
+        c.examples.append(Extreme(float(abs_err[i]), float(xs[i]), float(got[i]), float(want[i])))
+    finite_err = ~isnan
+    for key, arr in (("abs", abs_err), ("rel", rel_err), ("ulp", ulp)):
+        a = np.where(finite_err, arr, -1)
+        i = int(np.argmax(a))
+        if a[i] >= 0:
+            c.best[key] = Extreme(float(arr[i]), float(xs[i]), float(got[i]), float(want[i]))
+    hidx = np.searchsorted(np.asarray(ULP_EDGES), ulp[finite_err], side="right") - 1
+    c.hist[: len(ULP_EDGES)] += np.bincount(hidx, minlength=len(ULP_EDGES))
+    c.hist[-1] += int(isnan.sum())
+    bad = (rel_err > rel_threshold) | isnan | bad_inf
+    c.lost = int(bad.sum())
+    if c.lost:
+        order = np.argsort(pos[bad], kind="stable")
+        bp, bx, br = pos[bad][order], xs[bad][order], rel_err[bad][order]
+        cuts = np.flatnonzero(np.diff(bp) > gap + 1) + 1
+        for seg_p, seg_x, seg_r in zip(np.split(bp, cuts), np.split(bx, cuts), np.split(br, cuts)):
+            c.runs.append((int(seg_p[0]), int(seg_p[-1]), float(seg_x[0]), float(seg_x[-1]), int(seg_p.size),
+                           float(np.max(seg_r))))
+    return c
+
+
+def _merge(chunks, gap: int) -> _Chunk:
+    total = _Chunk()
+    for c in chunks:
+        total.n += c.n
+        total.escalated += c.escalated
+        total.undefined += c.undefined
+        total.hist += c.hist
+        total.nan += c.nan
+        total.inf += c.inf
+        total.lost += c.lost
+        total.examples.extend(c.examples)
+        total.runs.extend(c.runs)
+        for key, e in c.best.items():
+            old = total.best.get(key)
+            if old is None or e.error > old.error or (e.error == old.error and e.x < old.x):
+                total.best[key] = e
+    runs = sorted(total.runs)
+    merged = []
+    for r in runs:
+        if merged and r[0] - merged[-1][1] <= gap + 1:
+            p = merged[-1]
+            merged[-1] = (p[0], max(p[1], r[1]), min(p[2], r[2]), max(p[3], r[3]), p[4] + r[4], max(p[5], r[5]))
+        else:
+            merged.append(r)
+    total.runs = merged
+    total.examples = sorted(total.examples, key=lambda e: e.x)[:5]
+    return total
+
+
+# --- inputs -------------------------------------------------------------------------------
+
+def _ordinal_range(fmt: FloatFormat, domain) -> tuple[int, int]:
+    lo, hi = domain
+    m = fmt.max_ordinal
+    if lo > hi:
+        raise InputError(f"empty domain [{lo}, {hi}]")
+
+    def ordinal_at(v, up):
+        v = min(max(v, -fmt.max_value), fmt.max_value)
+        o = int(fmt.ordinal(fmt.to_bits(np.array([v])))[0])
+        w = float(fmt.from_bits(fmt.bits_of_ordinal(np.array([o])))[0])
+        if up and w < v:
+            o += 1
+        if not up and w > v:
+            o -= 1
+        return max(-m, min(m, o))
+
+    olo, ohi = ordinal_at(lo, True), ordinal_at(hi, False)
+    if olo > ohi:
+        raise InputError(f"domain [{lo}, {hi}] contains no {fmt.name} value")
+    return olo, ohi
+
+
+def _inputs(fmt: FloatFormat, ordinals: np.ndarray, with_negative_zero: bool):
+    bits = fmt.bits_of_ordinal(ordinals)
+    xs = fmt.from_bits(bits)
+    pos = ordinals
+    if with_negative_zero:
+        xs = np.append(xs, -0.0)
+        pos = np.append(pos, 0)
+    return xs, pos
+
+
+# --- workers ------------------------------------------------------------------------------
+
+_STATE: dict = {}
+
+
+def _work(task):
+    start, stop = task
+    s = _STATE
+    fmt = s["fmt"]
+    ords = np.arange(start, stop, dtype=np.int64)
+    xs, pos = _inputs(fmt, ords, start <= 0 < stop)
+    return stop - start, _evaluate_chunk(s["kernel"], s["ref"], fmt, xs, pos, s["thr"], s["gap"])
+
+
+def _progress(done: int, total: int, t0: float) -> None:
+    frac = done / total if total else 1.0
+    el = time.perf_counter() - t0
+    eta = el / frac - el if frac > 0 else 0.0
+    bar = "#" * int(30 * frac) + "." * (30 - int(30 * frac))
+    sys.stderr.write(f"\r[{bar}] {100 * frac:5.1f}%  {done:,}/{total:,} inputs  {el:6.1f} s  eta {eta:6.1f} s")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def audit(impl: str, dtype: str, reference: str = "gelu", *, derivative: int = 0, exhaustive: bool | None = None,
+          samples: int | None = None, seed: int = 0, domain: tuple[float, float] | None = None,
+          rel_threshold: float | None = None, gap: int | None = None, workers: int | None = None,
+          progress: bool = False, stride: int = 1) -> AuditResult:
+    """Audit kernel ``impl`` in ``dtype`` against the correctly rounded ``reference``.
+
+    Default mode: exhaustive for float16/bfloat16, sampled (``DEFAULT_SAMPLES``) otherwise;
+    ``exhaustive=True`` for float32 runs all 2^32 patterns over ``workers`` processes;
+    ``stride=k`` evaluates only every k-th chunk of them (mode "slice 1/k", for benchmarks).
+    Example: ``audit("gelu", "float16").max_ulp.error == 0``.
+    """
+    fmt = get_format(dtype)
+    if exhaustive and samples is not None:
+        raise InputError("choose either exhaustive or samples, not both")
+    if exhaustive is None:
+        exhaustive = samples is None and fmt.bits == 16
+    if exhaustive and fmt.bits == 64:
+        raise InputError("float64 cannot be audited exhaustively; use samples")
+    if samples is not None and (not isinstance(samples, int) or samples < 1 or samples > 10 ** 8):
+        raise InputError(f"samples must be an integer in 1..10^8, got {samples!r}")
+    if domain is None:
+        domain = (-fmt.max_value, fmt.max_value)
+    lo, hi = (float(domain[0]), float(domain[1]))
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise InputError("domain bounds must be finite numbers")
+    thr = max(2.0 ** -10, 4 * fmt.eps) if rel_threshold is None else float(rel_threshold)
+    if not thr > 0:
+        raise InputError("rel_threshold must be positive")
+    ref = Reference(reference, derivative)
+    kernel = resolve(impl, fmt, derivative)
+    olo, ohi = _ordinal_range(fmt, (lo, hi))
+    t0 = time.perf_counter()
+    if exhaustive:
+        gap = 16 if gap is None else gap
+        tasks = [(s, min(s + CHUNK, ohi + 1)) for s in range(olo, ohi + 1, CHUNK)][::stride]
+        total_inputs = sum(b - a for a, b in tasks)
+        _STATE.update(fmt=fmt, kernel=kernel, ref=ref, thr=thr, gap=gap)
+        workers = workers or os.cpu_count() or 1
+        chunks = []
+        done = 0
+        if len(tasks) == 1 or workers == 1:
+            for t in tasks:
+                n, c = _work(t)
+                chunks.append(c)
+                done += n
+                if progress:
+                    _progress(done, total_inputs, t0)
+        else:
+            with mp.get_context("fork").Pool(workers) as pool:
+                for n, c in pool.imap_unordered(_work, tasks):
+                    chunks.append(c)
+                    done += n
+                    if progress:
+                        _progress(done, total_inputs, t0)
+        mode, used_seed = ("exhaustive" if stride == 1 else f"slice 1/{stride}"), None
+    else:
+        gap = 2 if gap is None else gap
+        n = DEFAULT_SAMPLES[fmt.name] if samples is None else samples
+        rng = np.random.default_rng(seed)
+        ords = np.sort(rng.integers(olo, ohi + 1, size=n, dtype=np.int64))
+        chunks = []
+        for s in range(0, n, CHUNK):
+            part = ords[s: s + CHUNK]
+            xs, _ = _inputs(fmt, part, False)
+            chunks.append(_evaluate_chunk(kernel, ref, fmt, xs, np.arange(s, s + part.size), thr, gap))
+            if progress:
+                _progress(min(s + CHUNK, n), n, t0)
+        mode, used_seed = "sampled", seed
+    tot = _merge(chunks, gap)
+    labels = _bucket_labels()
+    regions = sorted(tot.runs, key=lambda r: (-r[4], r[2]))[:MAX_REGIONS]
+    regions = tuple(Region(r[2], r[3], r[4], r[5]) for r in sorted(regions, key=lambda r: r[2]))
+    return AuditResult(
+        impl=kernel.label, reference=ref.label, dtype=fmt.name, mode=mode, seed=used_seed, domain=(lo, hi),
+        inputs=tot.n, escalated=tot.escalated, undefined=tot.undefined,
+        max_abs=tot.best.get("abs"), max_rel=tot.best.get("rel"), max_ulp=tot.best.get("ulp"),
+        histogram=tuple((lab, int(cnt)) for lab, cnt in zip(labels, tot.hist) if cnt),
+        nan_outputs=tot.nan, inf_outputs=tot.inf, nonfinite_examples=tuple(tot.examples),
+        rel_threshold=thr, regions=regions, regions_total=len(tot.runs), lost_inputs=tot.lost,
+        seconds=time.perf_counter() - t0)

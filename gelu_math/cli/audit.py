@@ -1,0 +1,78 @@
+"""``gelu-math audit IMPL --dtype D``: a float kernel against the correctly rounded reference."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+
+from ..errors import InputError
+from .common import integer
+
+
+def domain(text: str) -> tuple[float, float]:
+    """``LO,HI`` as two finite floats with LO <= HI."""
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise argparse.ArgumentTypeError(f"expected LO,HI, got {text!r}")
+    try:
+        lo, hi = (float(p.strip()) for p in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected two numbers LO,HI, got {text!r}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi)) or lo > hi:
+        raise argparse.ArgumentTypeError(f"expected finite LO <= HI, got {text!r}")
+    return lo, hi
+
+
+def _positive_float(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (math.isfinite(v) and v > 0):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return v
+
+
+def _run(args) -> int:
+    from ..audit import audit
+
+    if args.samples is not None and args.samples < 1:
+        raise InputError("--samples must be at least 1")
+    if args.workers is not None and args.workers < 1:
+        raise InputError("--workers must be at least 1")
+    progress = not args.quiet and (args.exhaustive or sys.stderr.isatty())
+    r = audit(args.impl, args.dtype, args.reference, derivative=args.derivative,
+              exhaustive=True if args.exhaustive else None, samples=args.samples, seed=args.seed,
+              domain=args.domain, rel_threshold=args.rel_threshold, workers=args.workers, progress=progress)
+    if args.json:
+        from ..render.audit_json import dumps
+
+        print(dumps(r))
+    else:
+        from ..render.audit_text import audit_text
+
+        print(audit_text(r), end="")
+        print(f"  time             {r.seconds:.2f} s ({r.inputs / max(r.seconds, 1e-9):,.0f} inputs/s)")
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("audit", help="audit a float implementation against the correctly rounded reference")
+    p.add_argument("impl", help="our implementation by name (gelu, gelu_tanh, ...), torch:gelu, torch:gelu_tanh, "
+                   "jax:gelu, jax:gelu_tanh, or module:function")
+    p.add_argument("--dtype", required=True, choices=("float16", "bfloat16", "float32", "float64"))
+    p.add_argument("--reference", default="gelu", help="registered function giving the exact values (default gelu)")
+    p.add_argument("--derivative", type=integer("derivative"), default=0, choices=(0, 1),
+                   help="audit the first derivative (IMPL computes f')")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--exhaustive", action="store_true", help="every finite value (default for 16-bit types)")
+    mode.add_argument("--samples", type=integer("samples"), help="N inputs uniform over bit patterns")
+    p.add_argument("--seed", type=integer("seed"), default=0, help="sampling seed (default 0)")
+    p.add_argument("--domain", type=domain, help="LO,HI: only inputs in [LO, HI] (write --domain=-8,8 when LO < 0)")
+    p.add_argument("--rel-threshold", type=_positive_float, help="relative error that counts as lost accuracy "
+                   "(default max(2^-10, 4 eps))")
+    p.add_argument("--workers", type=integer("workers"), help="processes for exhaustive float32 (default: cores)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--json", action="store_true", help="one JSON object (schema in the README)")
+    p.set_defaults(run=_run)

@@ -1,0 +1,38 @@
+"""``gelu-math plot KIND [NAME...] [--out FILE.pdf|svg|png] [--width single|double]``."""
+
+from __future__ import annotations
+
+from ..errors import InputError, UnsupportedError
+
+KIND_HELP = ("compare (activations and first derivatives; default GELU ReLU ELU SiLU), derivatives (one "
+             "function with f′, f″, f‴ and its certified extrema and inflection points; default gelu), family "
+             "(GELU(mu, sigma) as sigma -> 0), grid (every registered activation, or the NAMEs, with f′), envelope "
+             "(|error| of the approximations against GELU, abs and rel, f and f′, certified maximisers; default "
+             "gelu_tanh gelu_sigmoid), sweep (sup error vs the coefficient a of gelu_tanh and k of gelu_sigmoid, "
+             "published and certified optimal values marked)")
+
+
+def _run_plot(args) -> int:
+    try:
+        from .. import plots
+        from ..plots.style import format_of
+    except ImportError as exc:  # matplotlib missing
+        raise UnsupportedError(f"plotting needs matplotlib: pip install 'gelu-math[plots]' ({exc})") from None
+    if args.kind not in plots.KINDS:
+        raise InputError(f"unknown plot kind {args.kind!r}; kinds: {', '.join(plots.KINDS)}")
+    out = args.out or f"{args.kind}.pdf"
+    format_of(out)  # bad extension: fail before any computation
+    fig = plots.build(args.kind, args.names, args.width)
+    print(plots.save(fig, out))
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("plot", help="publication figures (PDF, SVG, PNG)", description="Kinds: " + KIND_HELP)
+    p.add_argument("kind", metavar="KIND", help="compare, derivatives, family, grid, envelope or sweep")
+    p.add_argument("names", nargs="*", metavar="NAME", help="function names (depends on KIND)")
+    p.add_argument("--out", metavar="FILE", help="output file; the extension picks the format: .pdf, .svg or "
+                   ".png (300 dpi); default KIND.pdf")
+    p.add_argument("--width", default="single", choices=("single", "double"),
+                   help="paper width: single column 3.5 in (default) or double 7 in")
+    p.set_defaults(run=_run_plot)

@@ -1,0 +1,28 @@
+"""Nested time boxes: an inner box must give back exactly the time it did not use."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from gelu_math.errors import SymbolicTimeout
+from gelu_math.timebox import attempt, timebox
+
+
+def test_inner_box_does_not_shorten_the_outer_one():
+    # regression: the outer timer was re-armed with (outer − inner length), here 1 ms, not (outer − time spent)
+    with timebox(3.0, "outer"):
+        assert attempt(2.9, "inner", lambda: 1) == 1
+        time.sleep(0.3)  # well inside the outer box
+
+
+def test_outer_box_still_fires_inside_a_longer_inner_box():
+    with pytest.raises(SymbolicTimeout):
+        with timebox(0.3, "outer"):
+            with timebox(5.0, "inner"):
+                time.sleep(2.0)
+
+
+def test_fallback_on_timeout():
+    assert attempt(0.2, "slow", time.sleep, 2.0, fallback="late") == "late"
