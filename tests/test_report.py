@@ -40,9 +40,12 @@ def derived(name: str):
     return derive(name, REPORT_DIGITS, REPORT_ORDER)
 
 
+FIGURES = ROOT / "figures"  # the committed figure set, as `gelu-math report` embeds it
+
+
 @functools.lru_cache(maxsize=None)
 def rendered(name: str):
-    return render_derived(derived(name), FORMATS, None)
+    return render_derived(derived(name), FORMATS, str(FIGURES) if FIGURES.is_dir() else None, str(PROOFS))
 
 
 def analysed(name: str):
@@ -122,9 +125,11 @@ def test_html_is_xml_with_mathml(name):
             assert v is None or not re.match(r"(https?:)?//", v), "no network resources"
         if e.tag.startswith(f"{{{MATHML_NS}}}"):
             assert e.tag.split("}")[1] in MATHML_ELEMENTS, e.tag
-    # the GELU minimum is in the page as MathML numbers
+    # the GELU minimum is in the page as MathML numbers; its figures are inline SVG
     if name == "gelu":
         assert "0.75179152469356445745790" in _files(name)[f"{name}.html"]
+        if FIGURES.is_dir():
+            assert len(root.findall(".//{http://www.w3.org/2000/svg}svg")) >= 2
 
 
 MATHML_ELEMENTS = {"math", "mrow", "mi", "mn", "mo", "mtext", "msup", "msub", "msubsup", "mfrac", "msqrt", "mroot",

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import html, latex, markdown
-from .figures import figure_blocks, make_figures
+from .figures import figure_blocks, figures_available, make_figures
 
 FORMATS = {"md": markdown, "html": html, "tex": latex}
 REPORT_DIGITS, REPORT_ORDER = 20, 4
@@ -132,7 +132,7 @@ def _approx_task(pair, formats, digits):
 
 def _run(task):
     kind, args = task
-    return (_function_task if kind == "function" else _approx_task)(*args)
+    return {"function": _function_task, "approx": _approx_task, "figures": make_figures}[kind](*args)
 
 
 def render_index(names, formats=tuple(FORMATS), digits: int = REPORT_DIGITS, order: int = REPORT_ORDER) -> dict:
@@ -166,7 +166,7 @@ def generate(out: str = "proofs", *, names=None, formats=tuple(FORMATS), digits:
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
         raise InputError(f"jobs must be a positive integer, got {jobs!r}")
     if figures:
-        ok, why = make_figures(figures)
+        ok, why = figures_available()
         if not ok:
             if log:
                 log(f"figures skipped: {why}")
@@ -175,12 +175,16 @@ def generate(out: str = "proofs", *, names=None, formats=tuple(FORMATS), digits:
     approx = APPROX_HOST in chosen
     if approx:  # the slow approximation tasks go first, so they overlap the rest
         tasks = [("approx", (pair, formats, digits)) for pair in APPROXIMATIONS] + tasks
+    if figures:  # the figure set is independent of the analyses: one more task, first
+        tasks = [("figures", (figures,))] + tasks
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
     if jobs == 1:
         results = [_run(t) for t in tasks]
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(_run, tasks))
+    if figures:
+        results = results[1:]
     approx_claims, approx_failures = (), {}
     if approx:
         for claims, failures in results[:len(APPROXIMATIONS)]:

@@ -1,9 +1,11 @@
 """The figures hook: make figures when the plotting module is available, embed what exists.
 
-``make_figures(dir)`` calls ``gelu_math.plots.write_all(dir)`` (the figures issue) when that module
-and matplotlib can be imported; otherwise it reports why and the reports are written without
-figures.  ``figure_blocks(name, dir, out)`` embeds ``<dir>/<name>.svg`` and ``<dir>/<name>-*.svg``
-(sorted): inline SVG in HTML, a relative link in Markdown, a reference in LaTeX.
+``make_figures(dir)`` calls ``gelu_math.plots.write_all(dir)`` (the figures issue); the report runs
+it as one more worker task when ``figures_available()`` (matplotlib and the module import),
+otherwise it says why and writes the reports without figures.  ``figure_blocks(name, dir, out)``
+embeds ``<dir>/<name>.svg`` and ``<dir>/<name>-*.svg`` (sorted; the comparison gets ``compare`` and
+``grid``, GELU also ``envelopes`` and ``sweeps``): inline SVG in HTML (ids prefixed so several
+figures share a page), a relative link in Markdown, a reference in LaTeX.
 """
 
 from __future__ import annotations
@@ -17,18 +19,22 @@ from pathlib import Path
 from .model import Figure
 
 
-def make_figures(outdir: str) -> tuple[bool, str]:
+def figures_available() -> tuple[bool, str]:
+    """Whether :func:`make_figures` can run here, and why not."""
     if importlib.util.find_spec("matplotlib") is None:
         return False, "matplotlib is not installed (pip install 'gelu-math[plots]')"
     if importlib.util.find_spec("gelu_math.plots") is None:
         return False, "this version of gelu-math has no figures module (gelu_math.plots)"
-    plots = importlib.import_module("gelu_math.plots")
-    plots.write_all(outdir)
     return True, ""
 
 
-# figures of the comparison document (the figures module's multi-function plots)
-COMPARISON_FIGURES = ("compare", "grid")
+def make_figures(outdir: str) -> list[str]:
+    """Write the figure set into ``outdir`` (``gelu_math.plots.write_all``); the written paths."""
+    return list(importlib.import_module("gelu_math.plots").write_all(outdir))
+
+
+# figures of documents other than <name>.svg / <name>-*.svg (the figures module's multi-function plots)
+EXTRA_FIGURES = {"comparison": ("compare", "grid"), "gelu": ("gelu", "envelopes", "sweeps")}
 
 
 def figure_blocks(name: str, figdir: str, outdir: str) -> tuple[Figure, ...]:
@@ -36,7 +42,7 @@ def figure_blocks(name: str, figdir: str, outdir: str) -> tuple[Figure, ...]:
     d = Path(figdir)
     if not d.is_dir():
         return ()
-    stems = COMPARISON_FIGURES if name == "comparison" else (name,)
+    stems = EXTRA_FIGURES.get(name, (name,))
     paths = sorted({p for s in stems for p in (*d.glob(f"{s}.svg"), *d.glob(f"{s}-*.svg"))}, key=lambda p: p.name)
     return tuple(Figure(_scoped(p.read_text(encoding="utf-8"), p.stem), Path(os.path.relpath(p, outdir)).as_posix(),
                         p.stem) for p in paths)
