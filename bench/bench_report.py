@@ -34,13 +34,15 @@ def main() -> None:
     print(f"cpus: {os.cpu_count()}; load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(f"baseline (import sympy, flint, cold): {base:.2f} s")
     print(f"{'command':<62} {'seconds':>8} {'x baseline':>10}")
-    rows = [(f"gelu-math report --only {n}", ["--only", n]) for n in args.names]
-    rows.append(("gelu-math report (all functions)", []))
+    rows = [(f"gelu-math report --only {n} --figures ''", ["--only", n, "--figures", ""]) for n in args.names]
+    rows.append(("gelu-math report --figures '' (all functions)", ["--figures", ""]))
+    rows.append(("gelu-math report (all functions + figures: the main job)", None))
     if args.serial:
-        rows.append(("gelu-math report --jobs 1 (all functions)", ["--jobs", "1"]))
+        rows.append(("gelu-math report --jobs 1 --figures '' (all functions)", ["--jobs", "1", "--figures", ""]))
     for label, extra in rows:
         with tempfile.TemporaryDirectory() as d:
-            dt = cold([sys.executable, "-m", "gelu_math", "report", "--out", d, "--figures", "", *extra])
+            opts = extra if extra is not None else ["--figures", os.path.join(d, "figures")]
+            dt = cold([sys.executable, "-m", "gelu_math", "report", "--out", os.path.join(d, "proofs"), *opts])
         print(f"{label:<62} {dt:8.2f} {dt / base:10.1f}")
     print("targets: all functions < 60 s on 2 cores; a single function < 5 s")
 
