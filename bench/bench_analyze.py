@@ -53,7 +53,7 @@ def main() -> None:
 
 
 def parallel(cmds: list[list[str]], jobs: int) -> float:
-    """Wall time to run every command, at most ``jobs`` at once (longest first)."""
+    """Wall time to run every command, at most ``jobs`` at once."""
     t = time.perf_counter()
     pending = list(cmds)
     running: list[subprocess.Popen] = []
