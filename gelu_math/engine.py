@@ -9,6 +9,8 @@ with an unvouched number.
 
 from __future__ import annotations
 
+import collections
+
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -121,6 +123,24 @@ def analyze(name_or_instance: str | Instance, params: dict | None = None, *, dig
     check_digits(digits)
     check_order(order)
     inst = name_or_instance if isinstance(name_or_instance, Instance) else get(name_or_instance, params)
+    key = (inst.name, inst.params, inst.expr, digits, order, None if parts is None else tuple(parts))
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    a = _analyze(inst, digits, order, parts)
+    _CACHE[key] = a
+    if len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return a
+
+
+# Analyses are deterministic, so one process (a report, a test session, a claims file) derives
+# each (function, parameters, digits, order) once.  Treat a returned Analysis as read-only.
+CACHE_SIZE = 128
+_CACHE: "collections.OrderedDict" = collections.OrderedDict()
+
+
+def _analyze(inst: Instance, digits: int, order: int, parts) -> Analysis:
     b = _Builder(inst, digits, order)
     steps = {
         "value_at_0": _value_at_0,

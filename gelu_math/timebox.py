@@ -19,27 +19,34 @@ from .errors import SymbolicTimeout
 _HAS_ALARM = hasattr(signal, "setitimer")
 
 
+REFIRE = 0.05  # seconds: the alarm repeats until the box is left (SymPy's own `except Exception`
+               # blocks, and garbage-collector finalizers, can swallow a single timeout)
+
+
 @contextlib.contextmanager
 def timebox(seconds: float, what: str):
     """Raise :class:`SymbolicTimeout` if the body runs longer than ``seconds``."""
     if not _HAS_ALARM or threading.current_thread() is not threading.main_thread():
         yield
         return
+    active = [True]
 
     def _handler(signum, frame):  # pragma: no cover - timing dependent
-        raise SymbolicTimeout(f"{what} exceeded its {seconds:g} s time box")
+        if active[0]:
+            raise SymbolicTimeout(f"{what} exceeded its {seconds:g} s time box")
 
     previous = signal.signal(signal.SIGALRM, _handler)
-    old_delay, _ = signal.getitimer(signal.ITIMER_REAL)
+    old_delay, old_interval = signal.getitimer(signal.ITIMER_REAL)
     start = time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, min(seconds, old_delay) if old_delay else seconds)
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, old_delay) if old_delay else seconds, REFIRE)
     try:
         yield
     finally:
+        active[0] = False  # a late alarm from here on is ignored, never raised into the caller
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if old_delay:  # an enclosing box is still running: re-arm what is left of it (time actually spent)
-            signal.setitimer(signal.ITIMER_REAL, max(old_delay - (time.monotonic() - start), 1e-3))
+            signal.setitimer(signal.ITIMER_REAL, max(old_delay - (time.monotonic() - start), 1e-3), old_interval)
 
 
 def attempt(seconds: float, what: str, func, *args, fallback=None, **kwargs):

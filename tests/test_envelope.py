@@ -336,3 +336,18 @@ def test_uncertifiable_tail_raises_not_guesses(monkeypatch):
     with pytest.raises(CertificationError):
         envelope("gelu_sigmoid", digits=10)
     assert sp.oo  # the module is importable and untouched afterwards
+
+
+def test_cli_user_defined_approximation(capsys, tmp_path):
+    # x·σ(1.702x) written by the user: the same certified sup as the built-in gelu_sigmoid
+    assert main(["envelope", "--expr", "x*sigmoid(k*x)", "--param", "k=1.702", "--digits", "20", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert main(["envelope", "gelu_sigmoid", "--digits", "20", "--json"]) == 0
+    ref = json.loads(capsys.readouterr().out)
+    assert d["sup"] == ref["sup"] and d["approximation"] == "expr"
+    toml = tmp_path / "f.toml"
+    toml.write_text('[function.mygelu]\nexpr = "x*Phi(x)"\n')
+    assert main(["envelope", "mygelu", "--functions", str(toml), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["sup"] is not None
+    assert main(["fit", "gelu_sigmoid", "--coefficient", "k", "--param", "k=2"]) == 2
+    assert main(["envelope", "--expr", "__import__('os').system('true')"]) == 2

@@ -61,3 +61,13 @@ def test_arb_compiler_contains_mpmath(name, t):
         hi = mpmath.mpf(b.upper().str(60, radius=False))
     tol = mpmath.mpf(10) ** -40 * max(1, abs(ref))
     assert lo - tol <= ref <= hi + tol
+
+
+def test_analyses_are_cached_per_key():
+    from gelu_math import analyze
+
+    a = analyze("relu", digits=12, order=2)
+    assert analyze("relu", digits=12, order=2) is a
+    assert analyze("relu", digits=13, order=2) is not a
+    assert analyze("leaky_relu", {"negative_slope": "1/10"}, digits=12, order=2) is not \
+        analyze("leaky_relu", digits=12, order=2)

@@ -26,3 +26,24 @@ def test_outer_box_still_fires_inside_a_longer_inner_box():
 
 def test_fallback_on_timeout():
     assert attempt(0.2, "slow", time.sleep, 2.0, fallback="late") == "late"
+
+
+def test_a_swallowed_timeout_fires_again():
+    # SymPy code catches Exception in places (e.g. inside solve); one swallowed alarm must not
+    # let the body run on unboxed
+    def stubborn():
+        for _ in range(20):
+            try:
+                time.sleep(0.1)
+            except Exception:  # noqa: BLE001 - deliberately swallowing, like SymPy internals
+                pass
+        return "ran to the end"
+
+    t = time.monotonic()
+    # every alarm is swallowed here, so the box cannot stop the loop; but each swallowed alarm is
+    # followed by another one within REFIRE, so the first statement after the loop raises
+    with pytest.raises(SymbolicTimeout):
+        with timebox(0.2, "stubborn"):
+            stubborn()
+            time.sleep(1.0)  # outside the swallowing loop: must raise here at the latest
+    assert time.monotonic() - t < 5

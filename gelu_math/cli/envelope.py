@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from ..errors import InputError
 from .common import integer, params
+from .userfuncs import add_arguments
 
 FIT_DIGITS = 20
+
+
+def _approx(args) -> tuple[str, dict]:
+    """The approximation's name and parameters, registering --functions / --expr first."""
+    from .userfuncs import resolve
+
+    args.name = args.approx
+    return resolve(args)
 
 
 def _run_envelope(args) -> int:
     from ..envelope import envelope
     from ..render.envelope import dumps, envelope_json, envelope_steps_text, envelope_text
 
-    env = envelope(args.approx, args.reference, args.metric, args.derivative, args.domain, args.digits,
-                   params(args.param), params(args.ref_param), args.target)
+    name, approx_params = _approx(args)
+    env = envelope(name, args.reference, args.metric, args.derivative, args.domain, args.digits,
+                   approx_params, params(args.ref_param), args.target)
     if args.json:
         print(dumps(envelope_json(env, args.digits)))
     else:
@@ -27,7 +38,10 @@ def _run_fit(args) -> int:
     from ..envelope import fit
     from ..render.envelope import dumps, fit_json, fit_text
 
-    f = fit(args.approx, args.coefficient, args.target, args.metric, args.reference, args.digits)
+    if args.param and args.expr is None:
+        raise InputError("--param declares the parameters of --expr; fit starts from a built-in's own value")
+    name, _ = _approx(args)
+    f = fit(name, args.coefficient, args.target, args.metric, args.reference, args.digits)
     print(dumps(fit_json(f, args.digits)) if args.json else fit_text(f, args.digits), end="\n" if args.json else "")
     return 0
 
@@ -36,7 +50,8 @@ def register(sub) -> None:
     from ..certified.balls import DEFAULT_DIGITS
 
     en = sub.add_parser("envelope", help="certified sup of an approximation's error over ℝ (or a domain)")
-    en.add_argument("approx")
+    en.add_argument("approx", nargs="?", help="registered or user-defined function (or give --expr)")
+    add_arguments(en)
     en.add_argument("--reference", default="gelu")
     en.add_argument("--metric", choices=("abs", "rel"), default="abs")
     en.add_argument("--derivative", type=integer("derivative"), default=0, help="compare K-th derivatives (0..4)")
@@ -50,8 +65,11 @@ def register(sub) -> None:
     en.set_defaults(run=_run_envelope)
 
     fi = sub.add_parser("fit", help="minimax-optimal coefficient of an approximation over ℝ")
-    fi.add_argument("approx")
+    fi.add_argument("approx", nargs="?", help="registered or user-defined function (or give --expr)")
+    add_arguments(fi)
     fi.add_argument("--coefficient", required=True)
+    fi.add_argument("--param", action="append", metavar="KEY=VALUE",
+                    help="with --expr: declare a parameter and its published value")
     fi.add_argument("--target", choices=("gelu", "cdf"), default="gelu")
     fi.add_argument("--metric", choices=("abs", "rel"), default="abs")
     fi.add_argument("--reference", default="gelu")

@@ -22,6 +22,9 @@ def _run_plot(args) -> int:
         raise InputError(f"unknown plot kind {args.kind!r}; kinds: {', '.join(plots.KINDS)}")
     out = args.out or f"{args.kind}.pdf"
     format_of(out)  # bad extension: fail before any computation
+    from .userfuncs import resolve_functions
+
+    resolve_functions(args)  # user-defined functions are plotted like built-ins
     fig = plots.build(args.kind, args.names, args.width)
     print(plots.save(fig, out))
     return 0
@@ -35,4 +38,6 @@ def register(sub) -> None:
                    ".png (300 dpi); default KIND.pdf")
     p.add_argument("--width", default="single", choices=("single", "double"),
                    help="paper width: single column 3.5 in (default) or double 7 in")
+    p.add_argument("--functions", metavar="FILE.toml", action="append",
+                   help="TOML file with [function.NAME] tables of user-defined functions; repeatable")
     p.set_defaults(run=_run_plot)
