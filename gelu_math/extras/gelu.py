@@ -24,7 +24,7 @@ from flint import arb
 from ..analysis.calculus import tidy
 from ..certified.arbeval import compile_arb
 from ..certified.balls import precision
-from ..certified.numbers import abs_number, exact_number
+from ..certified.numbers import abs_number
 from ..definitions.symbols import Phi, x
 from ..errors import CertificationError
 from ..facts import Fact, Method, Number, Step, weakest

@@ -20,7 +20,7 @@ from ..analysis.calculus import one_sided, tidy
 from ..certified.limits import checked_limit
 from ..certified.numbers import compare, exact_number
 from ..definitions.symbols import x
-from ..facts import Fact, Method, Number, Step, weakest
+from ..facts import Fact, Method, Step, weakest
 
 LEE = "Lee, GELU Activation Function in Deep Learning: A Comprehensive Mathematical Analysis, arXiv:2305.12073 (2023)"
 
@@ -69,9 +69,7 @@ def _monotone(a) -> Fact | None:
         return None
     m = a.facts["monotonicity"]
     labels = [iv.label for iv in m.value]
-    kind = _MONO.get(frozenset(labels), "not monotone")
-    if len(labels) > 1 and kind in ("increasing", "decreasing"):
-        kind = "not monotone"  # cannot happen after merging; kept for safety
+    kind = _MONO.get(frozenset(labels), "not monotone")  # merged intervals: one label per direction
     return Fact("monotone", "f is {0} on ℝ", kind, m.method,
                 (Step("Read off the monotonicity intervals covering ℝ: " + ", ".join(labels) + ". f is monotone on ℝ "
                       "when no two intervals have opposite strict directions."),), (kind,), (LEE,))
