@@ -351,3 +351,43 @@ def test_cli_user_defined_approximation(capsys, tmp_path):
     assert json.loads(capsys.readouterr().out)["sup"] is not None
     assert main(["fit", "gelu_sigmoid", "--coefficient", "k", "--param", "k=2"]) == 2
     assert main(["envelope", "--expr", "__import__('os').system('true')"]) == 2
+
+
+# --- regressions from an independent soundness review (truths by inspection / mpmath) ----------------
+def _user(name, text):
+    from gelu_math.definitions.user import define
+
+    try:
+        define(name, text)
+    except InputError:  # already defined by an earlier test in this session
+        pass
+    return name
+
+
+def test_symmetry_needs_mirrored_breakpoint_values():
+    # pieces mirror, values at ±1 do not: e(−1) = 4 but e(1) = −1, so the domain cannot be halved
+    env = envelope(_user("rv_bad1", "gelu(x) + sign(x-1) - sign(x+1) + 5*(1-sign(x+1)^2)"), digits=10)
+    assert env.symmetry is None
+    assert env.sup.ball.contains(4) and env.attained
+    assert any(p.ball.contains(-1) for p in env.argmax)
+
+
+def test_jump_at_the_edge_of_the_outer_piece_is_a_candidate():
+    # e jumps by 5 at x = 10: sup = 5 + e^(−100), approached as x → 10⁺, not attained
+    env = envelope(_user("rv_bad4", "gelu(x) + (1+sign(x-10))/2*5*exp(10-x) + exp(-x^2)"), digits=10)
+    assert not env.attained and abs(float(env.sup.ball.mid()) - 5) < 1e-9
+    assert any("x = 10" in w for w in env.where)
+
+
+def test_constant_piece_between_jumps_is_attained():
+    # hardtanh′ − relu6′ = 1 on (−1, 0) and −1 on (1, 6): the supremum 1 is attained
+    env = envelope("hardtanh", reference="relu6", derivative=1, digits=10)
+    assert env.sup.ball.contains(1) and env.attained and env.argmax
+
+
+def test_text_names_where_a_supremum_is_approached():
+    from gelu_math.render.envelope import envelope_text
+
+    env = envelope(_user("rv_bad5", "gelu(x) + exp(-x^2)*(1+sign(x))/2 + (1-tanh(x))/4"), digits=10)
+    assert not env.attained and env.sup.ball.contains(arb("1.25"))
+    assert "breakpoint x = 0" in envelope_text(env, 10) and "∞" not in envelope_text(env, 10).split("approached at:")[1].split("\n")[0]

@@ -30,6 +30,7 @@ class Envelope:
     reason: str
     attained: bool
     argmax: tuple[Number, ...]
+    where: tuple[str, ...]  # how the supremum arises: "critical point", "limit at -∞", a breakpoint, ...
     certified: bool
     method: str
     symmetry: str | None
@@ -102,12 +103,13 @@ def envelope(approx, reference="gelu", metric: str = "abs", derivative: int = 0,
         zero = Number(sp.Integer(0), arb(0))
         steps = err.steps + (Step("The error is identically 0 on every piece: the functions coincide."),)
         return Envelope(err.approximation.name, err.reference.name, metric, derivative, target, (lo, hi), zero, False,
-                        "", True, (), True, "identical (e ≡ 0)", err.symmetry, (), (lo, hi), steps, err)
+                        "", True, (), ("everywhere",), True, "identical (e ≡ 0)", err.symmetry, (), (lo, hi), steps, err)
     res: SupResult = certified_sup(err, lo, hi, digits)
     method = "unbounded (limit)" if res.unbounded else "branch and bound + interval Newton on the core" + (
         "; " + ", ".join(f"{t.method} beyond {t.cut}" for t in res.tails) if res.tails else "")
     if err.symmetry and lo == -hi:
         method += f"; {err.symmetry} symmetry (proved) halves the domain"
     return Envelope(err.approximation.name, err.reference.name, metric, derivative, target, (lo, hi), res.sup,
-                    res.unbounded, res.reason, res.attained, res.argmax, True, method, err.symmetry, res.tails,
+                    res.unbounded, res.reason, res.attained, res.argmax, tuple(dict.fromkeys(res.where)), True, method,
+                    err.symmetry, res.tails,
                     res.core, res.steps, err)

@@ -47,6 +47,7 @@ class ErrorFunction:
     dE: Pieces
     ddE: Pieces
     symmetry: str | None  # "even", "odd" or None (not proved)
+    undefined: tuple  # breakpoints where e is undefined (0/0 of a relative error)
     denominator: Pieces | None  # rel metric: the (cancelled) reference part that divides
     steps: tuple[Step, ...]
 
@@ -82,8 +83,12 @@ def symmetry_of(E: Pieces) -> str | None:
         p, m = E.pieces[i], E.pieces[n - 1 - i]
         if not (p.lo == -m.hi or (p.lo.is_finite and sp.simplify(p.lo + m.hi) == 0)):
             return None
+    values = dict(E.point_values)
     for kind, sign in (("even", 1), ("odd", -1)):
-        if all(_mirror_equal(E.pieces[i].expr, E.pieces[n - 1 - i].expr, sign) for i in range(n)):
+        if not all(_mirror_equal(E.pieces[i].expr, E.pieces[n - 1 - i].expr, sign) for i in range(n)):
+            continue
+        # the values taken at the breakpoints themselves must mirror too: e(−b) = ±e(b)
+        if all(-bp in values and sp.simplify(values[-bp] - sign * v) == 0 for bp, v in values.items()):
             return kind
     return None
 
@@ -123,6 +128,7 @@ def error_function(approx, reference="gelu", metric: str = "abs", derivative_ord
         steps.append(Step("CDF target: compare {0} with {1} (each function divided by x).", (a, r)))
     K = derivative_order
     denominator = None
+    undefined = ()
     if metric == "abs":
         E = _pieces_of(a - r)
         E = derivative(E, K) if K else E
@@ -135,15 +141,16 @@ def error_function(approx, reference="gelu", metric: str = "abs", derivative_ord
         denominator = _pieces_of(den)
         E = _pieces_of(ratio - 1)
         # 0/0 at a breakpoint (both functions vanish there): e is undefined at that point only
+        undefined = tuple(bp for bp, v in E.point_values if v.has(sp.nan, sp.zoo))
         E = Pieces(tuple(Piece(p.lo, p.hi, _cancel(p.expr)) for p in E.pieces),
                    tuple((bp, v) for bp, v in E.point_values if not v.has(sp.nan, sp.zoo)))
         steps.append(Step("Relative error: e(x) = {0} − 1 = {1} − 1 (common factors cancelled).", (aK / rK, ratio)))
     if not calculus:
-        return ErrorFunction(A, R, metric, K, target, E, E, E, None, denominator, tuple(steps))
+        return ErrorFunction(A, R, metric, K, target, E, E, E, None, undefined, denominator, tuple(steps))
     dE = derivative(E, 1)
     ddE = derivative(E, 2)
     sym = symmetry_of(E)
     if sym:
         steps.append(Step("Symmetry: e(−x) = " + ("e(x)" if sym == "even" else "−e(x)")
                           + " on every piece (proved symbolically), so |e| is even and x ≥ 0 suffices."))
-    return ErrorFunction(A, R, metric, K, target, E, dE, ddE, sym, denominator, tuple(steps))
+    return ErrorFunction(A, R, metric, K, target, E, dE, ddE, sym, undefined, denominator, tuple(steps))

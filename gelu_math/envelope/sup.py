@@ -202,8 +202,10 @@ def _tail(err: ErrorFunction, side: int, L: sp.Expr) -> Tail:
 
 def _cut(cut, side: int, edge) -> sp.Expr:
     cut = max(abs(cut), sp.Integer(DEFAULT_CUT)) * side if cut is not None else sp.Integer(DEFAULT_CUT) * side
-    if edge.is_finite and (cut - edge) * side < 0:
-        cut = edge
+    if edge.is_finite and (cut - edge) * side <= 0:
+        # strictly inside the outer piece, so its stretch next to the breakpoint (and a jump there)
+        # stays in the core; the sign proof holds on the whole outer piece
+        cut = sp.floor(edge) + 1 if side > 0 else sp.ceiling(edge) - 1
     return cut
 
 
@@ -310,8 +312,13 @@ def certified_sup(err: ErrorFunction, lo: sp.Expr, hi: sp.Expr, digits: int) -> 
             LB = arb.max(LB, _abs_lower(c.value))
         for k, piece, a, b in intervals:
             core = _Core(piece.expr, err.dE.pieces[k].expr, err.ddE.pieces[k].expr)
-            if core.flat:
-                continue  # constant piece: its value is an end candidate already
+            if core.flat:  # constant piece: its value is taken at every interior point
+                with precision(bits_for(digits) + 32):
+                    inside = (_outer(a, 1) + _outer(b, -1)) / 2
+                    val = exact_number(piece.expr, digits + 5)
+                    cands.append(Candidate(abs(val.ball), True, f"constant on ({a}, {b})", arb(inside),
+                                           sp.Abs(piece.expr)))
+                continue
             ra, rb = _outer(a, -1), _outer(b, 1)
             kept, LB = core.survivors(ra, rb, LB)
             boxes += core.boxes
@@ -393,8 +400,10 @@ def _end_candidates(err: ErrorFunction, k: int, end: sp.Expr, digits: int) -> li
         mine = one_sided(piece, end)
         theirs = one_sided(other, end)
         point = dict(err.E.point_values).get(end)
-        continuous = sp.simplify(mine - theirs) == 0 and (point is None or sp.simplify(point - mine) == 0)
-        vals = [(mine, continuous, "breakpoint" if continuous else "one-sided limit at a breakpoint")]
+        continuous = sp.simplify(mine - theirs) == 0 and (point is None or sp.simplify(point - mine) == 0) \
+            and end not in err.undefined
+        vals = [(mine, continuous, f"breakpoint x = {end}" if continuous else
+                 f"one-sided limit at the breakpoint x = {end}")]
         if point is not None and not continuous:
             vals.append((point, True, "value at a breakpoint"))
     out = []

@@ -53,7 +53,7 @@ def envelope_json(env, digits: int) -> dict:
     else:
         lo, hi = interval_strings(env.sup, digits)
         out.update({"unbounded": False, "sup": {"lower": lo, "upper": hi}, "attained": env.attained,
-                    "argmax": [number_json(n, digits) for n in env.argmax]})
+                    "argmax": [number_json(n, digits) for n in env.argmax], "where": list(env.where)})
     out.update({
         "certified": env.certified,
         "method": env.method,
@@ -82,8 +82,7 @@ def envelope_text(env, digits: int) -> str:
         if env.argmax:
             lines.append("  attained at x = " + ", ".join(number_text(n, min(digits, 20)) for n in env.argmax))
         else:
-            lines.append("  approached as " + ", ".join(
-                f"x → {'+' if t.side > 0 else '-'}∞" for t in env.tails if abs(t.limit) > 0) + "")
+            lines.append("  approached at: " + ", ".join(w for w in env.where if not w.startswith("constant")))
     lines.append(f"  method: {env.method} (certified)")
     return "\n".join(lines) + "\n"
 
