@@ -382,3 +382,15 @@ def test_figures_embedded(tmp_path):
     md = __import__("gelu_math.render.report.markdown", fromlist=["render"]).render(
         Document("gelu", "t", (), (Section("Figures", (), figs),)), REPORT_DIGITS)
     assert "](../gelu-family.svg)" in md
+
+
+def test_report_of_a_user_defined_function(tmp_path):
+    from gelu_math.cli import main
+
+    toml = tmp_path / "f.toml"
+    toml.write_text('[function.usr_swish2]\nexpr = "x*sigmoid(2*x)"\n')
+    out = tmp_path / "proofs"
+    assert main(["report", "--only", "usr_swish2", "--functions", str(toml), "--out", str(out), "--figures", "",
+                 "--jobs", "1", "--format", "md"]) == 0
+    text = (out / "usr_swish2.md").read_text()
+    assert "usr\\_swish2" in text and "minimum" in text and "e^{- 2 x}" in text

@@ -12,6 +12,9 @@ def _formats(text: str) -> tuple[str, ...]:
 
 
 def _run(args) -> int:
+    from .userfuncs import resolve_functions
+
+    resolve_functions(args)  # user-defined functions are reported like built-ins (with --only NAME)
     from ..render.report import generate
 
     written = generate(args.out, names=args.only, formats=args.format, digits=args.digits, order=args.order,
@@ -33,4 +36,6 @@ def register(sub) -> None:
     p.add_argument("--digits", type=integer("digits"), default=REPORT_DIGITS, help="certified digits (default 20)")
     p.add_argument("--order", type=integer("order"), default=REPORT_ORDER, help="derivative order (default 4)")
     p.add_argument("--jobs", type=integer("jobs"), default=None, help="worker processes (default: CPU count)")
+    p.add_argument("--functions", metavar="FILE.toml", action="append",
+                   help="TOML file with [function.NAME] tables of user-defined functions; repeatable")
     p.set_defaults(run=_run)
