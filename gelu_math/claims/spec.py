@@ -21,7 +21,6 @@ formats the verdicts.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -31,14 +30,11 @@ import sympy as sp
 
 from ..definitions.parse import function_grammar, parse
 from ..definitions.registry import get
+from ..definitions.tomlfile import load_document
 from ..definitions.user import parse_user_expression, read_text
 from ..errors import GeluMathError, InputError
 from ..facts import Step
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 COMMON = ("id", "source", "text", "kind")
 PROPERTIES = ("monotonic", "increasing", "decreasing", "convex", "concave", "bounded_below", "bounded_above",
@@ -313,13 +309,7 @@ _SPECS = {"property": _property, "value": _value, "zero_set": _zero_set, "coeffi
 
 def claims_from_toml(text: str, source: str = "<string>") -> list[Claim]:
     """Validated claims of a TOML document (``[[claim]]`` tables)."""
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{source}: malformed TOML: {exc}") from None
-    extra = sorted(set(doc) - {"claim"})
-    if extra:
-        raise InputError(f"{source}: unknown top-level key {extra[0]!r} (expected [[claim]] tables)")
+    doc = load_document(text, source, "claim", "[[claim]] tables")
     raw = doc.get("claim")
     if not isinstance(raw, list) or not raw:
         raise InputError(f"{source}: no [[claim]] tables")

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import functools
 import re
-import sys
 from pathlib import Path
 from typing import Mapping
 
@@ -36,11 +35,8 @@ from ..errors import ExpressionError, InputError, ParameterError
 from .parse import function_grammar, parse
 from .registry import REGISTRY, Activation, Parameter
 from .symbols import x
+from .tomlfile import load_document
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}\Z")
 TOML_KEYS = ("expr", "params", "description", "reference")
@@ -132,13 +128,7 @@ def define(name: str, expr: str, params: Mapping[str, object] | None = None, **k
 
 def functions_from_toml(text: str, source: str = "<string>") -> list[Activation]:
     """The activations of a TOML document's ``[function.NAME]`` tables (not registered)."""
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{source}: malformed TOML: {exc}") from None
-    extra = sorted(set(doc) - {"function"})
-    if extra:
-        raise InputError(f"{source}: unknown top-level key {extra[0]!r} (expected [function.NAME] tables)")
+    doc = load_document(text, source, "function", "[function.NAME] tables")
     table = doc.get("function", {})
     if not isinstance(table, dict) or not table:
         raise InputError(f"{source}: no [function.NAME] tables")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .markdown import num_tex
-from .model import Display, Document, Figure, Link, Math, Num, Para, Raw, Table, Text
+from .markdown import tex_line
+from .model import Display, Document, Figure, Para, Raw, Table
 
 EXT = "tex"
 PREAMBLE = (r"\documentclass[11pt]{article}", r"\usepackage{amsmath,amssymb}",
@@ -65,19 +65,7 @@ def display(expr) -> str:
 
 
 def render_line(ln, digits: int) -> str:
-    out = []
-    for p in ln:
-        if isinstance(p, Text):
-            out.append(text(p.text))
-        elif isinstance(p, Math):
-            out.append(f"${_tex(p.expr)}$")
-        elif isinstance(p, Raw):
-            out.append(p.get(EXT))
-        elif isinstance(p, Num):
-            out.append(f"${num_tex(p.number, digits, p.short)}$")
-        elif isinstance(p, Link):
-            out.append(r"\texttt{" + text(p.text) + "}")
-    return "".join(out)
+    return tex_line(ln, digits, text=text, tex=_tex, ext=EXT, link=lambda p: r"\texttt{" + text(p.text) + "}")
 
 
 def _table(t: Table, digits: int) -> list[str]:

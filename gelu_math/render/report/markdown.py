@@ -44,20 +44,26 @@ def _text(s: str) -> str:
     return s
 
 
-def render_line(ln, digits: int) -> str:
+def tex_line(ln, digits: int, *, text, tex, ext: str, link) -> str:
+    """A line of parts for a host format with TeX math in $…$ (Markdown, LaTeX): prose through
+    ``text``, formulas through ``tex``, links through ``link``."""
     out = []
     for p in ln:
         if isinstance(p, Text):
-            out.append(_text(p.text))
+            out.append(text(p.text))
         elif isinstance(p, Math):
-            out.append(f"${_tex(p.expr)}$")
+            out.append(f"${tex(p.expr)}$")
         elif isinstance(p, Raw):
-            out.append(p.get(EXT))
+            out.append(p.get(ext))
         elif isinstance(p, Num):
             out.append(f"${num_tex(p.number, digits, p.short)}$")
         elif isinstance(p, Link):
-            out.append(f"[{_text(p.text)}]({p.target}.{EXT})")
+            out.append(link(p))
     return "".join(out)
+
+
+def render_line(ln, digits: int) -> str:
+    return tex_line(ln, digits, text=_text, tex=_tex, ext=EXT, link=lambda p: f"[{_text(p.text)}]({p.target}.{EXT})")
 
 
 def _table(t: Table, digits: int) -> list[str]:
