@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 import threading
 import time
 
@@ -23,6 +24,21 @@ REFIRE = 0.05  # seconds: the alarm repeats until the box is left (SymPy's own `
                # blocks, and garbage-collector finalizers, can swallow a single timeout)
 
 
+_FOREIGN = ("/_pytest/", "/pluggy/", "/hypothesis/", "/tracemalloc", "/weakref")
+
+
+def _interruptible(frame, entry) -> bool:
+    """Whether the timeout may be raised into ``frame``: not when a finalizer, a garbage-collector
+    callback or a test framework's hook runs between the box's entry and ``frame`` (the exception
+    would be lost there, or break the hook); the repeating alarm comes back within REFIRE."""
+    while frame is not None and frame is not entry:
+        code = frame.f_code
+        if code.co_name == "__del__" or any(part in code.co_filename for part in _FOREIGN):
+            return False
+        frame = frame.f_back
+    return True
+
+
 @contextlib.contextmanager
 def timebox(seconds: float, what: str):
     """Raise :class:`SymbolicTimeout` if the body runs longer than ``seconds``."""
@@ -30,9 +46,10 @@ def timebox(seconds: float, what: str):
         yield
         return
     active = [True]
+    entry = sys._getframe(2)  # the frame running the ``with`` (above this generator and contextlib)
 
     def _handler(signum, frame):  # pragma: no cover - timing dependent
-        if active[0]:
+        if active[0] and _interruptible(frame, entry):
             raise SymbolicTimeout(f"{what} exceeded its {seconds:g} s time box")
 
     previous = signal.signal(signal.SIGALRM, _handler)

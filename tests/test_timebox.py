@@ -47,3 +47,26 @@ def test_a_swallowed_timeout_fires_again():
             stubborn()
             time.sleep(1.0)  # outside the swallowing loop: must raise here at the latest
     assert time.monotonic() - t < 5
+
+
+def test_no_timeout_is_raised_into_a_finalizer():
+    # an alarm landing in __del__ would be lost (printed as "Exception ignored"); it must wait for
+    # the boxed code instead, and still end the box
+    import gc
+
+    class Slow:
+        def __del__(self):
+            time.sleep(0.3)  # the alarm fires in here, and must not be raised here
+
+    seen = []
+    old = __import__("sys").unraisablehook
+    __import__("sys").unraisablehook = lambda u: seen.append(u)
+    try:
+        with pytest.raises(SymbolicTimeout):
+            with timebox(0.1, "finalizer"):
+                Slow()
+                gc.collect()
+                time.sleep(1.0)
+    finally:
+        __import__("sys").unraisablehook = old
+    assert seen == []
