@@ -10,6 +10,7 @@ without a box, which is slower but never wrong.
 from __future__ import annotations
 
 import contextlib
+import gc
 import signal
 import sys
 import threading
@@ -24,13 +25,23 @@ REFIRE = 0.05  # seconds: the alarm repeats until the box is left (SymPy's own `
                # blocks, and garbage-collector finalizers, can swallow a single timeout)
 
 
-_FOREIGN = ("/_pytest/", "/pluggy/", "/hypothesis/", "/tracemalloc", "/weakref")
+_FOREIGN = ("/_pytest/", "/pluggy/", "/hypothesis/", "/tracemalloc", "weakref")
+_COLLECTING = [False]  # a garbage collection is running (its callbacks and finalizers must not be hit)
+
+
+def _track_collection(phase, info) -> None:
+    _COLLECTING[0] = phase == "start"
+
+
+gc.callbacks.append(_track_collection)
 
 
 def _interruptible(frame, entry) -> bool:
     """Whether the timeout may be raised into ``frame``: not when a finalizer, a garbage-collector
     callback or a test framework's hook runs between the box's entry and ``frame`` (the exception
     would be lost there, or break the hook); the repeating alarm comes back within REFIRE."""
+    if _COLLECTING[0]:
+        return False
     while frame is not None and frame is not entry:
         code = frame.f_code
         if code.co_name == "__del__" or any(part in code.co_filename for part in _FOREIGN):

@@ -50,23 +50,37 @@ def test_a_swallowed_timeout_fires_again():
 
 
 def test_no_timeout_is_raised_into_a_finalizer():
-    # an alarm landing in __del__ would be lost (printed as "Exception ignored"); it must wait for
-    # the boxed code instead, and still end the box
+    # an alarm landing in __del__ or in a callback run by the garbage collector would be lost
+    # (printed as "Exception ignored"); it must wait for the boxed code instead, and still end the box
     import gc
+    import sys
+    import weakref
 
     class Slow:
         def __del__(self):
-            time.sleep(0.3)  # the alarm fires in here, and must not be raised here
+            time.sleep(0.3)  # refcount finalizer: the alarm fires in here
+
+    class Node:
+        pass
+
+    def callback(ref):
+        time.sleep(0.3)  # run by gc.collect() for the cyclic garbage below
 
     seen = []
-    old = __import__("sys").unraisablehook
-    __import__("sys").unraisablehook = lambda u: seen.append(u)
+    old, sys.unraisablehook = sys.unraisablehook, seen.append
     try:
-        with pytest.raises(SymbolicTimeout):
-            with timebox(0.1, "finalizer"):
-                Slow()
-                gc.collect()
-                time.sleep(1.0)
+        for body in ("finalizer", "collector"):
+            with pytest.raises(SymbolicTimeout):
+                with timebox(0.1, body):
+                    if body == "finalizer":
+                        Slow()
+                    else:
+                        node = Node()
+                        node.me = node
+                        keep = weakref.ref(node, callback)  # noqa: F841
+                        del node
+                        gc.collect()
+                    time.sleep(1.0)
     finally:
-        __import__("sys").unraisablehook = old
+        sys.unraisablehook = old
     assert seen == []
