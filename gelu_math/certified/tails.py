@@ -70,7 +70,7 @@ def _constant_sign(value: sp.Expr) -> int:
     raise CertificationError(f"cannot decide the sign of the constant {value}")
 
 
-def _further(a, b, side):
+def further_cut(a, b, side):
     """The cut further out on this side (None is the least restrictive)."""
     if a is None:
         return b
@@ -135,7 +135,7 @@ def prove_sign(expr: sp.Expr, side: int, depth: int = 0) -> TailSign:
                 p = next(p for p in proofs if p.expr == f)
                 sign *= p.sign
             for p in proofs:
-                cut = _further(cut, p.cut, side)
+                cut = further_cut(cut, p.cut, side)
                 if p.expr.has(x):  # constant factors need no step of their own
                     steps.extend(p.steps)
             word = "positive" if sign > 0 else "negative"
@@ -277,7 +277,7 @@ def _exp_rational(e: sp.Expr, side: int, depth: int) -> TailSign | None:
     else:
         dsign, dsteps, dcut = _constant_sign(den), (), None
     sign = nsign * dsign
-    cut = _further(ncut, dcut, side)
+    cut = further_cut(ncut, dcut, side)
     den_text = "The denominator {1} is " + ("positive" if dsign > 0 else "negative") + "."
     steps = (*dsteps, Step("Rewrite {0} with exponentials over one denominator. " + den_text, (e, den)), nstep,
              Step("Hence {0} is " + ("positive" if sign > 0 else "negative") + " " + _tail_text(side, cut) + ".", (e,)))

@@ -15,7 +15,6 @@ import numpy as np
 import sympy as sp
 from flint import arb, fmpq
 
-from ..analysis.calculus import as_piecewise
 from ..certified.arbeval import compile_arb
 from ..certified.balls import precision
 from ..definitions.registry import get

@@ -18,19 +18,19 @@ tail without a proof raises :class:`CertificationError` — never a guess.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from fractions import Fraction
 
 import sympy as sp
 from flint import arb, fmpq
 
 from ..analysis.calculus import one_sided
-from ..certified.arbeval import compile_arb
+from ..certified.arbeval import compile_arb, const_ball
 from ..certified.balls import bits_for, precision, q, sign_of, tight_enough
 from ..certified.limits import checked_limit
 from ..certified.numbers import exact_number
-from ..certified.roots import Bracket, isolate, refine
-from ..certified.tails import prove_sign
+from ..certified.roots import isolate, refine
+from ..certified.tails import further_cut, prove_sign
 from ..definitions.symbols import x
 from ..errors import CertificationError, SymbolicTimeout, UnsupportedError
 from ..facts import Number, Step
@@ -80,17 +80,6 @@ class SupResult:
     core: tuple[sp.Expr, sp.Expr]
     boxes: int
     steps: tuple[Step, ...]
-
-
-def _rat(v) -> fmpq:
-    return q(sp.Rational(v))
-
-
-def _arb_of(v: sp.Expr) -> arb:
-    v = sp.nsimplify(v) if not v.is_Rational else v
-    if v.is_Rational:
-        return arb(_rat(v))
-    return compile_arb(sp.sympify(v))(arb(0))
 
 
 def _abs_upper(b: arb) -> arb:
@@ -219,10 +208,7 @@ def _ratio_tail(err: ErrorFunction, side: int, L: sp.Expr, edge) -> Tail | None:
     pn, pd, pdiff = proofs
     if pn.sign != pd.sign or pdiff.sign != -pd.sign:
         return None
-    cut = None
-    for p in proofs:
-        if p.cut is not None:
-            cut = p.cut if cut is None else (max(cut, p.cut) if side > 0 else min(cut, p.cut))
+    cut = functools.reduce(lambda c, p: further_cut(c, p.cut, side), proofs, None)
     where = "x ≥ {0}" if side > 0 else "x ≤ {0}"
     text = ("On the tail " + where + ", e + 1 = {1}/{2} with numerator and denominator of the same strict sign and "
             "|numerator| < |denominator| (proofs below), so −1 < e < 0 there: |e| < 1 = |{3}|, not attained.")
@@ -247,10 +233,7 @@ def _quotient_tail(err: ErrorFunction, side: int, L: sp.Expr, edge) -> Tail | No
     s_diff, s_ddiff, s_d, s_dd = (p.sign for p in proofs)
     if s_diff * side * s_ddiff > 0 or s_d * side * s_dd < 0:  # |A − R| must shrink and |R| grow going outwards
         return None
-    cut = None
-    for p in proofs:
-        if p.cut is not None:
-            cut = p.cut if cut is None else (max(cut, p.cut) if side > 0 else min(cut, p.cut))
+    cut = functools.reduce(lambda c, p: further_cut(c, p.cut, side), proofs, None)
     cut = _cut(cut, side, edge)
     bound = sp.Abs(diff.subs(x, cut)) / sp.Abs(d.subs(x, cut))
     where = "x ≥ {0}" if side > 0 else "x ≤ {0}"
@@ -258,10 +241,6 @@ def _quotient_tail(err: ErrorFunction, side: int, L: sp.Expr, edge) -> Tail | No
             "(sign proofs below), so |e| ≤ {3} there.")
     steps = (Step(text, (cut, diff, d, bound)),) + tuple(st for p in proofs for st in p.steps)
     return Tail(side, cut, L, "quotient bound on the tail", steps, bound)
-
-
-def _number(b: arb, digits: int) -> Number:
-    return Number(None, b)
 
 
 def certified_sup(err: ErrorFunction, lo: sp.Expr, hi: sp.Expr, digits: int) -> SupResult:
@@ -330,7 +309,7 @@ def certified_sup(err: ErrorFunction, lo: sp.Expr, hi: sp.Expr, digits: int) -> 
             where = f"constant on the tail beyond {t.cut}" if t.attained else f"limit at {'+' if t.side > 0 else '-'}∞"
             # e is constant on the open outer piece: one representative point inside it
             loc = arb(int(sp.floor(t.cut)) - 1 if t.side < 0 else int(sp.ceiling(t.cut)) + 1) if t.attained else None
-            cands.append(Candidate(abs(_arb_of(t.limit)), t.attained, where, loc, sp.Abs(t.limit)))
+            cands.append(Candidate(abs(const_ball(t.limit)), t.attained, where, loc, sp.Abs(t.limit)))
         steps.extend(t.steps)
     top, attained = _select(cands)
     for t in tails:
@@ -375,7 +354,7 @@ def tight_enough_rel(b: arb, digits: int) -> bool:
 def _outer(v: sp.Expr, side: int) -> fmpq:
     """v itself when rational, else a rational just outside it (below for side −1, above for +1)."""
     if v.is_Rational:
-        return _rat(v)
+        return q(v)
     with precision(256):
         b = exact_number(v, 60).ball
         end = b.lower() if side < 0 else b.upper()
