@@ -34,6 +34,7 @@ def _track_collection(phase, info) -> None:
 
 
 gc.callbacks.append(_track_collection)
+_TRACKER_CODE = _track_collection.__code__  # the alarm can land inside the callback itself, before the flag is set
 
 
 def _interruptible(frame, entry) -> bool:
@@ -44,7 +45,7 @@ def _interruptible(frame, entry) -> bool:
         return False
     while frame is not None and frame is not entry:
         code = frame.f_code
-        if code.co_name == "__del__" or any(part in code.co_filename for part in _FOREIGN):
+        if code is _TRACKER_CODE or code.co_name == "__del__" or any(part in code.co_filename for part in _FOREIGN):
             return False
         frame = frame.f_back
     return True

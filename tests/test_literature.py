@@ -61,14 +61,18 @@ def test_gelu_closed_forms():
     assert s.k is None and s.analytic and s.entire
 
 
-def test_silu_minimum_is_lambert_w():
-    a = analysis("silu")
+@pytest.mark.parametrize("name,k", [("silu", sp.Integer(1)), ("gelu_sigmoid", sp.Rational(851, 500))])
+def test_sigmoid_gated_minimum_is_lambert_w(name, k):
+    # x·σ(kx) = silu(kx)/k: minimum at kx = −1 − W(1/e) with value −W(1/e)/k (Elfwing et al. 2018)
+    a = analysis(name)
     p = _only(a.facts["stationary_points"].value)
     W = sp.LambertW(sp.exp(-1))
-    assert sp.simplify(p["x"].exact - (-1 - W)) == 0 and sp.simplify(p["value"].exact + W) == 0
+    assert sp.simplify(p["x"].exact - (-1 - W) / k) == 0 and sp.simplify(p["value"].exact + W / k) == 0
     j = analysis_json(a)
-    assert in_ball(mpmath.mpf(SILU_ARGMIN), j["stationary_points"][0]["x"])
-    assert in_ball(mpmath.mpf(SILU_MIN), j["stationary_points"][0]["value"])
+    with mpmath.workdps(50):
+        inv_k = mpmath.mpf(k.q) / k.p
+        assert in_ball(mpmath.mpf(SILU_ARGMIN) * inv_k, j["stationary_points"][0]["x"])
+        assert in_ball(mpmath.mpf(SILU_MIN) * inv_k, j["stationary_points"][0]["value"])
 
 
 def test_mish_minimum():

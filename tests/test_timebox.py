@@ -84,3 +84,19 @@ def test_no_timeout_is_raised_into_a_finalizer():
     finally:
         sys.unraisablehook = old
     assert seen == []
+
+
+def test_alarm_inside_the_collection_tracker_is_deferred():
+    """The alarm can land in the gc callback itself, before it sets the collecting flag (seen once:
+    'Exception ignored in _track_collection'); the handler must recognise that frame."""
+    import types
+
+    from gelu_math import timebox as tb
+
+    def frame(code, back=None):
+        return types.SimpleNamespace(f_code=code, f_back=back)
+
+    here = test_alarm_inside_the_collection_tracker_is_deferred.__code__
+    assert tb._interruptible(frame(here), None)
+    assert not tb._interruptible(frame(tb._track_collection.__code__), None)
+    assert not tb._interruptible(frame(here, frame(tb._track_collection.__code__)), None)

@@ -36,6 +36,29 @@ def _series(e: sp.Expr, order: int) -> sp.Expr:
     return sp.Add(*(tidy(s.coeff(x, k).rewrite(sp.exp)) * x**k for k in range(order + 1)))
 
 
+_HYPERBOLIC_TRIG = (sp.tanh, sp.coth, sp.sech, sp.csch, sp.tan, sp.cot, sp.sec, sp.csc)
+
+
+def holonomic_candidate(e: sp.Expr) -> bool:
+    """False when ``e`` is certainly not holonomic (D-finite), so ``fps`` cannot find a term.
+
+    A holonomic function has finitely many singularities; tanh, sec, ... of a non-constant
+    argument, a reciprocal of a sum with exponentials (1/(1 + e^(−x)): the logistic sigmoid) and
+    log of such a sum have infinitely many poles or branch points.  Skipping them saves fps's
+    time box; any other expression is tried.
+    """
+    for a in sp.preorder_traversal(e):
+        if not a.has(x):
+            continue
+        if isinstance(a, _HYPERBOLIC_TRIG):
+            return False
+        if a.is_Pow and a.exp.is_negative and a.base.is_Add and a.base.has(sp.exp):
+            return False
+        if isinstance(a, sp.log) and a.args[0].is_Add and a.args[0].has(sp.exp):
+            return False
+    return True
+
+
 def _fps_term(e: sp.Expr):
     """General term c·a_k·x^(k+m) of one product term, as (expr in n, parity) or None."""
     coeff, power, rest = sp.Integer(1), 0, []
@@ -51,6 +74,8 @@ def _fps_term(e: sp.Expr):
     if not rest:
         return None
     inner = sp.Mul(*rest)
+    if not holonomic_candidate(inner):
+        return None
     s = attempt(FPS_SECONDS, "fps", sp.fps, inner, x, 0, fallback=None)
     if not isinstance(s, FormalPowerSeries):
         return None

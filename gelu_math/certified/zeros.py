@@ -102,13 +102,73 @@ def _solve(g):
         return None
 
 
+def _generators(e: sp.Expr) -> list[sp.Expr]:
+    """The non-polynomial sub-expressions of ``e`` that contain x (exp(...), erf(...), ...)."""
+    out = set()
+    for a in sp.preorder_traversal(e):
+        if isinstance(a, sp.Function) and a.has(x):
+            out.add(a)
+        elif a.is_Pow and a.has(x) and not (a.base == x and a.exp.is_Integer and a.exp > 0):
+            out.add(a)
+    return sorted(out, key=sp.default_sort_key)
+
+
+def solvable_class(e: sp.Expr) -> bool:
+    """Whether ``e = 0`` lies in a class SymPy's ``solve`` answers in closed form.
+
+    Written over exponentials, the numerator must be a polynomial in x alone, a polynomial in
+    exponentials e^(a·x+b) (rational a of small height) without x outside them (``cosh x − 2``: a
+    substitution), or Lambert type: (a·x + b)·E = c or c·E = a·x + b for one such exponential E
+    (``x + e^x + 1``).  Other transcendental equations (x·tanh(x³) − 1, x + erf(x), a
+    polynomial against e^(x³) or against two exponentials) have no closed form ``solve`` could
+    return, and e^(997355701·x/10^9) becomes a polynomial of degree ~10^9 inside ``solve``; trying
+    only spends the time box.  Either way the roots themselves are certified numerically.
+    """
+    try:
+        num = sp.expand(sp.fraction(sp.together(e.rewrite(sp.exp)))[0])
+        gens = _generators(num)
+        if not gens:
+            return True
+        ys = sp.symbols(f"y0:{len(gens)}")  # each generator as an opaque symbol (Poly would split e^(ax))
+        flat = num.xreplace(dict(zip(gens, ys)))
+        if not flat.is_polynomial(x, *ys):
+            return False
+        poly = sp.Poly(flat, x, *ys)
+    except (sp.PolynomialError, sp.GeneratorsNeeded, TypeError, ValueError):
+        return False
+    if not all(_small_linear_exp(g) for g in gens):
+        return False
+    if poly.degree(x) == 0:
+        return True
+    if len(gens) != 1 or poly.degree(ys[0]) != 1 or poly.degree(x) != 1:
+        return False
+    # p1(x)·E + p0(x) = 0 is Lambert type when p1 or p0 is constant: (a·x + b)·E = c or c·E = a·x + b
+    p1, p0 = (sp.Poly(flat.coeff(ys[0], k), x) for k in (1, 0))
+    return p1.degree() <= 0 or p0.degree() <= 0
+
+
+SOLVE_MAX_RATE = 10**4  # e^(p/q·x) is handled as (e^(x/q))^p: keep p, q small
+
+
+def _small_linear_exp(g: sp.Expr) -> bool:
+    """g = e^(a·x + b) with a rational a of small height (SymPy's solve substitutes y = e^(x/q))."""
+    if not isinstance(g, sp.exp):
+        return False
+    arg = sp.expand(g.args[0])
+    if not arg.is_polynomial(x) or sp.degree(arg, x) != 1:
+        return False
+    a = arg.coeff(x, 1)
+    return a.is_Rational and max(abs(a.p), a.q) <= SOLVE_MAX_RATE
+
+
 def _exact_candidates(g: sp.Expr) -> list[sp.Expr]:
-    """Closed-form solutions of g = 0 from SymPy's solve, factor by factor of the numerator."""
+    """Closed-form solutions of g = 0 from SymPy's solve, factor by factor of the numerator
+    (only factors in a :func:`solvable_class`)."""
     num = sp.fraction(sp.factor_terms(g))[0]
     out = []
     for factor in sp.Mul.make_args(num):
         base = factor.base if factor.is_Pow and factor.exp.is_positive else factor
-        if not base.has(x) or sp.count_ops(base) > SOLVE_MAX_OPS:
+        if not base.has(x) or sp.count_ops(base) > SOLVE_MAX_OPS or not solvable_class(base):
             continue
         sols = attempt(SOLVE_SECONDS, "solve", _solve, base, fallback=None) or []
         for sol in sols:
@@ -177,6 +237,7 @@ def piece_zeros(piece: Piece, dg_expr: sp.Expr) -> PieceZeros:
     return PieceZeros(piece, roots, False, tuple(tails), tuple(steps))
 
 
+@functools.lru_cache(maxsize=1024)
 def ball_form(expr: sp.Expr) -> sp.Expr:
     """An identical form of ``expr`` that suits ball arithmetic far out on the tails.
 

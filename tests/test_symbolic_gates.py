@@ -1,0 +1,72 @@
+"""The deterministic gates in front of SymPy's expensive steps: which equations go to ``solve``,
+which series to ``fps``, which expressions to ``simplify``.  A gate only saves time; the tests
+check both that the solvable cases still reach SymPy (and get their closed forms) and that the
+hopeless ones are recognised."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from gelu_math.analysis.calculus import tidy
+from gelu_math.analysis.series import holonomic_candidate
+from gelu_math.certified.zeros import _exact_candidates, solvable_class
+from gelu_math.definitions.symbols import x
+
+
+@pytest.mark.parametrize("expr", [
+    2 - x**2,                                     # GELU'' = 0  ->  ±√2
+    x + sp.exp(x) + 1,                            # SiLU' = 0: Lambert W
+    sp.Rational(851, 500) * x + sp.exp(sp.Rational(851, 500) * x) + 1,
+    sp.cosh(x) - 2,                               # sigmoid''' = 0: a polynomial in e^x
+    sp.tanh(x / 2) ** 2 - sp.Rational(1, 4),      # a polynomial in one exponential, no x outside
+    1 - sp.tanh(x**3 + x) ** 2,                   # 4/(e^u + e^-u)^2: the numerator is constant
+    (x + 2) * sp.exp(3 * x) - 5,                  # Lambert type (a·x + b)·E = c
+])
+def test_solvable_classes_reach_solve(expr):
+    assert solvable_class(expr)
+
+
+@pytest.mark.parametrize("expr", [
+    sp.sqrt(2) * x * sp.exp(-x**2 / 2) / sp.sqrt(sp.pi) + sp.erf(sp.sqrt(2) * x / 2) + 1,  # GELU'
+    x * sp.tanh(x**3 + x) - 1,                   # the tanh forms
+    x**3 + x + sp.exp(x**3 + x) + 1,             # polynomial against e^(cubic)
+    x * sp.cosh(x) - 2 * x - sp.exp(x),          # two exponentials e^x, e^-x with x outside
+    x**2 + sp.exp(x),                            # Lambert needs degree 1 in x
+    x * (1 - sp.exp(x)) + 1 + sp.exp(x),           # E = (x + 1)/(x − 1): not Lambert type (gelu_sigmoid'')
+    1 - sp.tanh(sp.Rational(997355701, 10**9) * x) ** 2,  # e^(p/q x) of large height (gelu_fast)
+])
+def test_hopeless_equations_skip_solve(expr):
+    assert not solvable_class(expr)
+
+
+def test_closed_forms_still_found():
+    # independent: x + e^x + 1 = 0  <=>  (x + 1) e^(x+1) = -e^... ; x = -1 - W(1/e) (SiLU's argmin)
+    cands = [c for _, c in _exact_candidates((x + sp.exp(x) + 1) / (1 + sp.exp(-x)))]
+    assert any(sp.simplify(c - (-1 - sp.LambertW(sp.exp(-1)))) == 0 for c in cands)
+    cands = [c for _, c in _exact_candidates(sp.exp(-x**2 / 2) * (2 - x**2))]
+    assert sorted(cands, key=float) == [-sp.sqrt(2), sp.sqrt(2)]
+
+
+@pytest.mark.parametrize("expr,expected", [
+    (sp.erf(x / sp.sqrt(2)), True),               # GELU: fps gives the general term
+    (sp.exp(-x**2), True),
+    (sp.tanh(x**3 + x), False),                   # infinitely many poles: not holonomic
+    (1 / (1 + sp.exp(-x)), False),                # the logistic sigmoid
+    (sp.log(1 + sp.exp(x)), False),               # softplus: infinitely many branch points
+    (sp.tanh(sp.log(1 + sp.exp(x))), False),      # Mish
+])
+def test_holonomic_gate(expr, expected):
+    assert holonomic_candidate(expr) is expected
+
+
+def test_hyperbolic_tidy_is_rational_and_deterministic():
+    # the tanh form's f' (trigsimp-bound for simplify): tidied by rational steps only, equal to it
+    u = sp.sqrt(2 / sp.pi) * (x + sp.Rational(8943, 200000) * x**3)
+    d = sp.diff(x / 2 * (1 + sp.tanh(u)), x)
+    t = tidy(d)
+    assert t.atoms(sp.cosh, sp.sinh, sp.sech) <= d.atoms(sp.cosh, sp.sinh, sp.sech)  # no trig rewriting
+    assert sp.count_ops(t) <= sp.count_ops(d)
+    for v in (-3, sp.Rational(1, 7), 2):
+        assert abs(sp.N((t - d).subs(x, v), 30)) < sp.Float("1e-25")
+    assert tidy.__wrapped__(d) == t  # the same answer without the memo
