@@ -87,12 +87,21 @@ def limit(expr: sp.Expr, point: sp.Expr, direction: str = "+") -> sp.Expr:
     at -oo, the truth being 0): :func:`gelu_math.certified.limits.checked_limit` guards them.
     """
     if point in (sp.oo, -sp.oo):
-        value = _by_parts(expr, 1 if point == sp.oo else -1)
+        work = _log_free_hyperbolic(expr)
+        value = _by_parts(work, 1 if point == sp.oo else -1)
         if value is None:
-            value = attempt(LIMIT_SECONDS, "limit", sp.limit, expr, x, point, fallback=None)
+            value = attempt(LIMIT_SECONDS, "limit", sp.limit, work, x, point, fallback=None)
     else:
         value = attempt(LIMIT_SECONDS, "limit", sp.limit, expr, x, point, direction, fallback=None)
     return _accept(value, expr, point)
+
+
+def _log_free_hyperbolic(expr: sp.Expr) -> sp.Expr:
+    """``expr`` with each hyperbolic function of a logarithm written as the rational function it
+    is (tanh(log u) = (u² − 1)/(u² + 1), Mish): an identity, and the limit laws then apply to the
+    parts directly instead of sending tanh(log(1 + e^x)) to SymPy's Gruntz algorithm."""
+    return expr.replace(lambda t: isinstance(t, _HYPERBOLIC) and isinstance(t.args[0], sp.log),
+                        lambda t: sp.together(t.rewrite(sp.exp)))
 
 
 _INF = (sp.oo, -sp.oo)
