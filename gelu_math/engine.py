@@ -10,6 +10,7 @@ with an unvouched number.
 from __future__ import annotations
 
 import collections
+import dataclasses
 
 from dataclasses import dataclass, field
 from typing import Callable
@@ -17,7 +18,7 @@ from typing import Callable
 import sympy as sp
 
 from .analysis import calculus
-from .analysis.calculus import Asymptote
+from .analysis.calculus import Asymptote, one_sided
 from .analysis.pieces import Pieces, decompose
 from .analysis.series import parity, taylor
 from .analysis.smoothness import Smoothness, smoothness
@@ -26,6 +27,7 @@ from .certified.limits import checked_limit
 from .certified.numbers import abs_number, compare, exact_number, hull_extreme, value_at_root
 from .certified.profile import Profile, Segment, profile
 from .definitions.registry import Instance, get
+from .definitions.symbols import x
 from .errors import CertificationError, PrecisionError, UnsupportedError
 from .facts import Fact, Method, Number, Step, weakest
 
@@ -205,8 +207,27 @@ def _asymptotes(b: _Builder) -> Fact:
                       "c = lim (f − m x), both finite for an oblique asymptote."),))
 
 
+def _certify_differ(a: sp.Expr, c: sp.Expr, digits: int, what: str) -> None:
+    """Raise CertificationError unless the exact values a and c are certified different (balls)."""
+    try:
+        if compare(exact_number(a, digits), exact_number(c, digits)) != 0:
+            return
+    except CertificationError:
+        pass
+    raise CertificationError(f"cannot certify that {what}: {a} and {c} are neither proved equal nor separated")
+
+
 def _smoothness(b: _Builder) -> Fact:
     s: Smoothness = smoothness(b.pieces)
+    values = dict(b.pieces.point_values)
+    for bp in s.breakpoints:  # symbolic "not shown equal" is a proposal; a jump needs a certificate
+        if bp.order is not None:
+            _certify_differ(bp.left, bp.right, b.digits, f"the derivative of order {bp.order} jumps at x = {bp.x}")
+        if not bp.continuous and bp.order != 0 and bp.x in values:
+            sides = (one_sided(b.pieces.pieces[b.pieces.breakpoints.index(bp.x)], bp.x),
+                     one_sided(b.pieces.pieces[b.pieces.breakpoints.index(bp.x) + 1], bp.x))
+            if not any(_differs(side, values[bp.x], b.digits) for side in sides):
+                raise CertificationError(f"cannot certify the discontinuity of f at x = {bp.x}")
     steps = []
     for bp in s.breakpoints:
         if bp.order is None:
@@ -397,8 +418,32 @@ def _taylor(b: _Builder) -> Fact:
     return Fact("taylor", "Taylor series at 0", t, Method.EXACT, tuple(steps))
 
 
+def _differs(a: sp.Expr, c: sp.Expr, digits: int) -> bool:
+    try:
+        _certify_differ(a, c, digits, "values differ")
+        return True
+    except CertificationError:
+        return False
+
+
+PARITY_PROBES = tuple(sp.Rational(p, q) for p, q in ((1, 3), (1, 1), (7, 3), (5, 1), (1, 7), (13, 2)))
+
+
 def _parity(b: _Builder) -> Fact:
     par = parity(b.pieces)
+    # "even"/"odd" rest on a part proved 0; a part not shown 0 must be certified nonzero somewhere
+    extra = ()
+    for part, name in ((par.odd, "odd"), (par.even, "even")):
+        if part == 0:
+            continue
+        if part.free_symbols - {x}:  # symbolic parameters: the decomposition stands, the kind does not
+            par = dataclasses.replace(par, decided=False)
+            extra = (Step("With symbolic parameters neither part is proved 0, and no ball can show that one is not "
+                          "identically 0: the kind (even/odd/neither) is undecided."),)
+            break
+        probes = [t for t in PARITY_PROBES if t not in b.pieces.breakpoints and -t not in b.pieces.breakpoints]
+        if not any(_differs(part.subs(x, t), sp.Integer(0), b.digits) for t in probes):
+            raise CertificationError(f"cannot certify that the {name} part {part} is not identically 0")
     return Fact("parity", "f(x) = E(x) + O(x)", par, Method.EXACT,
                 (Step("Even part (f(x) + f(−x))/2 = {0}; odd part (f(x) − f(−x))/2 = {1}; so f(x) − f(−x) = {2}.",
-                      (par.even, par.odd, par.difference)),))
+                      (par.even, par.odd, par.difference)),) + extra)

@@ -129,6 +129,7 @@ def test_symbolic_parameters_give_symbolic_facts():
     phi = sp.exp(-x**2 / (2 * s**2)) / sp.sqrt(2 * sp.pi)
     assert sp.simplify(a.facts["derivatives"].value[1][1] - (2 / s - x**2 / s**3) * phi) == 0
     assert sp.simplify(2 * a.facts["parity"].value.odd - x) == 0
+    assert a.facts["parity"].value.kind == "undecided"  # no ball can show a symbolic part is nonzero
     assert "stationary_points" in a.failures and "stationary_points" not in a.facts
     j = analysis_json(a)
     assert j["limits"]["-inf"] == {"exact": "0", "mid": "0", "rad": "0"}  # a number: exact ball

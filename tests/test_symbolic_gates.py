@@ -22,6 +22,10 @@ from gelu_math.definitions.symbols import x
     sp.tanh(x / 2) ** 2 - sp.Rational(1, 4),      # a polynomial in one exponential, no x outside
     1 - sp.tanh(x**3 + x) ** 2,                   # 4/(e^u + e^-u)^2: the numerator is constant
     (x + 2) * sp.exp(3 * x) - 5,                  # Lambert type (a·x + b)·E = c
+    sp.sqrt(x**2 + 1) - 2,                        # radical equations
+    sp.sqrt(x**2 + 1) - x / 2 - 1,
+    sp.atan(x) - 1,                               # one function of a polynomial
+    sp.log(x**2 + 1) - 2,
 ])
 def test_solvable_classes_reach_solve(expr):
     assert solvable_class(expr)
@@ -55,6 +59,8 @@ def test_closed_forms_still_found():
     (1 / (1 + sp.exp(-x)), False),                # the logistic sigmoid
     (sp.log(1 + sp.exp(x)), False),               # softplus: infinitely many branch points
     (sp.tanh(sp.log(1 + sp.exp(x))), False),      # Mish
+    (1 / (x**2 + sp.exp(2)), True),               # a constant exp is no singularity generator
+    (sp.log(x + sp.exp(2)), True),
 ])
 def test_holonomic_gate(expr, expected):
     assert holonomic_candidate(expr) is expected
@@ -70,3 +76,46 @@ def test_hyperbolic_tidy_is_rational_and_deterministic():
     for v in (-3, sp.Rational(1, 7), 2):
         assert abs(sp.N((t - d).subs(x, v), 30)) < sp.Float("1e-25")
     assert tidy.__wrapped__(d) == t  # the same answer without the memo
+
+
+# --- "not shown equal" is never taken as "different" (review 2026-11-26) -----------------------
+
+def test_hyperbolic_identity_is_no_jump():
+    # |x − 1|·(x − 2 + tanh² + sech²) = |x − 1|·(x − 1): C¹ with f″ jumping from −2 to 2 at 1
+    from gelu_math import analyze
+    from gelu_math.definitions.user import define
+
+    inst = define("jumpfree", "abs(x-1)*(x - 2 + tanh(x)^2 + 1/cosh(x)^2)").instance({})
+    a = analyze(inst, digits=15, order=2, parts=("smoothness",))
+    s = a.facts["smoothness"].value
+    assert s.k == 1 and s.breakpoints[0].order == 2
+    bp = s.breakpoints[0]
+    assert abs(sp.N(bp.left + 2, 30)) < 1e-25 and abs(sp.N(bp.right - 2, 30)) < 1e-25
+
+
+def test_hyperbolic_identity_in_parity():
+    from gelu_math import analyze
+    from gelu_math.definitions.user import define
+
+    inst = define("pe", "x*(tanh(x)^2 + 1/cosh(x)^2 - 1) + x^2").instance({})  # = x², even
+    assert analyze(inst, digits=15, order=2, parts=("parity",)).facts["parity"].value.kind == "even"
+
+
+def test_undecidable_difference_is_a_failure_not_a_claim(monkeypatch):
+    # if neither symbolic zero nor separated balls: the part is refused, never stated "neither"
+    import gelu_math.engine as engine
+    from gelu_math import analyze
+    from gelu_math.definitions.user import define
+
+    monkeypatch.setattr(engine, "_differs", lambda a, c, digits: False)
+    inst = define("odd_cube", "x^3 + x^2").instance({})
+    a = analyze(inst, digits=15, order=2, parts=("parity",))
+    assert "parity" not in a.facts and "not identically 0" in a.failures["parity"]
+
+
+def test_fit_with_a_function_math_lacks_is_a_clean_error():
+    # lambdify(modules="math") fails only when called (NameError for LambertW): the ball grid is used
+    from gelu_math.cli import main
+
+    assert main(["fit", "--expr", "x*sigmoid(k*x) + LambertW(exp(-x^2))/10^6", "--param", "k=1.702",
+                 "--coefficient", "k"]) == 2

@@ -57,6 +57,24 @@ def tidy(expr: sp.Expr, seconds: float = SIMPLIFY_SECONDS) -> sp.Expr:
     return out
 
 
+@functools.lru_cache(maxsize=4096)
+def proved_zero(expr: sp.Expr) -> bool:
+    """Whether ``expr`` is *proved* identically zero (True) — False means only "not shown".
+
+    :func:`tidy` first; then, for exponentials and hyperbolic functions, the rational normal form
+    over exponentials (cancel(expand(rewrite(exp)))), which decides identities such as
+    tanh² + sech² = 1 that rational tidying alone leaves alone.  A caller that needs "nonzero"
+    must certify it (a ball that excludes 0), never infer it from False here.
+    """
+    if tidy(expr) == 0:
+        return True
+    if not expr.has(sp.exp, *_HYPERBOLIC):
+        return False
+    out = attempt(SIMPLIFY_SECONDS, "exp normal form", lambda: sp.cancel(sp.expand(expr.rewrite(sp.exp))),
+                  fallback=None)
+    return out == 0
+
+
 @functools.lru_cache(maxsize=256)
 def derivative(pieces: Pieces, order: int) -> Pieces:
     """The ``order``-th derivative on each open piece, simplified (memoised: pieces are immutable)."""

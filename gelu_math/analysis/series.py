@@ -10,7 +10,7 @@ from ..definitions.symbols import x
 from ..errors import UnsupportedError
 from ..timebox import attempt
 from sympy.series.formal import FormalPowerSeries
-from .calculus import tidy
+from .calculus import proved_zero, tidy
 from .pieces import Pieces
 
 SERIES_SECONDS = 10.0
@@ -39,6 +39,10 @@ def _series(e: sp.Expr, order: int) -> sp.Expr:
 _HYPERBOLIC_TRIG = (sp.tanh, sp.coth, sp.sech, sp.csch, sp.tan, sp.cot, sp.sec, sp.csc)
 
 
+def _has_exp_of_x(e: sp.Expr) -> bool:
+    return any(isinstance(t, sp.exp) and t.has(x) for t in sp.preorder_traversal(e))
+
+
 def holonomic_candidate(e: sp.Expr) -> bool:
     """False when ``e`` is certainly not holonomic (D-finite), so ``fps`` cannot find a term.
 
@@ -52,9 +56,9 @@ def holonomic_candidate(e: sp.Expr) -> bool:
             continue
         if isinstance(a, _HYPERBOLIC_TRIG):
             return False
-        if a.is_Pow and a.exp.is_negative and a.base.is_Add and a.base.has(sp.exp):
+        if a.is_Pow and a.exp.is_negative and a.base.is_Add and _has_exp_of_x(a.base):
             return False
-        if isinstance(a, sp.log) and a.args[0].is_Add and a.args[0].has(sp.exp):
+        if isinstance(a, sp.log) and a.args[0].is_Add and _has_exp_of_x(a.args[0]):
             return False
     return True
 
@@ -131,14 +135,17 @@ class Parity:
     even: sp.Expr  # (f(x) + f(-x))/2
     odd: sp.Expr  # (f(x) - f(-x))/2
     difference: sp.Expr  # f(x) - f(-x), simplified (e.g. x for GELU)
+    decided: bool = True  # False: neither part proved 0 nor certified nonzero (symbolic parameters)
 
     @property
     def kind(self) -> str:
+        """"even"/"odd" when the other part is proved 0; "neither" once the engine has certified
+        both parts nonzero somewhere; else "undecided"."""
         if self.odd == 0:
             return "even"
         if self.even == 0:
             return "odd"
-        return "neither"
+        return "neither" if self.decided else "undecided"
 
 
 def parity(pieces: Pieces) -> Parity:
@@ -158,11 +165,12 @@ def parity(pieces: Pieces) -> Parity:
         here = next(p.expr for p in pieces.pieces if p.contains(probe))
         there = next(p.expr for p in pieces.pieces if p.contains(-probe)).subs(x, -x)
         for sign in (1, -1):
-            parts[sign].append((tidy((here + sign * there) / 2, 10.0), lo, hi))
+            part = tidy((here + sign * there) / 2, 10.0)
+            parts[sign].append((sp.Integer(0) if part != 0 and proved_zero(part) else part, lo, hi))
 
     def join(regions):
         exprs = [e for e, _, _ in regions]
-        if all(tidy(e - exprs[0]) == 0 for e in exprs[1:]):
+        if all(proved_zero(e - exprs[0]) for e in exprs[1:]):
             return exprs[0]
         pairs = [(e, (x < hi) if hi != sp.oo else True) for e, _, hi in regions]
         return sp.Piecewise(*pairs)

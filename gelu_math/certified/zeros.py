@@ -114,9 +114,20 @@ def _generators(e: sp.Expr) -> list[sp.Expr]:
 
 
 def solvable_class(e: sp.Expr) -> bool:
+    """See :func:`_solvable_class`; in a time box (expanding (x + tanh x)^64 alone takes seconds)."""
+    return bool(attempt(SOLVE_SECONDS, "solve class", _solvable_class, e, fallback=False))
+
+
+def _algebraic(g: sp.Expr) -> bool:
+    """g = p(x)^(m/n), a radical of a polynomial (solve squares radicals away)."""
+    return g.is_Pow and g.exp.is_Rational and not g.exp.is_Integer and g.base.is_polynomial(x)
+
+
+def _solvable_class(e: sp.Expr) -> bool:
     """Whether ``e = 0`` lies in a class SymPy's ``solve`` answers in closed form.
 
-    Written over exponentials, the numerator must be a polynomial in x alone, a polynomial in
+    Written over exponentials, the numerator must be a polynomial in x alone, a radical equation,
+    one function of a polynomial (atan(x² + 1) = c, log), a polynomial in
     exponentials e^(a·x+b) (rational a of small height) without x outside them (``cosh x − 2``: a
     substitution), or Lambert type: (a·x + b)·E = c or c·E = a·x + b for one such exponential E
     (``x + e^x + 1``).  Other transcendental equations (x·tanh(x³) − 1, x + erf(x), a
@@ -136,6 +147,11 @@ def solvable_class(e: sp.Expr) -> bool:
         poly = sp.Poly(flat, x, *ys)
     except (sp.PolynomialError, sp.GeneratorsNeeded, TypeError, ValueError):
         return False
+    if all(_algebraic(g) for g in gens):
+        return True  # a radical equation
+    if (poly.degree(x) == 0 and len(gens) == 1 and not isinstance(gens[0], sp.exp)
+            and all(a.is_polynomial(x) for a in gens[0].args)):
+        return True  # g(p(x)) = c for one function g (atan, log, ...): inverted by solve
     if not all(_small_linear_exp(g) for g in gens):
         return False
     if poly.degree(x) == 0:
@@ -257,7 +273,7 @@ def _both(e: sp.Expr):
     """Ball function: the intersection of the enclosures from ``e`` and its :func:`ball_form`."""
     alt = ball_form(e)
     F = compile_arb(e, x)
-    if alt is e:
+    if alt == e:
         return F
     A = compile_arb(alt, x)
 

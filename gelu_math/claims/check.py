@@ -314,7 +314,8 @@ def _property_holds(spec: dict, digits: int) -> Decision:
                         "exact")
     par = fact(inst, "parity", digits)
     ok = par.kind == prop
-    return Decision(TRUE if ok else FALSE, "f(x) − f(−x) = {0}, f(x) + f(−x) = {1}.",
+    verdict = TRUE if ok else (UNDECIDED if par.kind == "undecided" else FALSE)
+    return Decision(verdict, "f(x) − f(−x) = {0}, f(x) + f(−x) = {1}.",
                     (par.difference, 2 * par.even), "exact")
 
 

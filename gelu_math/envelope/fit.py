@@ -88,9 +88,11 @@ class _Scan:
         if self._float is not None:
             cv = float(value)
             try:
-                return [abs(self._float(float(t), cv)) for t in self.grid]
-            except (OverflowError, ValueError, ZeroDivisionError, TypeError):
-                pass
+                mags = [abs(self._float(float(t), cv)) for t in self.grid]
+                if all(isinstance(m, float) and math.isfinite(m) for m in mags):
+                    return mags
+            except (OverflowError, ValueError, ZeroDivisionError, TypeError, NameError, AttributeError):
+                pass  # no float form after all (a function math lacks, overflow, a complex value)
         with precision(BITS):
             return [abs(float(E(arb(t)).mid())) for t in self.grid]
 
@@ -101,9 +103,14 @@ class _Scan:
         mags = self._magnitudes(value, E)
         with precision(BITS):
             out = []
-            floor = max(mags) * 1e-3  # smaller extrema never decide S(c) nor form the equioscillating pair
-            for i in range(1, len(mags) - 1):
-                if mags[i] >= mags[i - 1] and mags[i] >= mags[i + 1] and mags[i] > floor:
+            cand = [i for i in range(1, len(mags) - 1) if mags[i] >= mags[i - 1] and mags[i] >= mags[i + 1]]
+            # re-evaluated in balls (float64 can be garbage where the error cancels, e.g. 1 + tanh → 0 in a
+            # relative error), then extrema below 1e-3 of the largest are dropped: they never decide S(c)
+            # nor form the equioscillating pair
+            ball_mag = {i: abs(float(E(arb(self.grid[i])).mid())) for i in cand}
+            floor = max(ball_mag.values(), default=0.0) * 1e-3
+            for i in cand:
+                if ball_mag[i] > floor:
                     t = arb(self.grid[i])
                     for _ in range(30):  # Newton on e′ from the grid point
                         d2 = ddE(t)

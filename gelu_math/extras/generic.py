@@ -36,7 +36,9 @@ def _slope_at_0(a) -> Fact:
     i = a.pieces.breakpoints.index(zero)
     left, right = one_sided(d1.pieces[i], zero), one_sided(d1.pieces[i + 1], zero)
     nl, nr = exact_number(left, a.digits), exact_number(right, a.digits)
-    same = tidy(left - right) == 0
+    same = calculus.proved_zero(left - right)
+    if not same:
+        compare(nl, nr)  # "not shown equal" is no proof: the balls must separate (CertificationError if not)
     steps = (Step("0 is a breakpoint: the one-sided slopes come from the adjacent pieces, f′ = {0} on the left and "
                   "f′ = {1} on the right, evaluated (or their one-sided limits taken) at 0.",
                   (d1.pieces[i].expr, d1.pieces[i + 1].expr)),)
