@@ -395,3 +395,67 @@ def test_report_of_a_user_defined_function(tmp_path):
                  "--jobs", "1", "--format", "md"]) == 0
     text = (out / "usr_swish2.md").read_text()
     assert "usr\\_swish2" in text and "minimum" in text and "e^{- 2 x}" in text
+
+
+# --- abbreviation of a long inner argument ----------------------------------------------------
+
+def _doc_of(*exprs):
+    from gelu_math.render.report.model import Claim, Display, Document, Math, Para, Section
+
+    intro = (Para((Math(exprs[0]),)),)
+    claims = tuple(Claim(f"k{i}", "t", (Math(e),), (Display(e),)) for i, e in enumerate(exprs[1:]))
+    return Document("d", "d", intro, (Section("s", claims),))
+
+
+def _displays(doc):
+    from gelu_math.render.report.model import Display
+
+    return [b.expr for s in doc.sections for c in s.claims for b in c.blocks if isinstance(b, Display)]
+
+
+def test_abbreviation_is_only_notation():
+    from gelu_math.render.report.abbrev import abbreviate
+    from gelu_math.render.report.model import Math
+
+    x = sp.Symbol("x", real=True)
+    p = sp.sqrt(2) * (x + sp.Rational(8943, 200000) * x ** 3) / sp.sqrt(sp.pi)
+    exprs = [x * sp.tanh(p), sp.tanh(p) ** 2 + x, x * sp.exp(2 * p), sp.exp(-p) / (1 + sp.tanh(p)),
+             sp.tanh(sp.expand(p)) + 1]
+    out = abbreviate(_doc_of(*exprs))
+    assert out.intro[0] == _doc_of(*exprs).intro[0]  # the definition stays as it is
+    eq = next(p_.expr for p_ in out.intro[1].line if isinstance(p_, Math))
+    u = eq.lhs
+    assert u == sp.Symbol("u", real=True) and eq.rhs == p
+    shown = _displays(out)
+    assert all(u in e.free_symbols for e in shown)  # every argument is a rational multiple of p
+    assert shown[1] == x * sp.exp(2 * u) and shown[2] == sp.exp(-u) / (1 + sp.tanh(u))
+    for e, orig in zip(shown, exprs[1:]):
+        assert sp.simplify(e.subs(u, p) - orig) == 0
+    # too few occurrences, or short arguments: unchanged
+    few = _doc_of(x, x * sp.tanh(p))  # twice: in the statement and in the display
+    assert abbreviate(few) == few
+    short = _doc_of(x, *(sp.erf(x / sp.sqrt(2)) * k for k in range(1, 5)))
+    assert abbreviate(short) == short
+    # a name already in use is not reused
+    clash = abbreviate(_doc_of(x, sp.Symbol("u") * sp.tanh(p), sp.tanh(p), sp.tanh(p) ** 2))
+    assert sp.Symbol("v", real=True) in _displays(clash)[1].free_symbols
+
+
+def test_tanh_form_reports_abbreviate_the_argument():
+    from gelu_math.render.report.model import Display
+
+    md = _files("gelu_tanh")["gelu_tanh.md"]
+    assert "Below, $u = " in md and md.count(r"\tanh{\left(u \right)}") > 20
+    assert "Below," not in _files("gelu")["gelu.md"]  # erf(x/√2) reads fine in place
+    a = analysed("gelu_tanh")[0]
+    u = sp.Symbol("u", real=True)
+    from gelu_math.render.report.build import function_document
+
+    doc = function_document(a, derived("gelu_tanh").claims)
+    core = next(p.expr for p in doc.intro[1].line if hasattr(p, "expr")).rhs
+    derivs = [b.expr for s in doc.sections for c in s.claims if c.key == "derivatives" for b in c.blocks
+              if isinstance(b, Display)]
+    assert derivs and all(u in d.free_symbols for d in derivs)
+    exact = dict(a.facts["derivatives"].value)
+    for d in derivs:  # Eq(Derivative(f(x), (x, k)), expression in u)
+        assert d.rhs.subs(u, core) == exact[d.lhs.derivative_count]

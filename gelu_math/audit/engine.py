@@ -159,8 +159,10 @@ def _evaluate_chunk(kernel: Kernel, ref: Reference, fmt: FloatFormat, xs: np.nda
         same = got == want  # equal infinities
         abs_err = np.where(same, 0.0, np.abs(got - want))
         abs_err[isnan] = np.inf
-        rel_err = np.where(same, 0.0, abs_err / np.abs(want))
-    ulp = np.abs(fmt.ordinal(got_bits[idx]) - fmt.ordinal(want_bits[idx]))
+        # a finite result where the correctly rounded value overflows is infinitely far off
+        # relatively (inf/inf would be NaN and drop out of every maximum)
+        rel_err = np.where(same, 0.0, np.where(np.isinf(want), np.inf, abs_err / np.abs(want)))
+    ulp = _ulp_distance(fmt.ordinal(got_bits[idx]), fmt.ordinal(want_bits[idx]))
     ulp[isnan] = -1
     bad_inf = np.isinf(got) & np.isfinite(want)
     c.nan = int((isnan & ~np.isnan(want)).sum())
@@ -186,6 +188,16 @@ def _evaluate_chunk(kernel: Kernel, ref: Reference, fmt: FloatFormat, xs: np.nda
             c.runs.append((int(seg_p[0]), int(seg_p[-1]), float(seg_x[0]), float(seg_x[-1]), int(seg_p.size),
                            float(np.max(seg_r))))
     return c
+
+
+def _ulp_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """|a − b| for ordinals as float64: exact below 2^53; ordinals of opposite sign are added
+    as floats (float64 ordinals reach ±2^63, so their int64 difference would wrap)."""
+    with np.errstate(over="ignore"):
+        same_sign = (a >= 0) == (b >= 0)
+        near = np.abs(np.where(same_sign, a - b, 0)).astype(np.float64)
+    far = np.abs(a.astype(np.float64)) + np.abs(b.astype(np.float64))
+    return np.where(same_sign, near, far)
 
 
 def _merge(chunks, gap: int) -> _Chunk:
@@ -226,7 +238,8 @@ def _ordinal_range(fmt: FloatFormat, domain) -> tuple[int, int]:
         raise InputError(f"empty domain [{lo}, {hi}]")
 
     def ordinal_at(v, up):
-        v = min(max(v, -fmt.max_value), fmt.max_value)
+        if abs(v) > fmt.max_value:  # beyond ±max: the first/last finite value inside, if any
+            return (m + 1 if v > 0 else -m) if up else (m if v > 0 else -m - 1)
         o = int(fmt.ordinal(fmt.to_bits(np.array([v])))[0])
         w = float(fmt.from_bits(fmt.bits_of_ordinal(np.array([o])))[0])
         if up and w < v:

@@ -139,9 +139,7 @@ class Reference:
     def _exact(self, fmt: FloatFormat, xv: float) -> int | None:
         """Exact rounding when f(xv) is rational (polynomial and rational pieces)."""
         v = sp.piecewise_fold(self.impl.definition).subs(x, sp.Rational(Fraction(xv)))
-        if isinstance(v, sp.Piecewise):
-            v = v.args[0][0] if len(v.args) else v
-        if not v.is_Rational:
+        if not v.is_Rational:  # includes a Piecewise whose conditions did not collapse: never guess a piece
             return None
         q = Fraction(int(v.p), int(v.q))
         o = int(fmt.ordinal(fmt.to_bits(np.array([float(q)])))[0])

@@ -35,7 +35,7 @@ def audit_text(r: AuditResult) -> str:
     lines.append(f"  inputs           {r.inputs:,} ({how}) in [{_g(r.domain[0])}, {_g(r.domain[1])}]")
     lines.append(f"  reference        float64 + error bound; {r.escalated:,} inputs decided in Arb"
                  + (f"; {r.undefined:,} undefined (excluded)" if r.undefined else ""))
-    lines.append(f"  max ULP error    {_where(r.max_ulp, ' ULP')}")
+    lines.append(f"  max ULP error    {_where(r.max_ulp, r.dtype, ' ULP')}")
     lines.append(f"  max rel error    {_where(r.max_rel, r.dtype)}")
     lines.append(f"  max abs error    {_where(r.max_abs, r.dtype)}")
     lines.append(f"  correctly rounded  {100 * r.correctly_rounded_fraction:.4f}% of inputs")

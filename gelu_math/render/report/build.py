@@ -15,6 +15,7 @@ import sympy as sp
 from ...certified.numbers import exact_number
 from ...definitions.symbols import x
 from ...facts import Method, Number
+from .abbrev import abbreviate
 from .model import Claim, Display, Document, Line, Link, Math, Num, Para, Section, Table, Text, line, step_lines
 
 f = sp.Function("f")
@@ -251,7 +252,7 @@ def function_document(a, claims: dict) -> Document:
         cs = tuple(all_claims[k] for k in keys if k in all_claims)
         if cs:
             sections.append(Section(title, cs))
-    return Document(inst.name, f"{inst.name}: {act.title}", tuple(intro), tuple(sections), act.references)
+    return abbreviate(Document(inst.name, f"{inst.name}: {act.title}", tuple(intro), tuple(sections), act.references))
 
 
 def assemble(doc: Document, extra_sections, failures: dict) -> Document:
