@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from fractions import Fraction
 
 import mpmath
@@ -492,6 +493,11 @@ def test_cli_text_and_json(capsys):
     assert main(["audit", "gelu_tanh", "--dtype", "float16", "--domain=-8,8"]) == 0
     out = capsys.readouterr().out
     assert "max ULP error" in out and "ULP histogram" in out and "lost relative accuracy" in out
+    # gelu_tanh against gelu in float16 on [-8, 8]: several ULP (measured 918 over all inputs),
+    # printed with its unit and in float16 digits
+    assert re.search(r"max ULP error +\d+ ULP at x = -?\d", out), out
+    assert main(["audit", "gelu", "--dtype", "float16"]) == 0  # own kernel: correctly rounded
+    assert "max ULP error    0 ULP (every input)" in capsys.readouterr().out
     runs = []
     for _ in range(2):
         assert main(["audit", "gelu", "--dtype", "bfloat16", "--samples", "3000", "--json"]) == 0
@@ -500,6 +506,32 @@ def test_cli_text_and_json(capsys):
     j = json.loads(runs[0])
     assert j["mode"] == "sampled" and j["inputs"] == 3000 and j["dtype"] == "bfloat16"
     assert set(j["max_ulp_error"]) == {"error", "x", "got", "want"}
+
+
+
+def test_default_reference_and_parameters(capsys, tmp_path):
+    assert audit("elu", "float16").reference == "elu"  # not a GELU approximation: its own function
+    assert audit("gelu_sigmoid", "float16", samples=100).reference == "gelu"  # family "gelu"
+    assert audit(_own16, "float16", samples=100).reference == "gelu"  # foreign kernels: GELU
+    half = audit("elu", "float16", params={"alpha": "1/2"})  # reference follows IMPL's parameters
+    assert half.impl == half.reference == "elu(alpha=1/2)" and half.max_ulp.error == 0
+    # against the default α = 1: at x = −65504, ELU = α(e^x − 1) rounds to −α, so −0.5 vs −1.0
+    # is one float16 binade apart: 1024 ULP (10-bit significand)
+    off = audit("elu", "float16", params={"alpha": "1/2"}, ref_params={"alpha": 1}, domain=(-65504, -20))
+    assert off.reference == "elu" and off.max_ulp.error == 1024 and off.max_ulp.want == -1.0
+    with pytest.raises(InputError, match="own implementations"):
+        audit("torch:gelu", "float16", params={"a": 1})
+    with pytest.raises(ParameterError):
+        audit("elu", "float16", params={"beta": 1})
+    assert main(["audit", "elu", "--dtype", "float16", "--param", "alpha=1/2", "--ref-param", "alpha=1",
+                 "--json"]) == 0
+    j = json.loads(capsys.readouterr().out)
+    assert j["impl"] == "elu(alpha=1/2)" and j["reference"] == "elu"
+    toml = tmp_path / "f.toml"
+    toml.write_text('[function.xsig2]\nexpr = "x*sigmoid(2*x)"\n', encoding="utf-8")
+    assert main(["audit", "xsig2", "--dtype", "float16", "--functions", str(toml), "--json"]) == 0
+    j = json.loads(capsys.readouterr().out)
+    assert j["reference"] == "xsig2" and j["max_ulp_error"]["error"] == 0
 
 
 def test_missing_framework_is_one_clean_error(capsys):
@@ -516,7 +548,7 @@ def test_missing_framework_is_one_clean_error(capsys):
 # --- framework adapters -------------------------------------------------------------------------
 
 def test_torch_gelu_adapters():
-    torch = pytest.importorskip("torch")
+    pytest.importorskip("torch")
     r = audit("torch:gelu", "float32", samples=20_000, domain=(-20, 20))
     assert r.impl == "torch:gelu"
     # the finding: PyTorch's float32 GELU loses relative accuracy for x below about -5

@@ -31,7 +31,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..floats import FloatFormat, get_format
-from .impls import Kernel, resolve
+from .impls import Kernel, activation, default_reference, resolve
 from .reference import Reference
 
 ULP_EDGES = (0, 1, 2, 3, 5, 9, 17, 65, 257, 1025, 2 ** 16 + 1, 2 ** 24 + 1)
@@ -289,11 +289,18 @@ def _progress(done: int, total: int, t0: float) -> None:
     sys.stderr.flush()
 
 
-def audit(impl: str, dtype: str, reference: str = "gelu", *, derivative: int = 0, exhaustive: bool | None = None,
-          samples: int | None = None, seed: int = 0, domain: tuple[float, float] | None = None,
-          rel_threshold: float | None = None, gap: int | None = None, workers: int | None = None,
-          progress: bool = False, stride: int = 1) -> AuditResult:
+def audit(impl: str, dtype: str, reference: str | None = None, *, derivative: int = 0,
+          exhaustive: bool | None = None, samples: int | None = None, seed: int = 0,
+          domain: tuple[float, float] | None = None, rel_threshold: float | None = None, gap: int | None = None,
+          workers: int | None = None, progress: bool = False, stride: int = 1, params=None,
+          ref_params=None) -> AuditResult:
     """Audit kernel ``impl`` in ``dtype`` against the correctly rounded ``reference``.
+
+    The reference defaults to GELU for its approximations and for foreign kernels, else to the
+    own implementation's function (:func:`~.impls.default_reference`).  ``params`` sets the
+    parameters of an own implementation; ``ref_params`` those of the reference, and defaults to
+    ``params`` when the reference is the same function (``audit("elu", "float16",
+    params={"alpha": "1/2"})`` compares ELU(α = 1/2) with itself).
 
     Default mode: exhaustive for float16/bfloat16, sampled (``DEFAULT_SAMPLES``) otherwise;
     ``exhaustive=True`` for float32 runs all 2^32 patterns over ``workers`` processes;
@@ -317,8 +324,12 @@ def audit(impl: str, dtype: str, reference: str = "gelu", *, derivative: int = 0
     thr = max(2.0 ** -10, 4 * fmt.eps) if rel_threshold is None else float(rel_threshold)
     if not thr > 0:
         raise InputError("rel_threshold must be positive")
-    ref = Reference(reference, derivative)
-    kernel = resolve(impl, fmt, derivative)
+    kernel = resolve(impl, fmt, derivative, params)
+    if reference is None:
+        reference = default_reference(impl)
+    if ref_params is None and kernel.own is not None and kernel.own.name == activation(reference).name:
+        ref_params = params
+    ref = Reference(reference, derivative, ref_params)
     olo, ohi = _ordinal_range(fmt, (lo, hi))
     t0 = time.perf_counter()
     if exhaustive:

@@ -40,17 +40,47 @@ class Kernel:
     own: FloatImpl | None = None
 
 
-def resolve(spec: str, fmt: FloatFormat, derivative: int = 0) -> Kernel:
-    """The kernel named by ``spec`` for format ``fmt`` (see the module docstring).
+def is_own(spec) -> bool:
+    """Whether ``spec`` names one of gelu-math's own implementations (a registered function)."""
+    return isinstance(spec, str) and bool(spec) and ":" not in spec
+
+
+def default_reference(spec) -> str:
+    """The reference an audit uses unless told: GELU for its approximations and for foreign
+    kernels (torch, jax, module:function, callables), else the own implementation's function."""
+    if not is_own(spec):
+        return "gelu"
+    try:
+        act = activation(spec)
+    except UnknownFunctionError as exc:
+        raise UnknownFunctionError(f"unknown IMPL: {exc} (or use module:function)") from None
+    return "gelu" if act.family == "gelu" else act.name
+
+
+def activation(name: str):
+    """The registered activation ``name`` (aliases and user-defined functions included)."""
+    from ..definitions import registry
+
+    registry.names()  # fills the registry on first use
+    return registry.REGISTRY.get(name)
+
+
+def resolve(spec: str, fmt: FloatFormat, derivative: int = 0, params=None) -> Kernel:
+    """The kernel named by ``spec`` for format ``fmt`` (see the module docstring); ``params``
+    (own implementations only) sets the function's parameters.
 
     From Python, ``spec`` may also be a callable (the kernel itself)."""
+    if params and not is_own(spec):
+        raise InputError(f"IMPL parameters apply only to gelu-math's own implementations (a registered name), "
+                         f"not to {getattr(spec, '__qualname__', spec)}; the reference's are set by --ref-param "
+                         "(API: ref_params)")
     if callable(spec) and not isinstance(spec, str):
         return Kernel(getattr(spec, "__qualname__", repr(spec)) + "'" * derivative, spec)
     if not isinstance(spec, str) or not spec:
         raise InputError("IMPL must be a non-empty string")
     if ":" not in spec:
         try:
-            impl = implementation(spec, derivative)
+            impl = implementation(spec, derivative, params)
         except UnknownFunctionError as exc:
             raise UnknownFunctionError(f"unknown IMPL: {exc} (or use module:function)") from None
         return Kernel(impl.label, impl.kernel(fmt), impl)

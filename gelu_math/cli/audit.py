@@ -7,7 +7,7 @@ import math
 import sys
 
 from ..errors import InputError
-from .common import integer
+from .common import integer, params
 
 
 def domain(text: str) -> tuple[float, float]:
@@ -41,8 +41,12 @@ def _run(args) -> int:
         raise InputError("--samples must be at least 1")
     if args.workers is not None and args.workers < 1:
         raise InputError("--workers must be at least 1")
+    from .userfuncs import resolve_functions
+
+    resolve_functions(args)  # user-defined functions: own implementations and references like built-ins
     progress = not args.quiet and (args.exhaustive or sys.stderr.isatty())
-    r = audit(args.impl, args.dtype, args.reference, derivative=args.derivative,
+    r = audit(args.impl, args.dtype, args.reference, derivative=args.derivative, params=params(args.param),
+              ref_params=params(args.ref_param) if args.ref_param else None,
               exhaustive=True if args.exhaustive else None, samples=args.samples, seed=args.seed,
               domain=args.domain, rel_threshold=args.rel_threshold, workers=args.workers, progress=progress)
     if args.json:
@@ -62,7 +66,12 @@ def register(sub) -> None:
     p.add_argument("impl", help="our implementation by name (gelu, gelu_tanh, ...), torch:gelu, torch:gelu_tanh, "
                    "jax:gelu, jax:gelu_tanh, or module:function")
     p.add_argument("--dtype", required=True, choices=("float16", "bfloat16", "float32", "float64"))
-    p.add_argument("--reference", default="gelu", help="registered function giving the exact values (default gelu)")
+    p.add_argument("--reference", help="registered function giving the exact values (default: gelu for GELU's "
+                   "approximations and foreign kernels, else IMPL's own function)")
+    p.add_argument("--param", action="append", metavar="KEY=VALUE",
+                   help="parameter of IMPL (gelu-math's own implementations); repeatable")
+    p.add_argument("--ref-param", action="append", metavar="KEY=VALUE",
+                   help="parameter of the reference (default: IMPL's --param when both are the same function)")
     p.add_argument("--derivative", type=integer("derivative"), default=0, choices=(0, 1),
                    help="audit the first derivative (IMPL computes f')")
     mode = p.add_mutually_exclusive_group()
@@ -75,4 +84,6 @@ def register(sub) -> None:
     p.add_argument("--workers", type=integer("workers"), help="processes for exhaustive float32 (default: cores)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="one JSON object (schema in the README)")
+    p.add_argument("--functions", metavar="FILE.toml", action="append",
+                   help="TOML file with [function.NAME] tables of user-defined functions; repeatable")
     p.set_defaults(run=_run)

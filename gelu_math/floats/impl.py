@@ -129,6 +129,7 @@ class FloatImpl:
     evaluate: Callable[[np.ndarray], np.ndarray]  # float64 -> float64
     evaluate_magnitude: Callable[[np.ndarray], np.ndarray] | None  # None: magnitude is |f|
     taylor: tuple[float, float] | None = None  # (f'(0), f''(0)/2) when f(0) = 0, f'(0) dyadic
+    custom: tuple[tuple[str, sp.Expr], ...] = ()  # the parameters that differ from their defaults
 
     def adjust(self, fmt: FloatFormat, xs: np.ndarray, y: np.ndarray) -> np.ndarray:
         """float64 values ready for one rounding to ``fmt`` (narrower than float64).
@@ -150,7 +151,9 @@ class FloatImpl:
 
     @property
     def label(self) -> str:
-        return self.name + "'" * self.derivative
+        """``name``, its non-default parameters and primes: ``elu(alpha=1/2)'``."""
+        ps = f"({', '.join(f'{k}={v}' for k, v in self.custom)})" if self.custom else ""
+        return self.name + ps + "'" * self.derivative
 
     def kernel(self, fmt: FloatFormat) -> Callable[[np.ndarray], np.ndarray]:
         """A callable storage-array -> storage-array: float64 evaluation, one rounding to ``fmt``."""
@@ -175,8 +178,10 @@ def _build(name: str, derivative: int, params: tuple) -> FloatImpl:
     check_form(definition, form)
     mag = magnitude_form(form)
     trivial = sp.simplify(mag - sp.Abs(form)) == 0 if not form.has(sp.Piecewise) else False
+    defaults = {p.name: p.default for p in inst.activation.parameters}
+    custom = tuple((k, v) for k, v in inst.params if defaults.get(k) != v)
     return FloatImpl(inst.name, derivative, inst.params, definition, form, mag, _compile(form),
-                     None if trivial else _compile(mag), _taylor_at_zero(definition))
+                     None if trivial else _compile(mag), _taylor_at_zero(definition), custom)
 
 
 def implementation(name: str, derivative: int = 0, params: Mapping[str, object] | None = None) -> FloatImpl:

@@ -25,6 +25,8 @@ def _value(v: float, dtype: str) -> str:
 def _where(e: Extreme | None, dtype: str, unit: str = "") -> str:
     if e is None:
         return "-"
+    if e.error == 0:
+        return f"0{unit} (every input)"
     v = lambda t: _value(t, dtype)  # noqa: E731
     return f"{_g(e.error)}{unit} at x = {v(e.x)} (got {v(e.got)}, correctly rounded {v(e.want)})"
 
