@@ -287,6 +287,14 @@ def test_reference_exact_ties_of_rational_pieces():
         assert g == _exact_round(F16, q), a
 
 
+def test_reference_decided_in_arb_keeps_the_sign_of_zero():
+    # hardswish(−2^−24) = −2^−25 + 2^−48/6: just inside the float16 tie at −2^−25, so it rounds to
+    # −0.  A float64 value placed on the tie forces the Arb route, whose ordinal 0 has no sign.
+    rv = Reference("hardswish").rounded_from(F16, np.array([-(2.0 ** -24)]), np.array([-(2.0 ** -25)]),
+                                             np.array([2.0 ** -70]))
+    assert rv.escalated == 1 and rv.values[0] == 0 and np.signbit(rv.values[0])
+
+
 # --- the audit: known answers -------------------------------------------------------------------
 
 def test_own_gelu_float16_exhaustive_is_correctly_rounded():

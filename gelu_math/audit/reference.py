@@ -86,6 +86,8 @@ class Reference:
                 out[i] = np.nan
             else:
                 out[i] = fmt.from_bits(fmt.bits_of_ordinal(np.array([o])))[0]
+                if o == 0 and y[i] + b[i] < 0:  # ordinals do not carry the sign of zero
+                    out[i] = -0.0
         return ReferenceValues(out, int(idx.size), undefined)
 
     def _near_zero(self, fmt: FloatFormat, xs, out, idx):
