@@ -194,8 +194,9 @@ def _limits(b: _Builder) -> Fact:
     ends = {-1: b.pieces.pieces[0].expr, 1: b.pieces.pieces[-1].expr}
     lims = {side: _maybe_number(checked_limit(e, sp.oo * side), b.digits) for side, e in ends.items()}
     return Fact("limits", "lim f at -inf = {0}, at +inf = {1}", lims, Method.EXACT,
-                (Step("SymPy limit of the unbounded piece at each end, {0} and {1}, each checked against ball "
-                      "evaluation at |x| = 16, 64, 256 (a guard, not a proof: a contradicted limit is refused).",
+                (Step("SymPy's symbolic limit (Gruntz algorithm) of the unbounded piece at each end, {0} and {1}; "
+                      "as a guard against SymPy errors each is compared with ball evaluation at |x| = 16, 64, 256, "
+                      "and a contradicted limit is refused.",
                       (b.pieces.pieces[0].expr, b.pieces.pieces[-1].expr)),),
                 (lims[-1].exact, lims[1].exact))
 

@@ -16,7 +16,9 @@ import sys
 import threading
 import time
 
-from .errors import SymbolicTimeout
+from sympy.core.function import PoleError
+
+from .errors import SymbolicTimeout, UnsupportedError
 
 _HAS_ALARM = hasattr(signal, "setitimer")
 
@@ -79,9 +81,13 @@ def timebox(seconds: float, what: str):
 
 
 def attempt(seconds: float, what: str, func, *args, fallback=None, **kwargs):
-    """Run ``func`` in a time box; on timeout return ``fallback`` (never hang)."""
+    """Run ``func`` in a time box; on timeout return ``fallback`` (never hang).  SymPy's "cannot
+    do this" exceptions (NotImplementedError, PoleError) become :class:`UnsupportedError`, so a
+    step SymPy gives up on is reported as not certified, never as a traceback."""
     try:
         with timebox(seconds, what):
             return func(*args, **kwargs)
     except SymbolicTimeout:
         return fallback
+    except (NotImplementedError, PoleError) as exc:
+        raise UnsupportedError(f"SymPy cannot do this {what} ({type(exc).__name__})") from None

@@ -472,6 +472,10 @@ def test_kernel_that_raises_or_returns_the_wrong_shape_is_an_input_error():
         audit(broken, "float16")
     with pytest.raises(InputError, match="shape"):
         audit(lambda a: a[:1], "float16")
+    # strings and complex values are refused, never converted (numpy would take "1.5" or drop 2j)
+    for bad in (lambda a: np.array(["x"] * a.size), lambda a: a.astype(str), lambda a: a.astype(complex)):
+        with pytest.raises(InputError, match="not real numbers"):
+            audit(bad, "float16")
 
 
 def test_module_function_spec_imports_a_callable():

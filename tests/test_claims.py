@@ -103,7 +103,19 @@ def test_coefficient_constant_identity_claims():
         claim("identity", "g", lhs="gelu(x)", rhs="x*Phi(x)"),
         claim("identity", "h", lhs="Phi(x)", rhs="sigmoid(1.702*x)"),
         claim("identity", "i", lhs="max(x, 100)", rhs="100"),                            # differ only for x > 100
-    ) == ["true", "false", "true", "false", "false", "undecided", "true", "true", "false", "undecided"]
+        claim("identity", "j", lhs="x/2*(1 + tanh(x))", rhs="x*sigmoid(2*x)"),  # (1 + tanh x)/2 = σ(2x)
+    ) == ["true", "false", "true", "false", "false", "undecided", "true", "true", "false", "undecided", "true"]
+
+
+def test_evidence_is_printed_at_the_precision_of_the_check(tmp_path, capsys):
+    # a claimed minimum that is off by ~3e-40 is false at 50 digits; the evidence must show it
+    close = mpmath.nstr(F_MIN, 38)  # 38 significant digits: wrong beyond them
+    path = tmp_path / "c.toml"
+    path.write_text(claim("value", "m", function="gelu", fact="minimum", equals=close), encoding="utf-8")
+    assert main(["verify", str(path), "--digits", "50"]) == 1
+    out = capsys.readouterr().out
+    with mpmath.workdps(60):
+        assert mpmath.nstr(F_MIN, 45)[:-1] in out  # 44 correct digits of the true minimum are shown
 
 
 def test_verdicts_carry_evidence():

@@ -36,3 +36,18 @@ def test_analyze_text_with_param(capsys):
     assert main(["analyze", "quick_gelu", "--param", "k=1.702", "--digits", "10"]) == 0
     out = capsys.readouterr().out
     assert "minimum at x =" in out and "k=851/500" in out
+
+
+def test_closed_pipe_and_unwritable_paths_are_not_tracebacks(tmp_path, capsys):
+    import subprocess
+    import sys
+
+    # the reader closes the pipe before gelu-math writes (`gelu-math list | head -0`)
+    p = subprocess.Popen([sys.executable, "-m", "gelu_math", "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    assert p.wait() == 1 and "Traceback" not in err and err == ""
+    missing = tmp_path / "no" / "such" / "dir" / "c.pdf"
+    assert main(["plot", "compare", "relu", "--out", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("gelu-math: error:") and str(missing) in err

@@ -174,6 +174,59 @@ def test_relative_error_unbounded_sigmoid_form():
             assert abs((e(t) + 1) / asym - 1) < 0.02  # leading asymptotic term
 
 
+def test_relative_error_with_a_pole_is_unbounded():
+    # ELU′/SiLU′ − 1: SiLU′ = σ(x)(1 + x(1 − σ(x))) vanishes at x = −1 − W(1/e) (the SiLU minimiser,
+    # Elfwing et al. 2018), where ELU′ = e^x does not: a pole, certified, with the exact location
+    from gelu_math.certified.balls import precision
+
+    env = envelope("elu", reference="silu", metric="rel", derivative=1)
+    assert env.unbounded and env.sup is None and env.where == ("pole",) and "pole" in env.method
+    (z,) = env.argmax
+    with mpmath.workdps(40):
+        w = -1 - mpmath.lambertw(1 / mpmath.e).real
+        silu_d = lambda t: mpmath.diff(lambda s: s / (1 + mpmath.exp(-s)), t)  # noqa: E731
+        assert abs(silu_d(w)) < mpmath.mpf(10) ** -35  # the reference value is the zero of SiLU′
+    with precision(256):
+        assert abs(z.ball.mid() - arb(mpmath.nstr(w, 45))) < 1e-25
+    assert z.exact is not None and sp.simplify(z.exact - (-1 - sp.LambertW(sp.exp(-1)))) == 0
+
+
+def test_pole_of_the_tanh_form_derivative_at_the_gelu_minimiser():
+    # GELU′ = Φ(x) + xφ(x) vanishes at the GELU minimiser −0.7517915246935644574579… (mpmath findroot,
+    # independent of Arb) and the tanh form's derivative does not vanish there
+    from gelu_math.envelope.error import error_function
+    from gelu_math.envelope.sup import _pole
+
+    err = error_function("gelu_tanh", "gelu", "rel", 1, calculus=False)
+    reason, steps, z = _pole(err, -sp.oo, sp.oo, 30)
+    with mpmath.workdps(50):
+        m = mpmath.findroot(lambda t: mpmath.ncdf(t) + t * mpmath.npdf(t), -0.75)
+    from gelu_math.certified.balls import precision
+
+    with precision(256):
+        assert z.ball.rad() < 1e-29 and abs(z.ball.mid() - arb(mpmath.nstr(m, 45))) < 1e-28
+    assert _pole(error_function("gelu_tanh", "gelu", "rel", 0, calculus=False), -sp.oo, sp.oo, 30) is None
+
+
+def test_envelope_text_for_constant_stretches_and_identical_functions(capsys):
+    assert main(["envelope", "relu", "--metric", "rel"]) == 0  # ReLU/GELU − 1 = −1 for every x < 0
+    out = capsys.readouterr().out
+    assert "attained at every x of: the tail x < 0" in out and "attained at x" not in out
+    assert main(["envelope", "gelu_tanh", "--reference", "gelu_tanh"]) == 0
+    out = capsys.readouterr().out
+    assert "in [0, 0]" in out and "-0" not in out and "ℝ (e ≡ 0)" in out
+
+
+def test_fit_search_range():
+    # SiLU x·σ(βx) is QuickGELU's family: its optimum lies outside the default β ∈ [0.5, 1.5]
+    with pytest.raises(CertificationError, match="edge of the search range"):
+        fit("silu", "beta")
+    f = fit("silu", "beta", search=("1.5", "2"))
+    g = _fit("gelu_sigmoid", "k", "gelu")
+    assert f.optimum.ball.overlaps(g.optimum.ball) and f.sup_error.ball.overlaps(g.sup_error.ball)
+    assert all(p.exact is not None and p.exact.is_Rational for p in f.equioscillation)
+
+
 @pytest.mark.slow
 def test_relative_error_tanh_form_tends_to_minus_one():
     # (1 + tanh u)/(1 + erf z) ~ 2e^{2u}/erfc(|z|) → 0 as x → −∞ since u is cubic: rel → −1, sup 1 not attained
@@ -299,6 +352,10 @@ def test_cli_envelope_json_schema(capsys):
     ["envelope", "gelu_tanh", "--param", "a=-1"],
     ["fit", "gelu_tanh", "--coefficient", "zz"],
     ["fit", "gelu_tanh"],
+    ["fit", "gelu_sigmoid", "--coefficient", "k", "--search=2,1"],
+    ["fit", "gelu_sigmoid", "--coefficient", "k", "--search=1"],
+    ["fit", "gelu_sigmoid", "--coefficient", "k", "--search=sqrt(2),2"],
+    ["fit", "silu", "--coefficient", "beta"],
 ])
 def test_cli_bad_input(argv, capsys):
     assert main(argv) == 2
@@ -382,7 +439,9 @@ def test_jump_at_the_edge_of_the_outer_piece_is_a_candidate():
 def test_constant_piece_between_jumps_is_attained():
     # hardtanh′ − relu6′ = 1 on (−1, 0) and −1 on (1, 6): the supremum 1 is attained
     env = envelope("hardtanh", reference="relu6", derivative=1, digits=10)
-    assert env.sup.ball.contains(1) and env.attained and env.argmax
+    assert env.sup.ball.contains(1) and env.attained
+    # attained on the whole of both intervals: no single sample point is listed as "the" maximiser
+    assert {"constant on (-1, 0)", "constant on (1, 6)"} <= set(env.where) and env.argmax == ()
 
 
 def test_text_names_where_a_supremum_is_approached():

@@ -100,3 +100,18 @@ def test_alarm_inside_the_collection_tracker_is_deferred():
     assert tb._interruptible(frame(here), None)
     assert not tb._interruptible(frame(tb._track_collection.__code__), None)
     assert not tb._interruptible(frame(here, frame(tb._track_collection.__code__)), None)
+
+
+def test_sympy_giving_up_is_an_unsupported_error():
+    from sympy.core.function import PoleError
+
+    from gelu_math.errors import UnsupportedError
+
+    def gives_up(exc):
+        raise exc
+
+    for exc in (NotImplementedError("no"), PoleError("pole")):
+        with pytest.raises(UnsupportedError, match="SymPy cannot do this limit"):
+            attempt(5, "limit", gives_up, exc)
+    with pytest.raises(ZeroDivisionError):  # a bug stays a bug
+        attempt(5, "limit", gives_up, ZeroDivisionError())

@@ -220,3 +220,42 @@ def test_load_functions_registers(tmp_path):
     load_functions(_write(tmp_path, GOOD_TOML))
     assert set(REGISTRY.user_names()) == {"swish_k", "cubic"}
     assert gm.get("cubic").activation.family == "user"
+
+
+# --- defined on all of ℝ (definitions/domain.py) ------------------------------------------------
+
+@pytest.mark.parametrize("expr,what", [
+    ("log(x)", "x > 0"), ("1/x", "x != 0"), ("sqrt(x)", "x >= 0"), ("LambertW(x)", "x >= 0"),
+    ("x*erf(1/x)", "x != 0"), ("x^(1/3)", "x >= 0"), ("log(1 + x)", "x + 1 > 0"), ("hardtanh(x)/(x - 3)", "x - 3 != 0"),
+])
+def test_functions_undefined_somewhere_on_the_line_are_refused(expr, what):
+    with pytest.raises(ExpressionError, match="real and finite for every real x") as info:
+        user_function("u", expr)
+    assert what in str(info.value)
+
+
+@pytest.mark.parametrize("expr", ["log(1 + x^2)", "sqrt(x^2 + 1)", "abs(x)^(1/2)", "LambertW(exp(x))",
+                                  "x/(1 + abs(x))", "softsign(2*x)", "2^x", "x*tanh(softplus(x))", "1/cosh(x)"])
+def test_functions_defined_on_the_line_are_accepted(expr):
+    assert user_function("u", expr).instance().expr.has(x)
+
+
+def test_every_builtin_passes_the_domain_check():
+    from gelu_math.definitions.domain import undefined_reason
+    from gelu_math.definitions.registry import get, names
+
+    assert {n: undefined_reason(get(n).expr) for n in names()} == {n: None for n in names()}
+
+
+def test_cli_refuses_an_undefined_expression(capsys):
+    assert main(["analyze", "--expr", "log(x)"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot show x > 0" in err
+
+
+def test_no_taylor_series_where_the_function_is_not_analytic():
+    # √|x| is continuous but not analytic at 0: its one-sided expansions are √x, not power series;
+    # the analysis must record that, not print "0 + O(x^3)"
+    define("sqrt_abs_t", "abs(x)^(1/2)")
+    a = gm.analyze("sqrt_abs_t", order=2)
+    assert "taylor" not in a.facts and "not analytic at 0" in a.failures["taylor"]

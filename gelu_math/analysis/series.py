@@ -29,10 +29,14 @@ class Taylor:
 
 
 def _series(e: sp.Expr, order: int) -> sp.Expr:
+    """The Taylor polynomial of ``e`` at 0 to ``order``; UnsupportedError when SymPy cannot
+    expand it or the expansion is not a power series (√x, x^(1/3), log x, 1/x: not analytic)."""
     s = attempt(SERIES_SECONDS, "series", lambda: sp.series(e, x, 0, order + 1).removeO(), fallback=None)
     if s is None:
         raise UnsupportedError("series expansion timed out")
     s = sp.expand(s)
+    if not s.is_polynomial(x):
+        raise UnsupportedError(f"{e} is not analytic at 0: its expansion {s} is not a power series")
     return sp.Add(*(tidy(s.coeff(x, k).rewrite(sp.exp)) * x**k for k in range(order + 1)))
 
 

@@ -132,6 +132,8 @@ def _evaluate_chunk(kernel: Kernel, ref: Reference, fmt: FloatFormat, xs: np.nda
             raise InputError(f"{kernel.label} raised {type(exc).__name__}: {exc}") from None
         if out.shape != xs.shape:
             raise InputError(f"{kernel.label} returned shape {out.shape} for input shape {xs.shape}")
+        if out.dtype.kind not in "fiu":  # complex, strings, objects: never converted silently
+            raise InputError(f"{kernel.label} returned values that are not real numbers (dtype {out.dtype})")
         got_bits = fmt.to_bits(np.asarray(out, dtype=np.float64))
     want_all = rv.values
     keep = ~rv.undefined

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import sympy as sp
 from flint import arb
 
-from ..analysis.calculus import derivative, tidy
+from ..analysis.calculus import derivative, proved_zero, tidy
 from ..certified.arbeval import compile_arb
 from ..certified.balls import bits_for, precision, q
 from ..certified.numbers import compare, exact_number
@@ -360,7 +360,7 @@ def _value(spec: dict, digits: int) -> Decision:
         return value_decision(label, value, cmp, digits)
     if len(value) != len(cmp):
         return Decision(FALSE, "there are {0} " + label + " (certified, complete on ℝ): "
-                        + ", ".join("{%d}" % (i + 1) for i in range(len(value))) + "; the claim lists {%d}."
+                        + ", ".join("{%d}" % (i + 1) for i in range(len(value))) + "; the claim lists {%d} value(s)."
                         % (len(value) + 1), (sp.Integer(len(value)),) + tuple(value) + (sp.Integer(len(cmp)),))
     parts = [value_decision(label, v, c, digits) for v, c in zip(value, cmp)]
     verdict = FALSE if any(p.verdict == FALSE for p in parts) else \
@@ -395,7 +395,8 @@ def _zero_set(spec: dict, digits: int) -> Decision:
     math = shown + tuple(inside)
     text = "certified zeros of " + d + " in {0} (complete on ℝ, tails proved): " + listing
     if len(claimed) != len(inside):
-        return Decision(FALSE, text + f"; the claim lists {len(claimed)}.", math)
+        n = len(claimed)
+        return Decision(FALSE, text + f"; the claim lists {'no' if n == 0 else n} zero{'' if n == 1 else 's'}.", math)
     verdicts = [decide_in(n, a, b, digits) for n, (a, b, _) in zip(inside, claimed)]
     verdict = FALSE if FALSE in verdicts else UNDECIDED if UNDECIDED in verdicts else TRUE
     return Decision(verdict, text + ".", math)
@@ -419,6 +420,8 @@ SAMPLES = tuple(sp.Rational(n, 8) for n in (-40, -13, -5, -1, 3, 7, 11, 29))
 
 def _identity(spec: dict, digits: int) -> Decision:
     lhs, rhs = spec["lhs"], spec["rhs"]
+    if proved_zero(lhs - rhs):  # tidy, then the rational normal form over exponentials (tanh = σ identities)
+        return Decision(TRUE, "{0} − ({1}) simplifies to 0 for all real x.", (lhs, rhs), "exact")
     diff = attempt(10, "identity simplification", lambda: sp.simplify((lhs - rhs).rewrite(sp.erf)))
     if diff == 0:
         return Decision(TRUE, "{0} − ({1}) simplifies to 0 for all real x.", (lhs, rhs), "exact")

@@ -7,6 +7,7 @@ Each command lives in its own module with a ``register(subparsers)`` function;
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 from ..errors import GeluMathError
@@ -35,6 +36,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gelu-math: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `gelu-math list | head`: the reader left; stay quiet
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python's final flush of stdout must not fail again
+        return 1
+    except OSError as exc:  # a path that cannot be written or read: the user's input, one line
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"gelu-math: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return EXIT_INPUT
 
 
 if __name__ == "__main__":  # pragma: no cover

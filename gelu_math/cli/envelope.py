@@ -34,6 +34,24 @@ def _run_envelope(args) -> int:
     return 0
 
 
+def _search(text: str):
+    """``LO,HI`` as two exact numbers (decimals as written, fractions)."""
+    import argparse
+
+    from ..definitions.parse import parse_number
+
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise argparse.ArgumentTypeError(f"expected LO,HI, got {text!r}")
+    try:
+        lo, hi = (parse_number(p.strip()) for p in parts)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if not (lo.is_Rational and hi.is_Rational and lo < hi):
+        raise argparse.ArgumentTypeError(f"expected rational LO < HI, got {text!r}")
+    return lo, hi
+
+
 def _run_fit(args) -> int:
     from ..envelope import fit
     from ..render.envelope import dumps, fit_json, fit_text
@@ -41,7 +59,7 @@ def _run_fit(args) -> int:
     if args.param and args.expr is None:
         raise InputError("--param declares the parameters of --expr; fit starts from a built-in's own value")
     name, _ = _approx(args)
-    f = fit(name, args.coefficient, args.target, args.metric, args.reference, args.digits)
+    f = fit(name, args.coefficient, args.target, args.metric, args.reference, args.digits, search=args.search)
     print(dumps(fit_json(f, args.digits)) if args.json else fit_text(f, args.digits), end="\n" if args.json else "")
     return 0
 
@@ -74,5 +92,7 @@ def register(sub) -> None:
     fi.add_argument("--metric", choices=("abs", "rel"), default="abs")
     fi.add_argument("--reference", default="gelu")
     fi.add_argument("--digits", type=integer("digits"), default=FIT_DIGITS)
+    fi.add_argument("--search", type=_search, metavar="LO,HI",
+                    help="coefficient range searched and certified (exact decimals; default: published value ±50%%)")
     fi.add_argument("--json", action="store_true")
     fi.set_defaults(run=_run_fit)

@@ -13,12 +13,13 @@ def _run(args) -> int:
     resolve_functions(args)
     claims = load_claims(args.claims)
     verdicts = check_claims(claims, digits=args.digits)
+    shown = max(render.DIGITS, args.digits)  # evidence at the precision of the check (a false verdict shows why)
     if args.json:
-        out = render.verdicts_json(verdicts)
+        out = render.verdicts_json(verdicts, shown)
     elif args.markdown:
-        out = render.verdicts_markdown(verdicts, args.title, f"gelu-math verify {args.claims} --markdown")
+        out = render.verdicts_markdown(verdicts, args.title, f"gelu-math verify {args.claims} --markdown", shown)
     else:
-        out = render.verdicts_text(verdicts)
+        out = render.verdicts_text(verdicts, shown)
     print(out, end="")
     return EXIT_FALSE if any(v.verdict == "false" for v in verdicts) else 0
 

@@ -32,6 +32,7 @@ from typing import Mapping
 import sympy as sp
 
 from ..errors import ExpressionError, InputError, ParameterError
+from .domain import undefined_reason
 from .parse import function_grammar, parse
 from .registry import REGISTRY, Activation, Parameter
 from .symbols import x
@@ -114,6 +115,9 @@ def user_function(name: str, expr: str, params: Mapping[str, object] | None = No
         value = body.xreplace({symbols[k]: v for k, v in values.items()})
         if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise ParameterError(f"{name}: these parameter values make the expression undefined")
+        why = undefined_reason(value)
+        if why is not None:
+            raise ExpressionError(f"{name} must be real and finite for every real x; {why}")
         return value
 
     build(**{p.name: p.default for p in parameters})  # the defaults must give a defined expression

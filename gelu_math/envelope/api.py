@@ -103,9 +103,9 @@ def envelope(approx, reference="gelu", metric: str = "abs", derivative: int = 0,
         zero = Number(sp.Integer(0), arb(0))
         steps = err.steps + (Step("The error is identically 0 on every piece: the functions coincide."),)
         return Envelope(err.approximation.name, err.reference.name, metric, derivative, target, (lo, hi), zero, False,
-                        "", True, (), ("everywhere",), True, "identical (e ≡ 0)", err.symmetry, (), (lo, hi), steps, err)
+                        "", True, (), ("constant on ℝ (e ≡ 0)",), True, "identical (e ≡ 0)", err.symmetry, (), (lo, hi), steps, err)
     res: SupResult = certified_sup(err, lo, hi, digits)
-    method = "unbounded (limit)" if res.unbounded else "branch and bound + interval Newton on the core" + (
+    method = ("unbounded (certified pole)" if "pole" in res.where else "unbounded (limit)") if res.unbounded else "branch and bound + interval Newton on the core" + (
         "; " + ", ".join(f"{t.method} beyond {t.cut}" for t in res.tails) if res.tails else "")
     if err.symmetry and lo == -hi:
         method += f"; {err.symmetry} symmetry (proved) halves the domain"

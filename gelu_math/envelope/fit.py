@@ -53,7 +53,9 @@ class Fit:
     estimate: sp.Rational  # the rational c_r where the envelope was certified
     sup_error: Number  # certified enclosure of the minimax value S(c*)
     at_estimate: Envelope  # certified envelope at c_r
-    equioscillation: tuple[Number, ...]  # x₁, x₂ (balls at c_r), with mirror images if symmetric
+    # x₁, x₂ (and mirror images if symmetric): the exact rationals near the equioscillating extrema at
+    # which the lower bound is evaluated; where the extrema are exactly is an estimate, not certified
+    equioscillation: tuple[Number, ...]
     published: Number
     published_envelope: Envelope
     steps: tuple[Step, ...]
@@ -181,6 +183,10 @@ def fit(approx, coefficient: str, target: str = "gelu", metric: str = "abs", ref
 
     c_est = _golden(S, float(lo), float(hi))
     c_r = _rational(c_est, 12)
+    if min(c_est - float(lo), float(hi) - c_est) < 1e-6 * (float(hi) - float(lo)):
+        raise CertificationError(f"the estimated optimum {coefficient} ≈ {c_est:.6g} sits at the edge of the search "
+                                 f"range [{lo}, {hi}]: the optimum is probably outside it; give another range "
+                                 "(fit(..., search=(lo, hi)), CLI --search=LO,HI)")
     env = envelope(approx, reference, metric, 0, None, digits, {coefficient: c_r}, None, target)
     if env.unbounded:
         raise CertificationError(f"the error at {coefficient} = {c_r} is unbounded: {env.reason}")
@@ -216,7 +222,8 @@ def fit(approx, coefficient: str, target: str = "gelu", metric: str = "abs", ref
     pts = []
     with precision(256):
         for xr in sorted({xa, xb} | ({-xa, -xb} if env.symmetry else set())):
-            pts.append(Number(None, arb(q(xr))))  # exact rationals near the extrema (ball of radius 0)
+            r = q(xr)
+            pts.append(Number(sp.Rational(int(r.p), int(r.q)), arb(r)))  # exact rationals near the extrema
     steps = (
         Step("Golden-section search for the coefficient minimising the scanned sup|e| on {0}; "
              "certified envelope at the rational {1} gives the upper bound.", (sp.Interval(lo, hi), c_r)),
@@ -258,7 +265,8 @@ def _bisect_level(f, U: arb, a: fmpq, b: fmpq, increasing: bool, steps: int = 80
     # increasing f: find the smallest t with f(t) > U certainly (an upper bound for c*)
     outer = b if increasing else a
     if not (f(arb(outer)) > U):
-        raise CertificationError("the search range is too narrow to confine the optimum; widen it")
+        raise CertificationError("the search range is too narrow to confine the optimum; widen it "
+                                 "(fit(..., search=(lo, hi)), CLI --search=LO,HI)")
     inner = a if increasing else b
     for _ in range(steps):
         m = (inner + outer) / 2

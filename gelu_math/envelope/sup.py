@@ -25,12 +25,14 @@ import sympy as sp
 from flint import arb, fmpq
 
 from ..analysis.calculus import one_sided
+from ..analysis.pieces import Piece
 from ..certified.arbeval import compile_arb, const_ball
 from ..certified.balls import bits_for, precision, q, sign_of, tight_enough
 from ..certified.limits import checked_limit
 from ..certified.numbers import exact_number
 from ..certified.roots import isolate, refine
 from ..certified.tails import further_cut, prove_sign
+from ..certified.zeros import piece_zeros
 from ..definitions.symbols import x
 from ..errors import CertificationError, SymbolicTimeout, UnsupportedError
 from ..facts import Number, Step
@@ -244,7 +246,64 @@ def _quotient_tail(err: ErrorFunction, side: int, L: sp.Expr, edge) -> Tail | No
 
 
 def certified_sup(err: ErrorFunction, lo: sp.Expr, hi: sp.Expr, digits: int) -> SupResult:
-    """sup of |e| over [lo, hi] (ends may be ±∞), certified, or unbounded with the reason."""
+    """sup of |e| over [lo, hi] (ends may be ±∞), certified, or unbounded with the reason.
+
+    A relative error is first searched for a pole: the reference's derivative may vanish where
+    the approximation's does not (GELU′ at −0.7518…).  A certified pole (:func:`_pole`, cheap) makes
+    the error unbounded; otherwise the supremum is bounded and proved as usual."""
+    pole = _pole(err, lo, hi, digits)
+    if pole is not None:
+        reason, steps, where = pole
+        return SupResult(True, reason, None, False, (where,), ("pole",), (), (lo, hi), 0, tuple(err.steps) + steps)
+    return _certified_sup(err, lo, hi, digits)
+
+
+POLE_WINDOWS = (4, 16, 64)  # where a pole of a relative error is looked for when the proof fails
+
+
+def _pole(err: ErrorFunction, lo: sp.Expr, hi: sp.Expr, digits: int):
+    """(reason, steps, location) when e has a certified pole in (lo, hi): on a piece, e + 1 = N/D
+    (one fraction) and D has a certified simple zero z where N's ball excludes 0.  None if none
+    is found."""
+    if err.metric != "rel":
+        return None
+    fractions = []
+    for piece in err.E.pieces:
+        n, d = sp.fraction(sp.together(piece.expr + 1))
+        if d.has(x):
+            fractions.append((Piece(piece.lo, piece.hi, n), Piece(piece.lo, piece.hi, d)))
+    for window in POLE_WINDOWS:
+        for npiece, dpiece in fractions:
+            found = _pole_in(npiece, dpiece, sp.Max(dpiece.lo, lo, -window), sp.Min(dpiece.hi, hi, window), digits)
+            if found is not None:
+                return found
+    return None
+
+
+def _pole_in(npiece, dpiece, a, b, digits: int):
+    """A certified pole of npiece/dpiece in (a, b), as for :func:`_pole`, or None."""
+    if not bool(a < b):
+        return None
+    try:
+        zeros = piece_zeros(Piece(a, b, dpiece.expr), sp.diff(dpiece.expr, x))
+    except (CertificationError, UnsupportedError, SymbolicTimeout):
+        return None
+    for root in zeros.roots:
+        with precision(bits_for(digits) + 32):
+            z = root.ball(digits)  # inside (a, b) ⊆ the domain
+            value = compile_arb(npiece.expr, x)(z)
+        if sign_of(value) not in (None, 0):
+            where = exact_number(root.exact, digits) if root.exact is not None else Number(None, z)
+            reason = ("e has a pole: the denominator of e + 1 has a certified simple zero where the numerator does "
+                      "not vanish")
+            steps = (*zeros.steps, Step(
+                "e + 1 = {0}/{1}. The denominator has a certified simple zero at x = {2}, where the "
+                "numerator's ball excludes 0: |e| → ∞ there.", (npiece.expr, dpiece.expr, where)))
+            return reason, steps, where
+    return None
+
+
+def _certified_sup(err: ErrorFunction, lo: sp.Expr, hi: sp.Expr, digits: int) -> SupResult:
     steps: list[Step] = list(err.steps)
     mirror = err.symmetry is not None and (lo == -hi or (lo.is_finite and sp.simplify(lo + hi) == 0))
     if mirror:
@@ -306,7 +365,7 @@ def certified_sup(err: ErrorFunction, lo: sp.Expr, hi: sp.Expr, digits: int) -> 
                 cands.extend(_critical_candidates(core, u, v, ra, rb, ends, work, digits))
     for t in tails:
         with precision(work):
-            where = f"constant on the tail beyond {t.cut}" if t.attained else f"limit at {'+' if t.side > 0 else '-'}∞"
+            where = f"constant on the tail x {'>' if t.side > 0 else '<'} {t.cut}" if t.attained else f"limit at {'+' if t.side > 0 else '-'}∞"
             # e is constant on the open outer piece: one representative point inside it
             loc = arb(int(sp.floor(t.cut)) - 1 if t.side < 0 else int(sp.ceiling(t.cut)) + 1) if t.attained else None
             cands.append(Candidate(abs(const_ball(t.limit)), t.attained, where, loc, sp.Abs(t.limit)))
@@ -318,16 +377,19 @@ def certified_sup(err: ErrorFunction, lo: sp.Expr, hi: sp.Expr, digits: int) -> 
                 tb = compile_arb(t.bound)(arb(0))
                 if not tb < top[0].value:
                     raise CertificationError(f"the tail bound beyond {t.cut} is not below the core maximum")
+    # points only: on an interval where e is constant the maximum is attained everywhere, and
+    # ``where`` says so ("constant on (a, b)"); its sample point is not a maximiser to list alone
+    top_points = [c for c in top if not c.where.startswith("constant")]
     if mirror:
         locs = []
-        for c in top:
+        for c in top_points:
             if c.location is not None and c.attained:
                 locs.append(c.location)
                 if not c.location.contains(0):
                     with precision(work):
                         locs.append(-c.location)  # exact negation needs the ball's own precision
     else:
-        locs = [c.location for c in top if c.location is not None and c.attained]
+        locs = [c.location for c in top_points if c.location is not None and c.attained]
     locs.sort(key=lambda b: float(b.mid()))
     unique = []
     for b in locs:  # one ball per point (several candidates can sit at one breakpoint)

@@ -11,6 +11,10 @@ def _g(v: float) -> str:
     return f"{v:.9g}"
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
 def _value(v: float, dtype: str) -> str:
     """Shortest decimal that identifies v among the dtype's values (bfloat16: 4 digits)."""
     if dtype == "float16":
@@ -35,7 +39,7 @@ def audit_text(r: AuditResult) -> str:
     lines = [f"audit of {r.impl} in {r.dtype} against the correctly rounded {r.reference}"]
     how = "exhaustive: every finite value" if r.mode == "exhaustive" else f"sampled (seed {r.seed}): uniform over bit patterns"
     lines.append(f"  inputs           {r.inputs:,} ({how}) in [{_g(r.domain[0])}, {_g(r.domain[1])}]")
-    lines.append(f"  reference        float64 + error bound; {r.escalated:,} inputs decided in Arb"
+    lines.append(f"  reference        float64 + error bound; {_n(r.escalated, 'input')} decided in Arb"
                  + (f"; {r.undefined:,} undefined (excluded)" if r.undefined else ""))
     lines.append(f"  max ULP error    {_where(r.max_ulp, r.dtype, ' ULP')}")
     lines.append(f"  max rel error    {_where(r.max_rel, r.dtype)}")
@@ -50,9 +54,9 @@ def audit_text(r: AuditResult) -> str:
     for label, n in r.histogram:
         lines.append(f"    {label:>{width}} ULP  {n:>14,}  {100 * n / max(r.inputs, 1):8.4f}%")
     lines.append(f"  lost relative accuracy (rel error > {_g(r.rel_threshold)} or non-finite): "
-                 f"{r.lost_inputs:,} inputs in {r.regions_total} region(s)")
+                 f"{_n(r.lost_inputs, 'input')} in {_n(r.regions_total, 'region')}")
     if r.regions_total > len(r.regions):
         lines.append(f"    (largest {len(r.regions)} shown)")
     for g in r.regions:
-        lines.append(f"    [{_g(g.lo)}, {_g(g.hi)}]  {g.count:,} inputs, max rel error {_g(g.max_rel)}")
+        lines.append(f"    [{_g(g.lo)}, {_g(g.hi)}]  {_n(g.count, 'input')}, max rel error {_g(g.max_rel)}")
     return "\n".join(lines) + "\n"

@@ -12,7 +12,7 @@ import sympy as sp
 
 from ..claims.spec import VERDICTS, Verdict
 from ..facts import Number
-from .numbers import number_json, number_text
+from .numbers import number_json, number_text, terminating_decimal
 
 DIGITS = 15  # digits shown; the balls themselves are certified to the checker's precision
 
@@ -26,27 +26,11 @@ def _math(m, digits: int) -> str:
         return f"{left}{_math(m.start, digits)}, {_math(m.end, digits)}{right}"
     if isinstance(m, sp.Float):
         return sp.sstr(m.round(30)).rstrip("0")
-    if isinstance(m, sp.Rational) and not m.is_Integer and _decimal_denominator(m.q):
-        return _decimal(m)
+    if isinstance(m, sp.Rational) and not m.is_Integer and terminating_decimal(m) is not None:
+        return terminating_decimal(m)
     if m in (sp.oo, -sp.oo):
         return "+inf" if m == sp.oo else "-inf"
     return sp.sstr(m)
-
-
-def _decimal_denominator(q: int) -> bool:
-    for p in (2, 5):
-        while q % p == 0:
-            q //= p
-    return q == 1
-
-
-def _decimal(m: sp.Rational) -> str:
-    """A rational with denominator 2^a 5^b as its exact (terminating) decimal."""
-    from decimal import Decimal, localcontext
-
-    with localcontext() as c:
-        c.prec = 1000
-        return format(Decimal(int(m.p)) / Decimal(int(m.q)), "f")
 
 
 def step_text(step, digits: int = DIGITS) -> str:

@@ -25,6 +25,8 @@ def interval_strings(n: Number, digits: int) -> tuple[str, str]:
 
 
 def _plain(d: Decimal) -> str:
+    if d.is_zero():
+        return "0"  # never "-0" (a ball [0 ± 0] rounded downwards)
     text = format(d, "f") if abs(d.adjusted()) < 30 else str(d)
     return text
 
@@ -49,7 +51,8 @@ def envelope_json(env, digits: int) -> dict:
         "domain": [_end(env.domain[0]), _end(env.domain[1])],
     }
     if env.unbounded:
-        out.update({"unbounded": True, "reason": env.reason, "sup": None, "attained": False, "argmax": []})
+        out.update({"unbounded": True, "reason": env.reason, "sup": None, "attained": False,
+                    "argmax": [], "poles": [number_json(n, digits) for n in env.argmax]})
     else:
         lo, hi = interval_strings(env.sup, digits)
         out.update({"unbounded": False, "sup": {"lower": lo, "upper": hi}, "attained": env.attained,
@@ -76,13 +79,18 @@ def envelope_text(env, digits: int) -> str:
              f"  domain: [{_end(env.domain[0])}, {_end(env.domain[1])}]"]
     if env.unbounded:
         lines.append(f"  sup |error| = +inf (unbounded): {env.reason}")
+        if env.argmax:
+            lines.append("  pole at x = " + ", ".join(number_text(n, min(digits, 20)) for n in env.argmax))
     else:
         lo, hi = interval_strings(env.sup, digits)
         lines.append(f"  sup |error| in [{lo}, {hi}]  ({'attained' if env.attained else 'approached, not attained'})")
+        intervals = [w for w in env.where if w.startswith("constant")]  # e constant and maximal on an interval
         if env.argmax:
             lines.append("  attained at x = " + ", ".join(number_text(n, min(digits, 20)) for n in env.argmax))
-        else:
-            lines.append("  approached at: " + ", ".join(w for w in env.where if not w.startswith("constant")))
+        if intervals:
+            lines.append("  attained at every x of: " + "; ".join(w.removeprefix("constant on ") for w in intervals))
+        if not env.argmax and not intervals:
+            lines.append("  approached at: " + ", ".join(env.where))
     lines.append(f"  method: {env.method} (certified)")
     return "\n".join(lines) + "\n"
 
@@ -124,7 +132,8 @@ def fit_text(f, digits: int) -> str:
         f"  optimum {f.coefficient} in [{d['optimum']['lower']}, {d['optimum']['upper']}]"
         f"  (certified within the search range [{d['search'][0]}, {d['search'][1]}])",
         f"  sup |error| at the optimum in [{d['sup_error']['lower']}, {d['sup_error']['upper']}]",
-        "  equioscillation at x = " + ", ".join(number_text(n, 15) for n in f.equioscillation),
+        "  equioscillation near x ≈ " + ", ".join(f"{float(n.ball.mid()):.12g}" for n in f.equioscillation)
+        + " (estimated extrema; the lower bound uses |e| at exact rationals there)",
         f"  published {f.coefficient} = {d['published']['value']}: sup |error| in "
         f"[{d['published']['sup_error']['lower']}, {d['published']['sup_error']['upper']}]",
     ]) + "\n"

@@ -37,12 +37,32 @@ def number_json(n: Number, digits: int):
     return {"exact": None if n.exact is None else sp.sstr(n.exact), "mid": mid, "rad": rad}
 
 
+def terminating_decimal(v) -> str | None:
+    """The exact decimal of a rational whose denominator is 2^a·5^b (at most 60 digits), else None."""
+    if not isinstance(v, sp.Rational):
+        return None
+    q = int(v.q)
+    for p in (2, 5):
+        while q % p == 0:
+            q //= p
+    if q != 1:
+        return None
+    with localcontext() as c:
+        c.prec = 80
+        text = format(Decimal(int(v.p)) / Decimal(int(v.q)), "f")
+    return text if len(text) <= 60 else None
+
+
 def number_text(n: Number, digits: int) -> str:
-    """One-line human form: exact form and ball, e.g. 'sqrt(2) = 1.41421356… ± 1e-32'."""
+    """One-line human form: exact form and ball, e.g. 'sqrt(2) = 1.41421356… ± 1e-32'; a
+    rational with a terminating decimal is written exactly ('8943/200000 = 0.044715')."""
     if n.infinite:
         return "+inf" if n.infinite > 0 else "-inf"
     if n.ball is None:
         return sp.sstr(n.exact)
+    exact = terminating_decimal(n.exact)
+    if exact is not None:
+        return exact if sp.sstr(n.exact) == exact else f"{sp.sstr(n.exact)} = {exact}"
     mid, rad = decimal_ball(n, digits)
     ball = mid if rad == "0" else f"[{mid} ± {short_upper(rad)}]"
     if n.exact is not None and sp.sstr(n.exact) != mid:
