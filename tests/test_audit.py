@@ -510,6 +510,10 @@ def test_cli_text_and_json(capsys):
     assert re.search(r"max ULP error +\d+ ULP at x = -?\d", out), out
     assert main(["audit", "gelu", "--dtype", "float16"]) == 0  # own kernel: correctly rounded
     assert "max ULP error    0 ULP (every input)" in capsys.readouterr().out
+    # the exact value is shown next to got/want: GELU(−4.008) to 9 digits, from mpmath (ncdf)
+    xm = float(re.search(r"max ULP error +\d+ ULP at x = (-?[\d.]+)", out).group(1))
+    xm = float(np.float16(xm))
+    assert f"exact ≈ {float(mpmath.mpf(xm) * mpmath.ncdf(xm)):.9g})" in out.splitlines()[3]
     runs = []
     for _ in range(2):
         assert main(["audit", "gelu", "--dtype", "bfloat16", "--samples", "3000", "--json"]) == 0
@@ -517,7 +521,7 @@ def test_cli_text_and_json(capsys):
     assert runs[0] == runs[1]  # deterministic
     j = json.loads(runs[0])
     assert j["mode"] == "sampled" and j["inputs"] == 3000 and j["dtype"] == "bfloat16"
-    assert set(j["max_ulp_error"]) == {"error", "x", "got", "want"}
+    assert set(j["max_ulp_error"]) == {"error", "x", "got", "want", "exact_float64"}
 
 
 

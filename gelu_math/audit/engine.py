@@ -21,6 +21,7 @@ Results are plain data (:class:`AuditResult`); renderers format them.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing as mp
 import os
 import sys
@@ -28,6 +29,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+from flint import arb, ctx
 
 from ..errors import InputError
 from ..floats import FloatFormat, get_format
@@ -48,6 +50,7 @@ class Extreme:
     x: float
     got: float
     want: float
+    exact: float | None = None  # f(x) to float64 accuracy (from a 128-bit ball; for display next to got/want)
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,18 @@ def _evaluate_chunk(kernel: Kernel, ref: Reference, fmt: FloatFormat, xs: np.nda
             c.runs.append((int(seg_p[0]), int(seg_p[-1]), float(seg_x[0]), float(seg_x[-1]), int(seg_p.size),
                            float(np.max(seg_r))))
     return c
+
+
+def _exact_float64(ref: Reference, xv: float) -> float | None:
+    """f(xv) rounded to float64 from a 128-bit Arb ball (None if the ball is not finite): shows
+    where the exact value lies relative to the kernel's and the correctly rounded values."""
+    saved = ctx.prec
+    try:
+        ctx.prec = 128
+        b = ref.ball(arb(xv))
+        return float(b.mid()) if b.is_finite() else None
+    finally:
+        ctx.prec = saved
 
 
 def _ulp_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -371,6 +386,8 @@ def audit(impl: str, dtype: str, reference: str | None = None, *, derivative: in
                 _progress(min(s + CHUNK, n), n, t0)
         mode, used_seed = "sampled", seed
     tot = _merge(chunks, gap)
+    for key, e in tot.best.items():
+        tot.best[key] = dataclasses.replace(e, exact=_exact_float64(ref, e.x))
     labels = _bucket_labels()
     regions = sorted(tot.runs, key=lambda r: (-r[4], r[2]))[:MAX_REGIONS]
     regions = tuple(Region(r[2], r[3], r[4], r[5]) for r in sorted(regions, key=lambda r: r[2]))

@@ -24,7 +24,10 @@ def _f(v: float):
 def _extreme(e: Extreme | None):
     if e is None:
         return None
-    return {"error": _f(e.error), "x": _f(e.x), "got": _f(e.got), "want": _f(e.want)}
+    out = {"error": _f(e.error), "x": _f(e.x), "got": _f(e.got), "want": _f(e.want)}
+    if e.exact is not None:
+        out["exact_float64"] = _f(e.exact)
+    return out
 
 
 def audit_dict(r: AuditResult) -> dict:

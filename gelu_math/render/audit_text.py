@@ -32,7 +32,8 @@ def _where(e: Extreme | None, dtype: str, unit: str = "") -> str:
     if e.error == 0:
         return f"0{unit} (every input)"
     v = lambda t: _value(t, dtype)  # noqa: E731
-    return f"{_g(e.error)}{unit} at x = {v(e.x)} (got {v(e.got)}, correctly rounded {v(e.want)})"
+    exact = "" if e.exact is None else f", exact ≈ {e.exact:.9g}"
+    return f"{_g(e.error)}{unit} at x = {v(e.x)} (got {v(e.got)}, correctly rounded {v(e.want)}{exact})"
 
 
 def audit_text(r: AuditResult) -> str:
