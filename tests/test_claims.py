@@ -226,3 +226,13 @@ def test_fuzz_claims_files_only_load_or_raise_input_errors(text):
     except InputError:
         return
     assert all(c.kind in ("value", "identity", "zero_set") for c in claims)
+
+
+def test_identity_claims_may_call_user_functions(tmp_path, capsys):
+    funcs = tmp_path / "f.toml"
+    funcs.write_text('[function.xsig2c]\nexpr = "x*sigmoid(2*x)"\n', encoding="utf-8")
+    path = tmp_path / "c.toml"
+    path.write_text(claim("identity", "u", lhs="xsig2c(x)", rhs="x/2*(1 + tanh(x))"), encoding="utf-8")
+    assert main(["verify", str(path), "--functions", str(funcs)]) == 0
+    out = capsys.readouterr().out
+    assert "[TRUE] u" in out and out.rstrip().endswith("1 claim: 1 true, 0 false, 0 undecided")

@@ -46,17 +46,23 @@ MAX_FUNCTIONS = 200
 MAX_PARAMETERS = 20
 
 
+def _as_function(act: Activation) -> tuple:
+    expr = act.instance().expr
+    return (lambda arg, e=expr: e.xreplace({x: arg}), 1)
+
+
 @functools.lru_cache(maxsize=1)
 def _builtin_functions() -> dict:
     """Every built-in activation (and alias) as a one-argument function with default parameters."""
     from . import catalog  # noqa: F401  (fills the registry)
 
-    out = {}
-    for act in REGISTRY:
-        expr = act.instance().expr
-        for key in (act.name, *act.aliases):
-            out[key] = (lambda arg, e=expr: e.xreplace({x: arg}), 1)
-    return out
+    return {key: _as_function(act) for act in REGISTRY for key in (act.name, *act.aliases)}
+
+
+def _callable_functions() -> dict:
+    """The built-ins and every user function registered so far (a functions file may use the
+    functions defined above it; claims may use those of ``--functions``)."""
+    return {**_builtin_functions(), **{n: _as_function(REGISTRY.get(n)) for n in REGISTRY.user_names()}}
 
 
 def _check_name(name: object, what: str = "function") -> str:
@@ -67,7 +73,7 @@ def _check_name(name: object, what: str = "function") -> str:
 
 def parse_user_expression(text: str, parameters: Mapping[str, sp.Symbol] = {}) -> sp.Expr:
     """Parse an activation expression in ``x`` and the given parameter symbols (whitelist only)."""
-    expr = parse(text, function_grammar(parameters, _builtin_functions()))
+    expr = parse(text, function_grammar(parameters, _callable_functions()))
     if expr.has(sp.I):
         raise ExpressionError("expression is not real (it contains the imaginary unit)")
     return expr
