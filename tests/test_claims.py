@@ -236,3 +236,10 @@ def test_identity_claims_may_call_user_functions(tmp_path, capsys):
     assert main(["verify", str(path), "--functions", str(funcs)]) == 0
     out = capsys.readouterr().out
     assert "[TRUE] u" in out and out.rstrip().endswith("1 claim: 1 true, 0 false, 0 undecided")
+
+
+def test_identity_sides_must_be_defined_on_the_line():
+    # (x² − 1)/(x − 1) = x + 1 only where x ≠ 1: not an identity of functions on ℝ
+    for lhs, rhs in (("log(x) + log(x)", "2*log(x)"), ("(x^2 - 1)/(x - 1)", "x + 1")):
+        with pytest.raises(InputError, match="for every real x"):
+            claims_from_toml(claim("identity", "i", lhs=lhs, rhs=rhs))

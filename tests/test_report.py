@@ -439,6 +439,10 @@ def test_abbreviation_is_only_notation():
     # a name already in use is not reused
     clash = abbreviate(_doc_of(x, sp.Symbol("u") * sp.tanh(p), sp.tanh(p), sp.tanh(p) ** 2))
     assert sp.Symbol("v", real=True) in _displays(clash)[1].free_symbols
+    param = abbreviate(_doc_of(*exprs), reserved=["u"])  # a parameter named u keeps its name
+    assert sp.Symbol("v", real=True) in _displays(param)[0].free_symbols
+    pw = _doc_of(x, *[sp.Piecewise((sp.tanh(p), x < 0), (x, True))] * 3)  # Piecewise args are pairs
+    assert _displays(abbreviate(pw))[0].has(sp.Symbol("u", real=True))
 
 
 def test_tanh_form_reports_abbreviate_the_argument():
@@ -452,7 +456,9 @@ def test_tanh_form_reports_abbreviate_the_argument():
     from gelu_math.render.report.build import function_document
 
     doc = function_document(a, derived("gelu_tanh").claims)
-    core = next(p.expr for p in doc.intro[1].line if hasattr(p, "expr")).rhs
+    note = next(b for b in doc.intro if any(getattr(p, "text", "") == "Below, " for p in b.line))
+    assert doc.intro.index(note) == 2  # after the definition and the parameters line
+    core = next(p.expr for p in note.line if hasattr(p, "expr")).rhs
     derivs = [b.expr for s in doc.sections for c in s.claims if c.key == "derivatives" for b in c.blocks
               if isinstance(b, Display)]
     assert derivs and all(u in d.free_symbols for d in derivs)

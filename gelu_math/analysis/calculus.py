@@ -319,16 +319,21 @@ def asymptote(pieces: Pieces, side: int, limit=limit) -> Asymptote:
     """
     piece = pieces.pieces[-1] if side > 0 else pieces.pieces[0]
     point = sp.oo * side
-    lim = limit(piece.expr, point)
+    # "no asymptote" needs a limit *known* to be infinite; a limit SymPy cannot find raises (the
+    # fact is then not certified), and so does one that is neither finite nor ±∞
+    lim = _finite_or_infinite(limit(piece.expr, point), piece.expr)
     if lim.is_finite:
         return Asymptote(side, sp.Integer(0), lim)
-    slope = limit(piece.expr / x, point)
+    slope = _finite_or_infinite(limit(piece.expr / x, point), piece.expr / x)
     if not slope.is_finite or slope == 0:
         return Asymptote(side, None, None)
-    try:
-        intercept = limit(tidy(piece.expr - slope * x), point)
-    except UnsupportedError:
-        return Asymptote(side, None, None)
+    intercept = _finite_or_infinite(limit(tidy(piece.expr - slope * x), point), piece.expr - slope * x)
     if not intercept.is_finite:
         return Asymptote(side, None, None)
     return Asymptote(side, slope, intercept)
+
+
+def _finite_or_infinite(value: sp.Expr, expr: sp.Expr) -> sp.Expr:
+    if value.is_finite or value in (sp.oo, -sp.oo):
+        return value
+    raise UnsupportedError(f"the limit of {expr} ({value}) is neither shown finite nor infinite")

@@ -39,7 +39,11 @@ def undefined_reason(expr: sp.Expr) -> str | None:
     if isinstance(expr, sp.Piecewise):
         earlier = []
         for piece, cond in expr.args:
-            why = undefined_reason(_restricted(piece, cond, earlier)) or undefined_reason(cond)
+            restricted = _restricted(piece, cond, earlier)
+            why = undefined_reason(restricted)
+            if why is not None and restricted is not piece:
+                why = f"on the piece where {sp.sstr(cond)} (x written as c ± t, t > 0 there): {why}"
+            why = why or undefined_reason(cond)
             if why is not None:
                 return why
             earlier.append(cond)
@@ -98,3 +102,24 @@ def _check(e) -> str | None:
     if isinstance(e, sp.Basic) and (e.has(sp.zoo, sp.nan) or e is sp.I or e in (sp.oo, -sp.oo)):
         return f"the expression contains {sp.sstr(e)}"
     return None
+
+
+def operation_reason(op: str, args: tuple, deferred=frozenset()) -> str | None:
+    """The parse-time form of the check, for one operation as written — ``("log", (a,))``,
+    ``("/", (a, b))``, ``("^", (base, exponent))`` — before SymPy can simplify it away
+    (``0*log(x)``, ``exp(log(x))``, ``sqrt(x)^2``).  Operands containing a symbol of ``deferred``
+    (parameters, whose values are not known yet) are left to the check of the instance."""
+    if any(isinstance(a, sp.Basic) and a.free_symbols & deferred for a in args):
+        return None
+    if op == "log":
+        return _need(args[0].is_positive, "{} > 0", args[0], sp.log(args[0], evaluate=False))
+    if op == "sqrt":
+        return _need(args[0].is_nonnegative, "{} >= 0", args[0], sp.Pow(args[0], sp.S.Half, evaluate=False))
+    if op in ("LambertW", "W"):
+        return _need(args[0].is_nonnegative, "{} >= 0", args[0], sp.LambertW(args[0], evaluate=False))
+    if op == "/":
+        return _need(args[1].is_nonzero, "{} != 0", args[1], sp.Pow(args[1], -1, evaluate=False))
+    if op == "^":
+        return _check(sp.Pow(args[0], args[1], evaluate=False))
+    return None
+

@@ -48,6 +48,15 @@ class Grammar:
 
     names: Mapping[str, sp.Expr]
     functions: Mapping[str, tuple[Callable[..., sp.Expr], int]]
+    # called with ("log", args), ("/", (a, b)), ("^", (base, exponent)), ... before the operation is
+    # built (and possibly simplified away by SymPy); a returned reason rejects the expression
+    check: Callable[[str, tuple], str | None] | None = None
+
+    def checked(self, op: str, args: tuple) -> None:
+        if self.check is not None:
+            why = self.check(op, args)
+            if why is not None:
+                raise ExpressionError(why)
 
 
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "e": sp.E, "E": sp.E}
@@ -125,6 +134,7 @@ class _Parser:
             if op == "/":
                 if rhs == 0:
                     raise ExpressionError("division by zero")
+                self.grammar.checked("/", (value, rhs))
                 value = value / rhs
             else:
                 value = value * rhs
@@ -143,6 +153,7 @@ class _Parser:
             self.take()
             exponent = self.nested(self.unary)
             _check_power(base, exponent)
+            self.grammar.checked("^", (base, exponent))
             return base**exponent
         return base
 
@@ -165,6 +176,7 @@ class _Parser:
                     raise ExpressionError(f"{lex}() takes {arity} argument(s), got {len(args)}")
                 if arity < 0 and len(args) < -arity:
                     raise ExpressionError(f"{lex}() takes at least {-arity} arguments, got {len(args)}")
+                self.grammar.checked(lex, tuple(args))
                 return func(*args)
             if lex not in self.grammar.names:
                 raise ExpressionError(f"unknown name {lex!r}; allowed: {', '.join(sorted(self.grammar.names))}")
@@ -217,7 +229,7 @@ def _min(*args):
     return sp.Min(*args)
 
 
-def function_grammar(parameters: Mapping[str, sp.Expr] = {}, extra: Mapping = {}) -> Grammar:
+def function_grammar(parameters: Mapping[str, sp.Expr] = {}, extra: Mapping = {}, check=None) -> Grammar:
     """The grammar of user-defined activations: ``x``, the given parameters, constants, and
     exp, log, sqrt, erf, erfc, tanh, sinh, cosh, atan, sigmoid, softplus, Phi, abs, sign,
     max/min (two or more arguments), LambertW; ``extra`` adds more functions (name -> (f, arity)).
@@ -245,7 +257,7 @@ def function_grammar(parameters: Mapping[str, sp.Expr] = {}, extra: Mapping = {}
     clash = set(names) & set(functions)
     if clash:
         raise ExpressionError(f"parameter name {sorted(clash)[0]!r} is a function name")
-    return Grammar(names, functions)
+    return Grammar(names, functions, check)
 
 
 def parse_number(text: str) -> sp.Expr:

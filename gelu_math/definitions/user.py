@@ -32,7 +32,7 @@ from typing import Mapping
 import sympy as sp
 
 from ..errors import ExpressionError, InputError, ParameterError
-from .domain import undefined_reason
+from .domain import operation_reason, undefined_reason
 from .parse import function_grammar, parse
 from .registry import REGISTRY, Activation, Parameter
 from .symbols import x
@@ -60,8 +60,8 @@ def _builtin_functions() -> dict:
 
 
 def _callable_functions() -> dict:
-    """The built-ins and every user function registered so far (a functions file may use the
-    functions defined above it; claims may use those of ``--functions``)."""
+    """The built-ins and every user function registered so far (from an earlier functions file
+    or ``define``; claims may use those of ``--functions``)."""
     return {**_builtin_functions(), **{n: _as_function(REGISTRY.get(n)) for n in REGISTRY.user_names()}}
 
 
@@ -72,8 +72,17 @@ def _check_name(name: object, what: str = "function") -> str:
 
 
 def parse_user_expression(text: str, parameters: Mapping[str, sp.Symbol] = {}) -> sp.Expr:
-    """Parse an activation expression in ``x`` and the given parameter symbols (whitelist only)."""
-    expr = parse(text, function_grammar(parameters, _callable_functions()))
+    """Parse an activation expression in ``x`` and the given parameter symbols (whitelist only).
+
+    Every log, sqrt, LambertW, division and power must be shown defined for every real x as it
+    is written (:func:`~.domain.operation_reason`), before SymPy could simplify it away."""
+    deferred = frozenset(parameters.values())
+
+    def check(op, args):
+        why = operation_reason(op, args, deferred)
+        return None if why is None else f"not defined for every real x: {why}"
+
+    expr = parse(text, function_grammar(parameters, _callable_functions(), check))
     if expr.has(sp.I):
         raise ExpressionError("expression is not real (it contains the imaginary unit)")
     return expr
@@ -90,6 +99,8 @@ def user_function(name: str, expr: str, params: Mapping[str, object] | None = No
     _check_name(name)
     if REGISTRY.is_builtin(name):
         raise ExpressionError(f"user function {name!r} clashes with a built-in function name")
+    if name in function_grammar().functions or name in ("x", "pi", "e", "E"):
+        raise ExpressionError(f"user function {name!r} clashes with a function or constant of the grammar")
     if not isinstance(expr, str):
         raise ExpressionError(f"expr of {name!r} must be a string, got {type(expr).__name__}")
     params = dict(params or {})

@@ -24,10 +24,8 @@ def _f(v: float):
 def _extreme(e: Extreme | None):
     if e is None:
         return None
-    out = {"error": _f(e.error), "x": _f(e.x), "got": _f(e.got), "want": _f(e.want)}
-    if e.exact is not None:
-        out["exact_float64"] = _f(e.exact)
-    return out
+    return {"error": _f(e.error), "x": _f(e.x), "got": _f(e.got), "want": _f(e.want),
+            "exact_float64": None if e.exact is None else _f(e.exact)}
 
 
 def audit_dict(r: AuditResult) -> dict:

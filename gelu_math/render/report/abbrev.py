@@ -30,11 +30,13 @@ def _core(arg):
 
 
 def _applied(expr):
-    """Every applied function with one non-atomic argument in ``expr``."""
+    """Every applied function with one non-atomic argument in ``expr`` (not Piecewise, whose
+    arguments are (expression, condition) pairs)."""
     if not isinstance(expr, sp.Basic):
         return
     for sub in sp.preorder_traversal(expr):
-        if isinstance(sub, sp.Function) and len(sub.args) == 1 and not sub.args[0].is_Atom:
+        if isinstance(sub, sp.Function) and not isinstance(sub, sp.Piecewise) and len(sub.args) == 1 \
+                and isinstance(sub.args[0], sp.Expr) and not sub.args[0].is_Atom:
             yield sub
 
 
@@ -82,6 +84,10 @@ def _map_document(doc: Document, fn, skip_first: bool) -> Document:
                           for s in doc.sections), doc.references)
 
 
+def _expressions_of_definition(doc: Document) -> list:
+    return [p.expr for b in doc.intro[:1] if isinstance(b, Para) for p in b.line if isinstance(p, Math)]
+
+
 def _expressions(doc: Document) -> list:
     out: list = []
 
@@ -93,10 +99,11 @@ def _expressions(doc: Document) -> list:
     return out
 
 
-def abbreviate(doc: Document, where_after: int = 1) -> Document:
+def abbreviate(doc: Document, where_after: int = 1, reserved=()) -> Document:
     """``doc`` with its most frequent long function argument named (see the module docstring);
-    the sentence defining the name is inserted as intro paragraph ``where_after``.  Returns
-    ``doc`` unchanged when no argument qualifies."""
+    the sentence defining the name is inserted as intro paragraph ``where_after``.  ``reserved``
+    names (the function's parameters) are never used.  Returns ``doc`` unchanged when no
+    argument qualifies."""
     exprs = _expressions(doc)
     counts: Counter = Counter()  # by argument without its rational factor
     forms: Counter = Counter()  # by argument as written
@@ -114,9 +121,12 @@ def abbreviate(doc: Document, where_after: int = 1) -> Document:
     if n < MIN_COUNT:
         return doc
     core = min(((arg, m) for (c, arg), m in forms.items() if c == core), key=lambda am: (-am[1], sp.srepr(am[0])))[0]
-    taken = set().union(*(e.free_symbols for e in exprs if isinstance(e, sp.Basic)))
-    u = next(sp.Symbol(s, real=True) for s in NAMES if sp.Symbol(s) not in taken
-             and sp.Symbol(s, real=True) not in taken)
+    taken = {str(s) for e in [*exprs, *_expressions_of_definition(doc)] if isinstance(e, sp.Basic)
+             for s in e.free_symbols} | set(reserved)
+    free = [n for n in NAMES if n not in taken]
+    if not free:
+        return doc
+    u = sp.Symbol(free[0], real=True)
     cache: dict = {}
 
     def name_it(expr):

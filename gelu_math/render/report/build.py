@@ -252,7 +252,9 @@ def function_document(a, claims: dict) -> Document:
         cs = tuple(all_claims[k] for k in keys if k in all_claims)
         if cs:
             sections.append(Section(title, cs))
-    return abbreviate(Document(inst.name, f"{inst.name}: {act.title}", tuple(intro), tuple(sections), act.references))
+    doc = Document(inst.name, f"{inst.name}: {act.title}", tuple(intro), tuple(sections), act.references)
+    # the abbreviation's sentence follows the definition and the parameters; parameter names stay theirs
+    return abbreviate(doc, where_after=2 if params else 1, reserved=[k for k, _ in params])
 
 
 def assemble(doc: Document, extra_sections, failures: dict) -> Document:
