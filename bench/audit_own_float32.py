@@ -8,9 +8,9 @@ derivative, each against its own correctly rounded values, over all 2^32 float32
 One JSON line per kernel (the audit's ``--json`` object plus ``derivative`` and ``seconds``) is
 appended to ``--out`` as soon as that kernel is done, so an interrupted run resumes where it
 stopped; kernels already in the file are skipped.  ``--table`` prints the summary table of the
-file (the README's table) without auditing anything.  Measured on 2 cores (2026-11-26, the
-machine otherwise mostly idle): 220-350 s per function kernel, 300-530 s per derivative kernel;
-all 44 kernels take about 4-5 h.
+file (the README's table) without auditing anything.  Measured on 2 cores (2026-11-26, run
+niced next to other work): 120-350 s per kernel on a mostly idle machine (up to 2,254 s on a busy
+one); all 44 kernels took about 3.5 h of wall time over two sessions.
 """
 
 from __future__ import annotations

@@ -295,6 +295,32 @@ def test_reference_decided_in_arb_keeps_the_sign_of_zero():
     assert rv.escalated == 1 and rv.values[0] == 0 and np.signbit(rv.values[0])
 
 
+@pytest.mark.parametrize("name,derivative", [("hardsigmoid", 0), ("hardswish", 0), ("hardswish", 1), ("relu6", 0),
+                                             ("hardtanh", 0), ("leaky_relu", 0), ("relu", 1)])
+def test_exact_rational_evaluator_agrees_with_sympy(name, derivative):
+    from gelu_math.audit.rational import rational_evaluator
+
+    definition = implementation(name, derivative).definition
+    f = rational_evaluator(definition)
+    rng = np.random.default_rng(7)
+    points = [0.0, -3.0, 3.0, 6.0, -1.0, 1.0, 2.0 ** -24, -(2.0 ** -24)] + list(rng.uniform(-8, 8, 40))
+    for xv in points:
+        v = sp.piecewise_fold(definition).subs(x, sp.Rational(Fraction(xv)))
+        got = f(xv)
+        if v.is_Rational:
+            assert got == Fraction(int(v.p), int(v.q)), (name, xv)
+        else:  # undefined at a breakpoint (relu′ at 0): no value, never a guess
+            assert got is None, (name, xv)
+
+
+def test_exact_rational_evaluator_declines_transcendental_pieces():
+    from gelu_math.audit.rational import rational_evaluator
+
+    assert rational_evaluator(implementation("gelu").definition) is None
+    elu = rational_evaluator(implementation("elu").definition)  # x for x > 0, α(e^x − 1) below
+    assert elu(2.5) == Fraction(5, 2) and elu(-1.0) is None
+
+
 # --- the audit: known answers -------------------------------------------------------------------
 
 def test_own_gelu_float16_exhaustive_is_correctly_rounded():

@@ -32,6 +32,7 @@ from ..definitions.symbols import x
 from ..floats import FloatFormat, FloatImpl, implementation
 from ..floats.impl import TAYLOR_RADIUS
 from .arbform import compile_form
+from .rational import rational_evaluator
 
 REL_BOUND = 2.0 ** -40
 ABS_BOUND = 2.0 ** -1060
@@ -52,6 +53,7 @@ class Reference:
         self.impl: FloatImpl = implementation(name, derivative, params)
         self.ball = compile_form(self.impl.form)
         self._taylor = self.impl.taylor
+        self._rational = rational_evaluator(self.impl.definition)  # exact values on rational pieces
 
     @property
     def label(self) -> str:
@@ -119,6 +121,10 @@ class Reference:
     # -- one input, certified -------------------------------------------------------------
     def decide(self, fmt: FloatFormat, xv: float) -> int | None:
         """Ordinal (see FloatFormat.ordinal) of the correctly rounded f(xv); None if undecided."""
+        if self._rational is not None:  # a rational piece: exact, and ties decided exactly, no Arb
+            o = self._exact(fmt, xv)
+            if o is not None:
+                return o
         saved = ctx.prec
         try:
             for i, prec in enumerate(PRECISIONS):
@@ -140,10 +146,15 @@ class Reference:
 
     def _exact(self, fmt: FloatFormat, xv: float) -> int | None:
         """Exact rounding when f(xv) is rational (polynomial and rational pieces)."""
-        v = sp.piecewise_fold(self.impl.definition).subs(x, sp.Rational(Fraction(xv)))
-        if not v.is_Rational:  # includes a Piecewise whose conditions did not collapse: never guess a piece
-            return None
-        q = Fraction(int(v.p), int(v.q))
+        if self._rational is not None:
+            q = self._rational(xv)
+            if q is None:
+                return None
+        else:
+            v = sp.piecewise_fold(self.impl.definition).subs(x, sp.Rational(Fraction(xv)))
+            if not v.is_Rational:  # includes a Piecewise whose conditions did not collapse: never guess a piece
+                return None
+            q = Fraction(int(v.p), int(v.q))
         o = int(fmt.ordinal(fmt.to_bits(np.array([float(q)])))[0])
         for _ in range(4):
             lo, hi = _midpoints(fmt, o)
