@@ -63,6 +63,8 @@ def _taylor_at_zero(definition: sp.Expr):
         return None
     if abs(float(a3)) * TAYLOR_RADIUS >= abs(float(a2)) / 2:
         return None
+    if abs(float(a2 / a1)) >= 64:  # FloatImpl.adjust needs |a2/a1|·2^-40 below 2^-34
+        return None
     return float(a1), float(a2)
 
 
@@ -134,19 +136,21 @@ class FloatImpl:
     def adjust(self, fmt: FloatFormat, xs: np.ndarray, y: np.ndarray) -> np.ndarray:
         """float64 values ready for one rounding to ``fmt`` (narrower than float64).
 
-        For tiny x, f(x) = a1·x + a2·x² + … evaluates to exactly a1·x in float64, which for
-        GELU-like functions (a1 = 1/2) is often a tie of the target format; the exact value
-        lies just beyond it on the side of sign(a2).  Moving y one float64 step that way
-        (rounding to odd, in effect) makes the final rounding correct.
+        For 0 < |x| ≤ 2^-40, f(x) = a1·x + a2·x² + … with a1 dyadic (≤ 10 bits), so a1·x is
+        exact in float64 with ≤ 34 significant bits: it is a value of the format, a tie of it
+        (GELU-like functions, a1 = 1/2: often), or at least 2^-34 (relative) from any rounding
+        boundary — while f(x) − a1·x has the sign of a2 and is below |a2/a1|·2^-40 < 2^-34
+        (relative).  So a1·x moved one float64 step towards sign(a2) rounds exactly as f(x)
+        does: y is replaced by it there, whatever the float64 form computed (x(x + 3)/6 of
+        hardswish does not give a1·x exactly).
         """
         if self.taylor is None or fmt.bits >= 64:
             return y
         a1, a2 = self.taylor
-        with np.errstate(all="ignore"):
-            risk = (y == a1 * xs) & (xs != 0) & (np.abs(xs) <= TAYLOR_RADIUS)
-        if risk.any():
+        tiny = (xs != 0) & (np.abs(xs) <= TAYLOR_RADIUS)
+        if tiny.any():
             y = y.copy()
-            y[risk] = np.nextafter(y[risk], np.inf if a2 > 0 else -np.inf)
+            y[tiny] = np.nextafter(a1 * xs[tiny], np.inf if a2 > 0 else -np.inf)
         return y
 
     @property
