@@ -37,20 +37,23 @@ def number_json(n: Number, digits: int):
     return {"exact": None if n.exact is None else sp.sstr(n.exact), "mid": mid, "rad": rad}
 
 
-def terminating_decimal(v) -> str | None:
-    """The exact decimal of a rational whose denominator is 2^a·5^b (at most 60 digits), else None."""
-    if not isinstance(v, sp.Rational):
+def terminating_decimal(q: sp.Expr) -> str | None:
+    """The exact decimal of a rational whose denominator is 2^a 5^b, else None."""
+    if not isinstance(q, sp.Rational):
         return None
-    q = int(v.q)
-    for p in (2, 5):
-        while q % p == 0:
-            q //= p
-    if q != 1:
+    den = int(q.q)
+    for prime in (2, 5):
+        while den % prime == 0:
+            den //= prime
+    if den != 1:
         return None
-    with localcontext() as c:
-        c.prec = 80
-        text = format(Decimal(int(v.p)) / Decimal(int(v.q)), "f")
-    return text if len(text) <= 60 else None
+    if q.q == 1:
+        return str(int(q.p))
+    digits = 0
+    while 10**digits % int(q.q):
+        digits += 1
+    s = str(abs(int(q.p)) * 10**digits // int(q.q)).rjust(digits + 1, "0")
+    return f"{'-' if q < 0 else ''}{s[:-digits]}.{s[-digits:]}"
 
 
 def number_text(n: Number, digits: int) -> str:
@@ -61,7 +64,7 @@ def number_text(n: Number, digits: int) -> str:
     if n.ball is None:
         return sp.sstr(n.exact)
     exact = terminating_decimal(n.exact)
-    if exact is not None:
+    if exact is not None and len(exact) <= 60:
         return exact if sp.sstr(n.exact) == exact else f"{sp.sstr(n.exact)} = {exact}"
     mid, rad = decimal_ball(n, digits)
     ball = mid if rad == "0" else f"[{mid} ± {short_upper(rad)}]"

@@ -17,7 +17,7 @@ from collections import Counter
 import sympy as sp
 
 from ...definitions.symbols import x
-from .model import Claim, Display, Document, Math, Para, Section, Table, line
+from .model import Document, Math, Para, line, map_document
 
 MIN_OPS = 6  # shorter arguments (x/√2, log(1 + e^x)) read fine in place, unless nonlinear polynomials
 MIN_COUNT = 3  # occurrences needed to be worth a name
@@ -62,26 +62,8 @@ def _ratio(arg, core):
 def _map_document(doc: Document, fn, skip_first: bool) -> Document:
     """``doc`` with ``fn`` applied to every SymPy object in it (not to the first intro paragraph
     when ``skip_first``: the definition)."""
-    def ln(parts):
-        return tuple(Math(fn(p.expr)) if isinstance(p, Math) else p for p in parts)
-
-    def block(b):
-        if isinstance(b, Para):
-            return Para(ln(b.line))
-        if isinstance(b, Display):
-            return Display(fn(b.expr))
-        if isinstance(b, Table):
-            return Table(b.header, tuple(tuple(ln(c) for c in row) for row in b.rows))
-        return b
-
-    def claim(c: Claim) -> Claim:
-        return Claim(c.key, c.title, ln(c.statement), tuple(block(b) for b in c.blocks),
-                     tuple(ln(s) for s in c.steps), c.method, c.references)
-
-    intro = tuple(b if (skip_first and i == 0) else block(b) for i, b in enumerate(doc.intro))
-    return Document(doc.name, doc.title, intro,
-                    tuple(Section(s.title, tuple(claim(c) for c in s.claims), tuple(block(b) for b in s.intro))
-                          for s in doc.sections), doc.references)
+    return map_document(doc, lambda parts: tuple(Math(fn(p.expr)) if isinstance(p, Math) else p for p in parts),
+                        fn, keep_intro=(0,) if skip_first else ())
 
 
 def _expressions_of_definition(doc: Document) -> list:

@@ -143,28 +143,32 @@ def step_lines(fact) -> tuple[Line, ...]:
     return tuple(line(s.text, *s.math) for s in fact.steps)
 
 
-def freeze(doc: Document, render_line, render_display, formats) -> Document:
-    """The same document with every Line and display formula already rendered (one :class:`Raw`
-    per part, holding each format's text), so it can cross process boundaries (Arb balls do not
-    pickle).  ``render_line(fmt, line)`` and ``render_display(fmt, expr)`` give the texts."""
-    def ln(x):
-        return (Raw(tuple((f, render_line(f, x)) for f in formats)),)
-
+def map_document(doc: Document, line_fn, display_fn, keep_intro=()) -> Document:
+    """``doc`` with every Line replaced by ``line_fn(line)`` and every display formula by
+    ``display_fn(expr)`` (intro paragraphs whose index is in ``keep_intro`` stay as they are)."""
     def block(b):
         if isinstance(b, Para):
-            return Para(ln(b.line))
+            return Para(line_fn(b.line))
         if isinstance(b, Display):
-            return Display(Raw(tuple((f, render_display(f, b.expr)) for f in formats)))
+            return Display(display_fn(b.expr))
         if isinstance(b, Table):
-            return Table(b.header, tuple(tuple(ln(c) for c in row) for row in b.rows))
+            return Table(b.header, tuple(tuple(line_fn(c) for c in row) for row in b.rows))
         return b
 
     def claim(c: Claim) -> Claim:
-        return Claim(c.key, c.title, ln(c.statement), tuple(block(b) for b in c.blocks),
-                     tuple(ln(s) for s in c.steps), c.method, c.references)
+        return Claim(c.key, c.title, line_fn(c.statement), tuple(block(b) for b in c.blocks),
+                     tuple(line_fn(s) for s in c.steps), c.method, c.references)
 
     def section(s: Section) -> Section:
         return Section(s.title, tuple(claim(c) for c in s.claims), tuple(block(b) for b in s.intro))
 
-    return Document(doc.name, doc.title, tuple(block(b) for b in doc.intro), tuple(section(s) for s in doc.sections),
-                    doc.references)
+    intro = tuple(b if i in keep_intro else block(b) for i, b in enumerate(doc.intro))
+    return Document(doc.name, doc.title, intro, tuple(section(s) for s in doc.sections), doc.references)
+
+
+def freeze(doc: Document, render_line, render_display, formats) -> Document:
+    """The same document with every Line and display formula already rendered (one :class:`Raw`
+    per part, holding each format's text), so it can cross process boundaries (Arb balls do not
+    pickle).  ``render_line(fmt, line)`` and ``render_display(fmt, expr)`` give the texts."""
+    return map_document(doc, lambda x: (Raw(tuple((f, render_line(f, x)) for f in formats)),),
+                        lambda e: Raw(tuple((f, render_display(f, e)) for f in formats)))

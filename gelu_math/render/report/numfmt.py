@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ...facts import Number
-from ..numbers import decimal_ball, short_upper
+from ..numbers import decimal_ball, short_upper, terminating_decimal
 
 SHORT_DIGITS = 6  # comparison tables
 SHORT_OPS = 3  # comparison tables show an exact form alone when it is this small
@@ -31,25 +31,6 @@ class NumParts:
     decimal: str | None = None  # an exact terminating decimal (replaces the exact form)
     mid: str | None = None
     rad: tuple[str, str] | None = None  # (mantissa, exponent): rad = mantissa · 10^exponent
-
-
-def terminating_decimal(q: sp.Expr) -> str | None:
-    """The exact decimal of a rational whose denominator is 2^a 5^b, else None."""
-    if not isinstance(q, sp.Rational):
-        return None
-    den = int(q.q)
-    for prime in (2, 5):
-        while den % prime == 0:
-            den //= prime
-    if den != 1:
-        return None
-    if q.q == 1:
-        return str(int(q.p))
-    digits = 0
-    while 10**digits % int(q.q):
-        digits += 1
-    s = str(abs(int(q.p)) * 10**digits // int(q.q)).rjust(digits + 1, "0")
-    return f"{'-' if q < 0 else ''}{s[:-digits]}.{s[-digits:]}"
 
 
 def parts(n: Number, digits: int, short: bool = False) -> NumParts:
