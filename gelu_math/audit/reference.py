@@ -136,7 +136,7 @@ class Reference:
                     o = _place(fmt, ball)
                     if o is not None:
                         return o
-                if i == 1:
+                if i == 1 and self._rational is None:  # with an evaluator, tried before any ball
                     o = self._exact(fmt, xv)
                     if o is not None:
                         return o

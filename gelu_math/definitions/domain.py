@@ -111,15 +111,7 @@ def operation_reason(op: str, args: tuple, deferred=frozenset()) -> str | None:
     (parameters, whose values are not known yet) are left to the check of the instance."""
     if any(isinstance(a, sp.Basic) and a.free_symbols & deferred for a in args):
         return None
-    if op == "log":
-        return _need(args[0].is_positive, "{} > 0", args[0], sp.log(args[0], evaluate=False))
-    if op == "sqrt":
-        return _need(args[0].is_nonnegative, "{} >= 0", args[0], sp.Pow(args[0], sp.S.Half, evaluate=False))
-    if op in ("LambertW", "W"):
-        return _need(args[0].is_nonnegative, "{} >= 0", args[0], sp.LambertW(args[0], evaluate=False))
-    if op == "/":
-        return _need(args[1].is_nonzero, "{} != 0", args[1], sp.Pow(args[1], -1, evaluate=False))
-    if op == "^":
-        return _check(sp.Pow(args[0], args[1], evaluate=False))
-    return None
-
+    written = {"log": lambda a: sp.log(a, evaluate=False), "sqrt": lambda a: sp.Pow(a, sp.S.Half, evaluate=False),
+               "LambertW": lambda a: sp.LambertW(a, evaluate=False), "W": lambda a: sp.LambertW(a, evaluate=False),
+               "/": lambda a, b: sp.Pow(b, -1, evaluate=False), "^": lambda a, b: sp.Pow(a, b, evaluate=False)}
+    return _check(written[op](*args)) if op in written else None
