@@ -30,6 +30,7 @@ from .definitions.registry import Instance, get
 from .definitions.symbols import x
 from .errors import CertificationError, PrecisionError, UnsupportedError
 from .facts import Fact, Method, Number, Step, weakest
+from .timebox import task_limit
 
 MIN_ORDER, MAX_ORDER, DEFAULT_ORDER = 1, 12, 4
 
@@ -129,7 +130,8 @@ def analyze(name_or_instance: str | Instance, params: dict | None = None, *, dig
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
-    a = _analyze(inst, digits, order, parts)
+    with task_limit(f"the analysis of {inst.name}"):
+        a = _analyze(inst, digits, order, parts)
     _CACHE[key] = a
     if len(_CACHE) > CACHE_SIZE:
         _CACHE.popitem(last=False)
@@ -195,7 +197,7 @@ def _limits(b: _Builder) -> Fact:
     lims = {side: _maybe_number(checked_limit(e, sp.oo * side), b.digits) for side, e in ends.items()}
     return Fact("limits", "lim f at -inf = {0}, at +inf = {1}", lims, Method.EXACT,
                 (Step("SymPy's symbolic limit (Gruntz algorithm) of the unbounded piece at each end, {0} and {1}; "
-                      "as a guard against SymPy errors each is compared with ball evaluation at |x| = 16, 64, 256, "
+                      "as a guard against SymPy errors each is compared with ball evaluation at |x| = 16, 64, 256, …, 2^64, "
                       "and a contradicted limit is refused.",
                       (b.pieces.pieces[0].expr, b.pieces.pieces[-1].expr)),),
                 (lims[-1].exact, lims[1].exact))

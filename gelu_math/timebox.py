@@ -1,16 +1,29 @@
-"""Time boxes for SymPy steps that can run for a very long time.
+"""Safety-net time limits for SymPy steps that have no cancellation hook.
 
-SymPy's ``simplify``, ``limit`` and ``solve`` have no cancellation hook.  On the
-main thread of a Unix process we arm ``SIGALRM`` (via ``setitimer``) and raise
-:class:`~gelu_math.errors.SymbolicTimeout` from the handler; callers catch it and
-take their stated fallback.  Elsewhere (other threads, Windows) the step runs
-without a box, which is slower but never wrong.
+No result of gelu-math depends on how fast the machine is.  Whether a symbolic step is tried at
+all is decided from the expression (sizes, classes: see ``tidy``, ``solvable_class``, the
+holonomic gate of the series), and a step that is tried runs to its end.  The limits here are a
+last safety net against a step that would run for hours: their expiry raises
+:class:`~gelu_math.errors.SymbolicTimeout`, an *error* that ends the whole computation — never
+a fallback value, never a part silently reported differently.  Tests check that no registered
+function comes near them (the slowest step of any registered function takes about 1.5 s on the
+2-core reference machine; the per-step limit is 100 times that).
+
+On the main thread of a Unix process the limit arms ``SIGALRM`` (via ``setitimer``); elsewhere
+(other threads, Windows) the step runs without a limit, which can be slower but never differs.
+
+Limits (seconds; environment variables override them, for very slow machines):
+
+* :data:`STEP_LIMIT` — one SymPy step (simplify, limit, solve, series, ...):
+  ``GELU_MATH_STEP_LIMIT``, default 150.
+* :data:`TASK_LIMIT` — one whole analysis, envelope or claim: ``GELU_MATH_TIME_LIMIT``, default 900.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import signal
 import sys
 import threading
@@ -18,9 +31,26 @@ import time
 
 from sympy.core.function import PoleError
 
-from .errors import SymbolicTimeout, UnsupportedError
+from .errors import GeluMathError, InputError, SymbolicTimeout, UnsupportedError
 
 _HAS_ALARM = hasattr(signal, "setitimer")
+
+
+def _env_seconds(name: str, default: float) -> float:
+    text = os.environ.get(name)
+    if text is None or not text.strip():
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(f"{name} must be a number of seconds, got {text!r}") from None
+    if not 1 <= value <= 10 ** 6:
+        raise InputError(f"{name} must be between 1 and 1000000 seconds, got {text!r}")
+    return value
+
+
+STEP_LIMIT = _env_seconds("GELU_MATH_STEP_LIMIT", 150.0)
+TASK_LIMIT = _env_seconds("GELU_MATH_TIME_LIMIT", 900.0)
 
 
 REFIRE = 0.05  # seconds: the alarm repeats until the box is left (SymPy's own `except Exception`
@@ -53,25 +83,41 @@ def _interruptible(frame, entry) -> bool:
     return True
 
 
+def _message(what: str, seconds: float) -> str:
+    return (f"{what} exceeded the {seconds:g} s safety limit on machine time (not a mathematical limit; "
+            f"nothing was reported from it; on a very slow machine raise GELU_MATH_STEP_LIMIT / GELU_MATH_TIME_LIMIT)")
+
+
 @contextlib.contextmanager
 def timebox(seconds: float, what: str):
-    """Raise :class:`SymbolicTimeout` if the body runs longer than ``seconds``."""
+    """Raise :class:`SymbolicTimeout` if the body runs longer than ``seconds`` (a safety net:
+    callers let the error propagate; they never turn it into a different result)."""
     if not _HAS_ALARM or threading.current_thread() is not threading.main_thread():
         yield
         return
-    active = [True]
+    active, fired = [True], [False]
     entry = sys._getframe(2)  # the frame running the ``with`` (above this generator and contextlib)
 
     def _handler(signum, frame):  # pragma: no cover - timing dependent
         if active[0] and _interruptible(frame, entry):
-            raise SymbolicTimeout(f"{what} exceeded its {seconds:g} s time box")
+            fired[0] = True
+            raise SymbolicTimeout(_message(what, seconds))
 
-    previous = signal.signal(signal.SIGALRM, _handler)
     old_delay, old_interval = signal.getitimer(signal.ITIMER_REAL)
+    if old_delay and old_delay < seconds:  # an enclosing limit (a whole task, or a caller's alarm) ends first
+        what = f"{what}, within an enclosing computation,"
+        seconds = old_delay
+    previous = signal.signal(signal.SIGALRM, _handler)
     start = time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, min(seconds, old_delay) if old_delay else seconds, REFIRE)
+    signal.setitimer(signal.ITIMER_REAL, seconds, REFIRE)
     try:
         yield
+    except SystemError:
+        # a C extension (flint, gmpy) that checks for signals can lose our exception and report
+        # "error return without exception set": once the limit has fired, that is the timeout
+        if fired[0]:
+            raise SymbolicTimeout(_message(what, seconds)) from None
+        raise
     finally:
         active[0] = False  # a late alarm from here on is ignored, never raised into the caller
         signal.setitimer(signal.ITIMER_REAL, 0)
@@ -80,14 +126,35 @@ def timebox(seconds: float, what: str):
             signal.setitimer(signal.ITIMER_REAL, max(old_delay - (time.monotonic() - start), 1e-3), old_interval)
 
 
-def attempt(seconds: float, what: str, func, *args, fallback=None, **kwargs):
-    """Run ``func`` in a time box; on timeout return ``fallback`` (never hang).  SymPy's "cannot
-    do this" exceptions (NotImplementedError, PoleError) become :class:`UnsupportedError`, so a
-    step SymPy gives up on is reported as not certified, never as a traceback."""
+def task_limit(what: str):
+    """The safety net around one whole analysis, envelope or claim (:data:`TASK_LIMIT`)."""
+    return timebox(TASK_LIMIT, what)
+
+
+def attempt(what: str, func, *args, **kwargs):
+    """Run the SymPy step ``func`` under the :data:`STEP_LIMIT` safety net.
+
+    Its expiry raises :class:`SymbolicTimeout` (never a fallback value: whether a step is worth
+    trying is decided before, from the expression).  SymPy's "cannot do this" exceptions
+    (NotImplementedError, PoleError) become :class:`UnsupportedError`, so a step SymPy gives up on
+    is reported as not certified, never as a traceback — that answer does not depend on time."""
     try:
-        with timebox(seconds, what):
+        with timebox(STEP_LIMIT, what):
             return func(*args, **kwargs)
-    except SymbolicTimeout:
-        return fallback
     except (NotImplementedError, PoleError) as exc:
         raise UnsupportedError(f"SymPy cannot do this {what} ({type(exc).__name__})") from None
+    except (ArithmeticError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
+        if isinstance(exc, GeluMathError) or not _raised_in_sympy(exc):
+            raise  # our own error, or a bug of ours: stays what it is
+        raise UnsupportedError(f"SymPy failed in this {what} ({type(exc).__name__} inside SymPy)") from None
+
+
+def _raised_in_sympy(exc: BaseException) -> bool:
+    """Whether the innermost frame of ``exc``'s traceback is SymPy's (or mpmath's, which SymPy calls)."""
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    path = tb.tb_frame.f_code.co_filename.replace("\\", "/")
+    return "/sympy/" in path or "/mpmath/" in path

@@ -113,8 +113,9 @@ def test_radius_meets_requested_digits(name):
 
 def _sign_on(fn_pieces, pieces, lo, hi):
     signs = set()
-    lo_f = -40.0 if lo == "-inf" else float(lo["mid"])
-    hi_f = 40.0 if hi == "+inf" else float(hi["mid"])
+    hi_f = None if hi == "+inf" else float(hi["mid"])
+    lo_f = min(-40.0, (hi_f or 0.0) - 40.0) if lo == "-inf" else float(lo["mid"])
+    hi_f = max(40.0, lo_f + 40.0) if hi_f is None else hi_f  # an unbounded side: 40 beyond the other end
     for k in range(1, 12):
         t = lo_f + (hi_f - lo_f) * k / 12
         try:
@@ -133,7 +134,8 @@ def test_monotonicity_agrees_with_sampled_derivative(name):
     for iv in j["monotonicity"]:
         got = _sign_on(a.derivatives[1], a.pieces, iv["from"], iv["to"])
         assert got <= want[iv["direction"]] | ({0} if iv["direction"] != "constant" else set()), (iv, got)
-        assert got & want[iv["direction"]] or not got
+        assert got, ("no sample point fell inside", iv)  # 11 interior points: never all on breakpoints
+        assert got & want[iv["direction"]], (iv, got)
 
 
 def test_convexity_agrees_with_sampled_second_derivative(name):
@@ -142,7 +144,7 @@ def test_convexity_agrees_with_sampled_second_derivative(name):
     allowed = {"convex": {1, 0}, "concave": {-1, 0}, "linear": {0}}
     for iv in j["convexity"]:
         got = _sign_on(a.derivatives[2], a.pieces, iv["from"], iv["to"])
-        assert got <= allowed[iv["shape"]], (iv, got)
+        assert got and got <= allowed[iv["shape"]], (iv, got)
 
 
 def test_intervals_cover_the_line(name):
@@ -179,8 +181,9 @@ def test_lipschitz_bounds_sampled_slopes(name):
             v = abs(mp_function(a.derivatives[k].pieces[piece_at(a.pieces, t)].expr)(mpmath.mpf(t)))
             assert v <= top, (key, t, v, top)
             best = max(best, v)
-        # the constant is sharp: some sample comes within 2% of it (the grid is fine)
-        assert best >= top * mpmath.mpf("0.98") or not j["lipschitz_attained"][key]
+        # the constant is sharp whether or not it is attained (a sup is approached): some sample comes
+        # within 2% of it (the grid is fine); attainment itself is checked in test_attainment.py
+        assert best >= top * mpmath.mpf("0.98"), (key, best, top)
 
 
 def test_taylor_matches_mpmath(name):

@@ -48,4 +48,6 @@ def test_by_parts(expr, side, want):
     (sp.exp(x) * (1 - sp.tanh(x)), 1),  # e^x · 2e^{−2x}: 0·∞ with exponential growth: left to SymPy
 ])
 def test_by_parts_declines_what_it_cannot_decide(expr, side):
-    assert _by_parts(expr, side) is None or _by_parts(expr, side) == sp.limit(expr, x, side * sp.oo)
+    # each is an indeterminate form the limit laws cannot settle part by part: the rule must decline
+    # (None) and leave it to SymPy's Gruntz algorithm, never guess
+    assert _by_parts(expr, side) is None

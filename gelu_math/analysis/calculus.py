@@ -12,11 +12,8 @@ from ..errors import UnsupportedError
 from ..timebox import attempt
 from .pieces import Piece, Pieces
 
-SIMPLIFY_SECONDS = 2.0
-LIMIT_SECONDS = 15.0
 
-
-SIMPLIFY_MAX_OPS = 80  # measured: larger derivatives (tanh forms) never simplify within the box
+SIMPLIFY_MAX_OPS = 80  # measured: simplify on larger derivatives (tanh forms) runs for seconds to hours
 
 
 _HYPERBOLIC = (sp.tanh, sp.sinh, sp.cosh, sp.sech, sp.csch, sp.coth)
@@ -34,25 +31,25 @@ def _rational_tidy(expr: sp.Expr) -> sp.Expr:
     """
     best = expr
     for step in (sp.factor_terms, sp.cancel, lambda e: sp.factor_terms(sp.together(e))):
-        cand = attempt(SIMPLIFY_SECONDS, "rational tidy", step, expr, fallback=None)
+        cand = attempt("rational tidy", step, expr)
         if cand is not None and (sp.count_ops(cand), sp.default_sort_key(cand)) < (sp.count_ops(best), sp.default_sort_key(best)):
             best = cand
     return best
 
 
 @functools.lru_cache(maxsize=4096)
-def tidy(expr: sp.Expr, seconds: float = SIMPLIFY_SECONDS) -> sp.Expr:
-    """A simplified form of ``expr``; the unsimplified one if SymPy runs out of time or the
-    expression is too large to simplify in the time box anyway.
+def tidy(expr: sp.Expr) -> sp.Expr:
+    """A simplified form of ``expr``; the unsimplified one if the expression is too large
+    (:data:`SIMPLIFY_MAX_OPS`, decided before any work) or simplify makes it longer.
 
     Memoised: the same derivative is tidied by several steps (zeros, tails, profiles), and a
-    repeated ``simplify`` would cost (and risk the time box) again for the same answer."""
+    repeated ``simplify`` would cost again for the same answer."""
     if sp.count_ops(expr) > SIMPLIFY_MAX_OPS:
         return expr
     if any(not isinstance(h.args[0], sp.log) for h in expr.atoms(*_HYPERBOLIC)):
         return _rational_tidy(expr)
-    out = attempt(seconds, "simplify", sp.simplify, expr, fallback=None)
-    if out is None or sp.count_ops(out) > sp.count_ops(expr):
+    out = attempt("simplify", sp.simplify, expr)
+    if sp.count_ops(out) > sp.count_ops(expr):
         return expr
     return out
 
@@ -70,15 +67,39 @@ def proved_zero(expr: sp.Expr) -> bool:
         return True
     if not expr.has(sp.exp, *_HYPERBOLIC):
         return False
-    out = attempt(SIMPLIFY_SECONDS, "exp normal form", lambda: sp.cancel(sp.expand(expr.rewrite(sp.exp))),
-                  fallback=None)
+    out = attempt("exp normal form", lambda: sp.cancel(sp.expand(expr.rewrite(sp.exp))))
     return out == 0
 
 
 @functools.lru_cache(maxsize=256)
 def derivative(pieces: Pieces, order: int) -> Pieces:
-    """The ``order``-th derivative on each open piece, simplified (memoised: pieces are immutable)."""
-    return pieces.map(lambda e: tidy(sp.diff(e, x, order)))
+    """The ``order``-th derivative on each open piece, simplified (memoised: pieces are immutable).
+
+    At a breakpoint the derivative gets a value only where it is proved to exist: F has a value
+    there, both one-sided values of F are proved equal to it (F is continuous) and the one-sided
+    values of F′ are proved equal (exactly, :func:`proved_zero`).  Then F′(b) is that common value
+    (the derivative-limit theorem: F continuous at b, differentiable around it, and F′ → L on both
+    sides give F′(b) = L).  Elsewhere no value is recorded: callers must not read "F′ does not
+    exist at b" from that, only "not derived" (see ``certified.profile``)."""
+    if order > 1:
+        return derivative(derivative(pieces, order - 1), 1)
+    d = pieces.map(lambda e: tidy(sp.diff(e, x, 1)))
+    if not pieces.breakpoints:
+        return d
+    base_values = dict(pieces.point_values)
+    values = []
+    for i, bp in enumerate(pieces.breakpoints):
+        if bp not in base_values:
+            continue
+        try:
+            left, right = one_sided(pieces.pieces[i], bp), one_sided(pieces.pieces[i + 1], bp)
+            dleft, dright = one_sided(d.pieces[i], bp), one_sided(d.pieces[i + 1], bp)
+        except UnsupportedError:
+            continue
+        pv = base_values[bp]
+        if proved_zero(left - pv) and proved_zero(right - pv) and proved_zero(dleft - dright):
+            values.append((bp, dleft))
+    return Pieces(d.pieces, tuple(values))
 
 
 def as_piecewise(pieces: Pieces) -> sp.Expr:
@@ -108,10 +129,24 @@ def limit(expr: sp.Expr, point: sp.Expr, direction: str = "+") -> sp.Expr:
         work = _log_free_hyperbolic(expr)
         value = _by_parts(work, 1 if point == sp.oo else -1)
         if value is None:
-            value = attempt(LIMIT_SECONDS, "limit", sp.limit, work, x, point, fallback=None)
+            value = attempt("limit", sp.limit, work, x, point)
+        if _unusable(value) and work.has(sp.LambertW):
+            value = _limit_in_exp(work, point)
     else:
-        value = attempt(LIMIT_SECONDS, "limit", sp.limit, expr, x, point, direction, fallback=None)
+        value = attempt("limit", sp.limit, expr, x, point, direction)
     return _accept(value, expr, point)
+
+
+def _unusable(value) -> bool:
+    return value is None or isinstance(value, sp.Limit) or value.has(sp.AccumBounds) or value is sp.nan
+
+
+def _limit_in_exp(expr: sp.Expr, point: sp.Expr):
+    """The limit at ±∞ in the variable t = e^x (x = log t, t → 0⁺ or +∞): Gruntz does not expand
+    W(e^x) at −∞, but SymPy knows W's series at 0 (x·W(e^x) → 0)."""
+    t = sp.Symbol("t", positive=True)
+    g = expr.subs(x, sp.log(t))
+    return attempt("limit", sp.limit, g, t, 0 if point == -sp.oo else sp.oo, "+")
 
 
 def _log_free_hyperbolic(expr: sp.Expr) -> sp.Expr:
@@ -254,7 +289,7 @@ def _term(e: sp.Expr, side: int) -> sp.Expr | None:
     v = _parts(e, side)
     if v is not None:
         return v
-    v = attempt(LIMIT_SECONDS, "limit", sp.limit, e, x, sp.oo * side, fallback=None)
+    v = attempt("limit", sp.limit, e, x, sp.oo * side)
     if v is None or isinstance(v, sp.Limit) or v.has(sp.AccumBounds, sp.zoo) or v is sp.nan:
         return None
     return v
@@ -268,7 +303,7 @@ def limit_mirrored(expr: sp.Expr, side: int) -> sp.Expr:
     t = sp.Symbol("t", positive=True)
 
     def erfc_form(v):
-        direction = attempt(LIMIT_SECONDS, "limit", sp.limit, v, t, sp.oo, fallback=None)
+        direction = attempt("limit", sp.limit, v, t, sp.oo)
         if direction == sp.oo:
             return 1 - sp.erfc(v)
         if direction == -sp.oo:
@@ -276,7 +311,7 @@ def limit_mirrored(expr: sp.Expr, side: int) -> sp.Expr:
         return sp.erf(v)
 
     g = expr.subs(x, side * t).replace(sp.erf, erfc_form)
-    value = attempt(LIMIT_SECONDS, "limit", sp.limit, g, t, sp.oo, fallback=None)
+    value = attempt("limit", sp.limit, g, t, sp.oo)
     return _accept(value, expr, sp.oo * side)
 
 

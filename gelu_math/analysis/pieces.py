@@ -52,7 +52,8 @@ class Pieces:
         raise UnsupportedError(f"no value at {point}")
 
     def map(self, fn) -> "Pieces":
-        """Apply ``fn`` to each piece expression; breakpoint values are dropped."""
+        """Apply ``fn`` to each piece expression; breakpoint values are dropped (``fn`` need not
+        preserve them: :func:`~gelu_math.analysis.calculus.derivative` derives its own)."""
         return Pieces(tuple(Piece(p.lo, p.hi, fn(p.expr)) for p in self.pieces))
 
 
@@ -70,7 +71,7 @@ def decompose(expr: sp.Expr) -> Pieces:
         return Pieces((Piece(-sp.oo, sp.oo, expr),))
     if not isinstance(expr, sp.Piecewise):
         raise UnsupportedError(f"cannot split {expr} into pieces")
-    pairs = attempt(20, "piecewise decomposition", expr.as_expr_set_pairs, sp.S.Reals)
+    pairs = attempt("piecewise decomposition", expr.as_expr_set_pairs, sp.S.Reals)
     if pairs is None:
         raise UnsupportedError("piecewise decomposition timed out")
     intervals, points = [], []

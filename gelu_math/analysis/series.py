@@ -13,8 +13,6 @@ from sympy.series.formal import FormalPowerSeries
 from .calculus import proved_zero, tidy
 from .pieces import Pieces
 
-SERIES_SECONDS = 10.0
-FPS_SECONDS = 2.0  # fps either answers quickly or not at all (tanh/sigmoid compositions)
 n = sp.Symbol("n", integer=True, nonnegative=True)
 
 
@@ -31,9 +29,7 @@ class Taylor:
 def _series(e: sp.Expr, order: int) -> sp.Expr:
     """The Taylor polynomial of ``e`` at 0 to ``order``; UnsupportedError when SymPy cannot
     expand it or the expansion is not a power series (√x, x^(1/3), log x, 1/x: not analytic)."""
-    s = attempt(SERIES_SECONDS, "series", lambda: sp.series(e, x, 0, order + 1).removeO(), fallback=None)
-    if s is None:
-        raise UnsupportedError("series expansion timed out")
+    s = attempt("series", lambda: sp.series(e, x, 0, order + 1).removeO())
     s = sp.expand(s)
     if not s.is_polynomial(x):
         raise UnsupportedError(f"{e} is not analytic at 0: its expansion {s} is not a power series")
@@ -84,7 +80,10 @@ def _fps_term(e: sp.Expr):
     inner = sp.Mul(*rest)
     if not holonomic_candidate(inner):
         return None
-    s = attempt(FPS_SECONDS, "fps", sp.fps, inner, x, 0, fallback=None)
+    try:
+        s = attempt("fps", sp.fps, inner, x, 0)
+    except (ValueError, KeyError, TypeError):  # SymPy's fps fails on e.g. erf(x/e): no general term
+        return None
     if not isinstance(s, FormalPowerSeries):
         return None
     ak = s.ak.formula
@@ -99,7 +98,7 @@ def _fps_term(e: sp.Expr):
         term = coeff * expr.subs(k, sub) * x ** (sub + power)
     else:
         term = coeff * ak.subs(k, n) * x ** (n + power)
-    term = attempt(SERIES_SECONDS, "simplify term", lambda: sp.simplify(sp.combsimp(term)), fallback=term)
+    term = attempt("simplify term", lambda: sp.simplify(sp.combsimp(term)))
     return term, coeff * x**power * s.ind
 
 
@@ -169,7 +168,7 @@ def parity(pieces: Pieces) -> Parity:
         here = next(p.expr for p in pieces.pieces if p.contains(probe))
         there = next(p.expr for p in pieces.pieces if p.contains(-probe)).subs(x, -x)
         for sign in (1, -1):
-            part = tidy((here + sign * there) / 2, 10.0)
+            part = tidy((here + sign * there) / 2)
             parts[sign].append((sp.Integer(0) if part != 0 and proved_zero(part) else part, lo, hi))
 
     def join(regions):
@@ -180,5 +179,5 @@ def parity(pieces: Pieces) -> Parity:
         return sp.Piecewise(*pairs)
 
     odd = join(parts[-1])
-    difference = 2 * odd if odd.has(sp.Piecewise) else tidy(2 * odd, 10.0)
+    difference = 2 * odd if odd.has(sp.Piecewise) else tidy(2 * odd)
     return Parity(join(parts[1]), odd, difference)

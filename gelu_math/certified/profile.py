@@ -58,7 +58,7 @@ class Critical:
 @dataclass(frozen=True)
 class Candidate:
     value: Number
-    attained: bool
+    attained: bool | None  # None: unknown (a one-sided value at a breakpoint where F is not derived)
     where: str  # "x = ...", "limit at +inf", ...
     location: Number | None = None
 
@@ -168,8 +168,15 @@ def _candidates(F: Pieces, segments, criticals, digits) -> list[Candidate]:
             out.append(Candidate(lv, compare(lv, pv) == 0, "left limit at breakpoint", loc))
             out.append(Candidate(rv, compare(rv, pv) == 0, "right limit at breakpoint", loc))
         else:
-            out.append(Candidate(lv, False, "left limit at breakpoint", loc))
-            out.append(Candidate(rv, False, "right limit at breakpoint", loc))
+            # no value derived at bp: "not attained there" needs a proof that F does not exist at bp,
+            # i.e. its one-sided values are certified different (if F = G′ existed at bp, both sides
+            # would tend to F(bp)); otherwise attainment at bp is unknown (None)
+            try:
+                absent = compare(lv, rv) != 0
+            except CertificationError:
+                absent = False
+            out.append(Candidate(lv, False if absent else None, "left limit at breakpoint", loc))
+            out.append(Candidate(rv, False if absent else None, "right limit at breakpoint", loc))
     for side, piece in ((-1, F.pieces[0]), (1, F.pieces[-1])):
         lim = limit(piece.expr, sp.oo * side)
         out.append(Candidate(exact_number(lim, digits), False, "limit at " + ("-inf" if side < 0 else "+inf")))
@@ -202,10 +209,19 @@ def _extremum(cands: list[Candidate], direction: int) -> Extremum:
         value = best[0].value
         for c in best[1:]:
             value = hull_extreme(value, c.value, direction)
-    attained = {c.attained for c in best}
-    if len(attained) > 1 and not proved_equal:
+    if proved_equal and any(c.attained is True for c in best):
+        attained = True  # one candidate equal to the extremum is a value of F
+    elif all(c.attained is True for c in best):
+        attained = True
+    elif all(c.attained is False for c in best):
+        attained = False  # only approached: every candidate is a limit or a one-sided value where F does not exist
+    elif any(c.attained is None for c in best):
+        raise CertificationError("cannot decide whether the extremum is attained: it is a one-sided value at a "
+                                 "breakpoint where neither the existence of the function's value nor its absence "
+                                 "is proved")
+    else:
         raise CertificationError("cannot decide whether the extremum is attained (values agree to working precision)")
-    return Extremum(value, any(c.attained for c in best), tuple(best))
+    return Extremum(value, attained, tuple(best))
 
 
 def _exactly_equal(c: Candidate, group: list[Candidate]) -> bool:

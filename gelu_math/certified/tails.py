@@ -29,7 +29,7 @@ from flint import arb, arb_poly
 from ..analysis.calculus import tidy
 from .limits import checked_limit as limit
 from ..definitions.symbols import x
-from ..errors import CertificationError, UnsupportedError
+from ..errors import CertificationError, SymbolicTimeout, UnsupportedError
 from ..facts import Step
 from .arbeval import compile_arb, const_ball
 from .balls import precision, q, sign_of
@@ -259,6 +259,8 @@ def _exp_rational(e: sp.Expr, side: int, depth: int) -> TailSign | None:
         return None
     try:
         r = sp.together(sp.powsimp(e.rewrite(sp.exp), combine="exp"))
+    except SymbolicTimeout:
+        raise
     except Exception:  # SymPy rewrite failure: this rule does not apply
         return None
     num, den = sp.fraction(r)

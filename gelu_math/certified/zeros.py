@@ -27,7 +27,6 @@ from .balls import bits_for, precision, q, sign_of
 from .roots import Bracket, isolate, refine
 from .tails import TailSign, prove_sign
 
-SOLVE_SECONDS = 1.5
 SOLVE_MAX_OPS = 40  # larger equations essentially never have closed-form roots; skip the cost
 
 
@@ -114,8 +113,8 @@ def _generators(e: sp.Expr) -> list[sp.Expr]:
 
 
 def solvable_class(e: sp.Expr) -> bool:
-    """See :func:`_solvable_class`; in a time box (expanding (x + tanh x)^64 alone takes seconds)."""
-    return bool(attempt(SOLVE_SECONDS, "solve class", _solvable_class, e, fallback=False))
+    """See :func:`_solvable_class` (under the step safety limit)."""
+    return bool(attempt("solve class", _solvable_class, e))
 
 
 def _algebraic(g: sp.Expr) -> bool:
@@ -186,7 +185,7 @@ def _exact_candidates(g: sp.Expr) -> list[sp.Expr]:
         base = factor.base if factor.is_Pow and factor.exp.is_positive else factor
         if not base.has(x) or sp.count_ops(base) > SOLVE_MAX_OPS or not solvable_class(base):
             continue
-        sols = attempt(SOLVE_SECONDS, "solve", _solve, base, fallback=None) or []
+        sols = attempt("solve", _solve, base) or []
         for sol in sols:
             sol = sp.sympify(sol)
             if not sol.free_symbols and not sol.has(sp.I) and sol.is_real:
@@ -212,8 +211,23 @@ def _is_exact_root(g: sp.Expr, cand: sp.Expr) -> bool:
             value = _lambert_identities(value)
         return sp.simplify(value)
 
-    value = attempt(SOLVE_SECONDS, "verify root", check, fallback=None)
+    value = attempt("verify root", check)
     return value is not None and value == 0
+
+
+def _positive_part(g: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    """(p, h) with g = p·h and p > 0 on ℝ (proved by SymPy's assumptions: constants, exp(real), ...).
+
+    Zeros and signs of g are those of h.  A positive factor such as exp(−x²/(2σ²)) varies over
+    many orders of magnitude across a box, so its ball is wide and bisection of g would need boxes
+    far below σ (GELU with σ = 1/1000); h is often a polynomial (the family's own scaling)."""
+    factored = sp.factor_terms(g)
+    keep, drop = [], []
+    for f in sp.Mul.make_args(factored):
+        (drop if f.has(x) and f.is_positive is True else keep).append(f)
+    if not drop:
+        return sp.Integer(1), g
+    return sp.Mul(*drop), sp.Mul(*keep)
 
 
 def piece_zeros(piece: Piece, dg_expr: sp.Expr) -> PieceZeros:
@@ -224,6 +238,11 @@ def piece_zeros(piece: Piece, dg_expr: sp.Expr) -> PieceZeros:
     if not g.has(x):
         return PieceZeros(piece, [], False, (), (Step("{0} is a nonzero constant on this piece.", (g,)),))
     steps: list[Step] = []
+    positive, h = _positive_part(g)
+    if positive != 1:
+        steps.append(Step("{0} = {1} · {2} with {1} > 0 on ℝ, so its zeros (and signs) are those of {2}.",
+                          (g, positive, h)))
+        g, dg_expr = h, tidy(sp.diff(h, x))
     tails: list[TailSign] = []
     lo, hi = piece.lo, piece.hi
     if lo == -sp.oo:
@@ -246,6 +265,11 @@ def piece_zeros(piece: Piece, dg_expr: sp.Expr) -> PieceZeros:
     if lo > hi:
         lo, hi = hi, lo  # two tail proofs overlap: [lo, hi] still covers the gap
     roots = _core_roots(g, dg_expr, piece, lo, hi)
+    for c, m in _multiple_rational_roots(g).items():
+        if any(r.exact == c and r.bracket is None for r in roots):
+            steps.append(Step("The numerator has the factor {0}, and the rest is certified nonzero at x = {1} "
+                              "(ball): x = {1} is a zero of multiplicity {2}, divided out before the bisection.",
+                              ((x - c) ** m, c, sp.Integer(m))))
     steps.append(Step(
         "On the bounded interval [{0}, {1}] interval bisection in ball arithmetic excludes a zero from every "
         "sub-interval whose image ball misses 0, and isolates each zero in a sub-interval where the derivative "
@@ -264,8 +288,7 @@ def ball_form(expr: sp.Expr) -> sp.Expr:
     """
     if not expr.has(sp.tanh, sp.cosh, sp.sinh, sp.sech) or expr.has(sp.erf, sp.erfc):
         return expr
-    out = attempt(SOLVE_SECONDS, "exp rewrite", lambda: sp.together(sp.powsimp(expr.rewrite(sp.exp), combine="exp")),
-                  fallback=None)
+    out = attempt("exp rewrite", lambda: sp.together(sp.powsimp(expr.rewrite(sp.exp), combine="exp")))
     return expr if out is None else out
 
 
@@ -288,7 +311,34 @@ def _both(e: sp.Expr):
     return both
 
 
+def _multiple_rational_roots(g: sp.Expr) -> dict:
+    """{c: m} for the rational zeros c of multiplicity m ≥ 2 of the polynomial factors of g's
+    numerator (x², (x − 1/2)³, ...): bisection cannot separate a multiple root, so such a zero is
+    divided out exactly and the rest searched by bisection."""
+    num = sp.fraction(sp.factor_terms(g))[0]
+    out: dict = {}
+    for factor in sp.Mul.make_args(num):
+        base, e = (factor.base, factor.exp) if factor.is_Pow and factor.exp.is_Integer and factor.exp > 0 else (factor, 1)
+        if not base.has(x) or not base.is_polynomial(x) or sp.degree(base, x) > 64:
+            continue
+        for c, m in sp.roots(sp.Poly(base, x), filter="Q").items():
+            out[c] = out.get(c, 0) + m * int(e)
+    return {c: m for c, m in out.items() if m >= 2}
+
+
 def _core_roots(g, dg, piece: Piece, lo, hi) -> list[Root]:
+    multiple = {c: m for c, m in _multiple_rational_roots(g).items() if lo < c < hi and piece.contains(c)}
+    if multiple:
+        h = sp.cancel(sp.factor_terms(g) / sp.Mul(*((x - c) ** m for c, m in multiple.items())))
+        with precision(256):
+            H = compile_arb(h, x)
+            if any(sign_of(H(arb(q(c)))) in (None, 0) for c in multiple):
+                raise CertificationError(f"cannot separate the zeros of {g} near its multiple root(s) "
+                                         f"{', '.join(map(str, multiple))}")
+        roots = _core_roots(h, sp.diff(h, x), piece, lo, hi)
+        roots += [Root(g, dg, None, exact=c) for c in multiple]
+        roots.sort(key=Root.approx)
+        return roots
     G, D = _both(g), _both(dg)
     a, b = _rational_below(lo), _rational_above(hi)
     # the ends of the core: an exact zero there is a breakpoint matter, not an interior root

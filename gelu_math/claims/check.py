@@ -422,7 +422,7 @@ def _identity(spec: dict, digits: int) -> Decision:
     lhs, rhs = spec["lhs"], spec["rhs"]
     if proved_zero(lhs - rhs):  # tidy, then the rational normal form over exponentials (tanh = σ identities)
         return Decision(TRUE, "{0} − ({1}) simplifies to 0 for all real x.", (lhs, rhs), "exact")
-    diff = attempt(10, "identity simplification", lambda: sp.simplify((lhs - rhs).rewrite(sp.erf)))
+    diff = attempt("identity simplification", lambda: sp.simplify((lhs - rhs).rewrite(sp.erf)))
     if diff == 0:
         return Decision(TRUE, "{0} − ({1}) simplifies to 0 for all real x.", (lhs, rhs), "exact")
     try:
@@ -432,6 +432,8 @@ def _identity(spec: dict, digits: int) -> Decision:
                 d = F(arb(q(t))) - G(arb(q(t)))
                 if d > 0 or d < 0:
                     return Decision(FALSE, "at x = {0}: lhs − rhs = {1} ≠ 0.", (t, Number(None, d)))
+    except SymbolicTimeout:
+        raise
     except (UnsupportedError, GeluMathError):
         pass
     return Decision(UNDECIDED, "no exact proof that {0} = {1}, and no sample point separates them.", (lhs, rhs))
@@ -473,7 +475,7 @@ def check_claim(claim: Claim, digits: int = DIGITS) -> Verdict:
     """The verdict on one validated claim; a fact that cannot be certified gives 'undecided'."""
     try:
         d = _KINDS[claim.kind](claim.spec, digits)
-    except (CertificationError, UnsupportedError, SymbolicTimeout) as exc:
+    except (CertificationError, UnsupportedError) as exc:  # a SymbolicTimeout is an error, not a verdict
         d = Decision(UNDECIDED, "could not certify: " + str(exc).replace("{", "(").replace("}", ")"))
     return Verdict(claim, d.verdict, d.step(), d.method)
 
