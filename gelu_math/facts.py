@@ -25,6 +25,7 @@ class Method(str, enum.Enum):
 
     EXACT = "exact"  # a symbolic derivation; no rounding anywhere
     CERTIFIED = "certified"  # interval (ball) arithmetic; the ball contains the true value
+    CITED = "cited"  # rests on a cited result; the steps say what was derived or checked here
     ESTIMATE = "estimate"  # floating-point or sampled; no guarantee
 
 
@@ -47,6 +48,14 @@ class Number:
     @property
     def is_finite(self) -> bool:
         return self.infinite == 0
+
+    def __repr__(self) -> str:
+        """The ball with every digit it certifies (flint's own repr would print 53-bit digits)."""
+        if self.ball is None:
+            return f"Number(exact={self.exact!r}, ball=None, infinite={self.infinite})"
+        acc = self.ball.rel_accuracy_bits()
+        digits = max(17, min(10 ** 5, int(acc * 0.30103) + 3)) if acc < 10 ** 6 else 17
+        return f"Number(exact={self.exact!r}, ball={self.ball.str(digits, radius=True)})"
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,6 @@ class Fact:
 
 
 def weakest(*methods: Method) -> Method:
-    """The weakest of several methods: exact > certified > estimate."""
-    order = [Method.EXACT, Method.CERTIFIED, Method.ESTIMATE]
+    """The weakest of several methods: exact > certified > cited > estimate."""
+    order = [Method.EXACT, Method.CERTIFIED, Method.CITED, Method.ESTIMATE]
     return max(methods, key=order.index) if methods else Method.EXACT

@@ -25,16 +25,36 @@ from ..facts import Fact, Method, Step, weakest
 LEE = "Lee, GELU Activation Function in Deep Learning: A Comprehensive Mathematical Analysis, arXiv:2305.12073 (2023)"
 
 
+_HYPERBOLIC = (sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sech, sp.csch)
+
+
+def exact_constant(v: sp.Expr) -> sp.Expr:
+    """A constant in its simplest exact form.  ``tidy`` leaves hyperbolic functions of
+    logarithms alone (``simplify(tanh(log 2))`` is ``tanh(log 2)``); written with exponentials
+    and cancelled they are algebraic: tanh(log 2) = (2 − 1/2)/(2 + 1/2) = 3/5 (mish′(0)).  The
+    rewrite and the cancellation are identities, so the result equals ``v``; it is kept only when
+    it is smaller."""
+    v = tidy(v)
+    if v.free_symbols or not v.has(*_HYPERBOLIC):
+        return v
+    w = sp.cancel(sp.expand(v.rewrite(sp.exp)))
+    return w if sp.count_ops(w) < sp.count_ops(v) else v
+
+
 def _slope_at_0(a) -> Fact:
     d1 = calculus.derivative(a.pieces, 1)
     zero = sp.Integer(0)
     if zero not in a.pieces.breakpoints:
         piece = next(p for p in d1.pieces if p.contains(zero))
-        v = tidy(piece.expr.subs(x, zero))
-        return Fact("slope_at_0", "f′(0) = {0}", {"value": exact_number(v, a.digits)}, Method.EXACT,
-                    (Step("f is analytic near 0; substitute x = 0 into f′ = {0}.", (piece.expr,)),), (v,))
+        raw = tidy(piece.expr.subs(x, zero))
+        v = exact_constant(raw)
+        steps = (Step("f is analytic near 0; substitute x = 0 into f′ = {0}.", (piece.expr,)),)
+        if v != raw:
+            steps += (Step("At x = 0 this is {0} = {1} (written with exponentials, e^(log a) = a, and cancelled).",
+                           (raw, v)),)
+        return Fact("slope_at_0", "f′(0) = {0}", {"value": exact_number(v, a.digits)}, Method.EXACT, steps, (v,))
     i = a.pieces.breakpoints.index(zero)
-    left, right = one_sided(d1.pieces[i], zero), one_sided(d1.pieces[i + 1], zero)
+    left, right = exact_constant(one_sided(d1.pieces[i], zero)), exact_constant(one_sided(d1.pieces[i + 1], zero))
     nl, nr = exact_number(left, a.digits), exact_number(right, a.digits)
     same = calculus.proved_zero(left - right)
     if not same:

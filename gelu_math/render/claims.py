@@ -12,7 +12,7 @@ import sympy as sp
 
 from ..claims.spec import VERDICTS, Verdict
 from ..facts import Number
-from .numbers import number_json, number_text, terminating_decimal
+from .numbers import fill, number_json, number_text, terminating_decimal
 
 DIGITS = 15  # digits shown; the balls themselves are certified to the checker's precision
 
@@ -35,7 +35,7 @@ def _math(m, digits: int) -> str:
 
 def step_text(step, digits: int = DIGITS) -> str:
     """A Step's prose with its Numbers and SymPy objects filled in."""
-    return step.text.format(*(_math(m, digits) for m in step.math))
+    return fill(step.text, step.math, lambda m: _math(m, digits))
 
 
 def evidence_text(v: Verdict, digits: int = DIGITS) -> str:

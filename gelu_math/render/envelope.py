@@ -13,10 +13,16 @@ from .text import step_text
 
 
 def interval_strings(n: Number, digits: int) -> tuple[str, str]:
-    """[lower, upper] decimal strings (outward rounded) that contain the Number's ball."""
+    """[lower, upper] decimal strings (outward rounded) that contain the Number's ball, with no
+    more significant digits than the ball supports: digits + 3 at most, and one beyond the place
+    of its radius (a fit's optimum known to ~1e−13 prints 12 digits, not digits + 3)."""
     mid, rad = decimal_ball(n, digits + 4)
+    prec = digits + 3
+    m, r = Decimal(mid), Decimal(rad)
+    if m and r:
+        prec = max(1, min(prec, m.adjusted() - r.adjusted() + 1))
     with localcontext() as c:  # directed rounding: the strings enclose [mid − rad, mid + rad]
-        c.prec = digits + 3
+        c.prec = prec
         c.rounding = ROUND_FLOOR
         lo = Decimal(mid) - Decimal(rad)
         c.rounding = ROUND_CEILING
@@ -110,6 +116,7 @@ def fit_json(f, digits: int) -> dict:
         "metric": f.metric,
         "reference": f.reference,
         "search": [_decimal(f.search[0]), _decimal(f.search[1])],
+        "certified_window": [_decimal(f.certified_window[0]), _decimal(f.certified_window[1])],
         "optimum": {"lower": lo, "upper": hi},
         "sup_error": {"lower": slo, "upper": shi},
         "certified_at": sp.sstr(f.estimate),
@@ -130,7 +137,8 @@ def fit_text(f, digits: int) -> str:
     return "\n".join([
         f"{f.approximation}: minimax-optimal {f.coefficient} for the {what}",
         f"  optimum {f.coefficient} in [{d['optimum']['lower']}, {d['optimum']['upper']}]"
-        f"  (certified within the search range [{d['search'][0]}, {d['search'][1]}])",
+        f"  (certified over the search range [{d['search'][0]}, {d['search'][1]}]; equioscillation directions "
+        f"checked on [{d['certified_window'][0]}, {d['certified_window'][1]}])",
         f"  sup |error| at the optimum in [{d['sup_error']['lower']}, {d['sup_error']['upper']}]",
         "  equioscillation near x ≈ " + ", ".join(f"{float(n.ball.mid()):.12g}" for n in f.equioscillation)
         + " (estimated extrema; the lower bound uses |e| at exact rationals there)",

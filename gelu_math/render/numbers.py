@@ -1,7 +1,16 @@
-"""Numbers to strings: exact SymPy forms and decimal balls that contain the true value."""
+"""Numbers to strings: exact SymPy forms and decimal balls that contain the true value.
+
+Also the one rule every back end uses to put a value into a prose template's ``{i}`` slot
+(:func:`slots`, :func:`needs_group`): a value that sits next to an operator written in the
+template (``"{0} − {1}"``, ``"{1}/{2}"``, ``"σ · {0}"``) is parenthesised by precedence, so the
+printed formula means what the SymPy objects mean (``1 − erfc(z)/2 − (erf(z)/2 + 1/2)``).
+A SymPy value is wrapped in :class:`Grouped`, which SymPy's str, LaTeX and MathML printers
+print inside parentheses.
+"""
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_CEILING, Decimal, localcontext
 
 import sympy as sp
@@ -78,3 +87,116 @@ def short_upper(rad: str) -> str:
     with localcontext() as c:
         c.prec, c.rounding = 2, ROUND_CEILING
         return f"{+Decimal(rad):.1e}"
+
+
+# --- template slots -------------------------------------------------------------------------
+
+_SLOT = re.compile(r"\{(\d+)\}")
+_MINUS = "−-"
+_PRODUCT = "·×*⋅"
+_LEFT_OPS = _MINUS + "+" + _PRODUCT + "/^"  # an operator just before a slot ...
+_RIGHT_OPS = _MINUS + "+" + _PRODUCT + "/^²³"  # ... or just after it
+
+
+class Grouped(sp.Expr):
+    """``expr`` printed inside parentheses by SymPy's str, LaTeX and MathML printers (a printing
+    device for template slots; :func:`ungroup` removes it).  Substitution maps through it."""
+
+    def __new__(cls, expr):
+        return sp.Expr.__new__(cls, sp.sympify(expr))
+
+    @property
+    def expr(self):
+        return self.args[0]
+
+    def _sympystr(self, printer):
+        return "(" + printer._print(self.args[0]) + ")"
+
+    def _latex(self, printer):
+        return r"\left(" + printer._print(self.args[0]) + r"\right)"
+
+    def _mathml_presentation(self, printer):
+        return printer._paren_comma_separated(self.args[0])
+
+
+def ungroup(expr):
+    """``expr`` without any :class:`Grouped` wrapper."""
+    if isinstance(expr, sp.Basic) and expr.has(Grouped):
+        return expr.replace(lambda e: isinstance(e, Grouped), lambda e: e.args[0])
+    return expr
+
+
+def _negative_first(e: sp.Basic) -> bool:
+    """Whether ``e`` prints with a leading minus sign."""
+    if isinstance(e, sp.Add):
+        return False  # (handled as a sum)
+    if e.is_Number:
+        return bool(e.is_negative)
+    return isinstance(e, sp.Expr) and e.could_extract_minus_sign()
+
+
+def needs_group(value, left: str, right: str) -> bool:
+    """Whether ``value`` (a SymPy object or a Number) must be parenthesised in a slot with the
+    operator character ``left`` written just before it and ``right`` just after (``""``: none).
+
+    Sums (and relations) inside a difference, product, quotient or power; a leading minus after
+    any operator; products and fractions as divisor; anything compound as a base of a power."""
+    if not left and not right:
+        return False
+    if isinstance(value, Number):
+        if value.infinite:
+            return bool(left)
+        if value.ball is not None and (value.exact is None or not isinstance(value.exact, sp.Rational)):
+            return True  # printed as a ball mid ± rad (and the exact form ∈ the ball)
+        return needs_group(value.exact, left, right)
+    if not isinstance(value, sp.Basic) or isinstance(value, (bool, sp.logic.boolalg.BooleanAtom)):
+        return False
+    power = left == "^" or (right != "" and right in "^²³")
+    if isinstance(value, (sp.Add, sp.core.relational.Relational)):
+        return (left != "" and left in _MINUS + _PRODUCT + "/^") or (right != "" and right in _PRODUCT + "/^²³")
+    if _negative_first(value):
+        return bool(left) or power
+    if isinstance(value, sp.Mul) or (value.is_Rational and not value.is_Integer):
+        return left == "/" or power
+    if isinstance(value, sp.Pow):
+        return power
+    return False
+
+
+def slots(template: str):
+    """The pieces of a prose template: ``("text", s)`` and ``("slot", i, left, right)``, where
+    ``left``/``right`` is the operator character adjacent to the slot (spaces skipped) or ""."""
+    out = []
+    pos = 0
+    matches = list(_SLOT.finditer(template))
+    for j, m in enumerate(matches):
+        if m.start() > pos:
+            out.append(("text", template[pos:m.start()]))
+        before = template[pos:m.start()].rstrip()
+        nxt = matches[j + 1].start() if j + 1 < len(matches) else len(template)
+        after = template[m.end():nxt].lstrip()
+        left = before[-1] if before and before[-1] in _LEFT_OPS else ""
+        right = after[0] if after and after[0] in _RIGHT_OPS else ""
+        out.append(("slot", int(m.group(1)), left, right))
+        pos = m.end()
+    if pos < len(template):
+        out.append(("text", template[pos:]))
+    return out
+
+
+def fill(template: str, values, show) -> str:
+    """``template`` with each ``{i}`` replaced by ``show(values[i])``, parenthesised by
+    precedence (:func:`needs_group`); SymPy values are grouped as :class:`Grouped` so that the
+    printer places the parentheses, other values get literal ones."""
+    out = []
+    for piece in slots(template):
+        if piece[0] == "text":
+            out.append(piece[1])
+            continue
+        _, i, left, right = piece
+        v = values[i]
+        if needs_group(v, left, right):
+            out.append(show(Grouped(v)) if isinstance(v, sp.Basic) else "(" + show(v) + ")")
+        else:
+            out.append(show(v))
+    return "".join(out)

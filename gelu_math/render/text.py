@@ -6,12 +6,13 @@ import sympy as sp
 
 from ..engine import Analysis
 from ..facts import Number
-from .numbers import number_text
+from .numbers import Grouped, fill, number_text
 
 
 def step_text(step, digits: int = 20) -> str:
-    """A Step as plain text: SymPy objects in sstr form, Numbers as exact form and/or ball."""
-    return step.text.format(*(number_text(m, digits) if isinstance(m, Number) else sp.sstr(m) for m in step.math))
+    """A Step as plain text: SymPy objects in sstr form, Numbers as exact form and/or ball, each
+    parenthesised by precedence where the prose puts it next to an operator (``{0} − {1}``)."""
+    return fill(step.text, step.math, lambda m: number_text(m, digits) if isinstance(m, Number) else sp.sstr(m))
 
 
 def _steps(fact, digits: int = 20) -> list[str]:
@@ -97,7 +98,8 @@ def analysis_text(a: Analysis, *, show_steps: bool = False) -> str:
         else:
             body = [f"{sp.sstr(t.polynomial)} + O(x^{t.order + 1})"]
             if t.general_term is not None:
-                body.append(f"= {sp.sstr(t.extra)} + Sum_(n>=0) {sp.sstr(t.general_term)}")
+                g = t.general_term  # the summand: a sum is parenthesised (Sum_(n>=0) (a + b))
+                body.append(f"= {sp.sstr(t.extra)} + Sum_(n>=0) {sp.sstr(Grouped(g) if isinstance(g, sp.Add) else g)}")
         section("taylor", body)
     if "parity" in f:
         p = f["parity"].value

@@ -80,7 +80,7 @@ def _block(b, digits: int) -> list[str]:
     if isinstance(b, Table):
         return _table(b, digits)
     if isinstance(b, Figure):
-        return [f"![{_text(b.caption)}]({b.path})", ""]
+        return [f"![{_text(b.caption)}]({b.path})", "", f"*{_text(b.caption)}*", ""]
     raise TypeError(type(b))
 
 

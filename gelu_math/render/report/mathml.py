@@ -8,7 +8,11 @@ its printer only fixes what breaks XML or reads wrongly in 1.12–1.14:
 * strict relations print a bare ``<`` / ``>``: they are escaped;
 * ``Piecewise`` prints as ``piecewise((…))``: it becomes a brace with a table of cases;
 * undefined functions (``Phi(x)``, ``GELU(x)``) are lower-cased: their names print as symbols
-  (``Φ``, ``GELU``).
+  (``Φ``, ``GELU``);
+* ``Subs`` prints as ``subs(…)``: it becomes the evaluation bar f′(x)|_{x=0};
+* ``Order`` prints as ``order(x⁵,(x,0))``: it becomes O(x⁵) (O(x⁵; x → ∞) away from 0);
+* a first derivative prints as d¹/dx¹: it becomes d/dx;
+* ``hermite_prob(n, x)`` prints its SymPy name: it becomes He_n(x).
 
 Example: ``math_element(sp.sqrt(2))`` →
 ``<math xmlns="http://www.w3.org/1998/Math/MathML"><msqrt><mn>2</mn></msqrt></math>``.
@@ -55,21 +59,81 @@ class _Printer(MathMLPresentationPrinter):
     def _print_Derivative(self, e):
         # SymPy prints d^n/d^n x; only single-variable derivatives occur in reports
         (var, n), = e.variable_count
-        num = self.dom.createElement("msup")
-        for part in ("\u2146", str(n)):
-            num.appendChild(self._tag("mo" if part == "\u2146" else "mn", part))
+        if n == 1:
+            num = self._tag("mo", "\u2146")
+        else:
+            num = self.dom.createElement("msup")
+            num.appendChild(self._tag("mo", "\u2146"))
+            num.appendChild(self._print(n))
         den = self.dom.createElement("mrow")
         den.appendChild(self._tag("mo", "\u2146"))
-        sup = self.dom.createElement("msup")
-        sup.appendChild(self._print(var))
-        sup.appendChild(self._tag("mn", str(n)))
-        den.appendChild(sup)
+        if n == 1:
+            den.appendChild(self._print(var))
+        else:
+            sup = self.dom.createElement("msup")
+            sup.appendChild(self._print(var))
+            sup.appendChild(self._print(n))
+            den.appendChild(sup)
         frac = self.dom.createElement("mfrac")
         frac.appendChild(num)
         frac.appendChild(den)
         mrow = self.dom.createElement("mrow")
         mrow.appendChild(frac)
         mrow.appendChild(self._print(e.expr))
+        return mrow
+
+    def _print_Subs(self, e):
+        # expr evaluated at point: expr followed by a bar with "x = 0" below it (as SymPy's LaTeX)
+        expr, old, new = e.args
+        body = self.dom.createElement("mrow")
+        body.appendChild(self._print(expr))
+        bar = self._tag("mo", "|")
+        bar.setAttribute("stretchy", "true")
+        body.appendChild(bar)
+        where = self.dom.createElement("mrow")
+        for i, (o, n) in enumerate(zip(old, new)):
+            if i:
+                where.appendChild(self._tag("mo", ","))
+            where.appendChild(self._print(o))
+            where.appendChild(self._tag("mo", "="))
+            where.appendChild(self._print(n))
+        sub = self.dom.createElement("msub")
+        sub.appendChild(body)
+        sub.appendChild(where)
+        return sub
+
+    def _print_Order(self, e):
+        # O(x^5) at 0 (SymPy's LaTeX convention); O(expr; x → p) elsewhere
+        mrow = self.dom.createElement("mrow")
+        mrow.appendChild(self._tag("mi", "O"))
+        inner = self.dom.createElement("mrow")
+        inner.appendChild(self._print(e.expr))
+        if e.point and any(p != 0 for p in e.point):
+            inner.appendChild(self._tag("mo", ";"))
+            for i, (v, p) in enumerate(zip(e.variables, e.point)):
+                if i:
+                    inner.appendChild(self._tag("mo", ","))
+                inner.appendChild(self._print(v))
+                inner.appendChild(self._tag("mo", "\u2192"))
+                inner.appendChild(self._print(p))
+        mrow.appendChild(self._parens(inner))
+        return mrow
+
+    def _parens(self, node):
+        mrow = self.dom.createElement("mrow")
+        mrow.appendChild(self._tag("mo", "("))
+        mrow.appendChild(node)
+        mrow.appendChild(self._tag("mo", ")"))
+        return mrow
+
+    def _print_hermite_prob(self, e):
+        n, arg = e.args
+        mrow = self.dom.createElement("mrow")
+        sub = self.dom.createElement("msub")
+        sub.appendChild(self._tag("mi", "He"))
+        sub.appendChild(self._print(n))
+        mrow.appendChild(sub)
+        mrow.appendChild(self._paren_comma_separated(arg))
         return mrow
 
     def _tag(self, name: str, text: str):

@@ -8,13 +8,13 @@ notation.  Inline content is a tuple of parts: :class:`Text` (prose, Unicode all
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Union
 
 import sympy as sp
 
 from ...facts import Method, Number
+from ..numbers import Grouped, needs_group, slots
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,6 @@ class Document:
     references: tuple[str, ...] = field(default=())
 
 
-_PLACEHOLDER = re.compile(r"\{(\d+)\}")
-
-
 def part(value) -> Part:
     """One inline part for a value from a fact: Number, SymPy object, bool, str or int."""
     if isinstance(value, (Text, Math, Num, Link, Raw)):
@@ -126,16 +123,36 @@ def part(value) -> Part:
 
 
 def line(template: str, *values) -> Line:
-    """Split prose with ``{i}`` placeholders into parts (literal braces elsewhere stay text)."""
+    """Split prose with ``{i}`` placeholders into parts (literal braces elsewhere stay text).
+
+    A value next to an operator written in the prose (``"{0} − {1}"``, ``"{1}/{2}"``) is
+    parenthesised by precedence (:func:`gelu_math.render.numbers.needs_group`): a SymPy value
+    as :class:`~gelu_math.render.numbers.Grouped` (the printers draw the parentheses), a Number
+    between literal parentheses."""
     out: list = []
-    pos = 0
-    for m in _PLACEHOLDER.finditer(template):
-        if m.start() > pos:
-            out.append(Text(template[pos:m.start()]))
-        out.append(part(values[int(m.group(1))]))
-        pos = m.end()
-    if pos < len(template):
-        out.append(Text(template[pos:]))
+    for piece in slots(template):
+        if piece[0] == "text":
+            out.append(Text(piece[1]))
+            continue
+        _, i, left, right = piece
+        p = part(values[i])
+        if isinstance(p, Math) and needs_group(p.expr, left, right):
+            p = Math(Grouped(p.expr))
+        elif isinstance(p, Num) and needs_group(p.number, left, right):
+            out += [Text("("), p, Text(")")]
+            continue
+        out.append(p)
+    return _merge(out)
+
+
+def _merge(parts: list) -> Line:
+    """Adjacent Text parts joined (literal parentheses next to prose stay one Text)."""
+    out: list = []
+    for p in parts:
+        if isinstance(p, Text) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text + p.text)
+        else:
+            out.append(p)
     return tuple(out)
 
 

@@ -3,8 +3,10 @@
 Every decimal printed in a report comes from :func:`parts` applied to a Number taken from a
 fact (or a parameter value), so the tests can trace each printed number back to a fact.
 
-* ±∞ → infinite; a rational with a terminating decimal expansion → that decimal, exactly
-  (``dec('0.044715')`` prints 0.044715); other exact values → the SymPy form plus the ball;
+* ±∞ → infinite; a rational with a terminating decimal expansion that is shorter than the
+  fraction → that decimal, exactly (8943/200000 prints 0.044715, 1/100 prints 0.01), while a
+  fraction no longer than its decimal stays a fraction (1/2, −3/8, 1/20); other exact values →
+  the SymPy form plus the ball;
   certified values → ``mid ± rad`` where [mid − rad, mid + rad] contains the Number's ball
   (Arb's outward rounding, :func:`gelu_math.render.numbers.decimal_ball`) and rad has two
   significant digits rounded up.
@@ -39,6 +41,8 @@ def parts(n: Number, digits: int, short: bool = False) -> NumParts:
     shown = n.exact
     if n.exact is not None:
         dec = terminating_decimal(n.exact)
+        if dec is not None and not (n.exact.is_Integer or len(dec) < len(sp.sstr(n.exact))):
+            return NumParts(exact=n.exact)  # a fraction no longer than its decimal: 1/2, −3/8, 1/20
         if dec is not None:
             if not (short and len(dec) > SHORT_DECIMAL and n.ball is not None):
                 return NumParts(decimal=dec)
