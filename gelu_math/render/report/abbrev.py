@@ -8,6 +8,10 @@ every argument that is a rational multiple of it (``2u`` inside ``exp`` as well 
 then states the abbreviation after the definition.  Only notation changes: each replacement is
 checked exactly (the quotient of the two arguments is a rational number, by ``cancel``), and
 the definition itself stays unabbreviated.
+
+:func:`name_constants` names the long exact constants of a definition (SELU's λ and α, 31-digit
+decimals) ``c_1``, ``c_2``, … everywhere, the definition included, and writes every long rational
+that is a small exact multiple of a product of their powers (λα/4) with them.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections import Counter
 
 import sympy as sp
 
+from ...certified.numbers import exact_number
 from ...definitions.symbols import x
 from .model import Document, Math, Para, line, map_document
 
@@ -125,5 +130,78 @@ def abbreviate(doc: Document, where_after: int = 1, reserved=()) -> Document:
 
     out = _map_document(doc, name_it, skip_first=True)
     note = Para(line("Below, {0}.", sp.Eq(u, core, evaluate=False)))
+    intro = (*out.intro[:where_after], note, *out.intro[where_after:])
+    return Document(out.name, out.title, intro, out.sections, out.references)
+
+
+# --- long exact constants ----------------------------------------------------------------------
+# SELU's λ = 1.0507009873554804934193349852946 and α = 1.6732632423543772848170429916717 (exact
+# decimals from the paper) make every formula of its report several lines long, and their
+# products (λα/4 in a Taylor coefficient) longer still.  The long rational constants of the
+# definition are named c₁, c₂, …, and every long rational in the document that is an exact small
+# multiple of a product of their powers is written so.
+
+LONG_DIGITS = 10  # a rational is long when its numerator or denominator has this many digits
+SMALL = 10 ** 6  # the multiple must be a rational with numerator and denominator below this
+MAX_CONSTANTS = 3
+MAX_POWER = 3
+DIGITS = 20  # of the ball shown for a constant that is not a terminating decimal
+
+
+def _is_long(q) -> bool:
+    return isinstance(q, sp.Rational) and not q.is_Integer and max(abs(q.p), q.q) >= 10 ** LONG_DIGITS
+
+
+def _long_rationals(e) -> set:
+    return {a for a in sp.preorder_traversal(e) if _is_long(a)} if isinstance(e, sp.Basic) else set()
+
+
+def name_constants(doc: Document, where_after: int = 1, reserved=()) -> Document:
+    """``doc`` with the long rational constants of its definition named ``c_1``, ``c_2``, … (see
+    above); the sentence defining them is inserted as intro paragraph ``where_after``.  Each
+    replacement is exact: the rational equals the printed multiple of the constants' powers."""
+    from itertools import product
+
+    defs = _expressions_of_definition(doc)
+    consts = sorted({abs(q) for e in defs for q in _long_rationals(e)})
+    if not consts or len(consts) > MAX_CONSTANTS:
+        return doc
+    exprs = [*_expressions(doc), *defs]
+    taken = {str(s) for e in exprs if isinstance(e, sp.Basic) for s in e.free_symbols} | set(reserved)
+    syms = []
+    for i in range(1, 10):
+        if len(syms) == len(consts):
+            break
+        if f"c_{i}" not in taken:
+            syms.append(sp.Symbol(f"c_{i}", positive=True))
+    if len(syms) < len(consts):
+        return doc
+    powers = sorted(product(range(-MAX_POWER, MAX_POWER + 1), repeat=len(consts)),
+                    key=lambda ps: (sum(map(abs, ps)), ps[::-1]))[1:]  # simplest first, not all zero
+    cache: dict = {}
+
+    def as_constants(q):
+        if q not in cache:
+            cache[q] = None
+            for ps in powers:
+                value = sp.Mul(*(c ** p for c, p in zip(consts, ps)))
+                r = q / value
+                if abs(r.p) < SMALL and r.q < SMALL:
+                    named = r * sp.Mul(*(s ** p for s, p in zip(syms, ps)))
+                    assert r * value == q  # exact: only the notation changes
+                    cache[q] = named
+                    break
+        return cache[q]
+
+    def name_them(expr):
+        if not isinstance(expr, sp.Basic):
+            return expr
+        reps = {q: n for q in _long_rationals(expr) if (n := as_constants(q)) is not None}
+        return expr.xreplace(reps) if reps else expr
+
+    out = _map_document(doc, name_them, skip_first=False)
+    # the values as Numbers: a terminating decimal prints exactly (1.0507009873554804934193349852946)
+    sentence = "Below, " + ", ".join("{%d} = {%d}" % (2 * i, 2 * i + 1) for i in range(len(syms))) + "."
+    note = Para(line(sentence, *(v for s, c in zip(syms, consts) for v in (s, exact_number(c, DIGITS)))))
     intro = (*out.intro[:where_after], note, *out.intro[where_after:])
     return Document(out.name, out.title, intro, out.sections, out.references)

@@ -15,7 +15,7 @@ import sympy as sp
 from ...certified.numbers import exact_number
 from ...definitions.symbols import x
 from ...facts import Method, Number
-from .abbrev import abbreviate
+from .abbrev import abbreviate, name_constants
 from .model import Claim, Display, Document, Line, Link, Math, Num, Para, Section, Table, Text, line, step_lines
 
 f = sp.Function("f")
@@ -27,6 +27,8 @@ CERTIFICATE = {
     Method.EXACT: "exact — a symbolic derivation (SymPy), no rounding anywhere; decimals shown are certified "
                   "enclosures of the exact values.",
     Method.CERTIFIED: "certified — interval (Arb ball) arithmetic; every enclosure mid ± rad contains the true value.",
+    Method.CITED: "cited — the general statement rests on the cited reference; the derivation lists what was "
+                  "derived or checked here (symbolically or in ball arithmetic).",
     Method.ESTIMATE: "estimate — floating-point or sampled; no guarantee.",
 }
 
@@ -202,7 +204,8 @@ def _extra_claims(a, claims: dict) -> dict[str, Claim]:
     if "asymptotic_expansion" in c:
         d = c["asymptotic_expansion"]
         out["asymptotic_expansion"] = _claim(d, "Asymptotic expansion at ±∞",
-                                             line("as x → −∞: {0}; as x → +∞: {1}", *d.math))
+                                             line("as x → −∞: {0}; as x → +∞: {1} (general term cited from DLMF "
+                                                  "7.12.1; the first {2} terms derived symbolically)", *d.math))
     if "relu_gap" in c:
         d = c["relu_gap"]
         st = line("0 ≤ {0} ≤ {1} for every real x, with equality on the right exactly at x = {2} and x = {3}",
@@ -253,8 +256,9 @@ def function_document(a, claims: dict) -> Document:
         if cs:
             sections.append(Section(title, cs))
     doc = Document(inst.name, f"{inst.name}: {act.title}", tuple(intro), tuple(sections), act.references)
-    # the abbreviation's sentence follows the definition and the parameters; parameter names stay theirs
-    return abbreviate(doc, where_after=2 if params else 1, reserved=[k for k, _ in params])
+    # the abbreviations' sentences follow the definition and the parameters; parameter names stay theirs
+    where, reserved = (2 if params else 1), [k for k, _ in params]
+    return name_constants(abbreviate(doc, where_after=where, reserved=reserved), where_after=where, reserved=reserved)
 
 
 def assemble(doc: Document, extra_sections, failures: dict) -> Document:

@@ -5,7 +5,9 @@ it as one more worker task when ``figures_available()`` (matplotlib and the modu
 otherwise it says why and writes the reports without figures.  ``figure_blocks(name, dir, out)``
 embeds ``<dir>/<name>.svg`` and ``<dir>/<name>-*.svg`` (sorted; the comparison gets ``compare`` and
 ``grid``, GELU also ``envelopes`` and ``sweeps``): inline SVG in HTML (ids prefixed so several
-figures share a page), a relative link in Markdown, a reference in LaTeX.
+figures share a page), a relative link in Markdown, ``\\includegraphics`` of the PDF next to the
+SVG in LaTeX.  Every figure carries a caption saying what
+it shows (:data:`CAPTIONS`), the same in every format.
 """
 
 from __future__ import annotations
@@ -36,16 +38,46 @@ def make_figures(outdir: str) -> list[str]:
 # figures of documents other than <name>.svg / <name>-*.svg (the figures module's multi-function plots)
 EXTRA_FIGURES = {"comparison": ("compare", "grid"), "gelu": ("gelu", "envelopes", "sweeps")}
 
+# what each figure of gelu_math.plots.gallery.FIGURES shows (by file stem)
+CAPTIONS = {
+    "compare": "GELU, ReLU, ELU and SiLU on [−4, 3]: (a) the functions, (b) their first derivatives.",
+    "grid": "Every registered activation function on [−4, 4], one panel each, with its first derivative.",
+    "envelopes": "Error of the tanh and sigmoid approximations of GELU against exact GELU: (a) absolute error, "
+                 "(b) absolute error of the derivative, with the certified maximisers over ℝ marked; "
+                 "(c) relative error, (d) relative error of the derivative (curves only).",
+    "sweeps": "Sup over x of |approximation − GELU| as the coefficient varies (grid estimate): (a) tanh form, "
+              "coefficient a; (b) sigmoid form, coefficient k; the published and the certified optimal "
+              "coefficients are marked.",
+    "gelu-family": "GELU with mean μ = 0 and σ = 1, 1/2, 1/4, 1/10, with ReLU: as σ → 0 GELU tends to ReLU "
+                   "uniformly; the legend gives the certified sup |GELU_σ − ReLU|.",
+}
+# figures <name>-<kind> made for one function (gelu_math.plots.gallery kinds)
+KIND_CAPTIONS = {
+    "derivatives": "{name} and its first three derivatives, with the certified extrema and inflection points "
+                   "of {name} marked (dotted guides where f′ and f″ vanish).",
+}
+
+
+def caption(stem: str) -> str:
+    """What the figure ``stem`` shows."""
+    if stem in CAPTIONS:
+        return CAPTIONS[stem]
+    name, _, kind = stem.partition("-")
+    if kind in KIND_CAPTIONS:
+        return KIND_CAPTIONS[kind].format(name=name)
+    return f"{name}: {kind} plot." if kind else f"Graph of {name}."
+
 
 def figure_blocks(name: str, figdir: str, outdir: str) -> tuple[Figure, ...]:
-    """Figures for document ``name``: ``<name>.svg``, ``<name>-*.svg`` (``compare``/``grid`` for the matrix)."""
+    """Figures for document ``name``: ``<name>.svg``, ``<name>-*.svg`` (``compare``/``grid`` for the
+    matrix); LaTeX includes the PDF of the same name (``gelu_math.plots`` writes both)."""
     d = Path(figdir)
     if not d.is_dir():
         return ()
     stems = EXTRA_FIGURES.get(name, (name,))
     paths = sorted({p for s in stems for p in (*d.glob(f"{s}.svg"), *d.glob(f"{s}-*.svg"))}, key=lambda p: p.name)
     return tuple(Figure(_scoped(p.read_text(encoding="utf-8"), p.stem), Path(os.path.relpath(p, outdir)).as_posix(),
-                        p.stem) for p in paths)
+                        caption(p.stem)) for p in paths)
 
 
 def _scoped(svg: str, prefix: str) -> str:

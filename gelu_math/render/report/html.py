@@ -1,7 +1,11 @@
 """HTML back end: one self-contained XHTML file per document.
 
 Every formula is presentation MathML from SymPy's printer (:mod:`.mathml`); figures are inline
-SVG; no JavaScript, no external resources.  The output parses as XML.
+SVG with a caption; no JavaScript, no external resources.  The output parses as XML.
+
+The page never scrolls sideways (MathML has no line breaking): a display formula sits in its
+own box that scrolls horizontally (``div.eq``), so does a long inline formula (``span.long``, set
+on its own line) and every table (``div.wide``); figures shrink to the text width.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ STYLE = """body{font-family:Georgia,serif;max-width:60em;margin:2em auto;padding
 table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #bbb;padding:.25em .5em;vertical-align:top}
 th{background:#f2f2f2}.claim{border-left:3px solid #446;padding-left:1em;margin:1.2em 0}
 .cert{color:#264}.refs{color:#555;font-size:.92em}math[display=block]{margin:.4em 0}
-.wide{overflow-x:auto}"""
+.wide,.eq,.long{overflow-x:auto;overflow-y:hidden;max-width:100%}.long{display:block;margin:.2em 0}
+figure{margin:1em 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.92em;color:#333}"""
+LONG_GLYPHS = 80  # an inline formula with more glyphs than this (about 2/3 of the text width) gets its own box
 
 
 def _mn(s: str) -> str:
@@ -53,7 +59,7 @@ def render_line(ln, digits: int) -> str:
         if isinstance(p, Text):
             out.append(escape(p.text, quote=False))
         elif isinstance(p, Math):
-            out.append(math_element(p.expr))
+            out.append(_inline(math_element(p.expr)))
         elif isinstance(p, Raw):
             out.append(p.get(EXT))
         elif isinstance(p, Num):
@@ -63,8 +69,16 @@ def render_line(ln, digits: int) -> str:
     return "".join(out)
 
 
+def _inline(m: str) -> str:
+    """A long inline formula in a box of its own that scrolls sideways (not the page)."""
+    if len(re.sub(r"<[^>]*>", "", m)) > LONG_GLYPHS:
+        return f'<span class="long">{m}</span>'
+    return m
+
+
 def display(expr) -> str:
-    return expr.get(EXT) if isinstance(expr, Raw) else math_element(expr, display=True)
+    return expr.get(EXT) if isinstance(expr, Raw) else f'<div class="eq">{math_element(expr, display=True)}</div>'
+
 
 
 def _svg(svg: str) -> str:

@@ -1,23 +1,43 @@
 """LaTeX back end: a standalone article and an ``\\input``-able body.
 
 Math is SymPy's ``latex()``.  Prose is escaped and its Unicode symbols (ℝ, ′, −, ≤, Φ, …) are
-mapped to LaTeX, so the output is pure ASCII and compiles with pdflatex (amsmath, amssymb
-only).  The body file needs only ``\\usepackage{amsmath,amssymb}`` in the including document.
-Wide tables (the comparison matrix) are split into several tables of a few columns each.
+mapped to LaTeX, so the output is pure ASCII and compiles with pdflatex (amsmath, amssymb and
+graphicx only).  The body file needs ``\\usepackage{amsmath,amssymb,graphicx}`` in the including
+document.
+
+Nothing may run off the page (a test compiles every report and fails on an overfull box):
+
+* a display formula wider than the line is broken at its top-level terms (``+``/``−``) and, for a
+  term still too wide, between the factors of a product and inside its parentheses (then written
+  ``\\biggl( … \\biggr)``, which may span lines), in an ``align*`` aligned after the ``=``;
+* a long inline formula gets the same break points (``\\*``, a discretionary ``×``, between
+  factors; unpaired ``\\bigl( … \\bigr)`` so the terms inside may break);
+* table columns get widths from the estimated width of their cells, and a wide table (the
+  comparison matrix) is split into several tables of as many columns as fit.
+
+Widths are estimated from the printed LaTeX (:func:`tex_width`, in points at 11 pt), with a margin.
 """
 
 from __future__ import annotations
 
-import sympy as sp
+import re
 
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+
+from .. import numbers as _render_numbers
 from .markdown import tex_line
 from .model import Display, Document, Figure, Para, Raw, Table
 
 EXT = "tex"
-PREAMBLE = (r"\documentclass[11pt]{article}", r"\usepackage{amsmath,amssymb}",
+TEXTWIDTH_PT = 483.7  # 17 cm
+PREAMBLE = (r"\documentclass[11pt]{article}", r"\usepackage{amsmath,amssymb,graphicx}",
             r"\setlength{\textwidth}{17cm}", r"\setlength{\oddsidemargin}{-0.5cm}", r"\allowdisplaybreaks",
             r"\setlength{\parindent}{0pt}", r"\setlength{\parskip}{0.5em}", r"\sloppy")
-TABLE_COLUMNS = 4  # data columns per table (plus the first, repeated)
+MAX_TABLE_COLUMNS = 5  # data columns per table at most (plus the first, repeated)
+DISPLAY_PT = 440.0  # a display formula estimated wider than this is broken (line 484 pt; the estimate is within 5 %)
+INLINE_PT = 300.0  # an inline formula estimated wider than this gets break points
+TABLE_SCALE = 10 / 11  # tables are \small (10 pt)
 
 _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%",
             "_": r"\_", "^": r"\^{}", "~": r"\~{}", "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
@@ -56,42 +76,470 @@ def text(s: str) -> str:
     return "".join(out)
 
 
+# --- width estimate ---------------------------------------------------------------------------
+# Points at 11 pt (Computer Modern), a little generous.  Levels: 0 display style, 1 text style
+# (both full size), 2 script (0.73), 3 scriptscript (0.55); a fraction or a script goes one level
+# down (two from text style for a script).  An estimate only decides where to break: the compile
+# test measures.
+
+_BIN = {"cdot", "pm", "mp", "times", "cup", "cap", "circ", "setminus", "*"}
+_REL = {"le", "ge", "leq", "geq", "in", "ne", "neq", "to", "approx", "equiv", "subset", "subseteq", "mapsto",
+        "Rightarrow", "Leftrightarrow", "Longrightarrow", "ll", "gg"}
+_ROMAN = {"operatorname", "mathrm", "text", "textrm", "textit", "textbf", "texttt", "mathit", "mathbf"}
+_DELIM = {"left", "right", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "big", "Big", "bigg", "Bigg",
+          "middle"}
+_SPACE = {",": 2.0, ":": 2.5, ";": 3.0, "!": -1.8, " ": 3.7, "quad": 11.0, "qquad": 22.0}
+_CMD = re.compile(r"\\([A-Za-z]+|.)")
+_SCALES = (1.0, 1.0, 0.73, 0.55)
+
+
+class _Reader:
+    def __init__(self, s: str):
+        self.s, self.i = s, 0
+
+    def token(self):
+        """The next token: ('cmd', name), ('char', c), ('group', text) or None at the end."""
+        s = self.s
+        while self.i < len(s) and s[self.i] in " \n\t":
+            self.i += 1
+        if self.i >= len(s):
+            return None
+        c = s[self.i]
+        if c == "\\":
+            m = _CMD.match(s, self.i)
+            self.i = m.end()
+            return ("cmd", m.group(1))
+        if c == "{":
+            depth, j = 0, self.i
+            while j < len(s):
+                if s[j] == "\\":
+                    j += 2
+                    continue
+                depth += {"{": 1, "}": -1}.get(s[j], 0)
+                if depth == 0:
+                    break
+                j += 1
+            inner, self.i = s[self.i + 1:j], j + 1
+            return ("group", inner)
+        self.i += 1
+        return ("char", c)
+
+
+def _arg_width(r: _Reader, level: int) -> float:
+    t = r.token()
+    if t is None:
+        return 0.0
+    if t[0] == "group":
+        return tex_width(t[1], level)
+    return _token_width(t, r, level)
+
+
+def _token_width(t, r: _Reader, level: int) -> float:
+    k = _SCALES[min(level, 3)]
+    kind, v = t
+    if kind == "group":
+        return tex_width(v, level)
+    if kind == "char":
+        if v.isdigit():
+            return 5.5 * k
+        if v.isalpha():
+            return 6.0 * k
+        if v in "+-":
+            return (13.0 if level <= 1 else 8.5) * k
+        if v in "=<>":
+            return (15.0 if level <= 1 else 9.0) * k
+        if v in "^_":
+            return _arg_width(r, _script(level))
+        if v in "()[]|/":
+            return 4.5 * k
+        if v == ",":
+            return 5.0 * k
+        if v == "&":
+            return 0.0
+        return 3.5 * k
+    name = v
+    if name in ("frac", "dfrac", "tfrac"):
+        sub = {"dfrac": 1, "tfrac": 2}.get(name, min(level + 1, 3))
+        return max(_arg_width(r, sub), _arg_width(r, sub)) + 2.0 * k
+    if name == "sqrt":
+        return _arg_width(r, level) + 9.5 * k
+    if name in _DELIM:
+        d = r.token()
+        if d is None or (d[0] == "char" and d[1] == "."):
+            return 0.0
+        return (7.0 if name.startswith(("bigg", "Bigg")) else 5.5) * k
+    if name in _ROMAN:
+        g = r.token()
+        inner = g[1] if g else ""
+        return len(re.sub(r"\\[A-Za-z]+|[{}]", "", inner)) * 5.6 * k
+    if name in ("mathbb", "mathcal"):
+        r.token()
+        return 8.0 * k
+    if name in _SPACE:
+        return _SPACE[name] * k
+    if name in _BIN:
+        return (13.0 if level <= 1 else 8.0) * k
+    if name in _REL:
+        return (15.0 if level <= 1 else 9.0) * k
+    if name in ("infty",):
+        return 11.0 * k
+    if name in ("dots", "ldots", "cdots"):
+        return 14.0 * k
+    if name in ("sum", "prod"):
+        return 17.0 * k
+    if name in ("int",):
+        return 11.0 * k
+    if name in ("{", "}", "|"):
+        return 5.0 * k
+    if name in ("lceil", "rceil", "lfloor", "rfloor", "langle", "rangle", "vert"):
+        return 4.5 * k
+    if len(name) > 1 and name.islower() and name not in ("alpha", "beta", "gamma", "delta", "epsilon", "varepsilon",
+                                                          "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
+                                                          "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi",
+                                                          "varphi", "chi", "psi", "omega", "ell", "partial"):
+        return (len(name) * 5.6 + 2.0) * k  # \tanh, \log, \exp, …
+    return 7.0 * k
+
+
+def tex_width(s: str, level: int = 0) -> float:
+    """Estimated width in points of math ``s`` at ``level`` (0 display, 1 text, 2 script style)."""
+    w = 0.0
+    for m in _ENV.finditer(s):  # a cases/matrix environment is as wide as its widest row
+        rows = m.group(2).split(r"\\")
+        w += 12.0 + max(tex_width(row.replace("&", r"\quad "), level) for row in rows)
+    r = _Reader(_ENV.sub("", s))
+    while (t := r.token()) is not None:
+        w += _token_width(t, r, level)
+    return w
+
+
+_ENV = re.compile(r"\\begin\{(cases|matrix|pmatrix|array)\}(.*?)\\end\{\1\}", re.S)
+
+
+def _script(level: int) -> int:
+    return 2 if level <= 1 else 3
+
+
+def _split_math_text(s: str):
+    """The ``$…$`` segments of a LaTeX line as (is_math, text) pairs."""
+    parts, pos, inside = [], 0, False
+    for m in re.finditer(r"(?<!\\)\$", s):
+        parts.append((inside, s[pos:m.start()]))
+        pos, inside = m.end(), not inside
+    parts.append((inside, s[pos:]))
+    return [p for p in parts if p[1]]
+
+
+def _text_width(s: str) -> float:
+    return len(re.sub(r"\\[A-Za-z]+\s?|[{}]", "", s)) * 5.6
+
+
+_BREAK = re.compile(r" [+-] | \\pm | \\cdot | \\\* | = | \\in | \\le | \\ge |\\allowbreak ")
+
+
+def _math_chunks(s: str) -> list[str]:
+    """``s`` split where TeX may break inline math: after top-level binary operators and relations
+    (not inside braces or \\left…\\right)."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(s):
+        if depth == 0 and (m := _BREAK.match(s, i)):
+            out.append(s[start:m.end()])
+            start = i = m.end()
+            continue
+        if s.startswith(r"\left", i) and not s[i + 5:i + 6].isalpha():
+            depth += 1
+        elif s.startswith(r"\right", i) and not s[i + 6:i + 7].isalpha():
+            depth -= 1
+        elif s[i] == "\\":
+            i += 2
+            continue
+        elif s[i] in "{}":
+            depth += 1 if s[i] == "{" else -1
+        i += 1
+    out.append(s[start:])
+    return out
+
+
+def line_width(s: str) -> tuple[float, float]:
+    """(estimated natural width, widest unbreakable piece) of a LaTeX line (prose and ``$…$``)."""
+    total, widest = 0.0, 0.0
+    for is_math, seg in _split_math_text(s):
+        if is_math:
+            ws = [tex_width(c, 1) for c in _math_chunks(seg)]
+            total += sum(ws)
+            widest = max([widest, *ws])
+        else:
+            total += _text_width(seg)
+            widest = max([widest, *(_text_width(wd) for wd in seg.split())])
+    return total, widest
+
+
+# --- breaking formulas -------------------------------------------------------------------------
+
+class _Printer(LatexPrinter):
+    """SymPy's LaTeX printer (``sp.latex`` with default settings); a whole formula and the pieces
+    of a broken one are printed by the same instance, so they read alike."""
+
+
+_P = _Printer()
+_GROUPED = getattr(_render_numbers, "Grouped", None)  # a template slot printed in parentheses
+
+
 def _tex(expr) -> str:
-    return sp.latex(expr)
+    return _P.doprint(expr)
+
+
+def _paren(s: str, inline: bool) -> tuple[str, str]:
+    if r"\frac" in s or r"\sum" in s:
+        return (r"\bigl(", r"\bigr)") if inline else (r"\biggl(", r"\biggr)")
+    return ("(", ")")
+
+
+# A piece: (joiner, tex, new_line).  The joiner (" + ", " - ", a product's separator) precedes the
+# piece; new_line asks for a line break before it (a term that itself spans lines starts and
+# ends its own lines, so a product's continuation never follows another term on a line).
+_MUL_SEP = {True: r" \* ", False: " "}
+
+
+def _pieces(expr, budget: float, inline: bool) -> list[tuple[str, str, bool]]:
+    """``expr`` as pieces that may go on separate lines; one piece when it fits ``budget``."""
+    s = _P.doprint(expr)
+    if tex_width(s, 1 if inline else 0) <= budget or not isinstance(expr, (sp.Expr, sp.Equality)):
+        return [("", s, False)]
+    if isinstance(expr, sp.Equality):
+        rhs = _pieces(expr.rhs, budget, inline)
+        return [*_pieces(expr.lhs, budget, inline), (" = " + rhs[0][0], rhs[0][1], False), *rhs[1:]]
+    if expr.is_Add:
+        out: list[tuple[str, str, bool]] = []
+        after_long = False
+        for i, term in enumerate(_P._as_ordered_terms(expr, order=None)):
+            join = ""
+            if i and term.could_extract_minus_sign():
+                join, term = " - ", -term
+            elif i:
+                join = " + "
+            sub = _pieces(term, budget - 15.0, inline)
+            long = len(sub) > 1
+            out.append((join + sub[0][0], sub[0][1], bool(i) and (long or after_long)))
+            out += sub[1:]
+            after_long = long
+        return out
+    if expr.is_Mul:
+        sign = ""
+        if expr.could_extract_minus_sign():
+            sign, expr = "- ", -expr
+        coeff, rest = expr.as_coeff_Mul()
+        numer, denom = sp.fraction(rest, exact=True)
+        lead = coeff / denom if denom != 1 else coeff
+        factors = numer.as_ordered_factors() if numer.is_Mul else [numer]
+        out = [("", _P.doprint(lead), False)] if lead != 1 else []
+        for f in factors:
+            sub = _factor_pieces(f, budget, inline)
+            out.append((_MUL_SEP[inline] if out else "", sub[0][1], False))
+            out += sub[1:]
+        out[0] = ("", sign + out[0][1], False)
+        return out
+    if expr.is_Pow and expr.base.is_Add and expr.exp.is_Integer and expr.exp > 0:
+        return _bracketed(expr.base, budget, inline, "^{" + _P.doprint(expr.exp) + "}")
+    if _GROUPED is not None and isinstance(expr, _GROUPED):
+        return _bracketed(expr.args[0], budget, inline, "")
+    return [("", s, False)]
+
+
+def _factor_pieces(f, budget: float, inline: bool) -> list[tuple[str, str, bool]]:
+    if f.is_Add:
+        return _bracketed(f, budget, inline, "")
+    if f.is_Pow and f.base.is_Add and f.exp.is_Integer and f.exp > 0:
+        return _bracketed(f.base, budget, inline, "^{" + _P.doprint(f.exp) + "}")
+    tex = _P.doprint(f)
+    return [("", r"\left(" + tex + r"\right)" if _P._needs_mul_brackets(f, last=True) else tex, False)]
+
+
+def _bracketed(inner, budget: float, inline: bool, after: str) -> list[tuple[str, str, bool]]:
+    """``(inner)after`` as pieces; parentheses that may span lines when ``inner`` does not fit."""
+    sub = _pieces(inner, budget - 20.0, inline)
+    if len(sub) == 1:
+        return [("", r"\left(" + sub[0][1] + r"\right)" + after, False)]
+    op, cl = _paren("".join(t for _, t, _ in sub), inline)
+    sub[0] = (sub[0][0], op + sub[0][1], sub[0][2])
+    sub[-1] = (sub[-1][0], sub[-1][1] + cl + after, sub[-1][2])
+    return sub
+
+
+def _pack(pieces, budget: float, level: int) -> list[str]:
+    """Greedy lines from pieces: a line is full when the next piece would pass ``budget``.  A
+    continuation line starts with its operator (a product's with ×), spaced as a binary one."""
+    lines: list[str] = []
+    cur, width = "", 0.0
+    for join, tex, new_line in pieces:
+        w = tex_width(join + tex, level)
+        if cur and (new_line or width + w > budget):
+            lines.append(cur)
+            cur, width = "", 0.0
+            join = "{}" + (r"\times " if join.strip() in ("", r"\*") else join.strip() + " ")
+        cur += join + tex
+        width += w
+    lines.append(cur)
+    return lines
 
 
 def display(expr) -> str:
-    return expr.get(EXT) if isinstance(expr, Raw) else _tex(expr)
+    """A display formula as a complete environment: ``equation*`` when it fits the line, else an
+    ``align*`` broken after its top-level terms (aligned after the ``=`` of an equation)."""
+    if isinstance(expr, Raw):
+        return expr.get(EXT)
+    s = _tex(expr)
+    if tex_width(s) <= DISPLAY_PT:
+        return "\n".join((r"\begin{equation*}", s, r"\end{equation*}"))
+    lhs, body = "", expr
+    if isinstance(expr, sp.Equality) and tex_width(_P.doprint(expr.lhs)) <= DISPLAY_PT / 3:
+        lhs, body = _P.doprint(expr.lhs) + " ={}", expr.rhs  # aligned after the =
+    avail = DISPLAY_PT - tex_width(lhs) - 11.0
+    lines = _pack(_pieces(body, avail, inline=False), avail, 0)
+    out = [r"\begin{align*}", lhs + " & " + lines[0] + (r" \\" if len(lines) > 1 else "")]
+    out += [r"& \quad " + ln + (r" \\" if i < len(lines) - 2 else "") for i, ln in enumerate(lines[1:])]
+    return "\n".join(out + [r"\end{align*}"])
+
+
+def _inline_tex(expr) -> str:
+    """An inline formula; a long one with extra break points (see the module docstring)."""
+    s = _tex(expr)
+    if tex_width(s, 1) <= INLINE_PT or not isinstance(expr, sp.Basic):
+        return s
+    return "".join(j + t for j, t, _ in _pieces(expr, INLINE_PT / 2, inline=True))
+
+
+LONG_NUMBER = 40  # digits: a run this long at the top level of inline math may break every 10 digits
+_DIGITS = re.compile(r"\d{%d,}" % LONG_NUMBER)
+
+
+def _breakable_numbers(s: str) -> str:
+    """A number too long for a line (an exact decimal of 60 digits is 330 pt) may break between
+    groups of 10 digits, where it stands at the top level of a formula (not in a fraction)."""
+    out, pos = [], 0
+    for is_math, seg in _split_math_text(s):
+        if is_math and _DIGITS.search(seg):
+            seg = _top_level_sub(seg, lambda run: r"\allowbreak ".join(run[i:i + 10] for i in range(0, len(run), 10)))
+        out.append(f"${seg}$" if is_math else seg)
+    return "".join(out)
+
+
+def _top_level_sub(seg: str, fn) -> str:
+    out, depth, i = [], 0, 0
+    while i < len(seg):
+        c = seg[i]
+        if c == "\\":
+            out.append(seg[i:i + 2])
+            i += 2
+            continue
+        if c in "{}":
+            depth += 1 if c == "{" else -1
+        if depth == 0 and (m := _DIGITS.match(seg, i)) and not seg[i - 1:i].isdigit():
+            out.append(fn(m.group(0)))
+            i = m.end()
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
 
 
 def render_line(ln, digits: int) -> str:
-    return tex_line(ln, digits, text=text, tex=_tex, ext=EXT, link=lambda p: r"\texttt{" + text(p.text) + "}")
+    return _breakable_numbers(tex_line(ln, digits, text=text, tex=_inline_tex, ext=EXT,
+                                       link=lambda p: r"\texttt{" + text(p.text) + "}"))
+
+
+# --- tables and figures ------------------------------------------------------------------------
+
+_CELL_PAD = 12.4  # 2 \tabcolsep + a rule
+
+
+def _column_groups(mins: list[float], limit: float) -> list[list[int]]:
+    """Column groups (each with column 0 first) of at most MAX_TABLE_COLUMNS data columns whose
+    widths ``mins`` fit ``limit``."""
+    ncol = len(mins)
+    if ncol <= 1:
+        return [list(range(ncol))]
+    groups: list[list[int]] = []
+    cur = [0]
+    for c in range(1, ncol):
+        need = sum(mins[i] + _CELL_PAD for i in cur) + mins[c] + _CELL_PAD
+        if len(cur) > 1 and (len(cur) > MAX_TABLE_COLUMNS or need > limit):
+            groups.append(cur)
+            cur = [0]
+        cur.append(c)
+    groups.append(cur)
+    # balance: equal group sizes read better than 5 + 5 + 5 + 2
+    if len(groups) > 1:
+        per = -(-(ncol - 1) // len(groups))
+        balanced = [[0] + list(range(i, min(i + per, ncol))) for i in range(1, ncol, per)]
+        if all(sum(mins[i] + _CELL_PAD for i in g) <= limit for g in balanced):
+            groups = balanced
+    return groups
+
+
+def _widths(cols, nat, mins, limit: float) -> list[float]:
+    natural = [nat[c] for c in cols]
+    low = [mins[c] for c in cols]
+    room = limit - _CELL_PAD * len(cols)
+    if sum(natural) <= room:
+        return natural
+    extra = max(room - sum(low), 0.0)
+    give = [n - m for n, m in zip(natural, low)]
+    total = sum(give) or 1.0
+    return [m + extra * g / total for m, g in zip(low, give)]
+
+
+# table font sizes tried in turn (scale against 11 pt) until every column fits next to the first
+TABLE_SIZES = ((r"\small", 10 / 11), (r"\footnotesize", 9 / 11), (r"\scriptsize", 8 / 11))
+RAGGED = r"\rightskip=0pt plus 1fil\relax "  # ragged right in a cell, keeping \\ for the row end
 
 
 def _table(t: Table, digits: int) -> list[str]:
-    ncol = len(t.header)
-    groups = [list(range(ncol))] if ncol <= TABLE_COLUMNS + 1 else \
-        [[0] + list(range(i, min(i + TABLE_COLUMNS, ncol))) for i in range(1, ncol, TABLE_COLUMNS)]
+    header = [r"\textbf{" + text(h) + "}" for h in t.header]
+    rows = [[render_line(c, digits) for c in r] for r in t.rows]
+    ncol = len(header)
+    nat0, min0 = [0.0] * ncol, [0.0] * ncol
+    for r in [header, *rows]:
+        for c, cell in enumerate(r):
+            n, m = line_width(cell)
+            nat0[c], min0[c] = max(nat0[c], n), max(min0[c], m)
+    limit = TEXTWIDTH_PT - 2.0
+    for size, scale in TABLE_SIZES:
+        nat = [n * scale + 2.0 for n in nat0]
+        mins = [m * scale * 1.05 + 2.0 for m in min0]
+        if all(mins[0] + mins[c] + 2 * _CELL_PAD <= limit for c in range(1, ncol)):
+            break
+    # group by natural width (capped: a long prose column may wrap), so that cells wrap only where
+    # even a table of one data column would make them
+    want = [max(m, min(n, 0.25 * limit)) for n, m in zip(nat, mins)]
     out = []
-    for cols in groups:
-        width = f"{0.9 / len(cols):.3f}"
-        spec = "|".join([r"p{" + width + r"\linewidth}"] * len(cols))
-        out += [r"\begin{center}\small", r"\begin{tabular}{|" + spec + "|}", r"\hline",
-                " & ".join(r"\textbf{" + text(t.header[c]) + "}" for c in cols) + r" \\ \hline"]
-        out += [" & ".join(render_line(r[c], digits) for c in cols) + r" \\ \hline" for r in t.rows]
+    for cols in _column_groups(want, limit):
+        spec = "|".join(f"p{{{w:.1f}pt}}" for w in _widths(cols, nat, mins, limit))
+        out += [r"\begin{center}" + size, r"\begin{tabular}{|" + spec + "|}", r"\hline",
+                " & ".join(RAGGED + header[c] for c in cols) + r" \\ \hline"]
+        out += [" & ".join(RAGGED + r[c] for c in cols) + r" \\ \hline" for r in rows]
         out += [r"\end{tabular}", r"\end{center}", ""]
     return out
+
+
+def _figure(b: Figure) -> list[str]:
+    pdf = b.path[:-4] + ".pdf" if b.path.endswith(".svg") else b.path
+    # \IfFileExists: the report still compiles where the figures directory is not beside it
+    return [r"\begin{figure}[htbp]", r"\centering",
+            r"\IfFileExists{" + pdf + r"}{\includegraphics[width=\linewidth,height=0.42\textheight,"
+            r"keepaspectratio]{" + pdf + r"}}{\fbox{\texttt{" + text(pdf) + r"} not found}}",
+            r"\caption{" + text(b.caption) + "}", r"\end{figure}", ""]
 
 
 def _block(b, digits: int) -> list[str]:
     if isinstance(b, Para):
         return [render_line(b.line, digits), ""]
     if isinstance(b, Display):
-        return [r"\begin{equation*}", display(b.expr), r"\end{equation*}", ""]
+        return [display(b.expr), ""]
     if isinstance(b, Table):
         return _table(b, digits)
     if isinstance(b, Figure):
-        return [r"\noindent\textit{Figure: " + text(b.caption) + r"} (\texttt{" + text(b.path) + "})", ""]
+        return _figure(b)
     raise TypeError(type(b))
 
 
@@ -99,7 +547,8 @@ def render_body(doc: Document, digits: int) -> str:
     from .build import CERTIFICATE
 
     out = [f"% gelu-math derivation report: {text(doc.title)}",
-           r"% \input into a document that loads amsmath and amssymb", r"\section*{" + text(doc.title) + "}", ""]
+           r"% \input into a document that loads amsmath, amssymb and graphicx",
+           r"\section*{" + text(doc.title) + "}", ""]
     for b in doc.intro:
         out += _block(b, digits)
     for sec in doc.sections:

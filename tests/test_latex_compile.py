@@ -1,0 +1,182 @@
+"""The LaTeX reports compile with pdflatex and nothing runs off the page (issue 14, item 3).
+
+Every committed ``proofs/*.tex`` and a few documents generated here (the longest formulas, a
+wide table of certified balls, every committed figure) are compiled with
+``pdflatex -interaction=nonstopmode -halt-on-error``; a test fails on any error and on any
+overfull ``\\hbox`` wider than :data:`MAX_OVERFULL_PT` (read from the ``.log``).  Skipped where
+pdflatex is not installed (``.ci/run`` installs texlive from Debian's packages).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from gelu_math.render.report import latex
+from gelu_math.render.report.figures import figure_blocks
+from gelu_math.render.report.model import Display, Document, Para, Section, Table, line
+
+ROOT = Path(__file__).resolve().parent.parent
+PROOFS, FIGURES = ROOT / "proofs", ROOT / "figures"
+MAX_OVERFULL_PT = 20.0
+OVERFULL = re.compile(r"Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\)")
+
+pytestmark = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+x = sp.Symbol("x", real=True)
+
+
+def compile_tex(path: Path) -> tuple[int, str]:
+    """Run pdflatex on ``path`` in its directory: (exit status, log text)."""
+    proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", path.name], cwd=path.parent,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+    log = path.with_suffix(".log")
+    return proc.returncode, log.read_text(encoding="latin-1") if log.exists() else proc.stdout.decode("latin-1")
+
+
+def problems(path: Path) -> list[str]:
+    """What is wrong with ``path`` compiled: the error, or each overfull box over the limit."""
+    rc, log = compile_tex(path)
+    if rc != 0:
+        err = [ln for ln in log.splitlines() if ln.startswith("!")]
+        return [f"{path.name}: pdflatex failed: {' | '.join(err[:3]) or 'exit status ' + str(rc)}"]
+    return [f"{path.name}: overfull \\hbox {w} pt" for w in OVERFULL.findall(log) if float(w) > MAX_OVERFULL_PT]
+
+
+def compile_all(paths) -> list[str]:
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return [p for ps in pool.map(problems, paths) for p in ps]
+
+
+def write(tmp_path: Path, doc: Document, digits: int = 20) -> Path:
+    path = tmp_path / f"{doc.name}.tex"
+    path.write_text(latex.render(doc, digits), encoding="utf-8")
+    return path
+
+
+def test_every_committed_report_compiles_without_overfull_boxes(tmp_path):
+    """The committed reports, copied (with the figures beside, as in the repository) to a scratch
+    directory so that the build files stay out of proofs/."""
+    shutil.copytree(FIGURES, tmp_path / "figures")
+    (tmp_path / "proofs").mkdir()
+    paths = []
+    for src in sorted(PROOFS.glob("*.tex")):
+        if src.name.endswith("-body.tex"):
+            continue
+        dst = tmp_path / "proofs" / src.name
+        shutil.copyfile(src, dst)
+        paths.append(dst)
+    assert len(paths) >= 20, "expected the committed reports in proofs/"
+    assert compile_all(paths) == []
+
+
+def _tanh_gelu():
+    # the tanh form of GELU (Hendrycks & Gimpel 2016) with its published constant, as the registry has it
+    return x / 2 * (1 + sp.tanh(sp.sqrt(2 / sp.pi) * (x + sp.Rational(44715, 10 ** 6) * x ** 3)))
+
+
+def test_long_display_formulas_are_broken_across_lines(tmp_path):
+    """f⁽ᵏ⁾ of the tanh form of GELU, k = 1..4, unabbreviated (f⁽⁴⁾ alone is about 30 lines wide
+    on one line): every line of the broken formulas fits."""
+    f = _tanh_gelu()
+    blocks = tuple(Display(sp.Eq(sp.Derivative(sp.Function("f")(x), (x, k)), sp.diff(f, x, k), evaluate=False))
+                   for k in range(1, 5))
+    tex = latex.render_body(Document("long", "long", blocks), 20)
+    assert tex.count(r"\begin{align*}") >= 3  # the long ones were broken …
+    assert tex.count(r"\begin{equation*}") + tex.count(r"\begin{align*}") == 4
+    assert compile_all([write(tmp_path, Document("long", "long", blocks))]) == []
+
+
+def test_long_inline_formula_and_breakpoints(tmp_path):
+    """A formula several lines long inside prose and a derivation step breaks inside the line."""
+    f4 = sp.diff(_tanh_gelu(), x, 3)
+    doc = Document("inline", "inline", (Para(line("Over a common denominator the numerator is {0}, a sum of terms.",
+                                                  sp.expand(f4 * sp.cosh(x) ** 2))),
+                                        Para(line("Definition: {0}", sp.Eq(sp.Function("f")(x), f4)))))
+    assert compile_all([write(tmp_path, doc)]) == []
+
+
+def test_wide_table_of_balls_fits(tmp_path):
+    """A comparison-style table: 18 columns of 30-digit certified balls and exact forms."""
+    from gelu_math.facts import Number
+    from gelu_math.certified.numbers import exact_number
+
+    values = [exact_number(v, 30) for v in (-sp.sqrt(2), sp.LambertW(sp.exp(-1)), sp.Rational(1, 3), sp.pi / 7)]
+    header = ("function",) + tuple(f"property number {i}" for i in range(17))
+    rows = tuple(((line(f"name_{r}")),) + tuple(line("{0}", values[(r + c) % 4]) for c in range(17)) for r in range(4))
+    assert all(isinstance(v, Number) for v in values)
+    small = Table(("x", "f(x)", "kind"), ((line("{0}", values[0]), line("{0}", values[1]), line("minimum")),) * 2)
+    doc = Document("table", "table", (Table(header, rows), small))
+    tex = latex.render(doc, 30)
+    assert tex.count(r"\begin{tabular}") >= 4  # the 18 columns are split into several tables
+    assert compile_all([write(tmp_path, doc, 30)]) == []
+
+
+def test_figures_are_included_from_pdf_with_captions(tmp_path):
+    """Every committed figure, as the GELU report and the matrix embed them, is \\includegraphics'd
+    from its PDF (relative path) under a caption saying what it shows; the document compiles."""
+    (tmp_path / "proofs").mkdir()
+    shutil.copytree(FIGURES, tmp_path / "figures")
+    figs = figure_blocks("gelu", str(tmp_path / "figures"), str(tmp_path / "proofs")) + \
+        figure_blocks("comparison", str(tmp_path / "figures"), str(tmp_path / "proofs"))
+    assert {Path(f.path).stem for f in figs} >= {"gelu-derivatives", "gelu-family", "envelopes", "sweeps",
+                                                 "compare", "grid"}
+    doc = Document("figs", "figs", (), (Section("Figures", (), figs),))
+    tex = latex.render(doc, 20)
+    for f in figs:
+        assert r"keepaspectratio]{../figures/" + Path(f.path).stem + ".pdf}" in tex
+        assert Path(f.path).stem not in f.caption and len(f.caption) > 30  # says what it shows, not the file
+    assert tex.count(r"\caption{") == len(figs)
+    path = write(tmp_path / "proofs", doc)
+    assert compile_all([path]) == []
+    log = path.with_suffix(".log").read_text(encoding="latin-1").replace("\n", "")
+    for f in figs:  # pdflatex names each file it embeds in the log: <../figures/compare.pdf>
+        assert f"<../figures/{Path(f.path).stem}.pdf" in log
+
+
+@pytest.mark.parametrize("name", ["gelu_tanh"])
+def test_generated_report_compiles(tmp_path, name):
+    """A report generated now (the longest derivative formulas of the registry), figures included."""
+    from gelu_math.render.report import render_function, render_index
+
+    out = tmp_path / "proofs"
+    out.mkdir()
+    shutil.copytree(FIGURES, tmp_path / "figures")
+    files, _ = render_function(name, ("tex",), figures_dir=str(tmp_path / "figures"), out_dir=str(out))
+    files.update(render_index([name, "gelu", "selu"], ("tex",)))
+    paths = []
+    for fname, text in files.items():
+        (out / fname).write_text(text, encoding="utf-8")
+        if not fname.endswith("-body.tex"):
+            paths.append(out / fname)
+    assert compile_all(paths) == []
+
+
+def test_long_constants_are_named_exactly():
+    """SELU's λ, α (Klambauer et al. 2017, exact decimals as in the registry): the definition and a
+    formula with λα/4 (a Taylor coefficient) are written with c₁, c₂; substituting the values back
+    gives the original formulas exactly, and no long rational is left."""
+    from gelu_math.render.report.abbrev import name_constants
+    from gelu_math.render.report.model import Math
+
+    lam, alpha = sp.Rational("1.0507009873554804934193349852946"), sp.Rational("1.6732632423543772848170429916717")
+    f = sp.Function("f")(x)
+    definition = sp.Eq(f, lam * sp.Piecewise((alpha * (sp.exp(x) - 1), x <= 0), (x, True)), evaluate=False)
+    taylor = lam * alpha * x ** 4 / 4 + lam * alpha * x / 7 + 3 * lam ** 2 * x ** 2
+    doc = Document("selu", "selu", (Para(line("Definition: {0}", definition)),),
+                   (Section("s", (), (Display(taylor),)),))
+    out = name_constants(doc)
+    c1, c2 = sp.Symbol("c_1", positive=True), sp.Symbol("c_2", positive=True)
+    named_def = next(p.expr for p in out.intro[0].line if isinstance(p, Math))
+    named_taylor = out.sections[0].intro[0].expr
+    assert named_taylor == c1 * c2 * x ** 4 / 4 + c1 * c2 * x / 7 + 3 * c1 ** 2 * x ** 2
+    assert named_def.subs({c1: lam, c2: alpha}) == definition
+    assert sp.expand(named_taylor.subs({c1: lam, c2: alpha}) - taylor) == 0
+    note = latex.render_line(out.intro[1].line, 20)
+    assert note == ("Below, $c_{1}$ = $1.0507009873554804934193349852946$, "
+                    "$c_{2}$ = $1.6732632423543772848170429916717$.")
