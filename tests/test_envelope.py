@@ -355,7 +355,6 @@ def test_cli_envelope_json_schema(capsys):
     ["fit", "gelu_sigmoid", "--coefficient", "k", "--search=2,1"],
     ["fit", "gelu_sigmoid", "--coefficient", "k", "--search=1"],
     ["fit", "gelu_sigmoid", "--coefficient", "k", "--search=sqrt(2),2"],
-    ["fit", "silu", "--coefficient", "beta"],
 ])
 def test_cli_bad_input(argv, capsys):
     assert main(argv) == 2
@@ -450,3 +449,88 @@ def test_text_names_where_a_supremum_is_approached():
     env = envelope(_user("rv_bad5", "gelu(x) + exp(-x^2)*(1+sign(x))/2 + (1-tanh(x))/4"), digits=10)
     assert not env.attained and env.sup.ball.contains(arb("1.25"))
     assert "breakpoint x = 0" in envelope_text(env, 10) and "∞" not in envelope_text(env, 10).split("approached at:")[1].split("\n")[0]
+
+
+# --- issue 14: results independent of machine speed, one-line messages, names resolved like analyze ---------
+def test_a_timeout_in_a_tail_proof_is_an_error_not_a_result(monkeypatch):
+    # the safety net's SymbolicTimeout must propagate: before, it became "not certified" (a speed-dependent output)
+    import gelu_math.envelope.sup as sup
+    from gelu_math.errors import SymbolicTimeout
+
+    def slow(expr, side, depth=0):
+        raise SymbolicTimeout("tail proof exceeded the safety limit (test)")
+
+    monkeypatch.setattr(sup, "prove_sign", slow)
+    with pytest.raises(SymbolicTimeout):
+        envelope("gelu_sigmoid", digits=10)
+
+
+def test_a_timeout_in_the_pole_search_is_an_error(monkeypatch):
+    import gelu_math.envelope.sup as sup
+    from gelu_math.errors import SymbolicTimeout
+
+    def slow(*args, **kwargs):
+        raise SymbolicTimeout("zeros exceeded the safety limit (test)")
+
+    monkeypatch.setattr(sup, "piece_zeros", slow)
+    with pytest.raises(SymbolicTimeout):
+        envelope("gelu_tanh", metric="rel", derivative=1, digits=10)
+
+
+def test_tail_prover_gate_is_decided_from_the_expression():
+    from gelu_math.definitions.symbols import x
+    from gelu_math.envelope.sup import tail_provable
+
+    z = sp.sqrt(2) * x / 2
+    assert tail_provable(x**3 * sp.erf(z) - sp.tanh(x)) is None  # polynomial · erf: derivatives remove it
+    assert tail_provable((1 + sp.erf(z)) * (1 + sp.exp(x))) is None  # a product: each factor on its own
+    assert tail_provable(sp.exp(x) * sp.erfc(z) - 1) is not None  # erfc times an exponential
+    assert tail_provable(1 / (sp.exp(x) + sp.erf(z))) is None  # a reciprocal has the sign of its base
+    assert tail_provable(x + 1 / (1 + sp.erf(z))) is not None  # erf in the denominator of one term of a sum
+
+
+def test_relative_error_of_the_sigmoid_form_on_the_half_line_fails_fast_in_one_line(capsys):
+    # σ(kx)/Φ(x) − 1 on [0, ∞): its tail involves e^{kx}·erf(x/√2) products the tail prover has no rule for;
+    # refused from the expression's class (before: 50–100 s of futile proof attempts, a message cut at 160 chars)
+    with pytest.raises(CertificationError) as info:
+        envelope("gelu_sigmoid", metric="rel", domain=("0", "inf"), digits=10)
+    msg = str(info.value)
+    assert "\n" not in msg and msg.endswith("give a bounded --domain") and "erf" in msg
+    assert main(["envelope", "gelu_sigmoid", "--metric", "rel", "--domain=0,inf"]) != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.rstrip().endswith("give a bounded --domain")
+
+
+def test_symmetry_refuted_by_a_ball_without_simplify(monkeypatch):
+    import gelu_math.envelope.error as error
+
+    def never(*args, **kwargs):
+        raise AssertionError("simplify must not be asked about a difference a ball refutes")
+
+    monkeypatch.setattr(error, "attempt", never)
+    from gelu_math.definitions.symbols import x
+
+    # e^x is not even: e^{−x} − e^x = −2 sinh(x) ≠ 0 at x = 3/7
+    assert not error._mirror_equal(sp.exp(x), sp.exp(x), 1, -sp.oo, sp.oo)
+    assert error._mirror_equal(x**2 * sp.erf(x), x**2 * sp.erf(x), -1, -sp.oo, sp.oo)  # odd: expansion shows it
+
+
+@pytest.mark.parametrize("argv,hint", [
+    (["envelope", "gelu_tanhh"], "did you mean gelu_tanh"),
+    (["envelope", "gelu_tanh", "--reference", "gleu"], "did you mean gelu"),
+    (["fit", "gelu_sigmoidd", "--coefficient", "k"], "did you mean gelu_sigmoid"),
+])
+def test_envelope_names_are_resolved_like_analyze(argv, hint, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert hint in err and err.count("\n") == 1
+    unknown = argv[-1] if "--reference" in argv else argv[1]
+    assert main(["analyze", unknown]) == 2
+    assert capsys.readouterr().err == err  # the same resolver, the same message
+
+
+def test_fit_default_range_of_silu_is_refused_as_uncertified(capsys):
+    # SiLU's optimum β ≈ 1.773 lies outside the default range β ∈ [0.5, 1.5]: not certified (exit 3), one line
+    assert main(["fit", "silu", "--coefficient", "beta"]) == 3
+    err = capsys.readouterr().err
+    assert "edge of the search range [0.5, 1.5]" in err and err.count("\n") == 1

@@ -11,6 +11,7 @@ from ..certified.balls import DEFAULT_DIGITS, check_digits
 from ..definitions.parse import parse_number
 from ..errors import InputError
 from ..facts import Fact, Method, Number, Step
+from ..timebox import task_limit
 from .error import ErrorFunction, error_function
 from .sup import SupResult, Tail, certified_sup
 
@@ -98,6 +99,11 @@ def envelope(approx, reference="gelu", metric: str = "abs", derivative: int = 0,
     """
     check_digits(digits)
     lo, hi = parse_domain(domain)
+    with task_limit(f"the envelope of {approx if isinstance(approx, str) else 'the approximation'}"):
+        return _envelope(approx, reference, metric, derivative, lo, hi, digits, params, ref_params, target)
+
+
+def _envelope(approx, reference, metric, derivative, lo, hi, digits, params, ref_params, target) -> Envelope:
     err = error_function(approx, reference, metric, derivative, target, params, ref_params)
     if all(p.expr == 0 for p in err.E.pieces) and all(v == 0 for _, v in err.E.point_values):
         zero = Number(sp.Integer(0), arb(0))

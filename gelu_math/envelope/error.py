@@ -20,8 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sympy as sp
+from flint import arb
 
 from ..analysis.pieces import Piece, Pieces, decompose
+from ..certified.arbeval import compile_arb
+from ..certified.balls import precision, q
 from ..definitions.registry import Instance, get
 from ..definitions.symbols import x
 from ..errors import InputError, ParameterError, UnsupportedError
@@ -64,15 +67,52 @@ def _kth(expr: sp.Expr, k: int) -> sp.Expr:
 
 
 def _cancel(expr: sp.Expr) -> sp.Expr:
-    return attempt(10, "cancel", sp.cancel, expr, fallback=expr)
+    return attempt("cancel", sp.cancel, expr)
 
 
-def _mirror_equal(a: sp.Expr, b: sp.Expr, sign: int) -> bool:
-    """a(−x) = sign·b(x), proved by SymPy (expansion first, simplify in a time box)."""
+def one_line(text: object) -> str:
+    """``text`` (a message, a SymPy object) on one line: runs of whitespace become one space."""
+    return " ".join(str(text).split())
+
+
+def _probes(lo: sp.Expr, hi: sp.Expr) -> list[sp.Rational]:
+    """Up to three rational points inside the open interval (lo, hi) (ends may be ±∞)."""
+    if lo.is_finite and hi.is_finite:
+        a, b = sp.Rational(sp.floor(lo * 1000), 1000), sp.Rational(sp.ceiling(hi * 1000), 1000)
+        pts = [a + (b - a) * sp.Rational(k, 7) for k in (2, 3, 5)]
+    elif lo.is_finite:
+        pts = [sp.ceiling(lo) + sp.Rational(k, 7) for k in (3, 10, 24)]
+    elif hi.is_finite:
+        pts = [sp.floor(hi) - sp.Rational(k, 7) for k in (3, 10, 24)]
+    else:
+        pts = [sp.Rational(k, 7) for k in (3, -11, 23)]
+    return [t for t in pts if bool(lo < t) and bool(t < hi)]
+
+
+def _refuted(d: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> bool:
+    """d ≠ 0 on (lo, hi), shown by a ball at a point of it that excludes 0 (none decides: False)."""
+    try:
+        f = compile_arb(d, x)
+    except UnsupportedError:
+        return False
+    with precision(128):
+        for t in _probes(lo, hi):
+            v = f(arb(q(t)))
+            if v.is_finite() and not v.contains(0):
+                return True
+    return False
+
+
+def _mirror_equal(a: sp.Expr, b: sp.Expr, sign: int, lo: sp.Expr, hi: sp.Expr) -> bool:
+    """a(−x) = sign·b(x) for x in (lo, hi), proved by SymPy: expansion first; a difference that a
+    ball shows nonzero at a point of (lo, hi) is refuted at once, so ``simplify`` is asked only
+    about likely identities (the answer never depends on how long it would spend on a non-identity)."""
     d = sp.expand(a.subs(x, -x) - sign * b)
     if d == 0:
         return True
-    return attempt(5, "symmetry", lambda: sp.simplify(d) == 0, fallback=False)
+    if _refuted(d, lo, hi):
+        return False
+    return attempt("symmetry", lambda: sp.simplify(d) == 0)
 
 
 def symmetry_of(E: Pieces) -> str | None:
@@ -84,7 +124,8 @@ def symmetry_of(E: Pieces) -> str | None:
             return None
     values = dict(E.point_values)
     for kind, sign in (("even", 1), ("odd", -1)):
-        if not all(_mirror_equal(E.pieces[i].expr, E.pieces[n - 1 - i].expr, sign) for i in range(n)):
+        if not all(_mirror_equal(E.pieces[i].expr, E.pieces[n - 1 - i].expr, sign,
+                                E.pieces[n - 1 - i].lo, E.pieces[n - 1 - i].hi) for i in range(n)):
             continue
         # the values taken at the breakpoints themselves must mirror too: e(−b) = ±e(b)
         if all(-bp in values and sp.simplify(values[-bp] - sign * v) == 0 for bp, v in values.items()):

@@ -16,7 +16,16 @@ form) the optimum c* minimises S(c) = sup_x |e_c(x)|.
    c* lies in {c : |e_c(x₁)| ≤ U and |e_c(x₂)| ≤ U}, an interval found by
    bisection on certified signs.
 
-The optimum is thus certified *within the search range* (stated in the result).
+3. *The rest of the search range.*  The directions are checked on a window around c_r (the
+   widest of c_r ± 50%, ±20%, … that works, inside the search range: ``certified_window``).
+   For the coefficients of the search range outside it, sup |e_c| > U is shown directly:
+   every interval of c gets a rational x with |e_c(x)| > U in ball arithmetic.  So every
+   minimiser of S over the whole search range lies in the enclosure.
+
+The optimum is thus certified *over the search range* (``search``: the caller's range, or the
+published value ±50%).  When the supremum is set by a limit at ±∞ that no coefficient changes
+(the tanh form's relative error tends to −1 at −∞ for every a > 0), there is no optimum to fit:
+:class:`NoOptimumError` says so, with what was proved.
 """
 
 from __future__ import annotations
@@ -27,12 +36,15 @@ from dataclasses import dataclass
 import sympy as sp
 from flint import arb, fmpq
 
+from ..analysis import calculus
 from ..certified.arbeval import compile_arb
 from ..certified.balls import precision, q
+from ..certified.limits import checked_limit
 from ..definitions.registry import get
 from ..definitions.symbols import x
 from ..errors import CertificationError, ParameterError, UnsupportedError
 from ..facts import Number, Step
+from ..timebox import task_limit
 from .api import Envelope, envelope
 from .error import error_function
 
@@ -48,7 +60,7 @@ class Fit:
     target: str
     metric: str
     reference: str
-    search: tuple[sp.Rational, sp.Rational]
+    search: tuple[sp.Rational, sp.Rational]  # the range searched and certified: the caller's, or published ±50%
     optimum: Number  # certified enclosure of the minimax-optimal coefficient
     estimate: sp.Rational  # the rational c_r where the envelope was certified
     sup_error: Number  # certified enclosure of the minimax value S(c*)
@@ -59,6 +71,9 @@ class Fit:
     published: Number
     published_envelope: Envelope
     steps: tuple[Step, ...]
+    # the coefficient range over which the equioscillation directions were checked (inside ``search``;
+    # outside it every coefficient is shown to have a larger sup than the optimum's upper bound)
+    certified_window: tuple[sp.Rational, sp.Rational] = ()
 
 
 def _family(approx, coefficient, target, metric, reference):
@@ -164,15 +179,45 @@ def _rational(v: float, digits: int = 12) -> sp.Rational:
     return sp.Rational(f"{v:.{digits}g}")
 
 
+class NoOptimumError(CertificationError):
+    """The coefficient does not set the supremum: sup |e| is a limit at ±∞ that no coefficient in
+    the search range changes (or the error is unbounded for every coefficient), so there is no
+    minimax-optimal coefficient to certify.  The message states what was proved."""
+
+
 def fit(approx, coefficient: str, target: str = "gelu", metric: str = "abs", reference="gelu",
         digits: int = 20, search=None) -> Fit:
-    """The minimax-optimal ``coefficient`` of ``approx`` over ℝ, certified within the search range."""
-    inst, published, c, E, dE, ddE, dEc = _family(approx, coefficient, target, metric, reference)
-    pub = float(published)
-    lo, hi = (sp.Rational(search[0]), sp.Rational(search[1])) if search else (
-        _rational(pub * 0.5, 6), _rational(pub * 1.5, 6))
+    """The minimax-optimal ``coefficient`` of ``approx`` over ℝ, certified over the search range
+    (``search=(lo, hi)``; default the published value ±50%).
+
+    >>> f = fit("gelu_sigmoid", "k", target="cdf")
+    >>> f.optimum.ball, f.sup_error.ball, f.search, f.certified_window
+    """
+    with task_limit(f"the fit of {coefficient} in {approx}"):
+        return _fit(approx, coefficient, target, metric, reference, digits, search)
+
+
+def _search_range(search, published) -> tuple[sp.Rational, sp.Rational]:
+    if search is None:
+        pub = float(published)
+        lo, hi = sorted((_rational(pub * 0.5, 6), _rational(pub * 1.5, 6)))
+    else:
+        if len(search) != 2:
+            raise ParameterError(f"search range must be (lo, hi), got {search!r}")
+        try:
+            lo, hi = (sp.Rational(str(v)) if isinstance(v, str) else sp.Rational(v) for v in search)
+        except (TypeError, ValueError):
+            raise ParameterError(f"search range must be two exact numbers, got {search!r}") from None
     if not lo < hi:
         raise ParameterError("search range must have lo < hi")
+    return lo, hi
+
+
+def _fit(approx, coefficient, target, metric, reference, digits, search) -> Fit:
+    inst, published, c, E, dE, ddE, dEc = _family(approx, coefficient, target, metric, reference)
+    lo, hi = _search_range(search, published)
+    pub_env = envelope(approx, reference, metric, 0, None, digits, None, None, target)
+    _refuse_without_optimum(pub_env, E, c, coefficient, published, lo, hi)
     scan = _Scan(c, E, dE, ddE)
     cache: dict[float, float] = {}
 
@@ -185,23 +230,22 @@ def fit(approx, coefficient: str, target: str = "gelu", metric: str = "abs", ref
     c_r = _rational(c_est, 12)
     if min(c_est - float(lo), float(hi) - c_est) < 1e-6 * (float(hi) - float(lo)):
         raise CertificationError(f"the estimated optimum {coefficient} ≈ {c_est:.6g} sits at the edge of the search "
-                                 f"range [{lo}, {hi}]: the optimum is probably outside it; give another range "
-                                 "(fit(..., search=(lo, hi)), CLI --search=LO,HI)")
+                                 f"range [{_text(lo)}, {_text(hi)}]: the optimum is probably outside it; give another "
+                                 "range (fit(..., search=(lo, hi)), CLI --search=LO,HI)")
     env = envelope(approx, reference, metric, 0, None, digits, {coefficient: c_r}, None, target)
     if env.unbounded:
         raise CertificationError(f"the error at {coefficient} = {c_r} is unbounded: {env.reason}")
     U = env.sup.ball
     ex = scan.extrema(c_r)
-    # direction of |e_c(x_i)| in c at each extremum: sign(e)·sign(∂e/∂c), checked over a certified range
+    # direction of |e_c(x_i)| in c at each extremum: sign(e)·sign(∂e/∂c), checked over a certified window
     ranked = sorted(ex, key=lambda t: -abs(t[1]))
     chosen = None
     for rel_width in ("1/2", "1/5", "1/10", "1/20", "1/50", "1/100", "1/1000"):
         w = abs(c_r) * sp.Rational(rel_width)
-        r_lo, r_hi = max(lo, _rational(float(c_r - w), 6)), min(hi, _rational(float(c_r + w), 6))
-        cbox = arb(q(r_lo)).union(arb(q(r_hi)))
+        w_lo, w_hi = max(lo, _rational(float(c_r - w), 6)), min(hi, _rational(float(c_r + w), 6))
+        cbox = arb(q(w_lo)).union(arb(q(w_hi)))
         chosen = _pair(E, dEc, c, ranked, cbox)
         if chosen is not None:
-            lo, hi = r_lo, r_hi
             break
     if chosen is None:
         raise CertificationError("no equioscillating pair of extrema with opposite dependence on the coefficient")
@@ -214,11 +258,12 @@ def fit(approx, coefficient: str, target: str = "gelu", metric: str = "abs", ref
         lower = arb(ell.lower())
         # c* ∈ {c : fa(c) ≤ U, fb(c) ≤ U}: the increasing one bounds c above, the decreasing one below
         inc, dec = (fa, fb) if da > 0 else (fb, fa)
-        c_hi = _bisect_level(inc, U, q(c_r), q(hi), increasing=True)
-        c_lo = _bisect_level(dec, U, q(lo), q(c_r), increasing=False)
+        c_hi = _bisect_level(inc, U, q(c_r), q(w_hi), increasing=True)
+        c_lo = _bisect_level(dec, U, q(w_lo), q(c_r), increasing=False)
         opt = arb(c_lo).union(arb(c_hi))
         sup_ball = lower.union(U)
-    pub_env = envelope(approx, reference, metric, 0, None, digits, None, None, target)
+        points = [_rational(t, 15) for t, _ in ranked] + [xa, xb]
+        boxes = _exclude(E, c, U, q(lo), q(w_lo), points, scan) + _exclude(E, c, U, q(w_hi), q(hi), points, scan)
     pts = []
     with precision(256):
         for xr in sorted({xa, xb} | ({-xa, -xb} if env.symmetry else set())):
@@ -228,12 +273,146 @@ def fit(approx, coefficient: str, target: str = "gelu", metric: str = "abs", ref
         Step("Golden-section search for the coefficient minimising the scanned sup|e| on {0}; "
              "certified envelope at the rational {1} gives the upper bound.", (sp.Interval(lo, hi), c_r)),
         Step("At the extrema x₁ ≈ {0} and x₂ ≈ {1}, |e| moves in opposite directions as the coefficient varies over "
-             "the search range (sign of ∂e/∂c checked in ball arithmetic), which bounds the minimax value below by "
+             "{3} (sign of ∂e/∂c checked in ball arithmetic), which bounds the minimax value below by "
              "min(|e(x₁)|, |e(x₂)|) at {2} and confines the optimum to the interval where both stay below the upper "
-             "bound.", (xa, xb, c_r)),
+             "bound.", (xa, xb, c_r, sp.Interval(w_lo, w_hi))),
     )
+    if lo < w_lo or w_hi < hi:
+        rest = sp.Union(sp.Interval(lo, w_lo), sp.Interval(w_hi, hi)) if lo < w_lo and w_hi < hi else (
+            sp.Interval(lo, w_lo) if lo < w_lo else sp.Interval(w_hi, hi))
+        steps += (Step("For every coefficient in {0}, some x has |e(x)| above the upper bound (ball arithmetic over "
+                       "{1} intervals of the coefficient), so sup |e| exceeds it there: the optimum over the whole "
+                       "search range {2} lies in {3}.", (rest, sp.Integer(boxes), sp.Interval(lo, hi),
+                                                         sp.Interval(w_lo, w_hi))),)
     return Fit(inst.name, coefficient, target, metric, env.reference, (lo, hi), Number(None, opt), c_r,
-               Number(None, sup_ball), env, tuple(pts), Number(published, None), pub_env, steps)
+               Number(None, sup_ball), env, tuple(pts), Number(published, None), pub_env, steps, (w_lo, w_hi))
+
+
+MAX_EXCLUDE_BOXES = 4000
+
+
+def _exclude(E, c, U: arb, a: fmpq, b: fmpq, points: list, scan: "_Scan") -> int:
+    """Prove S(c) > U for every c in [a, b] (the part of the search range outside the certified
+    window): each interval of c gets a rational x with |e_c(x)| > U in ball arithmetic, bisecting
+    where none of the known points does (the scanned extrema at its midpoint are added then).
+    The number of intervals used; CertificationError when the budget (a count) runs out."""
+    if not a < b:
+        return 0
+    funcs: dict = {}
+    pool = list(dict.fromkeys(points))
+    stack, used = [(a, b)], 0
+    min_width = (b - a) / 2**30
+    while stack:
+        u, v = stack.pop()
+        used += 1
+        if used > MAX_EXCLUDE_BOXES:
+            raise CertificationError(f"cannot show that sup |e| exceeds the minimax bound on [{float(a):.6g}, "
+                                     f"{float(b):.6g}] of the search range; give a narrower range (--search=LO,HI)")
+        box = arb(u).union(arb(v))
+        hit = None
+        for xr in pool:
+            if xr not in funcs:
+                funcs[xr] = compile_arb(E.subs(x, xr), c)
+            if abs(funcs[xr](box)) > U:
+                hit = xr
+                break
+        if hit is not None:
+            pool.remove(hit)
+            pool.insert(0, hit)  # try the point that worked first on the next interval
+            continue
+        if v - u < min_width:
+            raise CertificationError(f"cannot show that sup |e| exceeds the minimax bound near {float(u):.12g}: "
+                                     "the search range may hold another optimum")
+        m = (u + v) / 2
+        for t, _ in sorted(scan.extrema(sp.Rational(int(m.p), int(m.q))), key=lambda t: -abs(t[1])):
+            xr = _rational(t, 15)
+            if xr not in pool:
+                pool.append(xr)
+        stack += [(m, v), (u, m)]
+    return used
+
+
+def _refuse_without_optimum(pub_env: Envelope, E, c, coefficient, published, lo, hi) -> None:
+    """Raise :class:`NoOptimumError` (or CertificationError) when the coefficient cannot set the sup.
+
+    At the published value the certified envelope may find sup |e| = |L|, the limit at ±∞, only
+    approached (no interior maximum reaches it), or the error unbounded by a limit.  Since
+    sup |e_c| ≥ |lim e_c| for every c, a limit that is the same for every c in the search range
+    (SymPy's limit with the coefficient's sign assumed, guarded by the checked limits at both
+    ends of the range — the standard of every limit at ±∞ here) makes |L| the minimax value
+    there: no coefficient does better than the published one.  A minimax fit by equioscillation
+    needs maxima attained inside ℝ, so a sup set by the tail is refused in any case — with the
+    reason, not after a futile search."""
+    if pub_env.unbounded and "pole" in pub_env.where:
+        raise CertificationError(f"the error at the published {coefficient} = {published} is unbounded: "
+                                 f"{pub_env.reason}")
+    if pub_env.unbounded:
+        side = 1 if "+∞" in pub_env.reason else -1
+    elif not pub_env.attained and pub_env.where and all(w.startswith("limit at") for w in pub_env.where):
+        side = 1 if any("+∞" in w for w in pub_env.where) else -1
+    else:
+        return
+    where = "+∞" if side > 0 else "−∞"
+    if pub_env.unbounded:
+        try:
+            L_pub = checked_limit(E.subs(c, published), sp.oo * side)
+        except UnsupportedError:
+            L_pub = None
+    else:
+        L_pub = next((t.limit for t in pub_env.tails if t.side == side), None)
+    same = _same_limit(E, c, side, L_pub, lo, hi)
+    rng = f"{coefficient} in [{_text(lo)}, {_text(hi)}]"
+    guard = (f"SymPy's limit for {coefficient} {'> 0' if lo > 0 else '< 0'}, guarded by ball evaluation far out "
+             f"at both ends of the range")
+    published = _text(published)
+    if pub_env.unbounded:
+        if same:
+            raise NoOptimumError(f"the error is unbounded for every {rng}: e → {L_pub} as x → {where} ({guard}); "
+                                 f"no coefficient to fit")
+        raise CertificationError(f"the error at the published {coefficient} = {published} is unbounded: "
+                                 f"{pub_env.reason}")
+    if L_pub is None:
+        raise CertificationError(f"at the published {coefficient} = {published} the certified sup |e| is a limit as "
+                                 f"x → {where}, approached and not attained; a minimax fit (equioscillation) needs "
+                                 "maxima attained inside ℝ")
+    A = sp.Abs(L_pub)
+    if same:
+        raise NoOptimumError(
+            f"no unique optimum, the coefficient does not set the sup: for every {rng}, lim e = {L_pub} as x → "
+            f"{where} ({guard}), so sup |e| ≥ {A}; at the published {coefficient} = {published} the certified sup is "
+            f"exactly {A}, approached as x → {where} and not attained, so {A} is the minimax value over the range "
+            f"and the published {coefficient} already reaches it")
+    raise CertificationError(
+        f"at the published {coefficient} = {published} the certified sup |e| = {A} is the limit as x → {where}, "
+        f"approached and not attained; a minimax fit (equioscillation) needs maxima attained inside ℝ")
+
+
+def _text(v: sp.Expr) -> str:
+    """A rational with a terminating decimal expansion as that decimal (8943/200000 → 0.044715), else SymPy's form."""
+    if isinstance(v, sp.Rational) and not v.is_Integer:
+        den, k = int(v.q), 0
+        while den % 10 == 0 or den % 2 == 0 or den % 5 == 0:
+            den, k = (den // 10, k + 1) if den % 10 == 0 else (den // 2, k + 1) if den % 2 == 0 else (den // 5, k + 1)
+        if den == 1:
+            digits = str(abs(int(v.p) * 10**k // int(v.q))).rjust(k + 1, "0")
+            text = (digits[:-k] + "." + digits[-k:]).rstrip("0").rstrip(".")
+            return ("-" if v < 0 else "") + text
+    return sp.sstr(v)
+
+
+def _same_limit(E, c, side: int, L, lo, hi) -> bool:
+    """lim e_c at side·∞ equals L for every c in [lo, hi]: SymPy's limit with the sign of c assumed
+    (lo > 0 or hi < 0) is L, and the checked limits (:func:`checked_limit`) at c = lo and c = hi agree."""
+    if L is None or not (lo > 0 or hi < 0):
+        return False
+    cs = sp.Symbol(c.name, positive=True) if lo > 0 else sp.Symbol(c.name, negative=True)
+    try:
+        general = calculus.limit(E.subs(c, cs), sp.oo * side)
+        if general.has(cs) or general != L:
+            return False
+        return all(checked_limit(E.subs(c, v), sp.oo * side) == L for v in (lo, hi))
+    except (UnsupportedError, CertificationError):
+        return False
 
 
 def _pair(E, dEc, c, ranked, cbox):
@@ -265,8 +444,9 @@ def _bisect_level(f, U: arb, a: fmpq, b: fmpq, increasing: bool, steps: int = 80
     # increasing f: find the smallest t with f(t) > U certainly (an upper bound for c*)
     outer = b if increasing else a
     if not (f(arb(outer)) > U):
-        raise CertificationError("the search range is too narrow to confine the optimum; widen it "
-                                 "(fit(..., search=(lo, hi)), CLI --search=LO,HI)")
+        raise CertificationError(f"the coefficient window [{float(a):.6g}, {float(b):.6g}] (where the "
+                                 "equioscillation directions hold) is too narrow to confine the optimum; widen the "
+                                 "search range (fit(..., search=(lo, hi)), CLI --search=LO,HI)")
     inner = a if increasing else b
     for _ in range(steps):
         m = (inner + outer) / 2

@@ -14,6 +14,11 @@ supremum is the certified maximum of the candidates.
 
 A limit that is ±∞ makes the error unbounded (reported with the reason); a
 tail without a proof raises :class:`CertificationError` — never a guess.
+
+No result depends on the machine's speed: whether a sign proof is tried is decided from the
+expression (:func:`tail_provable`), and a proof that is tried runs to its end; only the
+package's safety net on machine time (:mod:`gelu_math.timebox`) can stop it, and its
+:class:`~gelu_math.errors.SymbolicTimeout` propagates as an error, never as "not certified".
 """
 
 from __future__ import annotations
@@ -34,16 +39,18 @@ from ..certified.roots import isolate, refine
 from ..certified.tails import further_cut, prove_sign
 from ..certified.zeros import piece_zeros
 from ..definitions.symbols import x
-from ..errors import CertificationError, SymbolicTimeout, UnsupportedError
+from ..errors import CertificationError, UnsupportedError
 from ..facts import Number, Step
-from ..timebox import timebox
-from .error import ErrorFunction
+from .error import ErrorFunction, one_line
 
 PRUNE_BITS = 160
 INITIAL_BOXES = 48
 MAX_ROUNDS = 60
-TAIL_SECONDS = 60
 DEFAULT_CUT = 8
+ERF = (sp.erf, sp.erfc)
+MAX_REASON = 240  # characters of a prover's message quoted in an error
+PROVER_RULES = ("the tail prover's rules (polynomials, products, exponential polynomials, monotone limits of "
+                "derivatives) give no sign")
 
 
 @dataclass(frozen=True)
@@ -155,15 +162,49 @@ def _limit(expr: sp.Expr, side: int) -> sp.Expr:
     try:
         return checked_limit(expr, sp.oo * side)
     except UnsupportedError as exc:
-        raise CertificationError(f"no certified limit of the error at {'+' if side > 0 else '-'}∞: {exc}") from None
+        raise CertificationError(f"no certified limit of the error at {'+' if side > 0 else '-'}∞: "
+                                 f"{one_line(exc)}") from None
+
+
+def tail_provable(expr: sp.Expr) -> str | None:
+    """None when the tail prover (:func:`prove_sign`) can apply to ``expr``, else why not.
+
+    Decided from the expression's class, not from time: the prover's rules (polynomials,
+    products, exponential polynomials, monotone limits that differentiate) never remove an
+    erf/erfc that multiplies a non-polynomial factor or sits in a denominator or argument —
+    differentiation keeps such a term, and no rule bounds it (``σ(kx)/Φ(x)``-type relative
+    errors) — so those expressions are not tried.  erf(z)·p(x) with p polynomial is fine:
+    deg p + 1 derivatives remove it (the tanh and sigmoid forms' absolute errors).
+    """
+    e = sp.sympify(expr)
+    if not e.has(*ERF) or e.is_positive or e.is_negative:
+        return None
+    if e.is_Mul:
+        return next((why for f in e.args if (why := tail_provable(f)) is not None), None)
+    if e.is_Pow and e.exp.is_Integer:
+        return tail_provable(e.base)
+    for term in sp.Add.make_args(sp.expand(e)):
+        erfs = [f for f in sp.Mul.make_args(term) if f.has(*ERF)]
+        if not erfs:
+            continue
+        rest = sp.Mul(*[f for f in sp.Mul.make_args(term) if not f.has(*ERF)])
+        if len(erfs) != 1 or not isinstance(erfs[0], ERF) or not erfs[0].args[0].is_polynomial(x) \
+                or not rest.is_polynomial(x):
+            return ("it has erf/erfc times a non-polynomial factor, in a denominator or nested, and the tail "
+                    "prover has no rule that removes such a term")
+    return None
 
 
 def _prove(expr: sp.Expr, side: int):
+    """(proof, None) or (None, why not).  Time never decides: a SymbolicTimeout propagates."""
+    why = tail_provable(expr)
+    if why is not None:
+        return None, why
     try:
-        with timebox(TAIL_SECONDS, "tail proof"):
-            return prove_sign(expr, side), None
-    except (UnsupportedError, CertificationError, SymbolicTimeout) as exc:
-        return None, str(exc).splitlines()[0][:160]
+        return prove_sign(expr, side), None
+    except (UnsupportedError, CertificationError) as exc:
+        why = one_line(exc)  # a message quoting a long expression is replaced as a whole, never cut
+        return None, why if len(why) <= MAX_REASON else PROVER_RULES
 
 
 def _tail(err: ErrorFunction, side: int, L: sp.Expr) -> Tail:
@@ -187,8 +228,8 @@ def _tail(err: ErrorFunction, side: int, L: sp.Expr) -> Tail:
                 + ("|e| ≤ |e({0})| there." if L == 0 else "|e| ≤ max(|e({0})|, |{1}|) there, and |{1}| is not attained."))
         cut = _cut(proof.cut, side, edge)
         return Tail(side, cut, L, "monotone tail", (Step(text, (cut, L)),) + proof.steps)
-    raise CertificationError(f"cannot bound the error for x → {'+' if side > 0 else '-'}∞ (no sign proof for e′: "
-                             f"{why}); give a bounded --domain")
+    raise CertificationError(f"cannot bound the error for x → {'+' if side > 0 else '-'}∞: no sign proof for e′ "
+                             f"on the tail ({why}); give a bounded --domain")
 
 
 def _cut(cut, side: int, edge) -> sp.Expr:
@@ -204,9 +245,11 @@ def _ratio_tail(err: ErrorFunction, side: int, L: sp.Expr, edge) -> Tail | None:
     """Relative error tending to −1: prove 0 < A/R < 1 on the tail, so |e| < 1 = |L| there."""
     piece = err.E.pieces[-1] if side > 0 else err.E.pieces[0]
     n, d = sp.fraction(sp.together(piece.expr + 1))
-    proofs = [_prove(n, side)[0], _prove(d, side)[0], _prove(sp.expand(n - d), side)[0]]
-    if any(p is None for p in proofs):
-        return None
+    proofs = []
+    for part in (n, d, sp.expand(n - d)):  # stop at the first part without a proof
+        proofs.append(_prove(part, side)[0])
+        if proofs[-1] is None:
+            return None
     pn, pd, pdiff = proofs
     if pn.sign != pd.sign or pdiff.sign != -pd.sign:
         return None
@@ -229,9 +272,11 @@ def _quotient_tail(err: ErrorFunction, side: int, L: sp.Expr, edge) -> Tail | No
     n, d = sp.fraction(sp.together(piece.expr + 1))
     diff = sp.expand(n - d)
     parts = [diff, sp.diff(diff, x), d, sp.diff(d, x)]
-    proofs = [_prove(e, side)[0] for e in parts]
-    if any(p is None for p in proofs):
-        return None
+    proofs = []
+    for part in parts:  # stop at the first part without a proof
+        proofs.append(_prove(part, side)[0])
+        if proofs[-1] is None:
+            return None
     s_diff, s_ddiff, s_d, s_dd = (p.sign for p in proofs)
     if s_diff * side * s_ddiff > 0 or s_d * side * s_dd < 0:  # |A − R| must shrink and |R| grow going outwards
         return None
@@ -286,7 +331,7 @@ def _pole_in(npiece, dpiece, a, b, digits: int):
         return None
     try:
         zeros = piece_zeros(Piece(a, b, dpiece.expr), sp.diff(dpiece.expr, x))
-    except (CertificationError, UnsupportedError, SymbolicTimeout):
+    except (CertificationError, UnsupportedError):  # no certified pole here (a timeout is an error)
         return None
     for root in zeros.roots:
         with precision(bits_for(digits) + 32):
@@ -320,7 +365,7 @@ def _certified_sup(err: ErrorFunction, lo: sp.Expr, hi: sp.Expr, digits: int) ->
             reason = f"e(x) → {L} as x → {'+' if side > 0 else '-'}∞"
             return SupResult(True, reason, None, False, (), (), (), (lo, hi), 0, tuple(steps))
         if not (L.is_real and L.is_finite):
-            raise CertificationError(f"the error has no limit at {'+' if side > 0 else '-'}∞ ({L})")
+            raise CertificationError(f"the error has no limit at {'+' if side > 0 else '-'}∞ ({one_line(L)})")
         limits[side] = L
     for side, L in limits.items():
         tails.append(_tail(err, side, L))
