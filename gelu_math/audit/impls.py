@@ -22,7 +22,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import InputError, UnknownFunctionError, UnsupportedError
+from ..errors import InputError, UnknownFunctionError
 from ..floats import FloatFormat, FloatImpl, implementation
 
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -111,7 +111,7 @@ def _torch(attr: str, fmt: FloatFormat, derivative: int) -> Kernel:
     try:
         import torch
     except ImportError:
-        raise UnsupportedError("torch is not installed (pip install torch) - needed for torch:" + attr) from None
+        raise InputError("torch is not installed (pip install torch) - needed for torch:" + attr) from None
     torch.set_num_threads(1)  # the audit parallelises over processes
     dtype = {"float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32,
              "float64": torch.float64}[fmt.name]
@@ -136,7 +136,7 @@ def _jax(attr: str, fmt: FloatFormat, derivative: int) -> Kernel:
         import jax
         import jax.numpy as jnp
     except ImportError:
-        raise UnsupportedError("jax is not installed (pip install jax) - needed for jax:" + attr) from None
+        raise InputError("jax is not installed (pip install jax) - needed for jax:" + attr) from None
     if fmt.name == "float64":
         jax.config.update("jax_enable_x64", True)
     dtype = {"float16": jnp.float16, "bfloat16": jnp.bfloat16, "float32": jnp.float32,

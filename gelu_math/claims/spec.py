@@ -21,6 +21,7 @@ formats the verdicts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -28,10 +29,11 @@ from typing import Any
 
 import sympy as sp
 
-from ..definitions.parse import function_grammar, parse
+from ..definitions.parse import check_limits, function_grammar, parse
 from ..definitions.registry import get
-from ..definitions.tomlfile import load_document
-from ..definitions.user import parse_user_expression, read_text
+from ..definitions.domain import compare
+from ..definitions.tomlfile import load_document, read_text
+from ..definitions.user import parse_user_expression
 from ..errors import GeluMathError, InputError
 from ..facts import Step
 
@@ -56,6 +58,7 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                                       "ref_params", "below", "equals", "within", "approx")),
 }
 MAX_CLAIMS = 500
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 VERDICTS = ("true", "false", "undecided")
 
 
@@ -98,8 +101,11 @@ def number(value, where: str, *, infinite: bool = False) -> sp.Expr:
         raise InputError(f"{where}: expected a number or a string, got {value!r}")
     if isinstance(value, float):
         value = repr(value)  # the decimal as written
-    if isinstance(value, int):
-        return sp.Integer(value)
+    try:
+        if isinstance(value, int):
+            return check_limits(sp.Integer(value))
+    except GeluMathError as exc:
+        raise InputError(f"{where}: {exc}") from None
     text = value.strip()
     if infinite and text in ("inf", "+inf", "-inf", "oo", "-oo"):
         return -sp.oo if text.startswith("-") else sp.oo
@@ -114,6 +120,8 @@ def approx_interval(value, where: str) -> tuple[sp.Expr, sp.Expr]:
     text = value if isinstance(value, str) else repr(value) if isinstance(value, float) else None
     if text is None or isinstance(value, bool):
         raise InputError(f"{where}: approx expects a decimal string such as \"-0.17\", got {value!r}")
+    if len(text) > 60 or not _DECIMAL.fullmatch(text.strip()):  # ASCII digits only (Decimal takes '٣', '1_0')
+        raise InputError(f"{where}: approx expects a decimal such as \"-0.17\" in ASCII digits, got {text[:60]!r}")
     try:
         d = Decimal(text.strip())
     except InvalidOperation:
@@ -154,7 +162,14 @@ def interval(raw, where: str) -> tuple[sp.Expr, sp.Expr]:
     if not (isinstance(raw, list) and len(raw) == 2):
         raise InputError(f"{where}: expected an interval [lo, hi], got {raw!r}")
     lo, hi = (number(v, where, infinite=True) for v in raw)
-    if not bool(lo < hi):
+    if lo.is_infinite or hi.is_infinite:
+        below = bool(lo < hi)
+    else:
+        s = compare(lo, hi)  # proved in balls / exactly, never by floats
+        if s is None:
+            raise InputError(f"{where}: cannot decide whether {raw[0]} < {raw[1]}")
+        below = s < 0
+    if not below:
         raise InputError(f"{where}: interval [{raw[0]}, {raw[1]}] is empty")
     return lo, hi
 

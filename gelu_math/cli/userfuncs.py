@@ -21,22 +21,36 @@ def add_arguments(parser) -> None:
                         help="TOML file with [function.NAME] tables of user-defined functions; repeatable")
 
 
-def resolve_functions(args) -> None:
-    """Register the functions of every ``--functions FILE.toml``."""
+def resolve_functions(args) -> dict[str, str]:
+    """Register the functions of every ``--functions FILE.toml``; name -> the file defining it.
+
+    A function defined in two of the files (or twice in one list of files) is refused, naming
+    both: a later file must not silently redefine an earlier one."""
+    from ..definitions.registry import REGISTRY
     from ..definitions.user import load_functions
 
+    origin: dict[str, str] = {}
     for path in args.functions or []:
-        load_functions(path)
+        acts = load_functions(path, register=False)
+        for act in acts:
+            if act.name in origin:
+                raise InputError(f"function {act.name!r} is defined in {origin[act.name]} and again in {path}")
+        for act in acts:  # functions of a later file may call those of earlier files
+            origin[act.name] = str(path)
+            REGISTRY.add_user(act)
+    return origin
 
 
 def resolve(args) -> tuple[str, dict[str, str]]:
     """Register the user functions of ``args``; the function name and parameters to use."""
     from ..definitions.user import define
 
-    resolve_functions(args)
+    origin = resolve_functions(args)
     pairs = param_pairs(args.param)
     if args.expr is not None:
         name = args.name or EXPR_NAME
+        if name in origin:
+            raise InputError(f"function {name!r} is defined in {origin[name]} and again by --expr")
         define(name, args.expr, pairs)
         return name, {}
     if not args.name:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .domain import compare
 from .registry import REGISTRY, Activation, Parameter
 from .symbols import Phi, dec, sigmoid, softplus, x
 
@@ -20,6 +21,13 @@ NONNEG = dict(lower=sp.Integer(0))
 
 def _add(name, build, title, formula, parameters=(), **kw):
     return REGISTRY.add(Activation(name, build, title, formula, tuple(parameters), **kw))
+
+
+def _below(a, b, name_a, name_b):
+    """None when a < b is proved (balls / exact zero test), else the problem."""
+    s = compare(a, b)
+    return None if s == -1 else f"{name_a} must be below {name_b}" if s is not None else \
+        f"cannot decide whether {name_a} < {name_b}"
 
 
 def _pw(*pairs):
@@ -188,7 +196,7 @@ _add(
         Parameter("max_val", sp.Integer(1), "upper clip"),
     ],
     references=(TORCH,),
-    constraint=lambda v: None if v["min_val"] < v["max_val"] else "min_val must be below max_val",
+    constraint=lambda v: _below(v["min_val"], v["max_val"], "min_val", "max_val"),
 )
 
 _add("relu6", lambda: _pw((0, x < 0), (x, x <= 6), (6, True)), "ReLU6", "min(max(0,x), 6)",

@@ -12,8 +12,28 @@ descent and builds SymPy objects directly::
 
 Names and functions come from whitelists supplied by the caller.  Decimal
 literals become exact rationals (``1.702`` is 1702/1000, "constants as
-written").  Length, nesting depth and the size of numeric powers are bounded so
-that hostile input fails fast with :class:`ExpressionError`.
+written").  Only ASCII is read: a look-alike digit (``٥``, ``𝟎``) or sign is an error.
+
+Every limit on the work an expression can cause is decided while it is parsed,
+before any analysis, and each refusal is an :class:`ExpressionError` naming the limit:
+
+* ``MAX_LENGTH`` characters; ``MAX_DEPTH`` levels of grammar recursion (about 20 nested
+  parentheses or calls); ``MAX_NODES`` nodes of the SymPy tree (counted as a tree, so nested
+  calls of built-in activations, which copy their argument, are counted in full);
+* ``MAX_DEGREE``: the polynomial degree in x, where a function of u counts as u (so
+  ``(x^64)^64``, ``((x+1)^64)^64``, ``x^20*x^50`` and ``exp(x^65)`` are refused);
+* ``MAX_EXP_NESTING``: exponential-type functions (exp, erf, erfc, tanh, sinh, cosh — and so
+  sigmoid, Phi and the activations built from them) nested inside one another along x:
+  ``sigmoid(sigmoid(x))``, ``gelu(gelu(x))``, ``exp(-exp(x))`` are refused.  log, atan and
+  LambertW do not count (their derivatives are algebraic), nor does tanh/sinh/cosh of
+  c·log(u), which is algebraic in u: ``x*tanh(softplus(x))`` (Mish) has one level;
+* ``MAX_MAGNITUDE``: every numeric constant c in the expression (each literal and each numeric
+  sub-expression, decided in ball arithmetic) has c = 0 or 10^-100 <= |c| <= 10^100, so
+  ``1e-300``, ``10^300``, ``exp(1000)``, ``exp(exp(exp(10)))`` are refused before SymPy or the
+  analysis would try to handle them; literals have at most ``MAX_NUMBER_DIGITS`` characters.
+
+:func:`check_limits` applies the same limits to an expression built otherwise (a user
+function with its parameter values substituted).
 """
 
 from __future__ import annotations
@@ -24,19 +44,46 @@ from typing import Callable, Mapping
 
 import sympy as sp
 
-from ..errors import ExpressionError
+from ..errors import ExpressionError, InputError
+from .domain import constant_ball
+from .symbols import x as _x
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 100  # grammar recursion (about five levels per parenthesis or call)
 MAX_SYMBOLIC_EXPONENT = 64  # |n| in x^n and similar: larger powers make the analysis hopeless
 MAX_NODES = 2000  # SymPy tree size of a parsed expression
+MAX_DEGREE = 64  # polynomial degree in x, functions of u counted as u
+MAX_EXP_NESTING = 1  # exponential-type functions nested along x
+MAX_MAGNITUDE = 100  # numeric constants: 0 or 10^-100 <= |c| <= 10^100
 MAX_NUMBER_DIGITS = 60
-MAX_POWER_DIGITS = 2000  # log10 of the size of an exact numeric power we agree to build
+MAX_NUMERIC_EXPONENT = 1000  # |e| in a numeric power c^e (the result must still pass MAX_MAGNITUDE)
+MAX_INTEGER_DIGITS = 1000  # ascii_integer
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z_0-9]*)"
-    r"|(?P<op>\*\*|[-+*/^(),]))"
+    r"[ \t\r\n]*(?:(?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)|(?P<name>[A-Za-z_][A-Za-z_0-9]*)"
+    r"|(?P<op>\*\*|[-+*/^(),]))", re.ASCII
 )
+_EXP_TYPE = (sp.exp, sp.erf, sp.erfc, sp.tanh, sp.sinh, sp.cosh)
+_OF_LOG_ALGEBRAIC = (sp.exp, sp.tanh, sp.sinh, sp.cosh)  # f(c*log(u)) is algebraic in u
+_BIG = 10 ** MAX_MAGNITUDE
+
+
+def ascii_integer(text: str, what: str, lo: int | None = None, hi: int | None = None,
+                  error: type[InputError] = InputError) -> int:
+    """An integer written in ASCII digits with an optional leading ``-``, within [lo, hi]:
+    no ``+``, no ``_``, no spaces, no look-alike digits (``int()`` accepts all of those).
+
+    >>> ascii_integer("30", "--digits", 1, 1000)
+    30
+    """
+    if not isinstance(text, str) or not re.fullmatch(r"-?[0-9]+", text, re.ASCII):
+        raise error(f"{what} expects an integer written in ASCII digits, got {text!r}")
+    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise error(f"{what}: integer has more than {MAX_INTEGER_DIGITS} digits")
+    n = int(text)
+    if (lo is not None and n < lo) or (hi is not None and n > hi):
+        raise error(f"{what} must be in {lo if lo is not None else '-inf'}..{hi if hi is not None else 'inf'}, got {n}")
+    return n
 
 
 @dataclass(frozen=True)
@@ -70,7 +117,7 @@ NUMERIC = Grammar(CONSTANTS, NUMERIC_FUNCTIONS)
 
 def _tokenize(text: str) -> list[tuple[str, str]]:
     tokens, pos = [], 0
-    text = text.rstrip()
+    text = text.rstrip(" \t\r\n")
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
@@ -85,9 +132,154 @@ def _number(lexeme: str) -> sp.Rational:
     if len(lexeme) > MAX_NUMBER_DIGITS:
         raise ExpressionError(f"number literal {lexeme[:20]}... is longer than {MAX_NUMBER_DIGITS} characters")
     mantissa, _, exponent = lexeme.lower().partition("e")
-    if exponent and abs(int(exponent)) > 300:
-        raise ExpressionError(f"exponent in {lexeme!r} is out of range (|e| <= 300)")
+    if exponent and abs(int(exponent)) > MAX_MAGNITUDE:
+        raise ExpressionError(f"exponent in {lexeme!r} is out of range (|e| <= {MAX_MAGNITUDE})")
     return sp.Rational(mantissa) * sp.Integer(10) ** int(exponent or 0)
+
+
+class Limits:
+    """The work limits of the module docstring, measured on SymPy trees (memoised, so a parse
+    measures each distinct sub-expression once)."""
+
+    def __init__(self):
+        self.size: dict = {}
+        self.degree: dict = {}
+        self.nesting: dict = {}
+        self.balls: dict = {}
+
+    def check(self, e: sp.Expr) -> sp.Expr:
+        """``e`` itself, or ExpressionError naming the first limit it exceeds."""
+        if not isinstance(e, sp.Basic):
+            return e
+        if not e.free_symbols:
+            self._magnitude(e)
+            return e
+        if self._size(e) > MAX_NODES:
+            raise ExpressionError(f"expression has more than {MAX_NODES} nodes (limit on expression size)")
+        d = self._degree(e)
+        if d > MAX_DEGREE:
+            raise ExpressionError(f"expression has degree {d if d < 10**6 else 'above 10^6'} in x "
+                                  f"(limit: degree <= {MAX_DEGREE})")
+        if self._nesting(e) > MAX_EXP_NESTING:
+            raise ExpressionError(f"expression nests exponential-type functions (exp, erf, erfc, tanh, sinh, "
+                                  f"cosh, sigmoid, Phi, activations built on them) inside one another "
+                                  f"(limit: {MAX_EXP_NESTING} level along x)")
+        return e
+
+    def _magnitude(self, e: sp.Expr) -> None:
+        if e.is_Rational:
+            if e != 0 and not sp.Rational(1, _BIG) <= abs(e) <= _BIG:
+                raise ExpressionError(f"number {_short(e)} is outside 10^-{MAX_MAGNITUDE} <= |c| <= "
+                                      f"10^{MAX_MAGNITUDE} (limit on number magnitude)")
+            return
+        if isinstance(e, sp.exp) and not _within(self._ball(e.args[0]), 230):
+            raise ExpressionError(f"exp({_short(e.args[0])}) is outside 10^-{MAX_MAGNITUDE} <= |c| <= "
+                                  f"10^{MAX_MAGNITUDE}: the argument of exp must be within [-230, 230]")
+        b = self._ball(e)
+        if b is None:
+            return  # an operation the ball evaluator does not know: its parts were checked
+        if not _within(b, _BIG):
+            raise ExpressionError(f"number {_short(e)} is not shown to be real with |c| <= 10^{MAX_MAGNITUDE} "
+                                  f"(limit on number magnitude)")
+        if (b > 0 or b < 0) and _within(b, sp.Rational(1, _BIG)):
+            raise ExpressionError(f"number {_short(e)} is nonzero and smaller than 10^-{MAX_MAGNITUDE} in "
+                                  f"magnitude (limit on number magnitude)")
+
+    def _ball(self, e):
+        return constant_ball(e, 64, self.balls)
+
+    def _size(self, e) -> int:
+        n = self.size.get(e)
+        if n is None:
+            n = 1 + sum(self._size(a) for a in e.args if isinstance(a, sp.Basic))
+            self.size[e] = n
+        return n
+
+    def _degree(self, e) -> int:
+        d = self.degree.get(e)
+        if d is not None:
+            return d
+        if e == _x:
+            d = 1
+        elif not e.has(_x):
+            d = 0
+        elif e.is_Mul:
+            d = sum(self._degree(a) for a in e.args)
+        elif e.is_Pow:
+            db, n = self._degree(e.base), e.exp
+            if n.has(_x):
+                d = db + self._degree(n)
+            elif n.free_symbols:
+                d = db  # a parameter: decided again once its value is known (check_limits)
+            elif n.is_Rational:
+                d = db * -(-abs(int(n.p)) // int(n.q))
+            else:
+                b = constant_ball(n, 64)
+                d = db * (int(abs(b).upper().floor().unique_fmpz() or 0) + 1) if _within(b, 10**6) else db * 10**6
+        else:
+            d = max((self._degree(a) for a in e.args if isinstance(a, sp.Basic)), default=0)
+        self.degree[e] = d
+        return d
+
+    def _nesting(self, e) -> int:
+        h = self.nesting.get(e)
+        if h is not None:
+            return h
+        if not e.has(_x):
+            h = 0
+        elif isinstance(e, _OF_LOG_ALGEBRAIC) and _log_argument(e.args[0]) is not None:
+            h = self._nesting(_log_argument(e.args[0]))
+        else:
+            h = max((self._nesting(a) for a in e.args if isinstance(a, sp.Basic)), default=0)
+            if isinstance(e, _EXP_TYPE) or (e.is_Pow and e.exp.has(_x)):
+                h += 1
+        self.nesting[e] = h
+        return h
+
+
+def sp_arb(p: int, q: int):
+    from flint import arb
+
+    return arb(p) / q
+
+
+def _within(b, bound) -> bool:
+    """|b| <= bound, proved (b an arb ball or None; bound an int or Rational)."""
+    if b is None or not b.is_finite():
+        return False
+    bound = sp.Rational(bound)
+    return bool(abs(b) <= sp_arb(int(bound.p), int(bound.q)))
+
+
+def _log_argument(a):
+    """u when ``a`` is c*log(u) with rational c, else None."""
+    c, rest = a.as_coeff_Mul()
+    return rest.args[0] if isinstance(rest, sp.log) and c.is_Rational else None
+
+
+def _short(e) -> str:
+    bits = max(int(e.p).bit_length(), int(e.q).bit_length()) if isinstance(e, sp.Rational) else 0
+    if bits > 1000:  # never str() a huge integer (Python refuses beyond 4300 digits)
+        return f"(a number of about {bits * 3 // 10} digits)"
+    text = sp.sstr(e)
+    if len(text) > 40 and isinstance(e, sp.Rational):
+        return f"(about {sp.Float(e, 3)})"
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def check_limits(e: sp.Expr) -> sp.Expr:
+    """``e`` if it keeps the limits of this module (size, degree, nesting, number magnitude) in
+    every sub-expression, else ExpressionError naming the limit."""
+    limits, seen, stack = Limits(), set(), [(e, False)]
+    while stack:  # children before parents, each distinct sub-expression once
+        node, done = stack.pop()
+        if done:
+            limits.check(node)
+        elif node not in seen:
+            seen.add(node)
+            stack.append((node, True))
+            stack.extend((a, False) for a in node.args if isinstance(a, sp.Basic))
+    return e
 
 
 class _Parser:
@@ -96,6 +288,7 @@ class _Parser:
         self.pos = 0
         self.grammar = grammar
         self.depth = 0
+        self.limits = Limits()
 
     def peek(self):
         return self.tokens[self.pos] if self.pos < len(self.tokens) else (None, None)
@@ -114,7 +307,7 @@ class _Parser:
         if self.depth > MAX_DEPTH:
             raise ExpressionError(f"expression nests deeper than {MAX_DEPTH} levels")
         try:
-            return method()
+            return self.limits.check(method())
         finally:
             self.depth -= 1
 
@@ -123,7 +316,7 @@ class _Parser:
         while self.peek()[1] in ("+", "-"):
             _, op = self.take()
             rhs = self.nested(self.term)
-            value = value + rhs if op == "+" else value - rhs
+            value = self.limits.check(value + rhs if op == "+" else value - rhs)
         return value
 
     def term(self):
@@ -138,6 +331,7 @@ class _Parser:
                 value = value / rhs
             else:
                 value = value * rhs
+            self.limits.check(value)
         return value
 
     def unary(self):
@@ -189,17 +383,19 @@ class _Parser:
 
 
 def _check_power(base: sp.Expr, exponent: sp.Expr) -> None:
-    if exponent.is_number and exponent.is_real and exponent.free_symbols == set():
-        e = abs(float(exponent)) if exponent.is_finite else float("inf")
-        if e > 1000:
-            raise ExpressionError(f"exponent {exponent} is too large (|exponent| <= 1000)")
-        if base.free_symbols and e > MAX_SYMBOLIC_EXPONENT:
-            raise ExpressionError(f"exponent {exponent} is too large for a power of a variable "
-                                  f"(|exponent| <= {MAX_SYMBOLIC_EXPONENT})")
-        if base.is_number and base.is_real and base != 0:
-            size = e * abs(float(sp.log(abs(base), 10))) if base.is_finite else float("inf")
-            if size > MAX_POWER_DIGITS:
-                raise ExpressionError("numeric power is too large to represent exactly")
+    """Refuse a numeric exponent too large to build (before SymPy builds c^e exactly)."""
+    if exponent.free_symbols or not isinstance(exponent, sp.Basic):
+        return
+    b = constant_ball(exponent, 64)
+    if not _within(b, MAX_NUMERIC_EXPONENT):
+        raise ExpressionError(f"exponent {_short(exponent)} is too large (|exponent| <= {MAX_NUMERIC_EXPONENT})")
+    if not base.free_symbols and exponent.is_Rational and exponent.q > MAX_NUMERIC_EXPONENT:
+        # SymPy would look for an exact root of that index (integer_nthroot overflows beyond 2^64)
+        raise ExpressionError(f"exponent {_short(exponent)} of a number has a denominator above "
+                              f"{MAX_NUMERIC_EXPONENT} (limit on roots)")
+    if base.free_symbols and not _within(b, MAX_SYMBOLIC_EXPONENT):
+        raise ExpressionError(f"exponent {_short(exponent)} is too large for a power of a variable "
+                              f"(|exponent| <= {MAX_SYMBOLIC_EXPONENT})")
 
 
 def parse(text: str, grammar: Grammar = NUMERIC) -> sp.Expr:
@@ -208,25 +404,51 @@ def parse(text: str, grammar: Grammar = NUMERIC) -> sp.Expr:
         raise ExpressionError(f"expected a string, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"expression is longer than {MAX_LENGTH} characters")
+    for pos, ch in enumerate(text):
+        if not (" " <= ch <= "~" or ch in "\t\r\n"):
+            raise ExpressionError(f"character {ch!r} at position {pos} is not printable ASCII "
+                                  f"(only ASCII digits, letters and + - * / ^ ( ) , are read)")
     if not text.strip():
         raise ExpressionError("empty expression")
     parser = _Parser(text, grammar)
     value = parser.expr()
     if parser.pos != len(parser.tokens):
         raise ExpressionError(f"unexpected {parser.tokens[parser.pos][1]!r} after a complete expression")
-    if sp.count_ops(value, visual=False) > MAX_NODES:
-        raise ExpressionError(f"expression has more than {MAX_NODES} operations")
     if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise ExpressionError("expression contains an infinite or undefined constant (e.g. a division by zero)")
     return value
 
 
+def _extremum(kind, args):
+    """sp.Max / sp.Min with numeric arguments decided first: SymPy refuses a number it cannot
+    compare by evalf ("not comparable"), such as a zero in disguise; a proved 0 is written 0."""
+    from .domain import constant_sign
+
+    exact = []
+    for a in args:
+        if isinstance(a, sp.Basic) and a.is_number and not a.is_Rational:
+            s = constant_sign(a)
+            if s is None:
+                raise ExpressionError(f"{kind.__name__.lower()}(): cannot decide the sign of {_short(a)}")
+            a = sp.Integer(0) if s == 0 else a
+        exact.append(a)
+    try:
+        return kind(*exact)
+    except ValueError as exc:  # two arguments SymPy cannot order (equal or nearly so)
+        raise ExpressionError(f"{kind.__name__.lower()}(): cannot order its arguments ({_one(exc)})") from None
+
+
+def _one(exc) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _max(*args):
-    return sp.Max(*args)
+    return _extremum(sp.Max, args)
 
 
 def _min(*args):
-    return sp.Min(*args)
+    return _extremum(sp.Min, args)
 
 
 def function_grammar(parameters: Mapping[str, sp.Expr] = {}, extra: Mapping = {}, check=None) -> Grammar:

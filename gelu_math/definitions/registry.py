@@ -15,7 +15,8 @@ from typing import Callable, Mapping
 import sympy as sp
 
 from ..errors import ExpressionError, ParameterError, UnknownFunctionError
-from .parse import parse_number
+from .domain import compare, constant_ball
+from .parse import check_limits, parse_number
 from .symbols import x
 
 
@@ -46,7 +47,7 @@ class Parameter:
         if isinstance(value, str):
             try:
                 v = parse_number(value)
-            except Exception as exc:  # ExpressionError -> ParameterError with the name
+            except ExpressionError as exc:  # -> ParameterError with the name
                 raise ParameterError(f"parameter {self.name}: {exc}") from None
         elif isinstance(value, int):
             v = sp.Integer(value)
@@ -60,13 +61,36 @@ class Parameter:
             raise ParameterError(f"parameter {self.name}: unsupported value type {type(value).__name__}")
         if v.free_symbols:
             return v  # symbolic parameter: range checks are the caller's assumptions
-        if not (v.is_real and v.is_finite):
-            raise ParameterError(f"parameter {self.name}: {value!r} is not a finite real number")
-        if self.lower is not None and (v < self.lower or (self.open_lower and v == self.lower)):
-            raise ParameterError(f"parameter {self.name}={value} is outside its range {self.range_text()}")
-        if self.upper is not None and (v > self.upper or (self.open_upper and v == self.upper)):
-            raise ParameterError(f"parameter {self.name}={value} is outside its range {self.range_text()}")
+        if v.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I) or not (v.is_real and v.is_finite or _real_ball(v)):
+            raise ParameterError(f"parameter {self.name}: {_text(value)} is not a finite real number")
+        try:
+            check_limits(v)
+        except ExpressionError as exc:
+            raise ParameterError(f"parameter {self.name}: {exc}") from None
+        for bound, is_open, side in ((self.lower, self.open_lower, 1), (self.upper, self.open_upper, -1)):
+            if bound is None:
+                continue
+            s = compare(v, bound)  # proved sign of v - bound (balls at rising precision, exact zero tests)
+            if s is None:
+                rel = ">" if side > 0 else "<"
+                raise ParameterError(f"parameter {self.name}={_text(value)}: cannot decide whether "
+                                     f"{self.name} {rel}{'' if is_open else '='} {bound} (range {self.range_text()})")
+            if s == -side or (is_open and s == 0):
+                raise ParameterError(f"parameter {self.name}={_text(value)} is outside its range {self.range_text()}"
+                                     + (" (it is exactly " + str(bound) + ")" if s == 0 else ""))
         return v
+
+
+def _real_ball(v: sp.Expr) -> bool:
+    b = constant_ball(v, 64)
+    return b is not None and b.is_finite()
+
+
+def _text(value) -> str:
+    if isinstance(value, (int, sp.Integer)) and not isinstance(value, bool) and abs(int(value)).bit_length() > 1000:
+        return f"(an integer of about {abs(int(value)).bit_length() * 3 // 10} digits)"
+    text = value if isinstance(value, str) else sp.sstr(value) if isinstance(value, sp.Basic) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 @dataclass(frozen=True)

@@ -33,22 +33,67 @@ import sympy as sp
 
 from ..errors import ExpressionError, InputError, ParameterError
 from .domain import operation_reason, undefined_reason
-from .parse import function_grammar, parse
+from .parse import check_limits, function_grammar, parse
 from .registry import REGISTRY, Activation, Parameter
 from .symbols import x
-from .tomlfile import load_document
+from .tomlfile import MAX_FILE_BYTES, load_document, read_text  # noqa: F401  (read_text: re-exported)
 
 
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}\Z")
 TOML_KEYS = ("expr", "params", "description", "reference")
-MAX_FILE_BYTES = 1_000_000
 MAX_FUNCTIONS = 200
 MAX_PARAMETERS = 20
 
 
+def _short(e: sp.Expr, limit: int = 80) -> str:
+    """``e`` in full when short; else a description — never an expression cut in the middle."""
+    text = sp.sstr(e)
+    return text if len(text) <= limit else f"<an expression of {len(text)} characters>"
+
+
+def _relation_polynomial(cond) -> bool:
+    if cond in (sp.true, sp.false):
+        return True
+    if isinstance(cond, (sp.And, sp.Or, sp.Not)):
+        return all(_relation_polynomial(c) for c in cond.args)
+    if isinstance(cond, sp.core.relational.Relational):
+        return (cond.lhs - cond.rhs).is_polynomial(x)
+    return False
+
+
+def polynomial_pieces(arg: sp.Expr) -> bool:
+    """Whether ``arg`` is a polynomial in x, or piecewise with polynomial pieces and conditions
+    (abs, max, min of polynomials count): substituted into a piecewise function's conditions it
+    gives polynomial inequalities, which SymPy solves exactly and quickly."""
+    if not arg.has(x) or arg.is_polynomial(x):
+        return True
+    if arg.has(sp.Abs, sp.Max, sp.Min, sp.sign, sp.Heaviside):
+        arg = arg.rewrite(sp.Piecewise)
+    for pw in arg.atoms(sp.Piecewise):
+        if not all(_relation_polynomial(c) for _, c in pw.args):
+            return False
+    rest = arg.replace(lambda t: isinstance(t, sp.Piecewise), lambda t: sp.Symbol("_piece"))
+    if not rest.is_polynomial(x, sp.Symbol("_piece")):
+        return False
+    return all(polynomial_pieces(e) for pw in arg.atoms(sp.Piecewise) for e, _ in pw.args)
+
+
 def _as_function(act: Activation) -> tuple:
     expr = act.instance().expr
-    return (lambda arg, e=expr: e.xreplace({x: arg}), 1)
+
+    def call(arg, e=expr):
+        if e.has(sp.Piecewise) and not polynomial_pieces(arg):
+            raise ExpressionError(
+                f"{act.name}(...) of the argument {_short(arg)}: the conditions of {act.name}'s pieces would "
+                "become transcendental inequalities in x, which are not split exactly (limit: a piecewise "
+                "function's argument must be a polynomial, or piecewise polynomial, in x)")
+        try:
+            return e.xreplace({x: arg})
+        except (TypeError, ValueError):  # a Piecewise condition SymPy cannot decide at a numeric argument
+            raise ExpressionError(f"{act.name}({_short(arg)}): cannot decide the conditions of its "
+                                  f"definition exactly at this argument") from None
+
+    return (call, 1)
 
 
 @functools.lru_cache(maxsize=1)
@@ -132,6 +177,10 @@ def user_function(name: str, expr: str, params: Mapping[str, object] | None = No
         value = body.xreplace({symbols[k]: v for k, v in values.items()})
         if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise ParameterError(f"{name}: these parameter values make the expression undefined")
+        try:
+            check_limits(value)  # e.g. x^k with k = 1000: the parse could not know k
+        except ExpressionError as exc:
+            raise ParameterError(f"{name}: with these parameter values, {exc}") from None
         why = undefined_reason(value)
         if why is not None:
             raise ExpressionError(f"{name} must be real and finite for every real x; {why}")
@@ -173,19 +222,6 @@ def functions_from_toml(text: str, source: str = "<string>") -> list[Activation]
         except InputError as exc:
             raise type(exc)(f"{source}: function.{name}: {exc}") from None
     return out
-
-
-def read_text(path: str | Path, what: str = "file") -> str:
-    """A small UTF-8 text file, or a one-line InputError."""
-    p = Path(path)
-    try:
-        if p.stat().st_size > MAX_FILE_BYTES:
-            raise InputError(f"{path}: {what} is larger than {MAX_FILE_BYTES} bytes")
-        return p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read {what} {str(path)!r}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: {what} is not UTF-8 text") from None
 
 
 def load_functions(path: str | Path, *, register: bool = True) -> list[Activation]:

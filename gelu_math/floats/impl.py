@@ -78,7 +78,8 @@ def _numeric_modules():
         return np.logaddexp(0.0, t)
 
     return [{"Sigmoid": special.expit, "Softplus": softplus, "Expm1": np.expm1, "Log1p": np.log1p,
-             "Erfc": special.erfc, "erf": special.erf, "erfc": special.erfc}, "numpy"]
+             "Erfc": special.erfc, "erf": special.erf, "erfc": special.erfc,
+             "LambertW": lambda t: special.lambertw(t).real}, "numpy"]  # principal branch, real for t >= -1/e
 
 
 def _compile(expr: sp.Expr) -> Callable[[np.ndarray], np.ndarray]:
