@@ -2,7 +2,7 @@
 
 Layers (imports flow downwards only; see README "Architecture")::
 
-    errors, timebox, facts          L0  plain data and infrastructure
+    errors, timebox, facts, atomicio L0  plain data and infrastructure
     definitions/                    L1  exact SymPy definitions, registry, safe parser
     analysis/                       L2  symbolic: pieces, derivatives, limits, series, smoothness
     certified/                      L3  Arb balls: root isolation, tail proofs, profiles

@@ -41,6 +41,8 @@ def _run(args) -> int:
         raise InputError("--samples must be at least 1")
     if args.workers is not None and args.workers < 1:
         raise InputError("--workers must be at least 1")
+    if args.seed < 0:
+        raise InputError(f"--seed must be a non-negative integer, got {args.seed}")
     from .userfuncs import resolve_functions
 
     resolve_functions(args)  # user-defined functions: own implementations and references like built-ins

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 
 from ..errors import InputError, ParameterError
 
@@ -25,10 +26,14 @@ def params(pairs: list[str] | None) -> dict[str, str]:
     return out
 
 
+INTEGER = re.compile(r"-?[0-9]{1,12}")  # ASCII only: int() also takes '٣', '𝟎', '1_0', '+5', ' 5 '
+
+
 def integer(what: str):
+    """Converter for ``--WHAT N``: ASCII digits with an optional minus sign, nothing else."""
     def conv(text):
-        try:
-            return int(text)
-        except ValueError:
-            raise InputError(f"--{what} expects an integer, got {text!r}") from None
+        if not isinstance(text, str) or INTEGER.fullmatch(text) is None:
+            raise argparse.ArgumentTypeError(f"expects an integer of at most 12 digits 0-9, got {text!r}")
+        return int(text)
+    conv.__name__ = "integer"
     return conv

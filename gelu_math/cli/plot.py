@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..errors import InputError, UnsupportedError
+import os
+
+from ..errors import GeluMathError, InputError, UnsupportedError
 
 KIND_HELP = ("compare (activations and first derivatives; default GELU ReLU ELU SiLU), derivatives (one "
              "function with f′, f″, f‴ and its certified extrema and inflection points; default gelu), family "
@@ -16,12 +18,20 @@ def _run_plot(args) -> int:
     try:
         from .. import plots
         from ..plots.style import format_of
-    except ImportError as exc:  # matplotlib missing
-        raise UnsupportedError(f"plotting needs matplotlib: pip install 'gelu-math[plots]' ({exc})") from None
+    except (ImportError, UnsupportedError) as exc:  # matplotlib missing
+        raise GeluMathError(f"plotting needs matplotlib: pip install 'gelu-math[plots]' ({exc})") from None
     if args.kind not in plots.KINDS:
         raise InputError(f"unknown plot kind {args.kind!r}; kinds: {', '.join(plots.KINDS)}")
     out = args.out or f"{args.kind}.pdf"
-    format_of(out)  # bad extension: fail before any computation
+    if "\0" in out:
+        raise InputError(f"--out contains a NUL byte: {out!r}")
+    format_of(out)  # bad extension or unwritable place: fail before any computation
+    from ..atomicio import check_writable_dir
+
+    try:
+        check_writable_dir(os.path.dirname(out) or ".", "directory of --out", create=False)
+    except OSError as exc:  # name the file the user gave
+        raise OSError(exc.errno, f"cannot write {out!r}: {exc.strerror}", exc.filename) from None
     from .userfuncs import resolve_functions
 
     resolve_functions(args)  # user-defined functions are plotted like built-ins

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from .common import integer
@@ -19,7 +20,7 @@ def _run(args) -> int:
 
     written = generate(args.out, names=args.only, formats=args.format, digits=args.digits, order=args.order,
                        figures=args.figures, jobs=args.jobs, log=lambda m: print(m, file=sys.stderr))
-    print(f"wrote {len(written)} files to {args.out}/")
+    print(f"wrote {len(written)} files to {os.path.join(args.out, '') if args.out else './'}")
     return 0
 
 

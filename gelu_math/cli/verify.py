@@ -6,10 +6,12 @@ EXIT_FALSE = 1
 
 
 def _run(args) -> int:
+    from ..certified.balls import check_digits
     from ..claims import check_claims, load_claims
     from ..render import claims as render
     from .userfuncs import resolve_functions
 
+    check_digits(args.digits)  # always, even when no claim needs an analysis
     resolve_functions(args)
     claims = load_claims(args.claims)
     verdicts = check_claims(claims, digits=args.digits)

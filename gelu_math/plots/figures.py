@@ -101,9 +101,17 @@ _MARK_WORDS = {"minimum": ("minimum", "minima"), "maximum": ("maximum", "maxima"
                "inflection": ("inflection point", "inflection points")}
 
 
+MAX_LISTED = 2  # marks of one kind whose locations the legend spells out; more are only counted
+
+
 def _mark_label(kind: str, ms: list[Mark]) -> str:
-    xs = [_number_text(m.x) for m in ms]
+    """Legend text for the marks of one kind: their locations, or their number when there are more than
+    MAX_LISTED (a legend listing every point of a function with many extrema grows wider than the
+    figure, and the layout collapses)."""
     word = _MARK_WORDS[kind][len(ms) > 1]
+    if len(ms) > MAX_LISTED:
+        return f"{len(ms)} {word}"
+    xs = [_number_text(m.x) for m in ms]
     (a, _), (b, _) = (ms[0].xy, ms[-1].xy)
     if len(ms) == 2 and b > 0 and abs(a + b) <= 1e-12 * b:  # a symmetric pair: x = ±t
         t = _number_text(ms[1].x)

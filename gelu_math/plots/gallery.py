@@ -107,8 +107,10 @@ def build(kind: str, names=(), width: str = "single") -> Figure:
 
 def write_all(outdir: str | os.PathLike, only: tuple[str, ...] | None = None) -> list[str]:
     """Regenerate the committed figure set (:data:`FIGURES`, or the stems in ``only``) into
-    ``outdir``; returns the written paths, in order."""
-    os.makedirs(outdir, exist_ok=True)
+    ``outdir``; returns the written paths, in order.  ``outdir`` is checked writable first."""
+    from ..atomicio import check_writable_dir
+
+    check_writable_dir(outdir, "figures directory")
     written = []
     for stem, (kind, names, width, formats) in FIGURES.items():
         if only is not None and stem not in only:

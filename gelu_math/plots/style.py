@@ -25,6 +25,7 @@ import matplotlib.style
 from matplotlib.figure import Figure
 
 from .. import __version__
+from ..atomicio import atomic_path
 from ..errors import InputError
 
 STYLE_FILE = "gelu.mplstyle"
@@ -105,8 +106,9 @@ def _metadata(fmt: str) -> dict:
 
 
 def save(fig: Figure, path: str | os.PathLike) -> str:
-    """Write ``fig`` to ``path`` (.pdf, .svg or .png at 300 dpi), deterministically."""
+    """Write ``fig`` to ``path`` (.pdf, .svg or .png at 300 dpi), deterministically and atomically
+    (an interrupted or failed save leaves the earlier file intact; errors name ``path``)."""
     fmt = format_of(path)
-    with style():  # svg.hashsalt, pdf.fonttype, savefig.dpi are read at save time
-        fig.savefig(path, format=fmt, metadata=_metadata(fmt), dpi=PNG_DPI)
+    with style(), atomic_path(path) as tmp:  # svg.hashsalt, pdf.fonttype, savefig.dpi are read at save time
+        fig.savefig(tmp, format=fmt, metadata=_metadata(fmt), dpi=PNG_DPI)
     return os.fspath(path)

@@ -12,11 +12,21 @@ Work is spread over worker processes (``jobs``): one task per function, plus one
 approximation (envelope and optimal coefficient), whose section is added to the GELU report.
 Tasks return *frozen* documents (every formula and number already rendered, per format), since
 Arb balls do not pickle; :func:`render_derived` renders in-process through the same path.
+
+Interruptions lose nothing: the output directories are checked writable before any work, every
+file is written atomically (:mod:`gelu_math.atomicio`: the old file or the complete new one,
+never a truncated one), and when the main process is interrupted (SIGINT, SIGTERM — the CLI
+turns SIGTERM into an exception — or any error) the worker processes are terminated at once;
+workers ignore SIGINT (the main process decides) and exit by themselves if the main process dies.
+User-defined functions reach the workers under every start method (fork, spawn, forkserver; the
+environment variable ``GELU_MATH_START_METHOD`` picks one): the pool initializer registers them.
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +35,10 @@ from . import html, latex, markdown
 from .figures import figure_blocks, figures_available, make_figures
 
 FORMATS = {"md": markdown, "html": html, "tex": latex}
+START_METHOD_ENV = "GELU_MATH_START_METHOD"  # fork, spawn or forkserver (default: the platform's)
+ORPHAN_POLL_S = 0.5  # how often a worker checks that the main process is still there
+ORPHAN_GRACE_S = 5.0  # an orphaned worker unwinds its task, or is ended after this long
+WORKER_TERMINATED = 128 + signal.SIGTERM
 REPORT_DIGITS, REPORT_ORDER = 20, 4
 APPROX_HOST = "gelu"  # the report that carries the approximation envelopes
 
@@ -135,6 +149,123 @@ def _run(task):
     return {"function": _function_task, "approx": _approx_task, "figures": make_figures}[kind](*args)
 
 
+def _worker_run(task):
+    """A task in a worker process; SIGTERM (see :func:`_worker_init`) ends the process, after the
+    unwinding has removed any half-written temporary file."""
+    global _IN_TASK
+    _IN_TASK = True
+    try:
+        return _run(task)
+    except _WorkerTerminated:
+        os._exit(WORKER_TERMINATED)
+    finally:
+        _IN_TASK = False
+
+
+_IN_TASK = False  # in a worker: whether a task is running (SIGTERM then unwinds it; else exit at once)
+
+
+class _WorkerTerminated(BaseException):
+    """SIGTERM in a worker: unwinds the task (``finally`` blocks run), then the worker exits."""
+
+
+def _user_definitions() -> tuple:
+    """The registered user functions as plain data (name, expression text, defaults, title, references)."""
+    from ...definitions.registry import REGISTRY
+
+    out = []
+    for name in REGISTRY.user_names():
+        act = REGISTRY.get(name)
+        out.append((act.name, act.formula, {p.name: p.default for p in act.parameters}, act.title,
+                    act.references))
+    return tuple(out)
+
+
+def _register_user_functions(definitions) -> None:
+    """Define ``definitions`` (from :func:`_user_definitions`) here; a function may use one defined
+    after it (a redefinition keeps its place), so repeat until every one is defined."""
+    from ...definitions.user import define
+
+    pending = list(definitions)
+    while pending:
+        failed, error = [], None
+        for name, expr, params, title, refs in pending:
+            try:
+                define(name, expr, params, description=title, reference=list(refs))
+            except Exception as exc:  # noqa: BLE001 - retried below, re-raised if no progress
+                failed.append((name, expr, params, title, refs))
+                error = exc
+        if len(failed) == len(pending):
+            raise error
+        pending = failed
+
+
+def _watch_parent() -> None:
+    """End this worker when the process that started it is gone (SIGKILL of the main process):
+    SIGTERM to itself (the task unwinds), and a hard exit if that has not ended it soon."""
+    import time
+
+    parent = os.getppid()
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_POLL_S)
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(ORPHAN_GRACE_S)
+    os._exit(WORKER_TERMINATED)
+
+
+def _raise_worker_terminated(signum, frame):
+    if not _IN_TASK:  # idle in the pool's loop: nothing to clean up
+        os._exit(WORKER_TERMINATED)
+    raise _WorkerTerminated()
+
+
+def _worker_init(definitions) -> None:
+    """Pool initializer: SIGINT is the main process's business (ignored here), SIGTERM unwinds the
+    task and ends the worker (the main process's handler must not be inherited under fork),
+    orphans end themselves, and the user functions are registered."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _raise_worker_terminated)
+    threading.Thread(target=_watch_parent, name="gelu-math-orphan-watch", daemon=True).start()
+    _register_user_functions(definitions)
+
+
+def _pool_context():
+    import multiprocessing
+
+    from ...errors import InputError
+
+    method = os.environ.get(START_METHOD_ENV) or None
+    if method is not None and method not in multiprocessing.get_all_start_methods():
+        raise InputError(f"{START_METHOD_ENV}={method!r} is not a start method here; choose from "
+                         f"{', '.join(multiprocessing.get_all_start_methods())}")
+    return multiprocessing.get_context(method)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and terminate the workers now (not after their current task)."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        p.join(timeout=5)
+        if p.is_alive():
+            p.kill()
+            p.join(timeout=5)
+
+
+def _run_parallel(tasks, jobs: int) -> list:
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=_worker_init,
+                               initargs=(_user_definitions(),))
+    try:
+        results = list(pool.map(_worker_run, tasks))
+    except BaseException:  # an error, SIGINT or SIGTERM: no worker may outlive the main process's decision
+        _stop(pool)
+        raise
+    pool.shutdown()
+    return results
+
+
 def render_index(names, formats=tuple(FORMATS), digits: int = REPORT_DIGITS, order: int = REPORT_ORDER) -> dict:
     """{file name: text} of the index (registry data only: no analysis needed)."""
     from .build import index_document
@@ -154,6 +285,7 @@ def generate(out: str = "proofs", *, names=None, formats=tuple(FORMATS), digits:
     from ...certified.balls import check_digits
     from ...definitions.registry import get, names as all_names
     from ...engine import check_order
+    from ...atomicio import check_writable_dir, write_text
     from ...errors import InputError
     from .approx import APPROXIMATIONS
     from .build import assemble, comparison_document
@@ -171,6 +303,9 @@ def generate(out: str = "proofs", *, names=None, formats=tuple(FORMATS), digits:
             if log:
                 log(f"figures skipped: {why}")
             figures = None
+    outdir = check_writable_dir(out)  # before any work: a wrong or read-only --out is reported at once
+    if figures:
+        check_writable_dir(figures, "figures directory")
     tasks = [("function", (n, formats, digits, order)) for n in chosen]
     approx = APPROX_HOST in chosen
     if approx:  # the slow approximation tasks go first, so they overlap the rest
@@ -181,8 +316,7 @@ def generate(out: str = "proofs", *, names=None, formats=tuple(FORMATS), digits:
     if jobs == 1:
         results = [_run(t) for t in tasks]
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(_run, tasks))
+        results = _run_parallel(tasks, jobs)
     if figures:
         results = results[1:]
     approx_claims, approx_failures = (), {}
@@ -192,13 +326,11 @@ def generate(out: str = "proofs", *, names=None, formats=tuple(FORMATS), digits:
             approx_failures.update(failures)
         results = results[len(APPROXIMATIONS):]
 
-    outdir = Path(out)
-    outdir.mkdir(parents=True, exist_ok=True)
     written = []
 
     def write(fname: str, text: str):
         path = outdir / fname
-        path.write_text(text, encoding="utf-8", newline="\n")
+        write_text(path, text)  # atomic: an interruption leaves the old file or the new one
         written.append(str(path))
 
     for name, (doc, failures, _, hosts) in zip(chosen, results):
