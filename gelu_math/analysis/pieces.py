@@ -63,6 +63,13 @@ def _rewrite(expr: sp.Expr) -> sp.Expr:
     return sp.piecewise_fold(expr) if expr.has(sp.Piecewise) else expr
 
 
+def _continues(point_value, expr: sp.Expr, at: sp.Expr) -> bool:
+    """Whether the value a definition gives at the point ``at`` (None: none of its own) is that of
+    ``expr`` there, so that two equal pieces may merge across ``at`` (sign(x)² is 1 beside 0 but 0
+    at 0: its pieces must not merge)."""
+    return point_value is None or sp.simplify(point_value.subs(x, at) - expr.subs(x, at)) == 0
+
+
 @functools.lru_cache(maxsize=256)
 def decompose(expr: sp.Expr) -> Pieces:
     """Pieces of ``expr`` over ℝ, in order, with adjacent equal pieces merged."""
@@ -93,8 +100,8 @@ def decompose(expr: sp.Expr) -> Pieces:
             point_values.setdefault(lo, value)
         if not ropen and hi.is_finite:
             point_values.setdefault(hi, value)
-        if pieces and sp.simplify(pieces[-1].expr - value) == 0:
-            pieces[-1] = Piece(pieces[-1].lo, hi, pieces[-1].expr)
+        if pieces and sp.simplify(pieces[-1].expr - value) == 0 and _continues(point_values.get(lo), value, lo):
+            pieces[-1] = Piece(pieces[-1].lo, hi, pieces[-1].expr)  # the same expression on both sides of lo
             continue
         if pieces and sp.simplify(pieces[-1].hi - lo) != 0:
             raise UnsupportedError(f"pieces leave a gap between {pieces[-1].hi} and {lo}")

@@ -95,7 +95,7 @@ def smoothness(pieces: Pieces) -> Smoothness:
             if not proved_zero(left - right):  # a jump: the engine certifies left ≠ right with balls
                 found = Breakpoint(c, k, left, right, continuous and k > 0)
                 break
-        bps.append(found or Breakpoint(c, None, None, None, True))
+        bps.append(found or Breakpoint(c, None, None, None, continuous))  # sign(x)²: no jump of any order, yet f(0) differs
     jumps = [b.order for b in bps if b.order is not None]
     k = (min(jumps) - 1) if jumps else MAX_ORDER
     if any(not b.continuous for b in bps):

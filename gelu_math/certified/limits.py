@@ -49,7 +49,9 @@ def consistent(expr: sp.Expr, side: int, value: sp.Expr) -> bool:
         return True
     if value in (sp.oo, -sp.oo):
         s = 1 if value == sp.oo else -1
-        return bool(s * f[-1] > s * f[-2]) and bool(s * f[-1] > 0)
+        # growing in the right direction by a real step over the last rungs (a function creeping
+        # towards a finite negative limit is not −∞), and on the right side of 0
+        return bool(s * (f[-1] - f[-2]) > arb("0.001")) and bool(s * (f[-2] - f[-3]) > 0) and bool(s * f[-1] > 0)
     with precision(256):
         L = const_ball(value)
         first, last = abs(f[0] - L), abs(f[-1] - L)

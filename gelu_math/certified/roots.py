@@ -65,7 +65,9 @@ def isolate(g: ArbFn, dg: ArbFn, lo: fmpq, hi: fmpq, *, bits: int = 64,
                 continue
             if b - a < min_width:
                 raise CertificationError(
-                    f"cannot separate roots near {float(a):.17g} (multiple root, or precision too low)")
+                    f"cannot decide the sign of the function near x = {float(a):.17g}: on intervals narrower than "
+                    "2^-40 its enclosure still contains 0 (a multiple root there, or a nonzero value too small "
+                    "for the ball arithmetic to separate from 0)")
             m = a + (b - a) * _SPLIT
             stack += [(m, b), (a, m)]
     out.sort(key=lambda r: r.lo)

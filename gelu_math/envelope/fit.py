@@ -180,9 +180,9 @@ def _rational(v: float, digits: int = 12) -> sp.Rational:
 
 
 class NoOptimumError(CertificationError):
-    """The coefficient does not set the supremum: sup |e| is a limit at ±∞ that no coefficient in
-    the search range changes (or the error is unbounded for every coefficient), so there is no
-    minimax-optimal coefficient to certify.  The message states what was proved."""
+    """No optimal coefficient to certify: sup |e| is bounded below by a limit at ±∞ that no
+    coefficient in the search range changes, and the published coefficient attains that bound (or
+    the error is unbounded for every coefficient).  The message states what was proved."""
 
 
 def fit(approx, coefficient: str, target: str = "gelu", metric: str = "abs", reference="gelu",
@@ -378,10 +378,11 @@ def _refuse_without_optimum(pub_env: Envelope, E, c, coefficient, published, lo,
     A = sp.Abs(L_pub)
     if same:
         raise NoOptimumError(
-            f"no unique optimum, the coefficient does not set the sup: for every {rng}, lim e = {L_pub} as x → "
-            f"{where} ({guard}), so sup |e| ≥ {A}; at the published {coefficient} = {published} the certified sup is "
-            f"exactly {A}, approached as x → {where} and not attained, so {A} is the minimax value over the range "
-            f"and the published {coefficient} already reaches it")
+            f"no coefficient can bring the sup below {A}: for every {rng}, lim e = {L_pub} as x → {where} "
+            f"({guard}), so sup |e| ≥ {A}; at the published {coefficient} = {published} the certified sup is exactly "
+            f"{A}, approached as x → {where} and not attained, so {A} is the minimax value over the range and the "
+            f"published {coefficient} attains it (other coefficients may too, or may do worse; no unique optimum is "
+            f"certified)")
     raise CertificationError(
         f"at the published {coefficient} = {published} the certified sup |e| = {A} is the limit as x → {where}, "
         f"approached and not attained; a minimax fit (equioscillation) needs maxima attained inside ℝ")

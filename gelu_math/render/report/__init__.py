@@ -29,7 +29,6 @@ import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from . import html, latex, markdown
 from .figures import figure_blocks, figures_available, make_figures
@@ -216,6 +215,13 @@ def _watch_parent() -> None:
 def _raise_worker_terminated(signum, frame):
     if not _IN_TASK:  # idle in the pool's loop: nothing to clean up
         os._exit(WORKER_TERMINATED)
+    from ...timebox import in_finalizer
+
+    if in_finalizer(frame):
+        # inside a garbage-collector callback or a finalizer the exception would be printed as
+        # "Exception ignored" and lost: deliver the signal again in a moment instead
+        threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGTERM)).start()
+        return
     raise _WorkerTerminated()
 
 

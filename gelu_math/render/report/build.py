@@ -24,8 +24,10 @@ ENGINE_REF = "gelu-math engine (README: How the numbers are certified)"
 LEE = "Lee, GELU Activation Function in Deep Learning: A Comprehensive Mathematical Analysis, arXiv:2305.12073 (2023)"
 
 CERTIFICATE = {
-    Method.EXACT: "exact — a symbolic derivation (SymPy), no rounding anywhere; decimals shown are certified "
-                  "enclosures of the exact values.",
+    Method.EXACT: "exact — the values stated are exact symbolic forms (SymPy), no rounding anywhere; where the "
+                  "claim covers all of ℝ (all zeros, signs, extrema), the search behind it is certified in ball "
+                  "arithmetic with tail proofs, as the derivation shows; decimals shown are certified enclosures of "
+                  "the exact values.",
     Method.CERTIFIED: "certified — interval (Arb ball) arithmetic; every enclosure mid ± rad contains the true value.",
     Method.CITED: "cited — the general statement rests on the cited reference; the derivation lists what was "
                   "derived or checked here (symbolically or in ball arithmetic).",

@@ -15,7 +15,7 @@ Nothing may run off the page (a test compiles every report and fails on an overf
 * table columns get widths from the estimated width of their cells, and a wide table (the
   comparison matrix) is split into several tables of as many columns as fit.
 
-Widths are estimated from the printed LaTeX (:func:`tex_width`, in points at 11 pt), with a margin.
+Widths are estimated from the printed LaTeX (:func:`.texwidth.tex_width`, in points at 11 pt), with a margin.
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ import re
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
-from .. import numbers as _render_numbers
+from ..numbers import Grouped
 from .markdown import tex_line
 from .model import Display, Document, Figure, Para, Raw, Table
+from .texwidth import line_width, tex_width, text, _split_math_text
 
 EXT = "tex"
 TEXTWIDTH_PT = 483.7  # 17 cm
@@ -39,242 +40,6 @@ DISPLAY_PT = 440.0  # a display formula estimated wider than this is broken (lin
 INLINE_PT = 300.0  # an inline formula estimated wider than this gets break points
 TABLE_SCALE = 10 / 11  # tables are \small (10 pt)
 
-_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%",
-            "_": r"\_", "^": r"\^{}", "~": r"\~{}", "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
-_UNICODE = {
-    "′": "$'$", "″": "$''$", "‴": "$'''$", "ℝ": r"$\mathbb{R}$", "ℂ": r"$\mathbb{C}$", "∞": r"$\infty$",
-    "−": "$-$", "≤": r"$\le$", "≥": r"$\ge$", "≠": r"$\ne$", "→": r"$\to$", "±": r"$\pm$", "·": r"$\cdot$",
-    "√": r"$\surd$", "Φ": r"$\Phi$", "φ": r"$\varphi$", "σ": r"$\sigma$", "μ": r"$\mu$", "∈": r"$\in$",
-    "…": r"\dots{}", "—": "---", "–": "--", "⁺": r"$^{+}$", "⁻": r"$^{-}$", "×": r"$\times$", "≈": r"$\approx$",
-    "∫": r"$\int$", "Σ": r"$\Sigma$", "∑": r"$\sum$", "ε": r"$\varepsilon$", "δ": r"$\delta$", "λ": r"$\lambda$",
-    "α": r"$\alpha$", "β": r"$\beta$", "∂": r"$\partial$", "·": r"$\cdot$", "’": "'", "⇒": r"$\Rightarrow$",
-    "⌈": r"$\lceil$", "⌉": r"$\rceil$", "∀": r"$\forall$", "∃": r"$\exists$", "∖": r"$\setminus$",
-    "\u00a0": "~", "ᵏ": r"$^{k}$", "ℓ": r"$\ell$", "θ": r"$\theta$", "ξ": r"$\xi$", "η": r"$\eta$",
-    "γ": r"$\gamma$", "κ": r"$\kappa$", "τ": r"$\tau$", "ρ": r"$\rho$", "π": r"$\pi$", "ω": r"$\omega$",
-    "Δ": r"$\Delta$", "Ψ": r"$\Psi$", "ψ": r"$\psi$", "χ": r"$\chi$", "ν": r"$\nu$", "ζ": r"$\zeta$",
-    "⊂": r"$\subset$", "⊆": r"$\subseteq$", "∪": r"$\cup$", "∩": r"$\cap$", "∅": r"$\emptyset$",
-    "⟹": r"$\Longrightarrow$", "⇔": r"$\Leftrightarrow$", "↦": r"$\mapsto$", "∘": r"$\circ$",
-    "≡": r"$\equiv$", "≪": r"$\ll$", "≫": r"$\gg$", "∓": r"$\mp$", "⋯": r"$\cdots$", "°": r"$^\circ$",
-    "“": "``", "”": "''", "‘": "`", "é": r"\'e", "ö": r'\"o', "ü": r'\"u', "ä": r'\"a',
-}
-_UNICODE.update({chr(0x2080 + i): f"$_{{{i}}}$" for i in range(10)})  # subscript digits
-_UNICODE.update({c: f"$^{{{i}}}$" for i, c in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")})  # superscript digits
-
-
-def text(s: str) -> str:
-    """Escape prose for LaTeX; every non-ASCII character must have a mapping (else ValueError)."""
-    out = []
-    for ch in s:
-        if ch in _SPECIAL:
-            out.append(_SPECIAL[ch])
-        elif ord(ch) < 128:
-            out.append(ch)
-        elif ch in _UNICODE:
-            out.append(_UNICODE[ch])
-        else:
-            raise ValueError(f"no LaTeX mapping for {ch!r} (U+{ord(ch):04X}) in {s!r}")
-    return "".join(out)
-
-
-# --- width estimate ---------------------------------------------------------------------------
-# Points at 11 pt (Computer Modern), a little generous.  Levels: 0 display style, 1 text style
-# (both full size), 2 script (0.73), 3 scriptscript (0.55); a fraction or a script goes one level
-# down (two from text style for a script).  An estimate only decides where to break: the compile
-# test measures.
-
-_BIN = {"cdot", "pm", "mp", "times", "cup", "cap", "circ", "setminus", "*"}
-_REL = {"le", "ge", "leq", "geq", "in", "ne", "neq", "to", "approx", "equiv", "subset", "subseteq", "mapsto",
-        "Rightarrow", "Leftrightarrow", "Longrightarrow", "ll", "gg"}
-_ROMAN = {"operatorname", "mathrm", "text", "textrm", "textit", "textbf", "texttt", "mathit", "mathbf"}
-_DELIM = {"left", "right", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "big", "Big", "bigg", "Bigg",
-          "middle"}
-_SPACE = {",": 2.0, ":": 2.5, ";": 3.0, "!": -1.8, " ": 3.7, "quad": 11.0, "qquad": 22.0}
-_CMD = re.compile(r"\\([A-Za-z]+|.)")
-_SCALES = (1.0, 1.0, 0.73, 0.55)
-
-
-class _Reader:
-    def __init__(self, s: str):
-        self.s, self.i = s, 0
-
-    def token(self):
-        """The next token: ('cmd', name), ('char', c), ('group', text) or None at the end."""
-        s = self.s
-        while self.i < len(s) and s[self.i] in " \n\t":
-            self.i += 1
-        if self.i >= len(s):
-            return None
-        c = s[self.i]
-        if c == "\\":
-            m = _CMD.match(s, self.i)
-            self.i = m.end()
-            return ("cmd", m.group(1))
-        if c == "{":
-            depth, j = 0, self.i
-            while j < len(s):
-                if s[j] == "\\":
-                    j += 2
-                    continue
-                depth += {"{": 1, "}": -1}.get(s[j], 0)
-                if depth == 0:
-                    break
-                j += 1
-            inner, self.i = s[self.i + 1:j], j + 1
-            return ("group", inner)
-        self.i += 1
-        return ("char", c)
-
-
-def _arg_width(r: _Reader, level: int) -> float:
-    t = r.token()
-    if t is None:
-        return 0.0
-    if t[0] == "group":
-        return tex_width(t[1], level)
-    return _token_width(t, r, level)
-
-
-def _token_width(t, r: _Reader, level: int) -> float:
-    k = _SCALES[min(level, 3)]
-    kind, v = t
-    if kind == "group":
-        return tex_width(v, level)
-    if kind == "char":
-        if v.isdigit():
-            return 5.5 * k
-        if v.isalpha():
-            return 6.0 * k
-        if v in "+-":
-            return (13.0 if level <= 1 else 8.5) * k
-        if v in "=<>":
-            return (15.0 if level <= 1 else 9.0) * k
-        if v in "^_":
-            return _arg_width(r, _script(level))
-        if v in "()[]|/":
-            return 4.5 * k
-        if v == ",":
-            return 5.0 * k
-        if v == "&":
-            return 0.0
-        return 3.5 * k
-    name = v
-    if name in ("frac", "dfrac", "tfrac"):
-        sub = {"dfrac": 1, "tfrac": 2}.get(name, min(level + 1, 3))
-        return max(_arg_width(r, sub), _arg_width(r, sub)) + 2.0 * k
-    if name == "sqrt":
-        return _arg_width(r, level) + 9.5 * k
-    if name in _DELIM:
-        d = r.token()
-        if d is None or (d[0] == "char" and d[1] == "."):
-            return 0.0
-        return (7.0 if name.startswith(("bigg", "Bigg")) else 5.5) * k
-    if name in _ROMAN:
-        g = r.token()
-        inner = g[1] if g else ""
-        return len(re.sub(r"\\[A-Za-z]+|[{}]", "", inner)) * 5.6 * k
-    if name in ("mathbb", "mathcal"):
-        r.token()
-        return 8.0 * k
-    if name in _SPACE:
-        return _SPACE[name] * k
-    if name in _BIN:
-        return (13.0 if level <= 1 else 8.0) * k
-    if name in _REL:
-        return (15.0 if level <= 1 else 9.0) * k
-    if name in ("infty",):
-        return 11.0 * k
-    if name in ("dots", "ldots", "cdots"):
-        return 14.0 * k
-    if name in ("sum", "prod"):
-        return 17.0 * k
-    if name in ("int",):
-        return 11.0 * k
-    if name in ("{", "}", "|"):
-        return 5.0 * k
-    if name in ("lceil", "rceil", "lfloor", "rfloor", "langle", "rangle", "vert"):
-        return 4.5 * k
-    if len(name) > 1 and name.islower() and name not in ("alpha", "beta", "gamma", "delta", "epsilon", "varepsilon",
-                                                          "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
-                                                          "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi",
-                                                          "varphi", "chi", "psi", "omega", "ell", "partial"):
-        return (len(name) * 5.6 + 2.0) * k  # \tanh, \log, \exp, …
-    return 7.0 * k
-
-
-def tex_width(s: str, level: int = 0) -> float:
-    """Estimated width in points of math ``s`` at ``level`` (0 display, 1 text, 2 script style)."""
-    w = 0.0
-    for m in _ENV.finditer(s):  # a cases/matrix environment is as wide as its widest row
-        rows = m.group(2).split(r"\\")
-        w += 12.0 + max(tex_width(row.replace("&", r"\quad "), level) for row in rows)
-    r = _Reader(_ENV.sub("", s))
-    while (t := r.token()) is not None:
-        w += _token_width(t, r, level)
-    return w
-
-
-_ENV = re.compile(r"\\begin\{(cases|matrix|pmatrix|array)\}(.*?)\\end\{\1\}", re.S)
-
-
-def _script(level: int) -> int:
-    return 2 if level <= 1 else 3
-
-
-def _split_math_text(s: str):
-    """The ``$…$`` segments of a LaTeX line as (is_math, text) pairs."""
-    parts, pos, inside = [], 0, False
-    for m in re.finditer(r"(?<!\\)\$", s):
-        parts.append((inside, s[pos:m.start()]))
-        pos, inside = m.end(), not inside
-    parts.append((inside, s[pos:]))
-    return [p for p in parts if p[1]]
-
-
-def _text_width(s: str) -> float:
-    return len(re.sub(r"\\[A-Za-z]+\s?|[{}]", "", s)) * 5.6
-
-
-_BREAK = re.compile(r" [+-] | \\pm | \\cdot | \\\* | = | \\in | \\le | \\ge |\\allowbreak ")
-
-
-def _math_chunks(s: str) -> list[str]:
-    """``s`` split where TeX may break inline math: after top-level binary operators and relations
-    (not inside braces or \\left…\\right)."""
-    out, depth, start, i = [], 0, 0, 0
-    while i < len(s):
-        if depth == 0 and (m := _BREAK.match(s, i)):
-            out.append(s[start:m.end()])
-            start = i = m.end()
-            continue
-        if s.startswith(r"\left", i) and not s[i + 5:i + 6].isalpha():
-            depth += 1
-        elif s.startswith(r"\right", i) and not s[i + 6:i + 7].isalpha():
-            depth -= 1
-        elif s[i] == "\\":
-            i += 2
-            continue
-        elif s[i] in "{}":
-            depth += 1 if s[i] == "{" else -1
-        i += 1
-    out.append(s[start:])
-    return out
-
-
-def line_width(s: str) -> tuple[float, float]:
-    """(estimated natural width, widest unbreakable piece) of a LaTeX line (prose and ``$…$``)."""
-    total, widest = 0.0, 0.0
-    for is_math, seg in _split_math_text(s):
-        if is_math:
-            ws = [tex_width(c, 1) for c in _math_chunks(seg)]
-            total += sum(ws)
-            widest = max([widest, *ws])
-        else:
-            total += _text_width(seg)
-            widest = max([widest, *(_text_width(wd) for wd in seg.split())])
-    return total, widest
-
-
-# --- breaking formulas -------------------------------------------------------------------------
 
 class _Printer(LatexPrinter):
     """SymPy's LaTeX printer (``sp.latex`` with default settings); a whole formula and the pieces
@@ -282,7 +47,6 @@ class _Printer(LatexPrinter):
 
 
 _P = _Printer()
-_GROUPED = getattr(_render_numbers, "Grouped", None)  # a template slot printed in parentheses
 
 
 def _tex(expr) -> str:
@@ -341,7 +105,7 @@ def _pieces(expr, budget: float, inline: bool) -> list[tuple[str, str, bool]]:
         return out
     if expr.is_Pow and expr.base.is_Add and expr.exp.is_Integer and expr.exp > 0:
         return _bracketed(expr.base, budget, inline, "^{" + _P.doprint(expr.exp) + "}")
-    if _GROUPED is not None and isinstance(expr, _GROUPED):
+    if isinstance(expr, Grouped):
         return _bracketed(expr.args[0], budget, inline, "")
     return [("", s, False)]
 
@@ -416,7 +180,7 @@ _DIGITS = re.compile(r"\d{%d,}" % LONG_NUMBER)
 def _breakable_numbers(s: str) -> str:
     """A number too long for a line (an exact decimal of 60 digits is 330 pt) may break between
     groups of 10 digits, where it stands at the top level of a formula (not in a fraction)."""
-    out, pos = [], 0
+    out = []
     for is_math, seg in _split_math_text(s):
         if is_math and _DIGITS.search(seg):
             seg = _top_level_sub(seg, lambda run: r"\allowbreak ".join(run[i:i + 10] for i in range(0, len(run), 10)))

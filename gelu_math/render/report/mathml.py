@@ -136,6 +136,9 @@ class _Printer(MathMLPresentationPrinter):
         mrow.appendChild(self._paren_comma_separated(arg))
         return mrow
 
+    # SymPy's dispatch skips a parent function's printer for a renamed subclass (extras.gelu.He)
+    _print_He = _print_hermite_prob
+
     def _tag(self, name: str, text: str):
         el = self.dom.createElement(name)
         el.appendChild(self.dom.createTextNode(text))
@@ -166,7 +169,8 @@ class _Printer(MathMLPresentationPrinter):
 
 def mathml_inner(expr) -> str:
     """The presentation MathML of ``expr`` (no ``<math>`` wrapper), XML-safe."""
-    return _ENTITY.sub(_entity, _Printer({}).doprint(sp.sympify(expr)))
+    out = _ENTITY.sub(_entity, _Printer({}).doprint(sp.sympify(expr)))
+    return out.replace("<mo>-</mo>", "<mo>\u2212</mo>")  # the minus sign, not a hyphen
 
 
 def math_element(expr, display: bool = False) -> str:

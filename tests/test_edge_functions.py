@@ -1,0 +1,101 @@
+"""User functions at the edges of the engine's rules: removable discontinuities, jumps, SymPy's
+series of LambertW, slowly settling limits.  Each was found by an independent soundness review;
+each must be stated right or refused, never stated wrong.  References: mpmath (lambertw, taylor),
+and the definitions (sign(0) = 0).
+"""
+
+from __future__ import annotations
+
+import mpmath
+import pytest
+import sympy as sp
+
+from gelu_math import analyze
+from gelu_math.definitions.user import define
+
+pytestmark = pytest.mark.usefixtures("forget_user_functions")
+
+
+def _analyze(expr: str, order: int = 2, parts=None):
+    define("u", expr)
+    return analyze("u", digits=10, order=order, parts=parts)
+
+
+def test_equal_pieces_do_not_merge_over_a_point_of_their_own():
+    # sign(x)² is 1 beside 0 and 0 at 0: not the constant 1, not C^∞, no Lipschitz constant
+    a = _analyze("sign(x)^2")
+    assert a["value_at_0"].value.exact == 0
+    assert a["smoothness"].value.k == -1
+    assert a["lipschitz"].value["f"]["value"].infinite == 1
+    r = a["range"].value
+    assert r["inf"].value.exact == 0 and r["inf"].attained and r["sup"].value.exact == 1
+    for key in ("monotonicity", "convexity", "parity"):
+        assert "discontinuous" in a.failures[key]
+    b = _analyze("x^2 + sign(x)^2 - 1")
+    assert b["value_at_0"].value.exact == -1 and b["smoothness"].value.k == -1
+    assert b["range"].value["inf"].value.exact == -1  # attained at 0 only
+
+
+def test_no_shape_or_parity_claims_across_a_jump():
+    # x + sign(x) is not linear on ℝ (f(−0.1) = −1.1, f(0) = 0, f(1) = 2) and f(x) − f(−x) is 0
+    # at 0, not the 2 that the open pieces give: refused, not stated
+    a = _analyze("x + sign(x)")
+    for key in ("convexity", "monotonicity", "parity"):
+        assert key not in a.facts and "discontinuous at x = 0" in a.failures[key]
+
+
+def test_taylor_series_of_lambertw_is_checked_against_the_derivatives():
+    # SymPy 1.14's series of LambertW(e^x) at 0 is wrong (−x − 3x²/2); reference: mpmath.taylor of
+    # the principal branch, 30 digits
+    a = _analyze("LambertW(exp(x))", order=3, parts=("taylor",))
+    x = sp.Symbol("x", real=True)
+    poly = sp.Poly(a["taylor"].value.polynomial, x)
+    assert poly.degree() == 3
+    with mpmath.workdps(30):
+        want = mpmath.taylor(lambda t: mpmath.lambertw(mpmath.e ** t).real, 0, 3)
+        for k, w in enumerate(want):
+            got = mpmath.mpf(str(sp.N(poly.coeff_monomial(x ** k), 30)))
+            assert abs(got - w) < mpmath.mpf(10) ** -25, (k, got, w)
+
+
+def test_a_function_creeping_to_a_finite_limit_is_never_called_infinite():
+    # W(e^x) − x + log(x² + 1)/2 − 5 → −5 as x → +∞ (W(e^t) = t − log t + o(1)); SymPy says −∞,
+    # and its values only creep down (−4.99796 at 2^12, −4.999999995 at 2^32): refused, not −∞
+    a = _analyze("LambertW(exp(x)) - x + log(x^2 + 1)/2 - 5", order=1, parts=("limits",))
+    lim = a.facts.get("limits")
+    assert lim is None or lim.value[1].exact == -5
+    if lim is None:
+        assert "contradicted" in a.failures["limits"]
+
+
+def test_a_double_root_with_a_transcendental_cofactor_is_divided_out():
+    # f = x³(2 + tanh x): f′ = x²(6 + 3 tanh x + x sech² x) has a double zero at 0 (no sign change),
+    # which bisection alone cannot separate ("cannot separate roots near -3.5e-14" before)
+    a = _analyze("x^3*(2 + tanh(x))", parts=("stationary_points",))
+    pts = a["stationary_points"].value
+    assert [(p["x"].exact, p["kind"]) for p in pts] == [(0, "neither")]
+    assert any(s.text.startswith("The numerator has the factor") for s in a["stationary_points"].steps)
+
+
+@pytest.mark.parametrize("name,params,part", [
+    ("silu", {"beta": "1/1000"}, "stationary_points"),  # settles only beyond |x| ~ 10^4 (limit guard ladder)
+    ("gelu", {"sigma": "1/1000"}, "inflection_points"),  # exp(−500000x²) factor divided out before bisection
+    ("gelu", {"sigma": "e"}, "stationary_points"),       # SymPy's fps crashed on erf(x/e)
+])
+def test_extreme_and_transcendental_parameters(name, params, part):
+    a = analyze(name, params, digits=15, order=2, parts=("limits", part, "taylor"))
+    assert not a.failures, a.failures
+    with mpmath.workdps(40):
+        if name == "silu":  # minimum at β·x = −1 − W(1/e) (SiLU: x·σ(βx)); reference: mpmath.lambertw
+            want = -1000 * (1 + mpmath.lambertw(1 / mpmath.e).real)
+            (p,) = a[part].value
+        elif params["sigma"] == "e":  # GELU(x/σ)·σ scaling: the σ = 1 minimum −0.75179… times e
+            g = lambda t: t * mpmath.ncdf(t / mpmath.e)  # noqa: E731
+            want = mpmath.findroot(lambda t: mpmath.diff(g, t), -2.0)
+            (p,) = a[part].value
+        else:  # inflection points ±√2·σ, exact
+            assert [q["x"].exact for q in a[part].value] == [-sp.sqrt(2) / 1000, sp.sqrt(2) / 1000]
+            return
+        assert abs(mpmath.mpf(p["x"].ball.mid().str(30, radius=False)) - want) < mpmath.mpf(10) ** -12 * abs(want)
+        lo, hi = (mpmath.mpf(v.str(40, radius=False)) for v in (p["x"].ball.lower(), p["x"].ball.upper()))
+        assert lo <= want <= hi, (lo, want, hi)  # the certified ball contains the reference
