@@ -43,3 +43,9 @@ class SymbolicTimeout(GeluMathError, TimeoutError):
 
 class UnsupportedError(GeluMathError):
     """The function is outside what an analysis step can handle rigorously."""
+
+
+def one_line(text: object) -> str:
+    """``text`` (a message, a SymPy object) on one line: every run of whitespace, newlines
+    included, becomes one space.  Nothing is cut: a message never ends mid-expression."""
+    return " ".join(str(text).split())

@@ -70,32 +70,32 @@ gc.callbacks.append(_track_collection)
 _TRACKER_CODE = _track_collection.__code__  # the alarm can land inside the callback itself, before the flag is set
 
 
+def _blocked(frame, entry, parts) -> bool:
+    """Whether a garbage collection runs, or a frame from ``frame`` up to (not including) ``entry``
+    runs the collector's callback, a ``__del__`` or code from a file whose path contains one of
+    ``parts``: an exception raised there by a signal handler would be lost or break a hook."""
+    if _COLLECTING[0]:
+        return True
+    while frame is not None and frame is not entry:
+        code = frame.f_code
+        if code is _TRACKER_CODE or code.co_name == "__del__" or any(part in code.co_filename for part in parts):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def in_finalizer(frame) -> bool:
     """Whether ``frame`` (or a caller) runs a garbage-collector callback, a ``__del__`` or a weakref
     callback: an exception raised there by a signal handler is printed as "Exception ignored" and
     lost, so a handler must deliver it later instead."""
-    if _COLLECTING[0]:
-        return True
-    while frame is not None:
-        code = frame.f_code
-        if code is _TRACKER_CODE or code.co_name == "__del__" or "weakref" in code.co_filename:
-            return True
-        frame = frame.f_back
-    return False
+    return _blocked(frame, None, ("weakref",))
 
 
 def _interruptible(frame, entry) -> bool:
     """Whether the timeout may be raised into ``frame``: not when a finalizer, a garbage-collector
     callback or a test framework's hook runs between the box's entry and ``frame`` (the exception
     would be lost there, or break the hook); the repeating alarm comes back within REFIRE."""
-    if _COLLECTING[0]:
-        return False
-    while frame is not None and frame is not entry:
-        code = frame.f_code
-        if code is _TRACKER_CODE or code.co_name == "__del__" or any(part in code.co_filename for part in _FOREIGN):
-            return False
-        frame = frame.f_back
-    return True
+    return not _blocked(frame, entry, _FOREIGN)
 
 
 def _message(what: str, seconds: float) -> str:

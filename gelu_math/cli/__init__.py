@@ -27,7 +27,7 @@ import sys
 import threading
 import traceback
 
-from ..errors import CertificationError, GeluMathError, SymbolicTimeout, UnsupportedError
+from ..errors import CertificationError, GeluMathError, SymbolicTimeout, UnsupportedError, one_line
 from .common import Parser
 
 EXIT_OK, EXIT_FALSE, EXIT_INPUT, EXIT_UNCERTIFIED, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -61,11 +61,6 @@ def build_parser() -> Parser:
 
 class Terminated(BaseException):
     """SIGTERM arrived: unwinds like KeyboardInterrupt (``finally`` blocks stop worker processes)."""
-
-
-def one_line(text: object) -> str:
-    """``text`` on one line: every run of whitespace (newlines included) becomes one space."""
-    return " ".join(str(text).split())
 
 
 def _say(message: str) -> None:

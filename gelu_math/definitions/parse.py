@@ -44,7 +44,7 @@ from typing import Callable, Mapping
 
 import sympy as sp
 
-from ..errors import ExpressionError, InputError
+from ..errors import ExpressionError, InputError, one_line
 from .domain import constant_ball
 from .symbols import x as _x
 
@@ -264,7 +264,7 @@ def _short(e) -> str:
     text = sp.sstr(e)
     if len(text) > 40 and isinstance(e, sp.Rational):
         return f"(about {sp.Float(e, 3)})"
-    return text if len(text) <= 40 else text[:37] + "..."
+    return text if len(text) <= 80 else f"<an expression of {len(text)} characters>"  # described, never cut
 
 
 def check_limits(e: sp.Expr) -> sp.Expr:
@@ -435,12 +435,7 @@ def _extremum(kind, args):
     try:
         return kind(*exact)
     except ValueError as exc:  # two arguments SymPy cannot order (equal or nearly so)
-        raise ExpressionError(f"{kind.__name__.lower()}(): cannot order its arguments ({_one(exc)})") from None
-
-
-def _one(exc) -> str:
-    text = " ".join(str(exc).split())
-    return text if len(text) <= 80 else text[:77] + "..."
+        raise ExpressionError(f"{kind.__name__.lower()}(): cannot order its arguments ({one_line(exc)})") from None
 
 
 def _max(*args):

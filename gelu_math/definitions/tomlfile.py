@@ -18,7 +18,7 @@ import stat
 import sys
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, one_line
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -72,25 +72,20 @@ def load_document(text: str, source: str, key: str, expected: str) -> dict:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{source}: malformed TOML: {_one_line(exc)}") from None
+        raise InputError(f"{source}: malformed TOML: {one_line(exc)}") from None
     except RecursionError:
         raise InputError(f"{source}: tables or arrays nest deeper than {MAX_NESTING} levels") from None
     except ValueError as exc:  # an integer beyond Python's int/str conversion limit (4300 digits)
         long = re.search(r"[0-9_]{%d,}" % (MAX_INTEGER_DIGITS + 1), text)
         where = f" (line {text.count(chr(10), 0, long.start()) + 1})" if long else ""
         raise InputError(f"{source}: malformed TOML{where}: a number has more than {MAX_INTEGER_DIGITS} digits "
-                         f"(limit on numbers)" if long else f"{source}: malformed TOML: {_one_line(exc)}") from None
+                         f"(limit on numbers)" if long else f"{source}: malformed TOML: {one_line(exc)}") from None
     if _nesting(doc) > MAX_NESTING:
         raise InputError(f"{source}: tables or arrays nest deeper than {MAX_NESTING} levels")
     extra = sorted(set(doc) - {key})
     if extra:
         raise InputError(f"{source}: unknown top-level key {str(extra[0])[:60]!r} (expected {expected})")
     return doc
-
-
-def _one_line(exc: Exception) -> str:
-    text = " ".join(str(exc).split())
-    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def _nesting(doc) -> int:

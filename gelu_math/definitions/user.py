@@ -33,7 +33,7 @@ import sympy as sp
 
 from ..errors import ExpressionError, InputError, ParameterError
 from .domain import operation_reason, undefined_reason
-from .parse import check_limits, function_grammar, parse
+from .parse import _short, check_limits, function_grammar, parse
 from .registry import REGISTRY, Activation, Parameter
 from .symbols import x
 from .tomlfile import MAX_FILE_BYTES, load_document, read_text  # noqa: F401  (read_text: re-exported)
@@ -43,12 +43,6 @@ NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}\Z")
 TOML_KEYS = ("expr", "params", "description", "reference")
 MAX_FUNCTIONS = 200
 MAX_PARAMETERS = 20
-
-
-def _short(e: sp.Expr, limit: int = 80) -> str:
-    """``e`` in full when short; else a description — never an expression cut in the middle."""
-    text = sp.sstr(e)
-    return text if len(text) <= limit else f"<an expression of {len(text)} characters>"
 
 
 def _relation_polynomial(cond) -> bool:

@@ -70,9 +70,6 @@ def _cancel(expr: sp.Expr) -> sp.Expr:
     return attempt("cancel", sp.cancel, expr)
 
 
-def one_line(text: object) -> str:
-    """``text`` (a message, a SymPy object) on one line: runs of whitespace become one space."""
-    return " ".join(str(text).split())
 
 
 def _probes(lo: sp.Expr, hi: sp.Expr) -> list[sp.Rational]:

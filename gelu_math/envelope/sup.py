@@ -39,9 +39,9 @@ from ..certified.roots import isolate, refine
 from ..certified.tails import further_cut, prove_sign
 from ..certified.zeros import piece_zeros
 from ..definitions.symbols import x
-from ..errors import CertificationError, UnsupportedError
+from ..errors import CertificationError, UnsupportedError, one_line
 from ..facts import Number, Step
-from .error import ErrorFunction, one_line
+from .error import ErrorFunction
 
 PRUNE_BITS = 160
 INITIAL_BOXES = 48

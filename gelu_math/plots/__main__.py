@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import CertificationError, GeluMathError, SymbolicTimeout, UnsupportedError
+from ..errors import CertificationError, GeluMathError, SymbolicTimeout, UnsupportedError, one_line
 from .gallery import write_all
 
 
@@ -18,10 +18,10 @@ def main(argv: list[str] | None = None) -> int:
         for path in write_all(argv[0] if argv else "figures"):
             print(path)
     except (CertificationError, UnsupportedError, SymbolicTimeout) as exc:
-        print("gelu-math: not certified: " + " ".join(str(exc).split()), file=sys.stderr)
+        print("gelu-math: not certified: " + one_line(exc), file=sys.stderr)
         return 3
     except GeluMathError as exc:
-        print("gelu-math: error: " + " ".join(str(exc).split()), file=sys.stderr)
+        print("gelu-math: error: " + one_line(exc), file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"gelu-math: error: {exc.strerror or exc}: {exc.filename}", file=sys.stderr)
