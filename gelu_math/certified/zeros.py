@@ -24,6 +24,7 @@ from ..facts import Step
 from ..timebox import attempt
 from .arbeval import compile_arb, const_ball
 from .balls import bits_for, precision, q, sign_of
+from .logistic import logistic_form
 from .roots import Bracket, isolate, refine
 from .tails import TailSign, prove_sign
 
@@ -293,20 +294,27 @@ def ball_form(expr: sp.Expr) -> sp.Expr:
 
 
 def _both(e: sp.Expr):
-    """Ball function: the intersection of the enclosures from ``e`` and its :func:`ball_form`."""
-    alt = ball_form(e)
-    F = compile_arb(e, x)
-    if alt == e:
-        return F
-    A = compile_arb(alt, x)
+    """Ball function: the intersection of the enclosures from ``e``, its :func:`ball_form` and its
+    :func:`~gelu_math.certified.logistic.logistic_form` (each the same function)."""
+    forms = [e]
+    for alt in (ball_form(e), logistic_form(e)):
+        if alt is not None and alt not in forms:
+            forms.append(alt)
+    fns = [compile_arb(f, x) for f in forms]
+    if len(fns) == 1:
+        return fns[0]
 
     def both(t):
-        u, v = F(t), A(t)
-        if not u.is_finite():
-            return v
-        if not v.is_finite() or not u.overlaps(v):
-            return u
-        return u.intersection(v)
+        out = None
+        for F in fns:
+            v = F(t)
+            if not v.is_finite():
+                continue
+            if out is None:
+                out = v
+            elif out.overlaps(v):
+                out = out.intersection(v)
+        return out if out is not None else fns[0](t)
 
     return both
 
