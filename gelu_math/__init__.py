@@ -14,7 +14,9 @@ Quick start::
 
     >>> import gelu_math as gm
     >>> a = gm.analyze("gelu", digits=30)
-    >>> a["stationary_points"].value
+    >>> p = a["stationary_points"].value[0]
+    >>> p["kind"], p["x"].ball.mid().str(15, radius=False)
+    ('minimum', '-0.751791524693564')
 """
 
 from .definitions.registry import get, names

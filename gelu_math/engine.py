@@ -18,7 +18,7 @@ from typing import Callable
 import sympy as sp
 
 from .analysis import calculus
-from .analysis.calculus import Asymptote, one_sided
+from .analysis.calculus import one_sided
 from .analysis.pieces import Pieces, decompose
 from .analysis.series import parity, taylor
 from .analysis.smoothness import Smoothness, smoothness
@@ -26,13 +26,17 @@ from .certified.balls import DEFAULT_DIGITS, check_digits
 from .certified.limits import checked_limit
 from .certified.numbers import abs_number, compare, exact_number, hull_extreme, value_at_root
 from .certified.profile import Profile, Segment, profile
-from .definitions.registry import Instance, get
+from .definitions.registry import Instance, resolve
 from .definitions.symbols import x
 from .errors import CertificationError, PrecisionError, UnsupportedError
 from .facts import Fact, Method, Number, Step, weakest
+from .properties import Property, register, registered
+from .values import Constants, Derivatives, Extremes, Points, Segments, Sides
 from .timebox import task_limit
+from .references import LEE
 
 MIN_ORDER, MAX_ORDER, DEFAULT_ORDER = 1, 12, 4
+_f = sp.Function("f")  # the function under analysis, in statements: f(0), lim f(x)
 
 
 def check_order(order: int) -> int:
@@ -95,6 +99,12 @@ class _Builder:
         self.a = Analysis(inst, digits, order, self.pieces, [self.pieces])
         self._profiles: dict[int, Profile] = {}
 
+    # the analysis context of gelu_math.properties: what a property's compute() may read
+    instance = property(lambda self: self.inst)
+    facts = property(lambda self: self.a.facts)
+    failures = property(lambda self: self.a.failures)
+    derivatives = property(lambda self: self.a.derivatives)
+
     def deriv(self, k: int) -> Pieces:
         while len(self.a.derivatives) <= k:
             self.a.derivatives.append(calculus.derivative(self.a.derivatives[-1], 1))
@@ -121,11 +131,13 @@ def analyze(name_or_instance: str | Instance, params: dict | None = None, *, dig
     """Derive every property of an activation (see the README for the list).
 
     >>> a = analyze("gelu", digits=20)
-    >>> a["stationary_points"].value[0]["x"].ball   # contains -0.75179152469356...
+    >>> x_min = a["stationary_points"].value[0]["x"].ball   # a ball containing -0.75179152469356...
+    >>> x_min.mid().str(15, radius=False), float(x_min.rad()) < 1e-20
+    ('-0.751791524693564', True)
     """
     check_digits(digits)
     check_order(order)
-    inst = name_or_instance if isinstance(name_or_instance, Instance) else get(name_or_instance, params)
+    inst = resolve(name_or_instance, params)
     key = (inst.name, inst.params, inst.expr, digits, order, None if parts is None else tuple(parts))
     if key in _CACHE:
         _CACHE.move_to_end(key)
@@ -146,65 +158,55 @@ _CACHE: "collections.OrderedDict" = collections.OrderedDict()
 
 def _analyze(inst: Instance, digits: int, order: int, parts) -> Analysis:
     b = _Builder(inst, digits, order)
-    steps = {
-        "value_at_0": _value_at_0,
-        "derivatives": _derivatives,
-        "limits": _limits,
-        "asymptotes": _asymptotes,
-        "smoothness": _smoothness,
-        "stationary_points": _stationary,
-        "range": _range,
-        "monotonicity": _monotonicity,
-        "inflection_points": _inflection,
-        "convexity": _convexity,
-        "lipschitz": _lipschitz,
-        "taylor": _taylor,
-        "parity": _parity,
-    }
-    for key, fn in steps.items():
+    for prop in registered():
+        key = prop.key
         if parts is not None and key not in parts:
             continue
-        if not inst.is_numeric and key not in SYMBOLIC_PARTS:
+        if not prop.applies_to(inst):
+            continue
+        if not inst.is_numeric and not prop.symbolic:
             b.a.failures[key] = "needs numeric parameter values (symbolic parameters give the symbolic facts only)"
             continue
-        b.run(key, lambda fn=fn: fn(b))
+        lost = [d for d in prop.depends if d in b.a.failures]
+        if lost:  # a derived property never rests on a fact that is not certified
+            b.a.failures[key] = f"rests on {', '.join(lost)}, which is not certified"
+            continue
+        b.run(key, lambda prop=prop: prop.compute(b))
     return b.a
-
-
-# facts that need no ball arithmetic, so they hold for symbolic parameter values too
-SYMBOLIC_PARTS = ("derivatives", "limits", "taylor", "parity")
 
 
 # --- the individual facts --------------------------------------------------------------------
 
 def _value_at_0(b: _Builder) -> Fact:
     v = sp.simplify(b.pieces.at(sp.Integer(0)))
-    return Fact("value_at_0", "f(0) = {0}", exact_number(v, b.digits), Method.EXACT,
-                (Step("Substitute x = 0 into the defining expression.", (b.inst.expr,)),), (v,))
+    n = exact_number(v, b.digits)
+    return Fact("value_at_0", "{0} = {1}", n, Method.EXACT,
+                (Step("Substitute x = 0 into the defining expression.", (b.inst.expr,)),), (_f(0), n))
 
 
 def _derivatives(b: _Builder) -> Fact:
-    ds = [(k, calculus.as_piecewise(b.deriv(k))) for k in range(1, b.order + 1)]
+    ds = Derivatives((k, calculus.as_piecewise(b.deriv(k))) for k in range(1, b.order + 1))
     steps = [Step("Differentiate each analytic piece separately (never the Piecewise as a whole) and simplify.")]
     if b.pieces.breakpoints:
         steps.append(Step("At the breakpoints {0} the derivative is left undefined by the strict conditions; "
                           "its one-sided values are part of the smoothness fact.", (sp.FiniteSet(*b.pieces.breakpoints),)))
-    return Fact("derivatives", "f^(k) for k = 1..{0}", ds, Method.EXACT, tuple(steps), (sp.Integer(b.order),))
+    return Fact("derivatives", "The derivatives of orders 1 to {0}:", ds, Method.EXACT, tuple(steps),
+                (sp.Integer(b.order),))
 
 
 def _limits(b: _Builder) -> Fact:
     ends = {-1: b.pieces.pieces[0].expr, 1: b.pieces.pieces[-1].expr}
-    lims = {side: _maybe_number(checked_limit(e, sp.oo * side), b.digits) for side, e in ends.items()}
-    return Fact("limits", "lim f at -inf = {0}, at +inf = {1}", lims, Method.EXACT,
+    lims = Sides((side, _maybe_number(checked_limit(e, sp.oo * side), b.digits)) for side, e in ends.items())
+    return Fact("limits", "{0} = {1} and {2} = {3}", lims, Method.EXACT,
                 (Step("SymPy's symbolic limit (Gruntz algorithm) of the unbounded piece at each end, {0} and {1}; "
                       "as a guard against SymPy errors each is compared with ball evaluation at |x| = 16, 64, 256, …, 2^64, "
                       "and a contradicted limit is refused.",
                       (b.pieces.pieces[0].expr, b.pieces.pieces[-1].expr)),),
-                (lims[-1].exact, lims[1].exact))
+                (sp.Limit(_f(x), x, -sp.oo), lims[-1], sp.Limit(_f(x), x, sp.oo), lims[1]))
 
 
 def _asymptotes(b: _Builder) -> Fact:
-    asy: dict[int, Asymptote] = {side: calculus.asymptote(b.pieces, side, checked_limit) for side in (-1, 1)}
+    asy = Sides((side, calculus.asymptote(b.pieces, side, checked_limit)) for side in (-1, 1))
     return Fact("asymptotes", "asymptotes at ±inf", asy, Method.EXACT,
                 (Step("Horizontal when lim f is finite; otherwise slope m = lim f/x and intercept "
                       "c = lim (f − m x), both finite for an oblique asymptote."),))
@@ -264,6 +266,7 @@ def _stationary(b: _Builder) -> Fact:
         items.append({"x": c.location, "value": c.value, "kind": c.kind})
     items.sort(key=lambda d: float(d["x"].ball.mid()) if "x" in d else
                (float(d["interval"][0].ball.mid()) if d["interval"][0].is_finite else -1e300))
+    items = Points(items)
     numbers = [d["x"] for d in items if "x" in d]
     method = _method_of(*numbers) if numbers else Method.EXACT
     steps = list(p.steps) + [Step("Sign of f′ between consecutive zeros (certified ball at an interior point): "
@@ -274,7 +277,7 @@ def _stationary(b: _Builder) -> Fact:
 
 def _range(b: _Builder) -> Fact:
     p = b.profile(0)
-    value = {"inf": p.inf, "sup": p.sup}
+    value = Extremes(inf=p.inf, sup=p.sup)
     steps = (Step("f is monotone on each segment between consecutive zeros of f′ and breakpoints, so its "
                   "infimum and supremum are among: values at critical points, constant pieces, breakpoints "
                   "(and one-sided limits there), and the limits at ±∞; these are compared in certified balls "
@@ -332,7 +335,7 @@ def _require_continuous(b: _Builder, what: str) -> None:
 def _monotonicity(b: _Builder) -> Fact:
     _require_continuous(b, "monotone intervals")
     p = b.profile(0)
-    ivs = [Interval(i.lo, i.hi, _DIRECTION[i.label]) for i in _merge(p.segments, b.digits)]
+    ivs = Segments((Interval(i.lo, i.hi, _DIRECTION[i.label]) for i in _merge(p.segments, b.digits)), "direction")
     return Fact("monotonicity", "monotone intervals covering ℝ", ivs, Method.CERTIFIED,
                 (Step("The sign of f′ on each segment between consecutive zeros of f′ and breakpoints is constant "
                       "(no zero inside) and is read off a certified ball at one interior point; neighbouring "
@@ -356,7 +359,8 @@ def _kinks(b: _Builder, p: Profile) -> dict:
 def _convexity(b: _Builder) -> Fact:
     _require_continuous(b, "convexity intervals")
     p = b.profile(1)
-    ivs = [Interval(i.lo, i.hi, _SHAPE[i.label]) for i in _merge(p.segments, b.digits, _kinks(b, p))]
+    ivs = Segments((Interval(i.lo, i.hi, _SHAPE[i.label]) for i in _merge(p.segments, b.digits, _kinks(b, p))),
+                   "shape")
     return Fact("convexity", "convexity intervals covering ℝ", ivs, Method.CERTIFIED,
                 (Step("The sign of f″ between consecutive zeros of f″ and breakpoints is read off a certified "
                       "ball; at a breakpoint where f′ jumps up (down) the kink is convex (concave); segments merge "
@@ -378,7 +382,7 @@ def _inflection(b: _Builder) -> Fact:
             bp = next((x_ for x_ in sm.breakpoints if x_.x == seg.hi.at), None)
             if bp is not None and (bp.order is None or bp.order >= 2):
                 pts.append({"x": exact_number(bp.x, b.digits), "value": exact_number(b.pieces.at(bp.x), b.digits)})
-    pts.sort(key=lambda d: float(d["x"].ball.mid()))
+    pts = Points(sorted(pts, key=lambda d: float(d["x"].ball.mid())))
     method = _method_of(*(d["x"] for d in pts)) if pts else Method.EXACT
     return Fact("inflection_points", "points where f″ changes sign", pts, method,
                 tuple(p.steps) + (Step("An inflection point is a zero of f″ where its sign changes (an extremum of "
@@ -405,7 +409,7 @@ def _sup_abs(p: Profile) -> tuple[Number, bool, tuple]:
 
 def _lipschitz(b: _Builder) -> Fact:
     sm = smoothness(b.pieces)
-    out, steps = {}, []
+    out, steps = Constants(), []
     for key, k, name in (("f", 1, "f′"), ("fprime", 2, "f″")):
         if sm.k == -1:
             out[key] = {"value": Number.inf(1), "attained": False, "reason": "f is discontinuous"}
@@ -457,3 +461,30 @@ def _parity(b: _Builder) -> Fact:
     return Fact("parity", "f(x) = E(x) + O(x)", par, Method.EXACT,
                 (Step("Even part (f(x) + f(−x))/2 = {0}; odd part (f(x) − f(−x))/2 = {1}; so f(x) − f(−x) = {2}.",
                       (par.even, par.odd, par.difference)),) + extra)
+
+
+# --- the registry: the engine's properties in presentation order (text, JSON) --------------------
+
+
+for _p in (
+    Property("value_at_0", "Value at 0", "Value and slope at 0", _value_at_0),
+    Property("derivatives", "Derivatives", "Derivatives", _derivatives, symbolic=True),
+    Property("limits", "Limits at ±∞", "Behaviour at ±∞", _limits, symbolic=True),
+    Property("asymptotes", "Asymptotes", "Behaviour at ±∞", _asymptotes, order=1),
+    Property("range", "Range", "Range and extrema", _range),
+    Property("stationary_points", "Stationary points", "Range and extrema", _stationary, references=(LEE,), order=2,
+             phrases={"count": "f′ has {n} zero(s) or flat interval(s) on ℝ — all of them:",
+                      "none": "f′ has no zero on ℝ.", "text_none": "none (f′ has no zero on ℝ)"}),
+    Property("inflection_points", "Inflection points", "Convexity and inflection points", _inflection, order=1,
+             phrases={"count": "{n} inflection point(s) on ℝ:", "none": "0 inflection point(s) on ℝ.",
+                      "text_none": "none"}),
+    Property("monotonicity", "Monotonicity", "Monotonicity", _monotonicity),
+    Property("convexity", "Convexity", "Convexity and inflection points", _convexity),
+    Property("smoothness", "Smoothness", "Smoothness", _smoothness, references=(LEE,)),
+    Property("lipschitz", "Lipschitz constants", "Lipschitz constants", _lipschitz, references=(LEE,)),
+    Property("taylor", "Taylor series at 0", "Taylor series", _taylor, symbolic=True),
+    Property("parity", "Parity", "Parity", _parity, symbolic=True),
+):
+    register(_p)
+
+from . import extras  # noqa: E402,F401  (registers the derived properties: slope at 0, boundedness, …)

@@ -49,6 +49,15 @@ class Number:
     def is_finite(self) -> bool:
         return self.infinite == 0
 
+    def __reduce__(self):
+        """Pickle without loss: the ball as its exact binary midpoint and radius (mantissa,
+        exponent), so worker processes return facts that are the same balls."""
+        if self.ball is None:
+            return (Number, (self.exact, None, self.infinite))
+        m, e = self.ball.mid().man_exp()
+        r, re_ = self.ball.rad().man_exp()
+        return (_number_from_parts, (self.exact, int(m), int(e), int(r), int(re_), self.infinite))
+
     def __repr__(self) -> str:
         """The ball with every digit it certifies (flint's own repr would print 53-bit digits)."""
         if self.ball is None:
@@ -56,6 +65,26 @@ class Number:
         acc = self.ball.rel_accuracy_bits()
         digits = max(17, min(10 ** 5, int(acc * 0.30103) + 3)) if acc < 10 ** 6 else 17
         return f"Number(exact={self.exact!r}, ball={self.ball.str(digits, radius=True)})"
+
+
+def _number_from_parts(exact, m: int, e: int, r: int, re_: int, infinite: int) -> Number:
+    """The Number whose ball is exactly [m·2^e ± r·2^re_] (Arb stores both exactly)."""
+    import flint
+
+    old = flint.ctx.prec
+    flint.ctx.prec = max(64, abs(m).bit_length(), abs(r).bit_length()) + 16  # products by 2^k are then exact
+    try:
+        ball = flint.arb(_dyadic(m, e), _dyadic(r, re_))
+    finally:
+        flint.ctx.prec = old
+    return Number(exact, ball, infinite)
+
+
+def _dyadic(m: int, e: int):
+    """m·2^e as an exact rational (Arb represents it exactly at the caller's precision)."""
+    import flint
+
+    return flint.fmpq(m << e) if e >= 0 else flint.fmpq(m, 1 << -e)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,31 @@ def _restore_precision():
 
 ALL = names()
 
+# The functions for which the engine states plainly what it cannot certify, with the reason it
+# must give (a substring).  Every other function must have every fact (test_every_fact_derived
+# checks both ways), and a test that needs a fact documented here is skipped, saying so.
+_OSCILLATES = "oscillates"  # Snake: f′ = 1 + sin(2ax) has infinitely many zeros; no finite list is stated
+_JUMPS = "discontinuous"  # xIELU: with ε < 0 it jumps at 0 by −α_n·expm1(ε)
+_RESTS = "which is not certified"  # a derived property whose input is one of the above
+UNCERTIFIED = {
+    "xielu": {"monotonicity": _JUMPS, "convexity": _JUMPS, "parity": _JUMPS, "monotone": _RESTS},
+    "snake": {"asymptotes": _OSCILLATES, "range": _OSCILLATES, "stationary_points": _OSCILLATES,
+              "inflection_points": _OSCILLATES, "monotonicity": _OSCILLATES, "convexity": _OSCILLATES,
+              "lipschitz": _OSCILLATES, "boundedness": _RESTS, "monotone": _RESTS, "negative_gradient": _RESTS},
+}
+
+
+def needs(name: str, *keys: str):
+    """The analysis of ``name``; skips the test when one of ``keys`` is documented in UNCERTIFIED
+    (and fails when a fact is missing that is not documented there)."""
+    a = analysis(name)
+    missing = [k for k in keys if k not in a.facts]
+    undocumented = [k for k in missing if k not in UNCERTIFIED.get(name, {})]
+    assert not undocumented, {k: a.failures.get(k) for k in undocumented}
+    if missing:
+        pytest.skip(f"{name}: {', '.join(missing)} documented as not certified ({UNCERTIFIED[name][missing[0]]})")
+    return a
+
 
 @pytest.fixture
 def forget_user_functions():

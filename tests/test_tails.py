@@ -7,13 +7,13 @@ import pytest
 
 from gelu_math.certified.zeros import all_zeros
 
-from .conftest import ALL, analysis
+from .conftest import ALL, needs
 from .reference import mp_function
 
 
 @pytest.mark.parametrize("name", ALL)
 def test_tail_proofs_match_far_signs(name):
-    a = analysis(name)  # the zeros of f′ and f″ are memoised by this analysis
+    a = needs(name, "stationary_points", "inflection_points")  # the zeros of f′ and f″ are memoised by it
     mpmath.mp.dps = 60
     for k in (1, 2):
         for pz in all_zeros(a.derivatives[k], a.derivatives[k + 1]):

@@ -316,7 +316,12 @@ def limit_mirrored(expr: sp.Expr, side: int) -> sp.Expr:
 
 
 def _accept(value, expr, point) -> sp.Expr:
-    if value is None or isinstance(value, sp.Limit) or value.has(sp.AccumBounds) or value is sp.nan:
+    if value is not None and value.has(sp.AccumBounds):  # SymPy: oscillates between the bounds
+        lo, hi = (value.min, value.max) if isinstance(value, sp.AccumBounds) else ("?", "?")
+        raise UnsupportedError(f"{expr} has no limit as x -> {point}: it oscillates between {lo} and {hi} (periodic "
+                               "terms), so it may have infinitely many zeros there, which are not enumerated: no "
+                               "finite list of its zeros, extrema or signs is stated")
+    if value is None or isinstance(value, sp.Limit) or value is sp.nan:
         raise UnsupportedError(f"no limit found for {expr} as x -> {point}")
     if value.has(sp.zoo):
         raise UnsupportedError(f"limit of {expr} at {point} is complex infinity")

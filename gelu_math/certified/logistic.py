@@ -25,6 +25,10 @@ from ..timebox import attempt
 MAX_OPS = 400  # larger derivatives are left in SymPy's form (factoring them is not worth it)
 MAX_DEGREE = 24  # degree in E of R(x, E)
 
+# fixed symbols, not Dummies: a Dummy's sort key is its creation count, so SymPy's canonical order of
+# the factored form (and with it Arb's rounding) would depend on what the process computed before
+_E, _S, _T = sp.Symbol("_logistic_E"), sp.Symbol("_logistic_s"), sp.Symbol("_logistic_t")
+
 _EXP_TYPE = (sp.exp, sp.tanh, sp.cosh, sp.sinh, sp.sech, sp.csch, sp.coth)
 
 
@@ -42,7 +46,9 @@ def _common_exponent(args) -> sp.Expr | None:
         ratios.append(r)
     num = functools.reduce(sp.igcd, [r.p for r in ratios])
     den = functools.reduce(sp.ilcm, [r.q for r in ratios])
-    return sp.expand(first * sp.Rational(num, den))
+    u = sp.expand(first * sp.Rational(num, den))
+    # one u whichever argument came first: the leading coefficient positive
+    return -u if sp.Poly(u, x).LC().is_negative else u
 
 
 def _hyperbolic_as_exp(expr: sp.Expr) -> sp.Expr:
@@ -66,10 +72,10 @@ def logistic_form(expr: sp.Expr) -> sp.Expr | None:
     exps = e.atoms(sp.exp)
     if not exps or e.atoms(sp.Function) - exps:
         return None
-    u = _common_exponent([a.args[0] for a in exps])
+    u = _common_exponent(sorted((a.args[0] for a in exps), key=sp.default_sort_key))  # not set order
     if u is None:
         return None
-    E, S, T = sp.Dummy("E"), sp.Dummy("S"), sp.Dummy("T")
+    E, S, T = _E, _S, _T
     R = e.replace(lambda w: isinstance(w, sp.exp), lambda w: E ** sp.cancel(w.args[0] / u))
     if R.has(sp.exp) or not R.is_rational_function(x, E):
         return None

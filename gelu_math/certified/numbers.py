@@ -48,6 +48,11 @@ def compare(a: Number, b: Number) -> int:
         return 0
     if a.infinite or b.infinite:
         return (a.infinite > b.infinite) - (a.infinite < b.infinite)
+    if a.ball is not None and b.ball is not None:  # separated balls decide it (no symbolic work)
+        if a.ball < b.ball:
+            return -1
+        if a.ball > b.ball:
+            return 1
     if a.exact is not None and b.exact is not None:
         d = tidy(a.exact - b.exact)
         if d == 0:

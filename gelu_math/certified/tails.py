@@ -2,7 +2,7 @@
 
 Stationary points on ℝ are "all" only if no root hides in the tails, which no
 finite computation can check.  :func:`prove_sign` derives a strict sign on a
-tail from four rules, recursively, and records each as a derivation step:
+tail from six rules, recursively, and records each as a derivation step:
 
 1. *constant*: the expression does not involve x;
 2. *positivity*: SymPy proves it positive (or negative) for every real x

@@ -37,10 +37,11 @@ from ..certified.profile import profile
 from ..definitions.registry import Instance
 from ..definitions.symbols import x
 from ..engine import Analysis, analyze
-from ..errors import CertificationError, GeluMathError, SymbolicTimeout, UnsupportedError
+from ..errors import CertificationError, GeluMathError, InputError, SymbolicTimeout, UnsupportedError
 from ..facts import Number, Step
 from ..timebox import attempt
-from .spec import Claim, Comparison, Verdict
+from ..properties import get_property
+from .spec import FACTS, LIST_FACTS, Claim, Comparison, Verdict
 
 DIGITS = 20
 TRUE, FALSE, UNDECIDED = "true", "false", "undecided"
@@ -346,9 +347,44 @@ def _fact_value(inst: Instance, name: str, digits: int):
     if name in ("limit_at_minus_inf", "limit_at_plus_inf"):
         return ("lim at −∞" if "minus" in name else "lim at +∞"), \
             fact(inst, "limits", digits)[-1 if "minus" in name else 1], None
-    items = fact(inst, name, digits)
-    return ("stationary points" if name == "stationary_points" else "inflection points"), \
-        [d["x"] for d in items if "x" in d], None
+    if name in LIST_FACTS:
+        items = fact(inst, name, digits)
+        return ("stationary points" if name == "stationary_points" else "inflection points"), \
+            [d["x"] for d in items if "x" in d], None
+    return _property_value(inst, name, digits)
+
+
+def _property_value(inst: Instance, path: str, digits: int):
+    """A registered property's number (or list of numbers) by its path ``key.field…``: the claim
+    kind that every property with a numeric value gets without code of its own."""
+    key, *fields = path.split(".")
+    get_property(key)  # InputError for an unknown key
+    value = fact(inst, key, digits)
+    for i, name in enumerate(fields):
+        if isinstance(value, dict) and name in value:
+            value = value[name]
+        elif isinstance(value, (list, tuple)) and name.isdigit() and int(name) < len(value):
+            value = value[int(name)]
+        else:
+            where = ".".join([key, *fields[:i]])
+            have = ", ".join(map(str, value)) if isinstance(value, dict) else f"{len(value)} items" \
+                if isinstance(value, (list, tuple)) else type(value).__name__
+            raise InputError(f"fact {path!r}: {where} has no field {name!r} (it has: {have})")
+    if isinstance(value, (list, tuple)) and all(isinstance(v, Number) for v in value):
+        return path, list(value), None
+    if not isinstance(value, Number):
+        raise InputError(f"fact {path!r} is not a number (a {type(value).__name__}); name a numeric field of it")
+    return path, value, None
+
+
+def check_property_paths(claims: list[Claim]) -> None:
+    """Every 'value' claim naming a registered property names one that exists (before any work)."""
+    for c in claims:
+        if c.kind == "value" and c.spec["fact"] not in FACTS:
+            try:
+                get_property(c.spec["fact"].split(".")[0])
+            except InputError as exc:
+                raise InputError(f"claim {c.id!r}: {exc}") from None
 
 
 def _value(spec: dict, digits: int) -> Decision:
@@ -481,4 +517,5 @@ def check_claim(claim: Claim, digits: int = DIGITS) -> Verdict:
 
 
 def check_claims(claims: list[Claim], digits: int = DIGITS) -> list[Verdict]:
+    check_property_paths(claims)
     return [check_claim(c, digits) for c in claims]

@@ -244,10 +244,14 @@ def _property(raw, where):
     return spec
 
 
+PROPERTY_PATH = re.compile(r"[a-z][a-z0-9_]{0,63}(\.[a-z0-9_]{1,64}){0,4}")  # "key" or "key.field.field"
+
+
 def _value(raw, where):
     fact = raw["fact"]
-    if fact not in FACTS:
-        raise InputError(f"{where}: unknown fact {fact!r} (facts: {', '.join(FACTS)})")
+    if not isinstance(fact, str) or (fact not in FACTS and PROPERTY_PATH.fullmatch(fact) is None):
+        raise InputError(f"{where}: unknown fact {fact!r} (facts: {', '.join(FACTS)}, or a registered property "
+                         "whose value is a number, with its field path: 'slope_at_0.value')")
     cmp = comparison(raw, where, allow_list=fact in LIST_FACTS)
     if fact in LIST_FACTS and not isinstance(cmp, list):
         raise InputError(f"{where}: fact {fact!r} is a list: give a list of values")

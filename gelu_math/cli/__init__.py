@@ -35,7 +35,7 @@ EXIT_SIGINT, EXIT_SIGTERM = 128 + signal.SIGINT, 128 + signal.SIGTERM
 
 DEBUG_ENV = "GELU_MATH_DEBUG"  # set (non-empty): an internal error also prints its traceback (for bug reports)
 
-COMMANDS = ("analyze", "envelope", "verify", "audit", "plot", "report")  # modules under gelu_math.cli
+COMMANDS = ("analyze", "envelope", "verify", "audit", "plot", "report", "relax", "gauss", "approximate")  # modules under gelu_math.cli
 
 
 def version() -> str:

@@ -11,9 +11,8 @@ import sympy as sp
 from .domain import compare
 from .registry import REGISTRY, Activation, Parameter
 from .symbols import Phi, dec, sigmoid, softplus, x
+from ..references import HG, TORCH
 
-HG = "Hendrycks & Gimpel, Gaussian Error Linear Units (GELUs), arXiv:1606.08415 (2016)"
-TORCH = "PyTorch torch.nn documentation (parameter defaults)"
 SQRT_2_OVER_PI = sp.sqrt(2 / sp.pi)
 POS = dict(lower=sp.Integer(0), open_lower=True)
 NONNEG = dict(lower=sp.Integer(0))
@@ -206,3 +205,51 @@ _add("hardsigmoid", lambda: _pw((0, x <= -3), (x / 6 + sp.Rational(1, 2), x < 3)
 _add("hardswish", lambda: _pw((0, x <= -3), (x * (x + 3) / 6, x < 3), (x, True)),
      "Hard swish", "x*relu6(x+3)/6", references=("Howard et al., Searching for MobileNetV3, ICCV 2019", TORCH))
 _add("logsigmoid", lambda: -softplus(-x), "Log-sigmoid", "log(sigmoid(x)) = -log(1+exp(-x))", references=(TORCH,))
+
+# --- Additions in modern use (ACTIVATIONS.md) ---------------------------------------------------
+
+_add("relu2", lambda: _pw((0, x < 0), (x**2, True)), "Squared ReLU", "max(0, x)^2",
+     references=("So et al., Primer: Searching for Efficient Transformers for Language Modeling, NeurIPS 2021",))
+
+
+def _xielu(alpha_p, alpha_n, beta, eps):
+    # x > 0: α_p x² + β x;  x ≤ 0: α_n (expm1(min(x, ε)) − x) + β x, written with min(x, ε) resolved
+    return _pw((alpha_n * (sp.exp(x) - 1 - x) + beta * x, x <= eps),
+               (alpha_n * (sp.exp(eps) - 1 - x) + beta * x, x <= 0),
+               (alpha_p * x**2 + beta * x, True))
+
+
+_add(
+    "xielu",
+    _xielu,
+    "xIELU (expanded integral of the ELU)",
+    "alpha_p*x^2 + beta*x if x > 0 else alpha_n*(expm1(min(x, eps)) - x) + beta*x",
+    [
+        Parameter("alpha_p", dec("0.8"), "positive-side curvature (softplus of the trained a_p)", **POS),
+        Parameter("alpha_n", dec("0.8"), "negative-side scale (beta + softplus of the trained a_n)", **POS),
+        Parameter("beta", dec("0.5"), "linear coefficient"),
+        Parameter("eps", dec("-0.000001"), "clamp of expm1's argument (negative)", upper=sp.Integer(0),
+                  open_upper=True),
+    ],
+    references=("Huang, arXiv:2411.13010 (2024) (xIELU; used in the Apertus models)",
+                "HF transformers XIELUActivation defaults alpha_p_init = alpha_n_init = 0.8, beta = 0.5, eps = -1e-6, "
+                "so alpha_p = softplus(a_p) = 0.8 and alpha_n = beta + softplus(a_n) = 0.8"),
+    notes=("With eps < 0 the negative branch at x = 0 is alpha_n*expm1(eps), not 0: "
+           "xIELU jumps at 0 by -alpha_n*expm1(eps) (8.0e-7 with the defaults).",),
+)
+
+_add("erf", lambda: sp.erf(x), "Error function", "erf(x)",
+     references=("Williams, Computing with Infinite Networks, NeurIPS 1997 (arc-sine kernel)",
+                 "neural-tangents stax.Erf (a*erf(b*x) + c)"))
+
+_add(
+    "snake",
+    lambda a: x + sp.sin(a * x) ** 2 / a,
+    "Snake",
+    "x + sin(a*x)^2/a",
+    [Parameter("a", sp.Integer(1), "frequency", **POS)],
+    references=("Liu, Hartikainen & Ziyin, Neural Networks Fail to Learn Periodic Functions and How to Fix It, "
+                "NeurIPS 2020",),
+    notes=("f' = 1 + sin(2ax) >= 0 vanishes on the lattice x = -pi/(4a) + k*pi/a (k integer): infinitely many "
+           "stationary points, which the engine does not enumerate (stated as not certified).",),
+)

@@ -23,8 +23,8 @@ import sympy as sp
 
 from .symbols import x
 
-_EVERYWHERE = (sp.exp, sp.erf, sp.erfc, sp.tanh, sp.sinh, sp.cosh, sp.atan, sp.Abs, sp.sign, sp.Max, sp.Min,
-               sp.Piecewise, sp.Heaviside)
+_EVERYWHERE = (sp.exp, sp.erf, sp.erfc, sp.tanh, sp.sinh, sp.cosh, sp.sin, sp.cos, sp.atan, sp.Abs, sp.sign,
+               sp.Max, sp.Min, sp.Piecewise, sp.Heaviside)
 
 
 def undefined_reason(expr: sp.Expr) -> str | None:
@@ -159,7 +159,8 @@ SIGN_PRECISIONS = (64, 256, 1024, 4096)  # bits; |constants| <= 10^100, so 4096 
 def _ball_unary():
     return {sp.exp: lambda u: u.exp(), sp.log: lambda u: u.log(), sp.erf: lambda u: u.erf(),
             sp.erfc: lambda u: u.erfc(), sp.tanh: lambda u: u.tanh(), sp.sinh: lambda u: u.sinh(),
-            sp.cosh: lambda u: u.cosh(), sp.atan: lambda u: u.atan(), sp.LambertW: lambda u: u.lambertw(),
+            sp.cosh: lambda u: u.cosh(), sp.sin: lambda u: u.sin(), sp.cos: lambda u: u.cos(),
+            sp.atan: lambda u: u.atan(), sp.LambertW: lambda u: u.lambertw(),
             sp.Abs: lambda u: abs(u), sp.sign: lambda u: u.sgn()}
 
 

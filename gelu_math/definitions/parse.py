@@ -9,6 +9,8 @@ descent and builds SymPy objects directly::
     unary  := ("+" | "-") unary | power
     power  := atom (("^" | "**") unary)?          (right associative)
     atom   := NUMBER | NAME | NAME "(" expr ("," expr)* ")" | "(" expr ")"
+            | "piecewise" "(" cond "," expr ("," cond "," expr)* "," expr ")"   (function grammar)
+    cond   := "x" ("<" | "<=" | ">" | ">=") expr        (expr constant in x; "c < x" is mirrored)
 
 Names and functions come from whitelists supplied by the caller.  Decimal
 literals become exact rationals (``1.702`` is 1702/1000, "constants as
@@ -61,7 +63,7 @@ MAX_INTEGER_DIGITS = 1000  # ascii_integer
 
 _TOKEN = re.compile(
     r"[ \t\r\n]*(?:(?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)|(?P<name>[A-Za-z_][A-Za-z_0-9]*)"
-    r"|(?P<op>\*\*|[-+*/^(),]))", re.ASCII
+    r"|(?P<op>\*\*|<=|>=|[-+*/^(),<>]))", re.ASCII
 )
 _EXP_TYPE = (sp.exp, sp.erf, sp.erfc, sp.tanh, sp.sinh, sp.cosh)
 _OF_LOG_ALGEBRAIC = (sp.exp, sp.tanh, sp.sinh, sp.cosh)  # f(c*log(u)) is algebraic in u
@@ -98,6 +100,7 @@ class Grammar:
     # called with ("log", args), ("/", (a, b)), ("^", (base, exponent)), ... before the operation is
     # built (and possibly simplified away by SymPy); a returned reason rejects the expression
     check: Callable[[str, tuple], str | None] | None = None
+    piecewise: bool = False  # accept piecewise(cond1, e1, ..., otherwise) (conditions x < c, ...)
 
     def checked(self, op: str, args: tuple) -> None:
         if self.check is not None:
@@ -289,6 +292,7 @@ class _Parser:
         self.grammar = grammar
         self.depth = 0
         self.limits = Limits()
+        self.relation_depth = -1  # the depth of expr() whose result may be followed by < <= > >=
 
     def peek(self):
         return self.tokens[self.pos] if self.pos < len(self.tokens) else (None, None)
@@ -317,6 +321,9 @@ class _Parser:
             _, op = self.take()
             rhs = self.nested(self.term)
             value = self.limits.check(value + rhs if op == "+" else value - rhs)
+        if self.peek()[1] in RELATIONS and self.depth != self.relation_depth:
+            raise ExpressionError(f"comparison {self.peek()[1]!r} is allowed only as a condition of "
+                                  "piecewise(x < c, value, ..., otherwise)")
         return value
 
     def term(self):
@@ -356,6 +363,8 @@ class _Parser:
         if kind == "num":
             return _number(lex)
         if kind == "name":
+            if lex == "piecewise" and self.grammar.piecewise and self.peek()[1] == "(":
+                return self.piecewise()
             if self.peek()[1] == "(":
                 if lex not in self.grammar.functions:
                     raise ExpressionError(f"unknown function {lex!r}; allowed: {', '.join(sorted(self.grammar.functions))}")
@@ -381,6 +390,63 @@ class _Parser:
             return value
         raise ExpressionError(f"unexpected {lex!r}")
 
+    def piecewise(self):
+        """``piecewise(cond1, e1, cond2, e2, ..., otherwise)``, first true condition wins: a SymPy
+        Piecewise (whose semantics are exactly that)."""
+        self.take("(")
+        pairs, n = [], 0
+        while True:
+            n += 1
+            self.relation_depth, saved = self.depth + 1, self.relation_depth
+            try:
+                lhs = self.nested(self.expr)
+            finally:
+                self.relation_depth = saved
+            if self.peek()[1] not in RELATIONS:
+                if not pairs or self.peek()[1] == ",":
+                    raise ExpressionError(f"piecewise(): argument {2 * n - 1} must be a condition such as x < 1 "
+                                          "(form: piecewise(cond1, value1, ..., otherwise))")
+                self.take(")")
+                return self.limits.check(sp.Piecewise(*pairs, (lhs, True)))
+            _, op = self.take()
+            rhs = self.nested(self.expr)
+            cond = condition(lhs, op, rhs, self.grammar.names.values())
+            if self.peek()[1] != ",":
+                raise ExpressionError(f"piecewise(): condition {n} must be followed by its value "
+                                      "(form: piecewise(cond1, value1, ..., otherwise))")
+            self.take(",")
+            value = self.nested(self.expr)
+            if self.peek()[1] != ",":
+                raise ExpressionError("piecewise(): the last argument must be the value where no condition holds "
+                                      "(form: piecewise(cond1, value1, ..., otherwise))")
+            self.take(",")
+            pairs.append((value, cond))
+
+
+RELATIONS = ("<", "<=", ">", ">=")
+_MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+_RELATION = {"<": sp.StrictLessThan, "<=": sp.LessThan, ">": sp.StrictGreaterThan, ">=": sp.GreaterThan}
+
+
+def condition(lhs: sp.Expr, op: str, rhs: sp.Expr, constants=()) -> sp.Expr:
+    """The relation ``x op c`` (or ``c op x``, mirrored) with c a real constant expression
+    (numbers, pi, e, parameters), unevaluated; anything else is an ExpressionError."""
+    if lhs != _x and rhs == _x:
+        lhs, rhs, op = rhs, lhs, _MIRROR[op]
+    if lhs != _x or rhs.has(_x):
+        raise ExpressionError(f"piecewise(): condition {_short(lhs)} {op} {_short(rhs)} is not of the form x < c, "
+                              "x <= c, x > c or x >= c with c a constant")
+    if rhs.free_symbols:
+        allowed = {s for s in constants if isinstance(s, sp.Symbol)}
+        if not rhs.free_symbols <= allowed:
+            raise ExpressionError(f"piecewise(): condition x {op} {_short(rhs)} is not constant")
+    else:
+        b = constant_ball(rhs, 64)
+        if b is None or not b.is_finite():
+            raise ExpressionError(f"piecewise(): the bound {_short(rhs)} of condition x {op} ... is not "
+                                  "shown to be a finite real number")
+    return _RELATION[op](_x, rhs, evaluate=False)
+
 
 def _check_power(base: sp.Expr, exponent: sp.Expr) -> None:
     """Refuse a numeric exponent too large to build (before SymPy builds c^e exactly)."""
@@ -398,8 +464,22 @@ def _check_power(base: sp.Expr, exponent: sp.Expr) -> None:
                               f"(|exponent| <= {MAX_SYMBOLIC_EXPONENT})")
 
 
-def parse(text: str, grammar: Grammar = NUMERIC) -> sp.Expr:
-    """Parse ``text`` with ``grammar`` into a SymPy expression, or raise ExpressionError."""
+def parse_condition(text: str, grammar: Grammar) -> sp.Expr:
+    """A condition ``x < c``, ``x <= c``, ``x > c`` or ``x >= c`` (c constant) written alone, as in a
+    ``when`` key of a TOML piece: the unevaluated relation, or ExpressionError."""
+    parser = _Parser(_checked_text(text), grammar)
+    parser.relation_depth = 1
+    lhs = parser.nested(parser.expr)
+    if parser.peek()[1] not in RELATIONS:
+        raise ExpressionError(f"expected a condition such as x < 1, got {text.strip()!r}")
+    _, op = parser.take()
+    cond = condition(lhs, op, parser.nested(parser.expr), grammar.names.values())
+    if parser.pos != len(parser.tokens):
+        raise ExpressionError(f"unexpected {parser.tokens[parser.pos][1]!r} after a complete condition")
+    return cond
+
+
+def _checked_text(text: str) -> str:
     if not isinstance(text, str):
         raise ExpressionError(f"expected a string, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
@@ -410,7 +490,12 @@ def parse(text: str, grammar: Grammar = NUMERIC) -> sp.Expr:
                                   f"(only ASCII digits, letters and + - * / ^ ( ) , are read)")
     if not text.strip():
         raise ExpressionError("empty expression")
-    parser = _Parser(text, grammar)
+    return text
+
+
+def parse(text: str, grammar: Grammar = NUMERIC) -> sp.Expr:
+    """Parse ``text`` with ``grammar`` into a SymPy expression, or raise ExpressionError."""
+    parser = _Parser(_checked_text(text), grammar)
     value = parser.expr()
     if parser.pos != len(parser.tokens):
         raise ExpressionError(f"unexpected {parser.tokens[parser.pos][1]!r} after a complete expression")
@@ -449,9 +534,11 @@ def _min(*args):
 def function_grammar(parameters: Mapping[str, sp.Expr] = {}, extra: Mapping = {}, check=None) -> Grammar:
     """The grammar of user-defined activations: ``x``, the given parameters, constants, and
     exp, log, sqrt, erf, erfc, tanh, sinh, cosh, atan, sigmoid, softplus, Phi, abs, sign,
-    max/min (two or more arguments), LambertW; ``extra`` adds more functions (name -> (f, arity)).
+    max/min (two or more arguments), LambertW, and ``piecewise(cond1, e1, ..., otherwise)`` with
+    conditions ``x < c``, ``x <= c``, ``x > c``, ``x >= c`` (c constant; the first true condition
+    wins); ``extra`` adds more functions (name -> (f, arity)).
 
-    >>> from gelu_math.definitions.symbols import x
+    >>> from gelu_math.definitions.symbols import Phi, x
     >>> parse("x*Phi(x)", function_grammar()) == x*Phi(x)
     True
     """
@@ -459,7 +546,7 @@ def function_grammar(parameters: Mapping[str, sp.Expr] = {}, extra: Mapping = {}
 
     names = dict(CONSTANTS, x=x)
     for key, value in parameters.items():
-        if key in names:
+        if key in names or key == "piecewise":
             raise ExpressionError(f"parameter name {key!r} is reserved")
         names[key] = value
     functions = dict(NUMERIC_FUNCTIONS)
@@ -474,7 +561,7 @@ def function_grammar(parameters: Mapping[str, sp.Expr] = {}, extra: Mapping = {}
     clash = set(names) & set(functions)
     if clash:
         raise ExpressionError(f"parameter name {sorted(clash)[0]!r} is a function name")
-    return Grammar(names, functions, check)
+    return Grammar(names, functions, check, piecewise=True)
 
 
 def parse_number(text: str) -> sp.Expr:

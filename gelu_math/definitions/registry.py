@@ -214,6 +214,24 @@ def get(name: str, params: Mapping[str, object] | None = None, **kw) -> Instance
     return REGISTRY.get(name).instance(params, **kw)
 
 
+def resolve(name_or_instance, params: Mapping[str, object] | None = None) -> Instance:
+    """The one resolver of "which function": a registered or user-defined name (with ``params``),
+    an :class:`Activation` (instantiated with ``params``) or an :class:`Instance` (as it is, or
+    with ``params`` applied to its activation).  Anything else is an ``UnknownFunctionError``.
+
+    >>> resolve("gelu", {"sigma": "1/2"}).params
+    (('mu', 0), ('sigma', 1/2))
+    """
+    if isinstance(name_or_instance, Instance):
+        return name_or_instance.activation.instance(params) if params else name_or_instance
+    if isinstance(name_or_instance, Activation):
+        return name_or_instance.instance(params)
+    if not isinstance(name_or_instance, str):
+        raise UnknownFunctionError(f"expected a function name, an Activation or an Instance, got "
+                                   f"{type(name_or_instance).__name__}")
+    return get(name_or_instance, params)
+
+
 def names() -> list[str]:
     from . import catalog  # noqa: F401
 

@@ -65,12 +65,24 @@ def read_text(path: str | Path, what: str = "file") -> str:
         raise InputError(f"{name}: {what} is not UTF-8 text") from None
 
 
-def load_document(text: str, source: str, key: str, expected: str) -> dict:
-    """The parsed document; ``key`` is the only top-level key allowed (``expected`` names its form)."""
+class TomlFloat(str):
+    """A TOML float kept as the text it was written as (``parse_float=TomlFloat``), so that a
+    coefficient such as ``-0.011034134030615728`` is read as that exact decimal, not as the
+    nearest binary double; :meth:`as_float` gives what tomllib would have given."""
+
+    __slots__ = ()
+
+    def as_float(self) -> float:
+        return float(self.replace("_", ""))
+
+
+def load_document(text: str, source: str, key: str, expected: str, parse_float=float) -> dict:
+    """The parsed document; ``key`` is the only top-level key allowed (``expected`` names its form).
+    ``parse_float=TomlFloat`` keeps every float as written (see :class:`TomlFloat`)."""
     if len(text) > MAX_FILE_BYTES:
         raise InputError(f"{source}: document is longer than {MAX_FILE_BYTES} characters (limit on input files)")
     try:
-        doc = tomllib.loads(text)
+        doc = tomllib.loads(text, parse_float=parse_float)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{source}: malformed TOML: {one_line(exc)}") from None
     except RecursionError:

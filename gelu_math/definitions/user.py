@@ -33,14 +33,19 @@ import sympy as sp
 
 from ..errors import ExpressionError, InputError, ParameterError
 from .domain import operation_reason, undefined_reason
-from .parse import _short, check_limits, function_grammar, parse
+from .parse import _short, check_limits, function_grammar, parse, parse_condition, parse_number
 from .registry import REGISTRY, Activation, Parameter
 from .symbols import x
-from .tomlfile import MAX_FILE_BYTES, load_document, read_text  # noqa: F401  (read_text: re-exported)
+from .tomlfile import MAX_FILE_BYTES, TomlFloat, load_document, read_text  # noqa: F401  (read_text: re-exported)
 
 
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}\Z")
-TOML_KEYS = ("expr", "params", "description", "reference")
+BODY_KEYS = ("expr", "poly", "chebyshev", "pieces")  # exactly one defines the function
+TOML_KEYS = ("expr", "poly", "chebyshev", "interval", "chebyshev_c0", "pieces", "params", "description", "reference")
+PIECE_KEYS = ("when", "expr", "poly", "chebyshev", "interval", "chebyshev_c0")
+CHEBYSHEV_C0 = ("full", "half")
+MAX_COEFFICIENTS = 65  # degree <= 64, the parser's limit on polynomial degree
+MAX_PIECES = 64
 MAX_FUNCTIONS = 200
 MAX_PARAMETERS = 20
 
@@ -138,10 +143,17 @@ def user_function(name: str, expr: str, params: Mapping[str, object] | None = No
     _check_name(name)
     if REGISTRY.is_builtin(name):
         raise ExpressionError(f"user function {name!r} clashes with a built-in function name")
-    if name in function_grammar().functions or name in ("x", "pi", "e", "E"):
+    if name in function_grammar().functions or name in ("x", "pi", "e", "E", "piecewise"):
         raise ExpressionError(f"user function {name!r} clashes with a function or constant of the grammar")
     if not isinstance(expr, str):
         raise ExpressionError(f"expr of {name!r} must be a string, got {type(expr).__name__}")
+    symbols, parameters = _parameters(name, params)
+    body = parse_user_expression(expr, symbols)
+    return _activation(name, body, symbols, parameters, expr.strip(), description, reference)
+
+
+def _parameters(name: str, params) -> tuple[dict, list]:
+    """The parameter symbols of ``name`` and their validated defaults."""
     params = dict(params or {})
     if len(params) > MAX_PARAMETERS:
         raise ParameterError(f"{name}: more than {MAX_PARAMETERS} parameters")
@@ -157,7 +169,11 @@ def user_function(name: str, expr: str, params: Mapping[str, object] | None = No
             raise ParameterError(f"{name}: default of parameter {key!r} must be a number")
         parameters.append(Parameter(key, default, "user parameter"))
         symbols[key] = sp.Symbol(key, real=True)
-    body = parse_user_expression(expr, symbols)
+    return symbols, parameters
+
+
+def _activation(name: str, body: sp.Expr, symbols: dict, parameters: list, formula: str,
+                description, reference) -> Activation:
     unused = [k for k, s in symbols.items() if not body.has(s)]
     if unused:
         raise ExpressionError(f"{name}: parameter {unused[0]!r} does not occur in the expression")
@@ -181,7 +197,7 @@ def user_function(name: str, expr: str, params: Mapping[str, object] | None = No
         return value
 
     build(**{p.name: p.default for p in parameters})  # the defaults must give a defined expression
-    return Activation(name, build, description or f"user function {name}", expr.strip(), tuple(parameters),
+    return Activation(name, build, description or f"user function {name}", formula, tuple(parameters),
                       references=refs, family="user")
 
 
@@ -190,9 +206,149 @@ def define(name: str, expr: str, params: Mapping[str, object] | None = None, **k
     return REGISTRY.add_user(user_function(name, expr, params, **kw))
 
 
+def _exact(value, what: str) -> sp.Expr:
+    """A coefficient or interval end: a TOML integer, a float taken exactly as written, or a string
+    with an exact constant (``"1.702"``, ``"1/3"``, ``"sqrt(2)"``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ExpressionError(f"{what} must be a number or a string such as \"0.5\", got {type(value).__name__}")
+    if isinstance(value, int):
+        v = sp.Integer(value)
+    else:
+        text = value.replace("_", "") if isinstance(value, TomlFloat) else value
+        if isinstance(value, TomlFloat) and text.lstrip("+-") in ("inf", "nan"):
+            raise ExpressionError(f"{what} must be finite, got {value}")
+        try:
+            v = parse_number(text.lstrip("+") if isinstance(value, TomlFloat) else text)
+        except ExpressionError as exc:
+            raise ExpressionError(f"{what}: {exc}") from None
+    return check_limits(v)
+
+
+def _coefficients(values, what: str) -> list[sp.Expr]:
+    if not isinstance(values, list) or not values:
+        raise ExpressionError(f"{what} must be a non-empty array of numbers")
+    if len(values) > MAX_COEFFICIENTS:
+        raise ExpressionError(f"{what} has {len(values)} coefficients (limit: degree <= {MAX_COEFFICIENTS - 1})")
+    return [_exact(v, f"{what}[{k}]") for k, v in enumerate(values)]
+
+
+def chebyshev_polynomial(coefficients, interval, c0: str) -> sp.Expr:
+    """Σ' c_k T_k(t) with t = (2x − a − b)/(b − a) on ``interval`` = (a, b), expanded exactly in
+    powers of x; ``c0 = "full"`` sums c_0 T_0 + c_1 T_1 + …, ``"half"`` takes c_0/2 (the
+    convention of Numerical Recipes' chebev and of Clenshaw's original tables)."""
+    a, b = interval
+    t = (2 * x - a - b) / (b - a)
+    terms = [c * sp.chebyshevt_poly(k, t) for k, c in enumerate(coefficients)]
+    if c0 == "half":
+        terms[0] = coefficients[0] / 2
+    return sp.expand(sp.Add(*terms))
+
+
+def _at(where: str) -> str:
+    return f"{where}: " if where else ""
+
+
+def _table_body(spec: dict, where: str, symbols: dict, keys=TOML_KEYS) -> sp.Expr:
+    """The exact expression of a function table (or of one of its pieces)."""
+    given = [k for k in BODY_KEYS if k in spec and k in keys]
+    if len(given) != 1:
+        choices = ", ".join(k for k in BODY_KEYS if k in keys)
+        raise ExpressionError(f"{_at(where)}give exactly one of {choices}" + (f" (got {', '.join(given)})" if given else ""))
+    kind = given[0]
+    cheb_only = [k for k in ("interval", "chebyshev_c0") if k in spec]
+    if kind != "chebyshev" and cheb_only:
+        raise ExpressionError(f"{_at(where)}{cheb_only[0]!r} belongs to a 'chebyshev' series only")
+    if kind == "expr":
+        if not isinstance(spec["expr"], str):
+            raise ExpressionError(f"{_at(where)}expr must be a string")
+        return parse_user_expression(spec["expr"], symbols)
+    if kind == "poly":
+        cs = _coefficients(spec["poly"], f"{_at(where)}poly")
+        return check_limits(sp.Add(*(c * x ** k for k, c in enumerate(cs))))
+    if kind == "chebyshev":
+        cs = _coefficients(spec["chebyshev"], f"{_at(where)}chebyshev")
+        if spec.get("chebyshev_c0") not in CHEBYSHEV_C0:
+            raise ExpressionError(f"{_at(where)}a chebyshev series needs chebyshev_c0 = \"full\" (c0*T0) or "
+                                  f"\"half\" (c0/2), got {spec.get('chebyshev_c0')!r}")
+        iv = spec.get("interval")
+        if not isinstance(iv, list) or len(iv) != 2:
+            raise ExpressionError(f"{_at(where)}a chebyshev series needs interval = [a, b] (the series variable is "
+                                  "t = (2x - a - b)/(b - a))")
+        a, b = (_exact(v, f"{_at(where)}interval") for v in iv)
+        if not (a.is_Rational and b.is_Rational and a < b):
+            raise ExpressionError(f"{_at(where)}interval must have rational ends a < b, got [{a}, {b}]")
+        return check_limits(chebyshev_polynomial(cs, (a, b), spec["chebyshev_c0"]))
+    pieces = spec["pieces"]
+    if not isinstance(pieces, list) or len(pieces) < 2 or len(pieces) > MAX_PIECES:
+        raise ExpressionError(f"{_at(where)}pieces must be an array of 2..{MAX_PIECES} tables")
+    pairs = []
+    grammar = function_grammar(symbols)
+    for i, piece in enumerate(pieces):
+        at = f"{_at(where)}pieces[{i}]"
+        if not isinstance(piece, dict):
+            raise ExpressionError(f"{at} must be a table such as {{when = \"x < 0\", expr = \"0\"}}")
+        unknown = sorted(set(piece) - set(PIECE_KEYS))
+        if unknown:
+            raise ExpressionError(f"{at}: unknown key {unknown[0]!r} (allowed: {', '.join(PIECE_KEYS)})")
+        last = i == len(pieces) - 1
+        if last == ("when" in piece):
+            raise ExpressionError(f"{at}: " + ("the last piece is the value where no condition holds: no 'when'"
+                                               if last else "needs a condition 'when', such as \"x < 0\""))
+        body = _table_body(piece, at, symbols, PIECE_KEYS)
+        if last:
+            pairs.append((body, sp.true))
+        else:
+            if not isinstance(piece["when"], str):
+                raise ExpressionError(f"{at}: when must be a string such as \"x < 0\"")
+            try:
+                pairs.append((body, parse_condition(piece["when"], grammar)))
+            except ExpressionError as exc:
+                raise ExpressionError(f"{at}: when: {exc}") from None
+    return check_limits(sp.Piecewise(*pairs))
+
+
+def table_function(name: str, spec: dict, *, description=None, reference=None) -> Activation:
+    """An (unregistered) activation from a TOML function table with ``poly``, ``chebyshev`` or
+    ``pieces`` (see the README, "User-defined functions"); ``expr`` tables go to :func:`user_function`."""
+    _check_name(name)
+    if REGISTRY.is_builtin(name):
+        raise ExpressionError(f"user function {name!r} clashes with a built-in function name")
+    if name in function_grammar().functions or name in ("x", "pi", "e", "E", "piecewise"):
+        raise ExpressionError(f"user function {name!r} clashes with a function or constant of the grammar")
+    symbols, parameters = _parameters(name, spec.get("params"))
+    body = _table_body(spec, "", symbols)
+    text = sp.sstr(body)
+    formula = text if len(text) <= 2000 else f"{' and '.join(k for k in BODY_KEYS if k in spec)} table"
+    return _activation(name, body, symbols, parameters, formula, description, reference)
+
+
+def _plain_floats(value):
+    """TOML floats back to Python floats (as tomllib gives them) outside coefficient arrays."""
+    if isinstance(value, TomlFloat):
+        return value.as_float()
+    if isinstance(value, dict):
+        return {k: _plain_floats(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_floats(v) for v in value]
+    return value
+
+
+def _exact_floats(spec: dict) -> dict:
+    """``spec`` with floats kept as written in coefficient arrays and interval ends only."""
+    out = {}
+    for key, value in spec.items():
+        if key in ("poly", "chebyshev", "interval"):
+            out[key] = value
+        elif key == "pieces" and isinstance(value, list):
+            out[key] = [_exact_floats(p) if isinstance(p, dict) else _plain_floats(p) for p in value]
+        else:
+            out[key] = _plain_floats(value)
+    return out
+
+
 def functions_from_toml(text: str, source: str = "<string>") -> list[Activation]:
     """The activations of a TOML document's ``[function.NAME]`` tables (not registered)."""
-    doc = load_document(text, source, "function", "[function.NAME] tables")
+    doc = load_document(text, source, "function", "[function.NAME] tables", parse_float=TomlFloat)
     table = doc.get("function", {})
     if not isinstance(table, dict) or not table:
         raise InputError(f"{source}: no [function.NAME] tables")
@@ -202,17 +358,22 @@ def functions_from_toml(text: str, source: str = "<string>") -> list[Activation]
     for name, spec in table.items():
         if not isinstance(spec, dict):
             raise InputError(f"{source}: function.{name} must be a table")
+        spec = _exact_floats(spec)
         unknown = sorted(set(spec) - set(TOML_KEYS))
         if unknown:
             raise InputError(f"{source}: function.{name}: unknown key {unknown[0]!r} (allowed: {', '.join(TOML_KEYS)})")
-        if "expr" not in spec:
-            raise InputError(f"{source}: function.{name}: missing key 'expr'")
+        if not any(k in spec for k in BODY_KEYS):
+            raise InputError(f"{source}: function.{name}: missing key 'expr' (or 'poly', 'chebyshev', 'pieces')")
         params = spec.get("params", {})
         if not isinstance(params, dict):
             raise InputError(f"{source}: function.{name}: params must be a table such as {{a = \"0.5\"}}")
         try:
-            out.append(user_function(name, spec["expr"], params, description=spec.get("description"),
-                                     reference=spec.get("reference")))
+            if set(spec) & set(TOML_KEYS[1:6]):
+                out.append(table_function(name, spec, description=spec.get("description"),
+                                          reference=spec.get("reference")))
+            else:
+                out.append(user_function(name, spec["expr"], params, description=spec.get("description"),
+                                         reference=spec.get("reference")))
         except InputError as exc:
             raise type(exc)(f"{source}: function.{name}: {exc}") from None
     return out

@@ -25,7 +25,7 @@ from flint import arb
 from ..analysis.pieces import Piece, Pieces, decompose
 from ..certified.arbeval import compile_arb
 from ..certified.balls import precision, q
-from ..definitions.registry import Instance, get
+from ..definitions.registry import Instance, resolve
 from ..definitions.symbols import x
 from ..errors import InputError, ParameterError, UnsupportedError
 from ..facts import Step
@@ -55,11 +55,7 @@ class ErrorFunction:
 
 
 def _instance(spec, params) -> Instance:
-    if isinstance(spec, Instance):
-        return spec
-    if not isinstance(spec, str):
-        raise InputError(f"expected a function name, got {spec!r}")
-    return get(spec, params or {})
+    return resolve(spec, params)
 
 
 def _kth(expr: sp.Expr, k: int) -> sp.Expr:

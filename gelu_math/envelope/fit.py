@@ -190,8 +190,9 @@ def fit(approx, coefficient: str, target: str = "gelu", metric: str = "abs", ref
     """The minimax-optimal ``coefficient`` of ``approx`` over ℝ, certified over the search range
     (``search=(lo, hi)``; default the published value ±50%).
 
-    >>> f = fit("gelu_sigmoid", "k", target="cdf")
-    >>> f.optimum.ball, f.sup_error.ball, f.search, f.certified_window
+    >>> f = fit("gelu_sigmoid", "k", target="cdf")          # about 15 s: tests/test_fit.py  # doctest: +SKIP
+    >>> f.optimum.ball.mid().str(8, radius=False)           # doctest: +SKIP
+    '1.7017449'
     """
     with task_limit(f"the fit of {coefficient} in {approx}"):
         return _fit(approx, coefficient, target, metric, reference, digits, search)

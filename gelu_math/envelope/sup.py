@@ -115,10 +115,18 @@ class _Core:
         box = arb(a).union(arb(b))
         plain = self.E(box)
         m = arb((a + b) / 2)
-        mvf = self.E(m) + self.dE(box) * (box - m)
-        best = plain if plain.is_finite() and (not mvf.is_finite() or plain.rad() < mvf.rad()) else mvf
-        if plain.is_finite() and mvf.is_finite() and plain.overlaps(mvf):
-            best = plain.intersection(mvf)
+        h = box - m
+        mvf = self.E(m) + self.dE(box) * h  # mean-value form
+        t2 = self.E(m) + self.dE(m) * h + self.ddE(box) * h * h / 2  # second-order (Taylor with remainder)
+        best = None
+        for enc in (plain, mvf, t2):  # every one contains E(box): intersect those that are finite
+            if not enc.is_finite():
+                continue
+            if best is None:
+                best = enc
+            elif best.overlaps(enc):
+                best = best.intersection(enc)
+        best = plain if best is None else best
         self.boxes += 1
         return _abs_upper(best) if best.is_finite() else arb("inf")
 

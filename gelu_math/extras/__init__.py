@@ -1,36 +1,29 @@
-"""Layer 4: claims beyond the engine's facts, derived from them and from the lower layers.
+"""Layer 4: properties derived from the engine's facts, registered like the engine's own.
 
-:func:`extra_facts` returns extra :class:`~gelu_math.facts.Fact` objects for one analysed function:
-generic ones for every function (:mod:`.generic`: slope at 0, boundedness, monotonicity class,
-the gradient for x < 0) and function-specific ones (:mod:`.gelu`: the Φ/erf definitions, the μ,σ
-family and its σ → 0 limit, derivatives of every order, the asymptotic expansion at ±∞,
-0 ≤ ReLU − GELU ≤ |min GELU|).  Like the engine, a claim that cannot be derived rigorously is
-returned in ``failures`` with the reason, never filled in.
+:mod:`.generic` registers, for every function, the slope at 0 (or the one-sided slopes),
+boundedness, the monotonicity class and the gradient for x < 0; :mod:`.gelu` registers GELU's
+own (the Φ/erf definitions, the μ,σ family and its σ → 0 limit, derivatives of every order, the
+asymptotic expansion at ±∞, 0 ≤ ReLU − GELU ≤ |min GELU|).  Each is an ordinary
+:class:`~gelu_math.properties.Property`, computed by ``analyze`` after the properties it depends
+on, so it reaches ``analyze --json``, the text output, the reports, ``verify`` and
+``gelu_math.testing`` the same way.  Like the engine, a property that cannot be derived
+rigorously is recorded in ``failures`` with the reason, never filled in.
 
-The analysis is passed in (duck-typed ``Analysis``), so this package imports nothing from
-:mod:`gelu_math.engine`: it sits beside the engine at L4, below the renderers.
+This package imports nothing from :mod:`gelu_math.engine` (the engine imports it, to register).
 """
 
 from __future__ import annotations
 
-from ..errors import CertificationError, UnsupportedError
 from ..facts import Fact
+from ..properties import register
 from . import gelu, generic
+
+for _p in (*generic.PROPERTIES, *gelu.PROPERTIES):
+    register(_p)
+
+KEYS = tuple(p.key for p in (*generic.PROPERTIES, *gelu.PROPERTIES))
 
 
 def extra_facts(a) -> tuple[dict[str, Fact], dict[str, str]]:
-    """(facts, failures) of the extra claims for the analysis ``a``, in a fixed order."""
-    out: dict[str, Fact] = {}
-    failures: dict[str, str] = {}
-    builders = list(generic.BUILDERS)
-    if a.instance.name == "gelu" and a.instance.is_numeric:
-        builders += gelu.BUILDERS
-    for key, fn in builders:
-        try:
-            fact = fn(a)
-        except (CertificationError, UnsupportedError) as exc:
-            failures[key] = str(exc)
-            continue
-        if fact is not None:
-            out[key] = fact
-    return out, failures
+    """(facts, failures) of the derived properties in the analysis ``a`` (computed by ``analyze``)."""
+    return ({k: a.facts[k] for k in KEYS if k in a.facts}, {k: a.failures[k] for k in KEYS if k in a.failures})

@@ -28,13 +28,11 @@ from ..certified.balls import precision
 from ..certified.numbers import abs_number
 from ..definitions.symbols import Phi, x
 from ..errors import CertificationError
+from ..properties import Property
+from ..values import Record
 from ..facts import Fact, Method, Number, Step, weakest
+from ..references import HG, LEE, DLMF_ERF, DLMF_ASY, DLMF_HERMITE
 
-HG = "Hendrycks & Gimpel, Gaussian Error Linear Units (GELUs), arXiv:1606.08415 (2016)"
-LEE = "Lee, GELU Activation Function in Deep Learning: A Comprehensive Mathematical Analysis, arXiv:2305.12073 (2023)"
-DLMF_ERF = "DLMF 7.2.1 (erf), 7.18.2 (normal distribution), https://dlmf.nist.gov/7"
-DLMF_ASY = "DLMF 7.12.1 and 7.12(i): asymptotic expansion of erfc and its remainder, https://dlmf.nist.gov/7.12"
-DLMF_HERMITE = "DLMF 18.5.5 (Rodrigues' formula) and 18.9.1 (recurrence) for the Hermite polynomials He_n"
 
 # names used in statements only (never evaluated): Φ, φ, GELU, ReLU
 PhiF, phiF, GELU, RELU = sp.Function("Phi"), sp.Function("phi"), sp.Function("GELU"), sp.Function("ReLU")
@@ -79,7 +77,7 @@ def _definitions(a) -> Fact:
         Step("Hence GELU(x) = x Φ(x) = {0}, which is the registered definition {1} (difference simplified to 0).",
              (x * Phi(x), f)),
     )
-    return Fact("gelu_definitions", "{0} = {1} = {2}", {"phi": x * PhiF(x), "erf": f}, Method.EXACT, steps,
+    return Fact("gelu_definitions", "{0} = {1} = {2}", Record(phi=x * PhiF(x), erf=f), Method.EXACT, steps,
                 (GELU(x), x * PhiF(x), sp.factor_terms(f)), (HG, DLMF_ERF))
 
 
@@ -108,7 +106,8 @@ def _derivative_formula(a) -> Fact | None:
         if poly is not None:
             steps.append(Step("k = {0}: (−1)^k (He_(k−2) − He_k) = {1}, so f^(k) = {2}; SymPy proves this equals the "
                               "engine's derivative.", (sp.Integer(order), poly, poly * phiF(x))))
-    return Fact("gelu_derivative_formula", "{0} and, for k ≥ 2, {1}", [c for c in checked], Method.EXACT,
+    return Fact("gelu_derivative_formula", "{0}; for k ≥ 2: {1}", Record(general=general, checked_orders=[
+                    o for o, _ in checked]), Method.EXACT,
                 tuple(steps), (sp.Eq(sp.Derivative(GELU(x), x), PhiF(x) + x * phiF(x)), general), (DLMF_HERMITE, LEE))
 
 
@@ -138,7 +137,7 @@ def _relu_gap(a) -> Fact:
     if not _zero((p - f.subs(x, p)) - (-f.subs(x, -p))):
         raise CertificationError("x − f(x) = −f(−x) failed symbolically")
     bound = abs_number(fmin)
-    value = {"bound": bound, "argmax": (xs, _neg(xs)), "min_value": fmin}
+    value = Record(bound=bound, argmax=[xs, _neg(xs)], min_value=fmin)
     gap = RELU(x) - GELU(x)
     steps = (
         Step("Parity identity (fact 'parity'): f(x) − f(−x) = {0}, i.e. Φ(x) + Φ(−x) = 1.", (par.value.difference,)),
@@ -150,8 +149,8 @@ def _relu_gap(a) -> Fact:
              "−|x| = x*, i.e. x = ±x*.", (fmin, xs, bound)),
         Step("At ±∞ the gap tends to 0: −GELU(−|x|) → −lim GELU(x) as x → −∞ = 0 (fact 'limits')."),
     )
-    return Fact("relu_gap", "0 ≤ {0} ≤ {1} = |min GELU| for all real x, with equality on the right at x = ±x*",
-                value, method, steps, (gap, bound), (LEE, HG))
+    return Fact("relu_gap", "0 ≤ {0} ≤ {1} for every real x, with equality on the right exactly at x = {2} and x = {3}",
+                value, method, steps, (gap, bound, *value["argmax"]), (LEE, HG))
 
 
 def _family(a, gap: Fact | None) -> Fact:
@@ -175,16 +174,18 @@ def _family(a, gap: Fact | None) -> Fact:
         Step("Scaling (SymPy, difference simplified to 0): {0} = σ GELU(x/σ), and ReLU(x) = σ ReLU(x/σ), so "
              "f_(0,σ)(x) − ReLU(x) = σ (GELU − ReLU)(x/σ).", (scaled,)),
     ]
-    value = {"right": right, "left": left, "at_mu": at_mu}
+    value = Record(right=right, left=left, at_mu=at_mu)
     method = Method.EXACT
-    math = (fmu(x), fam)
+    math = (fmu(x), fam, "(not certified)")
     if gap is not None:
         bound = gap.value["bound"]
         steps.append(Step("With fact 'relu_gap', sup_x |f_(0,σ)(x) − ReLU(x)| = σ · {0}, attained at x = ±σx*: the "
                           "convergence to ReLU is uniform on ℝ, linear in σ.", (bound,)))
         value["uniform_constant"] = bound
         method = gap.method
-    return Fact("gelu_family", "{0} = {1} → ReLU as σ → 0⁺ (μ = 0), uniformly with sup-error σ·|min GELU|",
+        math = (fmu(x), fam, bound)
+    return Fact("gelu_family", "{0} = {1}; as σ → 0⁺ with μ = 0 it tends to ReLU, uniformly: "
+                "sup |f_(0,σ) − ReLU| = σ · {2}",
                 value, method, tuple(steps), math, (HG,))
 
 
@@ -233,9 +234,9 @@ def _asymptotic(a) -> Fact:
              "R_N(x)/(first omitted term) at x = −4, −8, −16 lies in (0, 1): {1}, {2}, {3}.",
              (sp.Integer(n), *ratios)),
     )
-    return Fact("asymptotic_expansion", "GELU(x) ~ {0} as x → −∞ and GELU(x) ~ {1} as x → +∞ (general term "
-                "cited from DLMF 7.12.1; the first {2} terms derived symbolically)",
-                {"series": S, "terms": n, "ratios": tuple(ratios)}, CITED, steps,
+    return Fact("asymptotic_expansion", "as x → −∞: {0}; as x → +∞: {1} (general term cited from DLMF "
+                "7.12.1; the first {2} terms derived symbolically)",
+                Record(series=S, terms=sp.Integer(n)), CITED, steps,  # the spot-check ratios are evidence (steps)
                 (-phiF(x) * S, x - phiF(x) * S, sp.Integer(n)), (DLMF_ASY,))
 
 
@@ -247,5 +248,18 @@ def _family_builder(a):
     return _family(a, gap)
 
 
-BUILDERS = (("gelu_definitions", _definitions), ("gelu_derivative_formula", _derivative_formula),
-            ("relu_gap", _relu_gap), ("gelu_family", _family_builder), ("asymptotic_expansion", _asymptotic))
+def _is_gelu(inst) -> bool:
+    return inst.name == "gelu" and inst.is_numeric
+
+
+PROPERTIES = (
+    Property("gelu_definitions", "Two definitions: Φ and erf", "Definition", _definitions, applies=_is_gelu),
+    Property("gelu_derivative_formula", "Derivatives of every order", "Derivatives", _derivative_formula,
+             depends=("derivatives",), applies=_is_gelu, order=1),
+    Property("relu_gap", "Distance to ReLU", "Comparison with ReLU", _relu_gap,
+             depends=("stationary_points", "range", "parity"), applies=_is_gelu),
+    Property("gelu_family", "The μ, σ family and its σ → 0 limit", "Definition", _family_builder,
+             depends=("stationary_points", "range", "parity"), applies=_is_gelu, order=1),
+    Property("asymptotic_expansion", "Asymptotic expansion at ±∞", "Behaviour at ±∞", _asymptotic,
+             applies=_is_gelu, order=2),
+)

@@ -21,8 +21,12 @@ from ..certified.limits import checked_limit
 from ..certified.numbers import compare, exact_number
 from ..definitions.symbols import x
 from ..facts import Fact, Method, Step, weakest
+from ..properties import Property
+from ..values import Record
+from ..references import LEE
 
-LEE = "Lee, GELU Activation Function in Deep Learning: A Comprehensive Mathematical Analysis, arXiv:2305.12073 (2023)"
+_F = sp.Function("f")
+_SLOPE = sp.Subs(sp.Derivative(_F(x), x), x, 0)  # f′(0), as statements print it
 
 
 _HYPERBOLIC = (sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sech, sp.csch)
@@ -52,7 +56,8 @@ def _slope_at_0(a) -> Fact:
         if v != raw:
             steps += (Step("At x = 0 this is {0} = {1} (written with exponentials, e^(log a) = a, and cancelled).",
                            (raw, v)),)
-        return Fact("slope_at_0", "f′(0) = {0}", {"value": exact_number(v, a.digits)}, Method.EXACT, steps, (v,))
+        n = exact_number(v, a.digits)
+        return Fact("slope_at_0", "{0} = {1}", Record(value=n), Method.EXACT, steps, (_SLOPE, n))
     i = a.pieces.breakpoints.index(zero)
     left, right = exact_constant(one_sided(d1.pieces[i], zero)), exact_constant(one_sided(d1.pieces[i + 1], zero))
     nl, nr = exact_number(left, a.digits), exact_number(right, a.digits)
@@ -63,11 +68,12 @@ def _slope_at_0(a) -> Fact:
                   "f′ = {1} on the right, evaluated (or their one-sided limits taken) at 0.",
                   (d1.pieces[i].expr, d1.pieces[i + 1].expr)),)
     if same:
-        return Fact("slope_at_0", "f′(0) = {0}", {"value": nl}, Method.EXACT,
-                    steps + (Step("Both one-sided slopes equal {0}, so f is differentiable at 0.", (left,)),), (left,))
-    return Fact("slope_at_0", "f′(0) does not exist: f′(0−) = {0}, f′(0+) = {1}", {"left": nl, "right": nr},
+        return Fact("slope_at_0", "{0} = {1}", Record(value=nl), Method.EXACT,
+                    steps + (Step("Both one-sided slopes equal {0}, so f is differentiable at 0.", (left,)),),
+                    (_SLOPE, nl))
+    return Fact("slope_at_0", "f′(0) does not exist: f′(0−) = {0}, f′(0+) = {1}", Record(left=nl, right=nr),
                 Method.EXACT, steps + (Step("The one-sided slopes differ, so f is not differentiable at 0."),),
-                (left, right))
+                (nl, nr))
 
 
 def _boundedness(a) -> Fact | None:
@@ -75,7 +81,7 @@ def _boundedness(a) -> Fact | None:
         return None
     r = a.facts["range"]
     inf, sup = r.value["inf"].value, r.value["sup"].value
-    value = {"below": inf.is_finite, "above": sup.is_finite}
+    value = Record(below=inf.is_finite, above=sup.is_finite)
     return Fact("boundedness", "bounded below: {0}; bounded above: {1}", value, r.method,
                 (Step("f is bounded below (above) exactly when the infimum (supremum) of the range fact is finite."),),
                 (value["below"], value["above"]), (LEE,))
@@ -112,17 +118,23 @@ def _negative_gradient(a) -> Fact | None:
             zeros.append(s["x"])
     d1 = calculus.derivative(a.pieces, 1)
     lim = checked_limit(d1.pieces[0].expr, -sp.oo)
-    value = {"nonzero": not flat, "flat": flat, "isolated_zeros": zeros,
-             "limit_minus_inf": exact_number(lim, a.digits)}
+    value = Record(nonzero=not flat, flat=[list(iv) for iv in flat], isolated_zeros=zeros,
+                   limit_minus_inf=exact_number(lim, a.digits))
     steps = [Step("From the stationary-points fact (all zeros of f′ on ℝ, certified complete): "
                   + (f"f′ vanishes on {len(flat)} interval(s) meeting x < 0, so the gradient is zero there."
                      if flat else f"f′ has {len(zeros)} isolated zero(s) with x < 0 and vanishes on no interval, so "
                                   "f′(x) ≠ 0 for every other x < 0."))]
     steps.append(Step("lim f′ as x → −∞ of the leftmost piece {0} is {1} (SymPy limit, checked by ball evaluation "
                       "far out).", (d1.pieces[0].expr, lim)))
-    return Fact("negative_gradient", "f′ ≠ 0 on x < 0 except at isolated points: {0}", value,
-                weakest(st.method, Method.EXACT), tuple(steps), (not flat,), (LEE,))
+    return Fact("negative_gradient", "f′(x) ≠ 0 for x < 0 except at isolated points: {0}; {1} = {2}", value,
+                weakest(st.method, Method.EXACT), tuple(steps),
+                (not flat, sp.Limit(sp.Derivative(_F(x), x), x, -sp.oo), value["limit_minus_inf"]), (LEE,))
 
 
-BUILDERS = (("slope_at_0", _slope_at_0), ("boundedness", _boundedness), ("monotone", _monotone),
-            ("negative_gradient", _negative_gradient))
+PROPERTIES = (
+    Property("slope_at_0", "Slope at 0", "Value and slope at 0", _slope_at_0, order=1),
+    Property("boundedness", "Boundedness", "Range and extrema", _boundedness, depends=("range",), order=1),
+    Property("monotone", "Monotone on ℝ?", "Monotonicity", _monotone, depends=("monotonicity",), order=1),
+    Property("negative_gradient", "Gradient for x < 0", "Monotonicity", _negative_gradient,
+             depends=("stationary_points",), order=2),
+)

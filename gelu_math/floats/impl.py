@@ -10,9 +10,11 @@ ties to even), so the result is within 0.5 ULP + (float64 error) of the exact va
 
 Example::
 
+    >>> import numpy as np
+    >>> from gelu_math.floats.dtypes import FORMATS
     >>> g = implementation("gelu")
     >>> g.evaluate(np.array([-10.0, 0.5]))      # (x/2)·erfc(−x/√2)
-    array([-7.61985302e-23,  3.45731448e-01])
+    array([-7.61985302e-23,  3.45731231e-01])
     >>> g.kernel(FORMATS["float16"])(np.array([0.5], np.float16))
     array([0.3457], dtype=float16)
 """

@@ -12,8 +12,11 @@ value the line continues, where f^(k) jumps (ReLU′ at 0) the line breaks (a Na
 
 Example::
 
+    >>> from gelu_math.definitions import get
     >>> c = curve(get("gelu"), order=1, lo=-4, hi=4, n=401)
     >>> m = marks(get("gelu"))      # minimum at x = -0.75179152469356..., inflections ±√2
+    >>> [round(p.xy[0], 6) for p in m if p.kind == "minimum"]
+    [-0.751792]
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from flint import arb
 from ..analysis.pieces import Pieces, decompose
 from ..certified.arbeval import compile_arb
 from ..certified.balls import precision
-from ..definitions.registry import Instance, get
+from ..definitions.registry import Instance, resolve
 from ..definitions.symbols import x
 from ..engine import analyze
 from ..errors import CertificationError
@@ -40,7 +43,7 @@ JOIN_TOL = 1e-9  # neighbouring pieces whose values at the breakpoint agree this
 
 
 def instance(name: str | Instance, params: dict | None = None) -> Instance:
-    return name if isinstance(name, Instance) else get(name, params)
+    return resolve(name, params)
 
 
 @functools.lru_cache(maxsize=512)

@@ -57,7 +57,9 @@ def compare(names=COMPARE, order: int = 0, lo: float = -4.0, hi: float = 3.0, ax
             width="single") -> Axes:
     """The classic comparison: the ``order``-th derivative of each named activation on [lo, hi].
 
-    >>> compare(("gelu", "relu", "elu", "silu"), order=1)   # their first derivatives
+    >>> ax = compare(("gelu", "relu", "elu", "silu"), order=1)   # their first derivatives
+    >>> len(ax.get_legend().get_texts())
+    4
     """
     with style():
         ax = _ax(ax, width)
@@ -152,7 +154,9 @@ def derivatives(name: str | Instance = "gelu", order: int = 3, params: dict | No
     """f and its first ``order`` derivatives, with the certified extrema and inflection points of
     f marked (dotted guides: where f′ and f″ vanish).
 
-    >>> derivatives("gelu")   # minimum at x ≈ -0.7518, inflection points at x = ±√2
+    >>> ax = derivatives("gelu")   # minimum at x ≈ -0.7518, inflection points at x = ±√2
+    >>> tuple(float(v) for v in ax.get_xlim())
+    (-4.0, 3.0)
     """
     inst = instance(name, params)
     with style():

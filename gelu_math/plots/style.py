@@ -7,10 +7,12 @@ the same figure gives the same bytes on every run (for a given matplotlib versio
 
 Example::
 
-    >>> from gelu_math.plots import style
-    >>> with style.style():
-    ...     fig, ax = style.new_axes("single")
-    >>> style.save(fig, "out.pdf")
+    >>> from gelu_math.plots.style import new_axes, save, style, width_inches
+    >>> with style():
+    ...     fig, ax = new_axes("single")
+    >>> fig.get_size_inches()[0] == width_inches("single") == 3.5
+    True
+    >>> save(fig, "out.pdf")                        # writes a file  # doctest: +SKIP
 """
 
 from __future__ import annotations

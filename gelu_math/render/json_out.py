@@ -1,4 +1,4 @@
-"""The analysis as one JSON object (schema in the README)."""
+"""The analysis as one JSON object (schema in the README): :class:`JsonPrinter`, one method per value type."""
 
 from __future__ import annotations
 
@@ -8,71 +8,107 @@ import sympy as sp
 
 from ..engine import Analysis
 from ..facts import Number
+from ..properties import registered
 from .numbers import number_json
+from .printer import Printer
 
 
 def _expr(e: sp.Expr) -> dict:
     return {"sympy": sp.sstr(e), "latex": sp.latex(e)}
 
 
-def _fact(a: Analysis, key: str):
-    return a.facts.get(key)
+class JsonPrinter(Printer):
+    """Values as JSON data: numbers as the schema's {exact, mid, rad} objects."""
+
+    def _print_Number(self, n: Number):
+        return number_json(n, self.digits)
+
+    def _print_bool(self, v):
+        return v
+
+    def _print_int(self, v):
+        return v
+
+    def _print_str(self, v):
+        return v
+
+    def _print_NoneType(self, v):
+        return None
+
+    def _print_Basic(self, e):  # SymPy objects
+        return sp.sstr(e)
+
+    def _print_list(self, items):
+        return [self.doprint(v) for v in items]
+
+    _print_tuple = _print_list
+
+    def _print_dict(self, d):
+        return {str(k): self.doprint(v) for k, v in d.items()}
+
+    def _print_Sides(self, v):
+        return {"-inf": self.doprint(v[-1]), "+inf": self.doprint(v[1])}
+
+    def _print_Asymptote(self, a):
+        if a.slope is None:
+            return None
+        return {"kind": a.kind, "slope": sp.sstr(a.slope), "intercept": sp.sstr(a.intercept),
+                "sympy": sp.sstr(a.slope * sp.Symbol("x") + a.intercept)}
+
+    def _print_Derivatives(self, ds):
+        return [{"order": k, **_expr(e)} for k, e in ds]
+
+    def _print_Extremes(self, r):
+        return {"inf": self.doprint(r["inf"].value), "sup": self.doprint(r["sup"].value),
+                "inf_attained": r["inf"].attained, "sup_attained": r["sup"].attained}
+
+    def _print_Segments(self, ivs):
+        return [{"from": self.doprint(i.lo), "to": self.doprint(i.hi), ivs.label: i.label} for i in ivs]
+
+    def _print_Smoothness(self, s):
+        d = self.digits
+        cls = "Cinf" if s.k is None else ("discontinuous" if s.k < 0 else f"C{s.k}")
+        return {"class": cls, "class_is_lower_bound": s.lower_bound_only, "analytic": s.analytic, "entire": s.entire,
+                "breakpoints": [{"x": self.doprint(_n(bp.x, d)), "order": bp.order,
+                                 "left": None if bp.left is None else self.doprint(_n(bp.left, d)),
+                                 "right": None if bp.right is None else self.doprint(_n(bp.right, d))}
+                                for bp in s.breakpoints]}
+
+    def _fact_Constants(self, prop, fact):  # {key: {name: number}, key_attained: {name: bool}}
+        v = fact.value
+        return {prop.key: {k: self.doprint(c["value"]) for k, c in v.items()},
+                prop.key + "_attained": {k: c["attained"] for k, c in v.items()}}
+
+    def _print_Taylor(self, t):
+        return {"order": t.order, "sympy": None if t.polynomial is None else sp.sstr(t.polynomial),
+                "general_term": None if t.general_term is None else sp.sstr(t.general_term),
+                "general_term_extra": sp.sstr(t.extra) if t.general_term is not None else None,
+                "left": None if t.left is None else sp.sstr(t.left),
+                "right": None if t.right is None else sp.sstr(t.right)}
+
+    def _print_Parity(self, p):
+        return {"kind": p.kind, "even_part": sp.sstr(p.even), "odd_part": sp.sstr(p.odd)}
+
+    def entries(self, prop, fact) -> dict:
+        """The top-level JSON entries of one property (normally one: its key)."""
+        m = self._method("_fact_", fact.value)
+        return m(prop, fact) if m is not None else {prop.key: self.doprint(fact.value)}
 
 
 def analysis_json(a: Analysis) -> dict:
     d = a.digits
-    num = lambda n: number_json(n, d)  # noqa: E731
+    p = JsonPrinter(d)
     f = a.facts
     out: dict = {
         "name": a.instance.name,
         "parameters": {k: {"exact": sp.sstr(v), **_decimal(v, d)} for k, v in a.instance.params},
         "digits": d,
         "definition": _expr(a.instance.expr),
-        "value_at_0": num(f["value_at_0"].value) if "value_at_0" in f else None,
+        "value_at_0": None,  # always present (null when not certified)
     }
-    if "derivatives" in f:
-        out["derivatives"] = [{"order": k, **_expr(e)} for k, e in f["derivatives"].value]
-    if "limits" in f:
-        lim = f["limits"].value
-        out["limits"] = {"-inf": num(lim[-1]), "+inf": num(lim[1])}
-    if "asymptotes" in f:
-        out["asymptotes"] = {("-inf" if s < 0 else "+inf"): _asymptote(v) for s, v in f["asymptotes"].value.items()}
-    if "range" in f:
-        r = f["range"].value
-        out["range"] = {"inf": num(r["inf"].value), "sup": num(r["sup"].value),
-                        "inf_attained": r["inf"].attained, "sup_attained": r["sup"].attained}
-    if "stationary_points" in f:
-        out["stationary_points"] = [
-            {"interval": [num(s["interval"][0]), num(s["interval"][1])], "kind": s["kind"], "value": num(s["value"])}
-            if "interval" in s else {"x": num(s["x"]), "value": num(s["value"]), "kind": s["kind"]}
-            for s in f["stationary_points"].value]
-    if "inflection_points" in f:
-        out["inflection_points"] = [{"x": num(p["x"]), "value": num(p["value"])} for p in f["inflection_points"].value]
-    if "monotonicity" in f:
-        out["monotonicity"] = [{"from": num(i.lo), "to": num(i.hi), "direction": i.label} for i in f["monotonicity"].value]
-    if "convexity" in f:
-        out["convexity"] = [{"from": num(i.lo), "to": num(i.hi), "shape": i.label} for i in f["convexity"].value]
-    if "smoothness" in f:
-        s = f["smoothness"].value
-        cls = "Cinf" if s.k is None else ("discontinuous" if s.k < 0 else f"C{s.k}")
-        out["smoothness"] = {
-            "class": cls, "class_is_lower_bound": s.lower_bound_only, "analytic": s.analytic, "entire": s.entire,
-            "breakpoints": [{"x": num(_n(bp.x, d)), "order": bp.order,
-                             "left": None if bp.left is None else num(_n(bp.left, d)),
-                             "right": None if bp.right is None else num(_n(bp.right, d))} for bp in s.breakpoints]}
-    if "lipschitz" in f:
-        out["lipschitz"] = {k: num(v["value"]) for k, v in f["lipschitz"].value.items()}
-        out["lipschitz_attained"] = {k: v["attained"] for k, v in f["lipschitz"].value.items()}
-    if "taylor" in f:
-        t = f["taylor"].value
-        out["taylor"] = {"order": t.order, "sympy": None if t.polynomial is None else sp.sstr(t.polynomial),
-                         "general_term": None if t.general_term is None else sp.sstr(t.general_term),
-                         "general_term_extra": sp.sstr(t.extra) if t.general_term is not None else None,
-                         "left": None if t.left is None else sp.sstr(t.left),
-                         "right": None if t.right is None else sp.sstr(t.right)}
-    if "parity" in f:
-        p = f["parity"].value
-        out["parity"] = {"kind": p.kind, "even_part": sp.sstr(p.even), "odd_part": sp.sstr(p.odd)}
+    for prop in registered():
+        if prop.key in f:
+            out.update(p.entries(prop, f[prop.key]))
     out["methods"] = {k: fact.method.value for k, fact in f.items()}
     out["failures"] = dict(a.failures)
     return out
@@ -90,13 +126,6 @@ def _decimal(v: sp.Expr, digits: int) -> dict:
     n = _n(v, digits)
     j = number_json(n, digits)
     return {"mid": j["mid"], "rad": j["rad"]}
-
-
-def _asymptote(a) -> dict | None:
-    if a.slope is None:
-        return None
-    return {"kind": a.kind, "slope": sp.sstr(a.slope), "intercept": sp.sstr(a.intercept),
-            "sympy": sp.sstr(a.slope * sp.Symbol("x") + a.intercept)}
 
 
 def dumps(a: Analysis) -> str:

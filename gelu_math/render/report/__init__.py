@@ -1,4 +1,4 @@
-"""Derivation reports (issue 4): one document per function, an index and the comparison matrix,
+"""Derivation reports: one document per function, an index and the comparison matrix,
 in Markdown (GitHub math), self-contained HTML (MathML) and LaTeX (standalone + ``\\input`` body).
 
 :func:`generate` is what ``gelu-math report`` runs::

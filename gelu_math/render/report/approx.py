@@ -1,4 +1,4 @@
-"""The approximation-envelope section of the GELU report (issue 3's API, issue 4's report).
+"""The approximation-envelope section of the GELU report (the envelope API of `gelu_math.envelope`).
 
 For the tanh and sigmoid forms: the certified sup over ℝ of |approximation − GELU| (``envelope``),
 and, where the fitting API is available and certifies, the minimax-optimal coefficient with its
@@ -13,9 +13,9 @@ import sympy as sp
 
 from ...facts import Fact, Method, Number
 from .model import Claim, Para, Section, Table, Text, line, step_lines
+from ...references import HG
 
 APPROXIMATIONS = (("gelu_tanh", "a"), ("gelu_sigmoid", "k"))
-HG = "Hendrycks & Gimpel, Gaussian Error Linear Units (GELUs), arXiv:1606.08415 (2016)"
 
 
 def approximation_facts(digits: int, which=APPROXIMATIONS) -> tuple[list[Fact], dict[str, str]]:

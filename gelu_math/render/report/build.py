@@ -14,14 +14,16 @@ import sympy as sp
 
 from ...certified.numbers import exact_number
 from ...definitions.symbols import x
+from ...analysis.calculus import Asymptote
 from ...facts import Method, Number
+from ...properties import registered, section_keys
 from .abbrev import abbreviate, name_constants
 from .model import Claim, Display, Document, Line, Link, Math, Num, Para, Section, Table, Text, line, step_lines
+from ...references import LEE
 
 f = sp.Function("f")
 fx = f(x)
 ENGINE_REF = "gelu-math engine (README: How the numbers are certified)"
-LEE = "Lee, GELU Activation Function in Deep Learning: A Comprehensive Mathematical Analysis, arXiv:2305.12073 (2023)"
 
 CERTIFICATE = {
     Method.EXACT: "exact — the values stated are exact symbolic forms (SymPy), no rounding anywhere; where the "
@@ -72,17 +74,30 @@ def _smooth_class(s) -> Line:
     return (Math(sp.Pow(C, sp.Integer(s.k), evaluate=False)), Text(" (at least)" if s.lower_bound_only else ""))
 
 
-def _engine_claims(a) -> dict[str, Claim]:
-    F = a.facts
-    out: dict[str, Claim] = {}
-    if "value_at_0" in F:
-        out["value_at_0"] = _claim(F["value_at_0"], "Value at 0", line("{0} = {1}", f(0), F["value_at_0"].value))
-    if "derivatives" in F:
-        fd = F["derivatives"]
-        out["derivatives"] = _claim(fd, "Derivatives", line("The derivatives of orders 1 to {0}:", len(fd.value)),
-                                    [Display(sp.Eq(sp.Derivative(fx, (x, k)), e, evaluate=False)) for k, e in fd.value])
-    if "taylor" in F:
-        t = F["taylor"].value
+class ClaimPrinter:
+    """A fact as a report claim: statement and blocks, by the type of its value (``_claim_<Type>``,
+    found along the MRO; the default is the fact's own statement with its math).  Titles, sections
+    and references come from the property's description (:mod:`gelu_math.properties`)."""
+
+    def claim(self, prop, fact) -> Claim:
+        method = self._claim_object
+        if not isinstance(fact.value, sp.Basic):  # SymPy values: the fact's statement
+            for cls in type(fact.value).__mro__:
+                if hasattr(self, f"_claim_{cls.__name__}"):
+                    method = getattr(self, f"_claim_{cls.__name__}")
+                    break
+        statement, blocks = method(prop, fact)
+        return _claim(fact, prop.title, statement, blocks, prop.references)
+
+    def _claim_object(self, prop, fact):
+        return line(fact.statement, *fact.math), ()
+
+    def _claim_Derivatives(self, prop, fact):
+        return (line(fact.statement, *fact.math),
+                [Display(sp.Eq(sp.Derivative(fx, (x, k)), e, evaluate=False)) for k, e in fact.value])
+
+    def _claim_Taylor(self, prop, fact):
+        t = fact.value
         blocks = []
         if t.polynomial is None:
             st = line("0 is a breakpoint: no Taylor series; one-sided expansions to order {0}:", t.order)
@@ -95,57 +110,53 @@ def _engine_claims(a) -> dict[str, Claim]:
                 blocks.append(Para(line("General term (valid for all n ≥ 0):")))
                 blocks.append(Display(sp.Eq(fx, sp.Add(t.extra, sp.Sum(t.general_term, (n, 0, sp.oo)),
                                                        evaluate=False), evaluate=False)))
-        out["taylor"] = _claim(F["taylor"], "Taylor series at 0", st, blocks)
-    if "limits" in F:
-        lim = F["limits"].value
-        out["limits"] = _claim(F["limits"], "Limits at ±∞",
-                               line("{0} = {1} and {2} = {3}", sp.Limit(fx, x, -sp.oo), lim[-1],
-                                    sp.Limit(fx, x, sp.oo), lim[1]))
-    if "asymptotes" in F:
+        return st, blocks
+
+    def _claim_Sides(self, prop, fact):
+        if not all(isinstance(v, Asymptote) for v in fact.value.values()):
+            return self._claim_object(prop, fact)
         parts = []
         for side in (-1, 1):
-            asy = F["asymptotes"].value[side]
+            asy = fact.value[side]
             end = "x → −∞" if side < 0 else "x → +∞"
             if asy.slope is None:
                 parts.append(line(f"as {end}: no asymptote"))
             else:
                 parts.append(line(f"as {end}: {asy.kind} asymptote " + "{0}",
                                   sp.Eq(sp.Symbol("y"), asy.slope * x + asy.intercept)))
-        out["asymptotes"] = _claim(F["asymptotes"], "Asymptotes", parts[0] + (Text("; "),) + parts[1])
-    if "range" in F:
-        r = F["range"].value
-        inf, sup = r["inf"], r["sup"]
+        return parts[0] + (Text("; "),) + parts[1], ()
+
+    def _claim_Extremes(self, prop, fact):
+        inf, sup = fact.value["inf"], fact.value["sup"]
         st = line("inf f = {0} (" + ("attained" if inf.attained else "not attained") + "), sup f = {1} ("
                   + ("attained" if sup.attained else "not attained") + ")", inf.value, sup.value)
-        blocks = [Para((Text("Infimum from: "),) + _where(inf)), Para((Text("Supremum from: "),) + _where(sup))]
-        out["range"] = _claim(F["range"], "Range", st, blocks)
-    if "stationary_points" in F:
-        sts = F["stationary_points"].value
+        return st, [Para((Text("Infimum from: "),) + _where(inf)), Para((Text("Supremum from: "),) + _where(sup))]
+
+    def _claim_Points(self, prop, fact):
+        pts = fact.value
+        kinds = any("kind" in p for p in pts) or prop.phrases.get("kinds") == "yes"
         rows = []
-        for s in sts:
-            if "interval" in s:
-                rows.append((_interval(*s["interval"]), line("{0}", s["value"]), (Text("constant"),)))
+        for p in pts:
+            if "interval" in p:
+                rows.append((_interval(*p["interval"]), line("{0}", p["value"]), (Text(p["kind"]),)))
             else:
-                rows.append((line("{0}", s["x"]), line("{0}", s["value"]), (Text(s["kind"]),)))
-        st = line(f"f′ has {len(sts)} zero(s) or flat interval(s) on ℝ — all of them:" if sts else
-                  "f′ has no zero on ℝ.")
-        blocks = [Table(("x", "f(x)", "kind"), tuple(rows))] if rows else []
-        out["stationary_points"] = _claim(F["stationary_points"], "Stationary points", st, blocks, (LEE,))
-    if "monotonicity" in F:
-        out["monotonicity"] = _claim(F["monotonicity"], "Monotonicity", line("Intervals covering ℝ:"),
-                                     [Table(("from", "to", "f is"), _interval_rows(F["monotonicity"].value))])
-    if "inflection_points" in F:
-        pts = F["inflection_points"].value
-        rows = tuple((line("{0}", p["x"]), line("{0}", p["value"])) for p in pts)
-        out["inflection_points"] = _claim(F["inflection_points"], "Inflection points",
-                                          line(f"{len(pts)} inflection point(s) on ℝ" + (":" if pts else ".")),
-                                          [Table(("x", "f(x)"), rows)] if rows else [])
-    if "convexity" in F:
-        out["convexity"] = _claim(F["convexity"], "Convexity", line("Intervals covering ℝ:"),
-                                  [Table(("from", "to", "f is"), _interval_rows(F["convexity"].value))])
-    if "smoothness" in F:
-        s = F["smoothness"].value
-        st = (Text("f is of class "),) + _smooth_class(s) + (Text(" on ℝ"),)
+                rows.append((line("{0}", p["x"]), line("{0}", p["value"])) + (((Text(p["kind"]),),) if kinds else ()))
+        st = line(prop.phrases.get("count", "{n} point(s):").replace("{n}", str(len(pts)))) if pts else \
+            line(prop.phrases.get("none", "none."))
+        head = ("x", "f(x)", "kind") if kinds else ("x", "f(x)")
+        return st, [Table(head, tuple(rows))] if rows else []
+
+    def _claim_Segments(self, prop, fact):
+        return line("Intervals covering ℝ:"), [Table(("from", "to", "f is"), _interval_rows(fact.value))]
+
+    def _claim_Smoothness(self, prop, fact):
+        s = fact.value
+        if s.k is not None and s.k < 0:
+            jumps = [bp.x for bp in s.breakpoints if bp.order == 0]
+            st = line("f is not continuous on ℝ: it jumps at x = " + ", ".join("{%d}" % i for i in range(len(jumps))),
+                      *jumps) if jumps else (Text("f is not continuous on ℝ"),)
+        else:
+            st = (Text("f is of class "),) + _smooth_class(s) + (Text(" on ℝ"),)
         if s.analytic:
             st += (Text("; real-analytic"),)
         if s.entire:
@@ -153,83 +164,28 @@ def _engine_claims(a) -> dict[str, Claim]:
         rows = tuple((line("{0}", bp.x), (Text("none up to order 6") if bp.order is None else Math(sp.Integer(bp.order)),),
                       line("{0}", bp.left) if bp.left is not None else (Text("—"),),
                       line("{0}", bp.right) if bp.right is not None else (Text("—"),)) for bp in s.breakpoints)
-        blocks = [Table(("breakpoint", "first jumping derivative order", "left value", "right value"), rows)] \
+        return st, [Table(("breakpoint", "first jumping derivative order", "left value", "right value"), rows)] \
             if rows else []
-        out["smoothness"] = _claim(F["smoothness"], "Smoothness", st, blocks, (LEE,))
-    if "lipschitz" in F:
-        L = F["lipschitz"].value
+
+    def _claim_Constants(self, prop, fact):
         parts = []
         for key, name in (("f", "sup|f′|"), ("fprime", "sup|f″|")):
-            v = L[key]
+            v = fact.value[key]
             note = v.get("reason") or ("attained" if v["attained"] else "not attained")
             parts.append(line(("Lipschitz constant of f: " if key == "f" else "Lipschitz constant of f′: ")
                               + name + " = {0} (" + note + ")", v["value"]))
-        out["lipschitz"] = _claim(F["lipschitz"], "Lipschitz constants", parts[0], [Para(parts[1])], (LEE,))
-    if "parity" in F:
-        p = F["parity"].value
-        out["parity"] = _claim(F["parity"], "Parity", line(f"f is {p.kind}: " + "{0}",
-                                                           sp.Eq(fx - f(-x), p.difference, evaluate=False)),
-                               [Para(line("even part {0}, odd part {1}", p.even, p.odd))])
-    return out
+        return parts[0], [Para(p) for p in parts[1:]]
+
+    def _claim_Parity(self, prop, fact):
+        p = fact.value
+        return (line(f"f is {p.kind}: " + "{0}", sp.Eq(fx - f(-x), p.difference, evaluate=False)),
+                [Para(line("even part {0}, odd part {1}", p.even, p.odd))])
 
 
-def _extra_claims(a, claims: dict) -> dict[str, Claim]:
-    out: dict[str, Claim] = {}
-    c = claims
-    if "slope_at_0" in c:
-        v = c["slope_at_0"].value
-        st = line("{0} = {1}", sp.Subs(sp.Derivative(fx, x), x, 0), v["value"]) if "value" in v else \
-            line("f′(0) does not exist: f′(0−) = {0}, f′(0+) = {1}", v["left"], v["right"])
-        out["slope_at_0"] = _claim(c["slope_at_0"], "Slope at 0", st)
-    if "boundedness" in c:
-        v = c["boundedness"].value
-        out["boundedness"] = _claim(c["boundedness"], "Boundedness",
-                                    line("bounded below: {0}; bounded above: {1}", v["below"], v["above"]))
-    if "monotone" in c:
-        out["monotone"] = _claim(c["monotone"], "Monotone on ℝ?", line("f is {0} on ℝ", c["monotone"].value))
-    if "negative_gradient" in c:
-        v = c["negative_gradient"].value
-        st = line("f′(x) ≠ 0 for x < 0 except at isolated points: {0}; {1} = {2}", v["nonzero"],
-                  sp.Limit(sp.Derivative(fx, x), x, -sp.oo), v["limit_minus_inf"])
-        out["negative_gradient"] = _claim(c["negative_gradient"], "Gradient for x < 0", st)
-    if "gelu_definitions" in c:
-        d = c["gelu_definitions"]
-        out["gelu_definitions"] = _claim(d, "Two definitions: Φ and erf", line("{0} = {1} = {2}", *d.math))
-    if "gelu_family" in c:
-        d = c["gelu_family"]
-        st = line("{0} = {1}; as σ → 0⁺ with μ = 0 it tends to ReLU, uniformly: "
-                  "sup |f_(0,σ) − ReLU| = σ · {2}", *d.math, d.value.get("uniform_constant", "(not certified)"))
-        out["gelu_family"] = _claim(d, "The μ, σ family and its σ → 0 limit", st)
-    if "gelu_derivative_formula" in c:
-        d = c["gelu_derivative_formula"]
-        out["gelu_derivative_formula"] = _claim(d, "Derivatives of every order", line("{0}; for k ≥ 2: {1}", *d.math))
-    if "asymptotic_expansion" in c:
-        d = c["asymptotic_expansion"]
-        out["asymptotic_expansion"] = _claim(d, "Asymptotic expansion at ±∞",
-                                             line("as x → −∞: {0}; as x → +∞: {1} (general term cited from DLMF "
-                                                  "7.12.1; the first {2} terms derived symbolically)", *d.math))
-    if "relu_gap" in c:
-        d = c["relu_gap"]
-        st = line("0 ≤ {0} ≤ {1} for every real x, with equality on the right exactly at x = {2} and x = {3}",
-                  d.math[0], d.value["bound"], *d.value["argmax"])
-        out["relu_gap"] = _claim(d, "Distance to ReLU", st)
-    return out
-
-
-SECTIONS = (
-    ("Definition", ("gelu_definitions", "gelu_family")),
-    ("Value and slope at 0", ("value_at_0", "slope_at_0")),
-    ("Derivatives", ("derivatives", "gelu_derivative_formula")),
-    ("Taylor series", ("taylor",)),
-    ("Behaviour at ±∞", ("limits", "asymptotes", "asymptotic_expansion")),
-    ("Range and extrema", ("range", "boundedness", "stationary_points")),
-    ("Monotonicity", ("monotonicity", "monotone", "negative_gradient")),
-    ("Convexity and inflection points", ("convexity", "inflection_points")),
-    ("Smoothness", ("smoothness",)),
-    ("Lipschitz constants", ("lipschitz",)),
-    ("Parity", ("parity",)),
-    ("Comparison with ReLU", ("relu_gap",)),
-)
+def property_claims(a) -> dict[str, Claim]:
+    """Every registered property of the analysis ``a`` as a report claim, keyed by property."""
+    printer = ClaimPrinter()
+    return {p.key: printer.claim(p, a.facts[p.key]) for p in registered() if p.key in a.facts}
 
 
 def parameter_numbers(a, digits: int) -> list[tuple[str, Number]]:
@@ -241,7 +197,7 @@ def function_document(a, claims: dict) -> Document:
     :func:`assemble` adds further sections and the "Not certified" list."""
     inst = a.instance
     act = inst.activation
-    all_claims = {**_engine_claims(a), **_extra_claims(a, claims)}
+    all_claims = property_claims(a)
     intro = [Para(line("Definition: {0}", sp.Eq(fx, inst.expr, evaluate=False)))]
     params = parameter_numbers(a, a.digits)
     if params:
@@ -253,7 +209,7 @@ def function_document(a, claims: dict) -> Document:
     for note in act.notes:
         intro.append(Para((Text(note),)))
     sections = []
-    for title, keys in SECTIONS:
+    for title, keys in section_keys():
         cs = tuple(all_claims[k] for k in keys if k in all_claims)
         if cs:
             sections.append(Section(title, cs))

@@ -1,0 +1,577 @@
+"""``approximate()``: design a minimax polynomial (or piecewise polynomial) kernel and certify it.
+
+The design is numerical (:mod:`.remez`); everything reported about it is certified:
+
+* the design is written as an exact function of x — ``piecewise(x < LO, left tail,
+  x < k₁, P₁, …, x <= HI, P_n, right tail)`` with exact rational coefficients — and the
+  certified envelope (:func:`gelu_math.envelope.envelope`) bounds its error over all of ℝ
+  (``sup``) and over [LO, HI] (``sup_on``);
+* *optimality* (de la Vallée Poussin): on each piece d_i = (p − R)(x_i), evaluated in Arb at
+  the m + 1 exact reference points (m = number of free coefficients), is proved to alternate in
+  sign; then every polynomial q of the same form has |q − R| ≥ |p − R| at some x_i, so its
+  error (abs, or rel = |q/R − 1|) is at least min |e(x_i)|: the best possible error E* of any
+  design with the same knots and powers lies in [max over pieces of min |e(x_i)|, sup_on], and
+  ``ratio`` = sup_on / that bound (an upper bound, ≥ 1) says how close to optimal the design is
+  proved to be.  The basis must be a Haar space on each piece: all powers 0..D, or even/odd
+  powers on [0, b] or on a piece not containing 0 (a symmetric [−b, b] is designed on [0, b];
+  E* over [−b, b] is at least E* over [0, b]).  For ``metric="rel"``, R (or R/x, when R(0) = 0
+  and the design keeps p = x·q) must be proved nonzero on [LO, HI] (bisection in Arb) before
+  anything is designed; d_i is then divided by x_i.
+
+With ``fmt`` the coefficients are rounded to that float format by a *certified greedy
+refinement*: sequential rounding (highest power first) with the still-free coefficients
+re-optimised after each rounding by a discrete minimax LP on the design grid (scipy's HiGHS),
+then a greedy ±1-ulp descent on the sampled error; only the final, exactly representable
+coefficients are certified (the search itself is a heuristic, like Sollya's fpminimax).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import sympy as sp
+from flint import arb, fmpq
+
+from ..analysis.pieces import Pieces, decompose
+from ..certified.arbeval import compile_arb
+from ..certified.balls import DEFAULT_DIGITS, bits_for, check_digits, precision, sign_of
+from ..definitions.parse import parse_number
+from ..definitions.registry import Activation, Instance, resolve
+from ..definitions.symbols import x
+from ..engine import analyze
+from ..envelope import Envelope, envelope
+from ..envelope.error import METRICS
+from ..errors import CertificationError, InputError
+from ..facts import Number
+from .formats import FORMATS, Format, FormatError, get_format
+from .remez import RemezResult, chebyshev_points, remez
+
+MAX_DEGREE = 64
+MAX_PIECES = 64
+TAIL_KINDS = ("asymptote", "zero", "identity", "poly")
+PARITIES = ("even", "odd")
+COEFFICIENT_SLACK = sp.Rational(1, 10 ** 12)  # decimal rounding of a coefficient moves e by < this · E
+NO_ZERO_DEPTH = 14
+ROUNDING_GRID = 4000  # points of the sampled error that guides the format rounding
+
+
+class DesignError(InputError):
+    """Bad input to ``approximate`` (degree, interval, tails, parity, pieces, knots)."""
+
+
+@dataclass(frozen=True)
+class PieceDesign:
+    """One polynomial of the design on [lo, hi] (exact ends)."""
+
+    lo: sp.Rational
+    hi: sp.Rational
+    coefficients: tuple[sp.Rational, ...]  # monomial c_0 … c_D (zeros where a power is unused)
+    reference: tuple[tuple[sp.Rational, Number], ...]  # (x_i, e(x_i)), the alternation points (with a format:
+    # those of the real-coefficient minimax, whose min |e(x_i)| bounds every coefficient choice)
+    lower: Number | None  # min |e(x_i)|: E* on this piece is at least this (None: not proved)
+    why_not: str  # why the lower bound is not proved ("" when it is)
+    remez: RemezResult
+
+    @property
+    def polynomial(self) -> sp.Expr:
+        return sp.Add(*(c * x ** k for k, c in enumerate(self.coefficients)))
+
+
+@dataclass(frozen=True)
+class Tail:
+    side: int  # -1: x < LO, +1: x > HI
+    kind: str  # asymptote, zero, identity, poly, constant
+    expr: sp.Expr | None  # None for "poly" (the polynomial continued)
+
+
+@dataclass(frozen=True)
+class SupOverR:
+    """sup over ℝ of |e|, the certified maximum of the envelopes over (−∞, LO], [LO, HI], [HI, ∞)."""
+
+    sup: Number | None  # None when unbounded
+    unbounded: bool
+    reason: str
+    attained: bool
+    where: tuple[str, ...]  # which part sets it ("(-inf, LO]", "[LO, HI]", "[HI, inf)") and how
+    parts: tuple[Envelope, Envelope, Envelope]  # left, on, right
+
+    @property
+    def certified(self) -> bool:
+        return all(e.certified for e in self.parts)
+
+
+def _combine(on: Envelope, sides) -> SupOverR:
+    left, right = sides
+    parts = (left, on, right)
+    names = ("(-inf, LO]", "[LO, HI]", "[HI, +inf)")
+    unb = [(n, e) for n, e in zip(names, parts) if e.unbounded]
+    if unb:
+        return SupOverR(None, True, "; ".join(f"on {n}: {e.reason}" for n, e in unb), False, tuple(n for n, _ in unb), parts)
+    balls = [e.sup.ball for e in parts]
+    top = balls[0]
+    for b in balls[1:]:
+        top = arb.max(top, b)
+    # the parts that may set the maximum: those whose ball reaches the largest lower bound
+    floor = max((b.lower() for b in balls), key=lambda v: v)
+    where = tuple(f"{n}: {', '.join(e.where)}" for n, e in zip(names, parts) if not (e.sup.ball.upper() < floor))
+    attained = all(e.attained for n, e in zip(names, parts) if not (e.sup.ball.upper() < floor))
+    return SupOverR(Number(None, top), False, "", attained, where, parts)
+
+
+@dataclass(frozen=True)
+class Design:
+    name: str
+    reference: str
+    degree: int
+    on: tuple[sp.Rational, sp.Rational]
+    metric: str
+    parity: str | None
+    format: str | None
+    tails: tuple[Tail, Tail]
+    pieces: tuple[PieceDesign, ...]
+    expr: sp.Expr
+    instance: Instance
+    sup: SupOverR
+    sup_on: Envelope
+    lower: Number | None  # E* >= lower (max over pieces), None when not proved
+    ratio_upper: sp.Rational | None  # sup_on.upper / lower, rounded up
+    certified: bool
+    method: str
+    notes: tuple[str, ...]
+
+    @property
+    def knots(self) -> tuple[sp.Rational, ...]:
+        return tuple(p.hi for p in self.pieces[:-1])
+
+
+# --- input ------------------------------------------------------------------------------------
+
+def _rational(value, what: str) -> sp.Rational:
+    v = parse_number(value) if isinstance(value, str) else sp.nsimplify(value, rational=True) \
+        if isinstance(value, float) else sp.sympify(value)
+    if not v.is_Rational:
+        raise DesignError(f"{what} must be an exact rational number such as -4 or 1.5, got {value!r}")
+    return v
+
+
+def parse_on(on) -> tuple[sp.Rational, sp.Rational]:
+    """``"LO,HI"`` or a pair: exact rational ends with LO < HI."""
+    parts = on.split(",") if isinstance(on, str) else list(on)
+    if len(parts) != 2:
+        raise DesignError(f"--on expects LO,HI, got {on!r}")
+    lo, hi = (_rational(p.strip() if isinstance(p, str) else p, "--on end") for p in parts)
+    if not lo < hi:
+        raise DesignError(f"--on needs LO < HI, got {lo}, {hi}")
+    return lo, hi
+
+
+def parse_tails(tails) -> tuple[str, str]:
+    if tails is None:
+        return ("asymptote", "asymptote")
+    parts = tails.split(",") if isinstance(tails, str) else list(tails)
+    if len(parts) != 2:
+        raise DesignError(f"--tails expects LEFT,RIGHT (each zero, identity, poly, asymptote or a constant), got {tails!r}")
+    out = []
+    for p in parts:
+        p = str(p).strip()
+        if p not in TAIL_KINDS:
+            try:
+                _rational(p, "a constant tail")
+            except InputError:
+                raise DesignError(f"tail {p!r} is not zero, identity, poly, asymptote or an exact rational constant") from None
+        out.append(p)
+    return out[0], out[1]
+
+
+def _intervals(lo, hi, pieces, knots) -> list[tuple[sp.Rational, sp.Rational]]:
+    if pieces is not None and knots is not None:
+        raise DesignError("give either --pieces or --knots, not both")
+    if knots is not None:
+        ks = [_rational(k.strip() if isinstance(k, str) else k, "knot")
+              for k in (knots.split(",") if isinstance(knots, str) else knots)]
+        for k in ks:
+            if not lo < k < hi:
+                raise DesignError(f"knot {k} is outside ({lo}, {hi}): knots must lie strictly inside [LO, HI]")
+        if any(b <= a for a, b in zip(ks, ks[1:])):
+            raise DesignError("knots must be strictly increasing")
+        if len(ks) + 1 > MAX_PIECES:
+            raise DesignError(f"at most {MAX_PIECES} pieces")
+    else:
+        n = 1 if pieces is None else pieces
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_PIECES:
+            raise DesignError(f"--pieces must be an integer in 1..{MAX_PIECES}, got {pieces!r}")
+        ks = [lo + (hi - lo) * sp.Rational(i, n) for i in range(1, n)]
+    ends = [lo, *ks, hi]
+    return list(zip(ends, ends[1:]))
+
+
+def _powers(degree: int, parity: str | None) -> list[int]:
+    if parity is None:
+        return list(range(degree + 1))
+    start = 0 if parity == "even" else 1
+    ps = list(range(start, degree + 1, 2))
+    if not ps:
+        raise DesignError(f"an odd design needs degree >= 1, got {degree}")
+    return ps
+
+
+# --- the reference in high precision ------------------------------------------------------------
+
+class _Reference:
+    """R(t) (or R(t)/t when ``divide``) at mpf points, from Arb balls of the exact pieces."""
+
+    def __init__(self, inst: Instance, divide: bool):
+        self.pieces = [(p.lo, p.hi, compile_arb(p.expr / x if divide else p.expr, x)) for p in decompose(inst.expr).pieces]
+        self.bounds = [(float(lo), float(hi)) for lo, hi, _ in self.pieces]
+        self.divide = divide
+        self.limit0 = None
+        if divide:
+            d = decompose(inst.expr)
+            piece = next(p for p in d.pieces if p.lo < 0 < p.hi)  # a breakpoint at 0 is refused before
+            self.limit0 = compile_arb(sp.diff(piece.expr, x).subs(x, 0), x)
+
+    def __call__(self, t):
+        if self.divide and t == 0:
+            return _to_mpf(self.limit0(arb(0)))
+        ft = float(t)
+        fn = next(f for (lo, hi), (_, _, f) in zip(self.bounds, self.pieces) if lo <= ft <= hi)
+        return _to_mpf(fn(_to_arb(t)))
+
+
+def _to_arb(t) -> arb:
+    t = mpmath.mpf(t)
+    man, exp = t.man_exp  # |man|: mpmath keeps the sign apart
+    return (-1 if t < 0 else 1) * arb(int(man)) * arb(2) ** int(exp)
+
+
+def _fraction(t) -> Fraction:
+    t = mpmath.mpf(t)
+    man, exp = t.man_exp
+    return (-1 if t < 0 else 1) * Fraction(int(man)) * Fraction(2) ** int(exp)
+
+
+def _upper_rational(b: arb, places: int = 9) -> sp.Rational:
+    """An exact decimal with ``places`` places that is >= every point of the ball."""
+    man, exp = b.upper().mid().man_exp()
+    v = sp.Rational(int(man)) * sp.Rational(2) ** int(exp)
+    return sp.Rational(sp.ceiling(v * 10 ** places), 10 ** places)
+
+
+def _to_mpf(b: arb):
+    man, exp = b.mid().man_exp()
+    return mpmath.mpf((int(man), int(exp)))
+
+
+# --- coefficients ---------------------------------------------------------------------------------
+
+def _decimal_coefficients(res: RemezResult, powers, scale, level) -> list[sp.Rational]:
+    """Remez coefficients as short exact decimals: c_k is rounded to a multiple of 10^-n with
+    10^-n · scale^k · (number of terms) <= COEFFICIENT_SLACK · E, so the rounding moves the error
+    by a negligible fraction of it (the certified numbers are those of the rounded values anyway)."""
+    level = max(float(level), 1e-30)
+    out = []
+    for c, k in zip(res.coefficients, powers):
+        budget = level * float(COEFFICIENT_SLACK) / (len(res.powers) * max(float(scale), 1.0) ** k)
+        n = max(0, int(np.ceil(-np.log10(budget))))
+        out.append(sp.Rational(round(mpmath.mpf(c) * 10 ** n), 10 ** n))
+    return out
+
+
+def _round_to_format(res: RemezResult, fmt: Format, g, weight, lo, hi, scale) -> list[Fraction]:
+    """Certified greedy refinement (see the module docstring); returns exact format values."""
+    from scipy.optimize import linprog
+
+    powers = list(res.powers)
+    with mpmath.workdps(30):
+        # Chebyshev-distributed (the error oscillates fastest near the ends) plus the Remez reference
+        grid = sorted(set(chebyshev_points(mpmath.mpf(lo), mpmath.mpf(hi), ROUNDING_GRID)) | set(res.reference))
+        if powers[0] > 0:
+            grid = [t for t in grid if t != 0]
+        xs = np.array([float(t) for t in grid])
+        gv = np.array([float(g(t)) for t in grid])
+        wv = np.array([float(weight(t)) if weight else 1.0 for t in grid])
+    u = xs / float(scale)
+    V = np.array([u ** k for k in powers]).T  # scaled monomials
+    sc = np.array([float(scale) ** k for k in powers])
+    coef = np.array([float(c) for c in res.coefficients])
+    exact = [_fraction(c) for c in res.coefficients]  # the Remez values, before any rounding
+    fixed: dict[int, Fraction] = {}
+
+    def exact_value(j):
+        return fmt.round(exact[j], f"coefficient of x^{powers[j]}")
+
+    def sampled_coef(c):
+        return float(np.max(np.abs(wv * (V @ (c * sc) - gv))))
+
+    for j in sorted(range(len(powers)), key=lambda j: -powers[j]):
+        fixed[j] = exact_value(j)
+        coef[j] = float(fixed[j])
+        free = [i for i in range(len(powers)) if i not in fixed]
+        if not free:
+            break
+        base = V[:, sorted(fixed)] @ (coef[sorted(fixed)] * sc[sorted(fixed)])
+        A = V[:, free] * wv[:, None]
+        b = (gv - base) * wv
+        # minimise t subject to |A a − b| <= t (a in scaled units)
+        nf = len(free)
+        c_obj = np.zeros(nf + 1)
+        c_obj[-1] = 1
+        A_ub = np.vstack([np.hstack([A, -np.ones((len(b), 1))]), np.hstack([-A, -np.ones((len(b), 1))])])
+        b_ub = np.concatenate([b, -b])
+        lp = linprog(c_obj, A_ub=A_ub, b_ub=b_ub, bounds=[(None, None)] * (nf + 1), method="highs")
+        if lp.status == 0:  # kept only when it lowers the sampled error (HiGHS solves to ~1e-7)
+            trial = coef.copy()
+            trial[free] = lp.x[:nf] / sc[free]
+            if sampled_coef(trial) < sampled_coef(coef):
+                coef = trial
+                for i in free:
+                    exact[i] = Fraction(float(coef[i]))
+
+    vals = [fixed[j] for j in range(len(powers))]
+
+    def sampled(vs):
+        p = V @ (np.array([float(v) for v in vs]) * sc)
+        return float(np.max(np.abs(wv * (p - gv))))
+
+    best = sampled(vals)
+    for _ in range(2):  # greedy ±1 ulp descent
+        improved = False
+        for j in range(len(powers)):
+            for d in (1, -1):
+                trial = list(vals)
+                trial[j] = fmt.step(vals[j], d)
+                s = sampled(trial)
+                if s < best:
+                    vals, best, improved = trial, s, True
+        if not improved:
+            break
+    return vals
+
+
+# --- certificates -----------------------------------------------------------------------------
+
+def _no_zero(expr: sp.Expr, lo, hi) -> bool:
+    """expr has no zero on [lo, hi]: proved by bisection in Arb (balls excluding 0)."""
+    F = compile_arb(expr, x)
+    stack = [(fmpq(int(lo.p), int(lo.q)), fmpq(int(hi.p), int(hi.q)), 0)]
+    with precision(128):
+        while stack:
+            a, b, depth = stack.pop()
+            try:
+                v = F(arb(a).union(arb(b)))
+            except (ZeroDivisionError, ValueError):
+                v = None
+            if v is not None and v.is_finite() and not v.contains(0):
+                continue
+            if depth >= NO_ZERO_DEPTH:
+                return False
+            m = (a + b) / 2
+            stack += [(a, m, depth + 1), (m, b, depth + 1)]
+    return True
+
+
+def _alternation(poly: sp.Expr, ref: Pieces, metric: str, divide: bool, points, digits: int):
+    """(x_i, e(x_i)) in Arb at the exact points, and min |e(x_i)| when the de la Vallée Poussin
+    condition holds: d_i = (p − R)(x_i) (divided by x_i when the zero of R at 0 is divided out)
+    alternates in sign.  Then every q of the same form has |q − R| > |p − R| at some x_i
+    (else p − q, which has the sign of p − R at every x_i, would have m zeros in an
+    m-dimensional Haar space), so sup |e_q| >= min |e(x_i)| for the abs and the rel metric alike
+    (|q/R − 1| ≥ |p/R − 1| there) — R need not keep one sign."""
+    P = compile_arb(poly, x)
+    out, signs = [], []
+    with precision(bits_for(digits)):
+        for t in points:
+            xt = arb(fmpq(int(t.p), int(t.q)))
+            R = _reference_ball(ref, t)
+            d = P(xt) - R
+            e = d if metric == "abs" else d / R
+            out.append((t, Number(None, e)))
+            signs.append(sign_of(d / xt if divide else d))
+            if metric == "rel" and sign_of(R) in (None, 0):
+                return tuple(out), None, "the reference is not certified nonzero at a reference point"
+    if any(s in (None, 0) for s in signs):
+        return tuple(out), None, "the error at a reference point is not certified nonzero"
+    if any(a == b for a, b in zip(signs, signs[1:])):
+        return tuple(out), None, "the errors at the reference points do not alternate in sign"
+    low = min((abs(n.ball) for _, n in out), key=lambda b: b.lower())
+    return tuple(out), Number(None, arb(low.lower())), ""
+
+
+def _reference_ball(ref: Pieces, t: sp.Rational) -> arb:
+    """R(t) as a ball at the current precision: the open piece containing t, or R's own value at
+    a breakpoint."""
+    for bp, value in ref.point_values:
+        if bp == t:
+            return compile_arb(sp.sympify(value), x)(arb(0))
+    piece = next(p for p in ref.pieces if p.contains(t))
+    return compile_arb(piece.expr, x)(arb(fmpq(int(t.p), int(t.q))))
+
+
+def _points(res: RemezResult, lo, hi) -> list[sp.Rational]:
+    """The Remez reference as exact 20-digit decimals in [lo, hi]; 0 is moved to 10^-15 (any
+    points serve the lower bound; at 0 a relative error is 0/0)."""
+    pts = []
+    for t in res.reference:
+        r = sp.Rational(mpmath.nstr(mpmath.mpf(t), 20, strip_zeros=False, min_fixed=-100, max_fixed=100))
+        r = min(max(r, lo), hi)
+        pts.append(sp.Rational(1, 10 ** 15) if r == 0 and hi > 0 else r)
+    return sorted(set(pts))
+
+
+# --- the design -----------------------------------------------------------------------------------
+
+def _full(cs, powers, degree) -> tuple:
+    out = [sp.Integer(0)] * (degree + 1)
+    for k, c in zip(powers, cs):
+        out[k] = c
+    return tuple(out)
+
+
+def _tail_expr(kind: str, side: int, inst: Instance) -> Tail:
+    if kind == "zero":
+        return Tail(side, kind, sp.Integer(0))
+    if kind == "identity":
+        return Tail(side, kind, x)
+    if kind == "poly":
+        return Tail(side, kind, None)
+    if kind == "asymptote":
+        a = analyze(inst, parts=("asymptotes",))
+        if "asymptotes" in a.facts:
+            asy = a["asymptotes"].value[side]
+            if asy.slope is not None:
+                return Tail(side, "asymptote", asy.slope * x + asy.intercept)
+        return Tail(side, "poly", None)  # no line asymptote: the polynomial continued (said in notes)
+    return Tail(side, "constant", _rational(kind, "a constant tail"))
+
+
+def approximate(name, degree: int, on, *, tails=None, parity: str | None = None, metric: str = "abs",
+                fmt: str | None = None, pieces: int | None = None, knots=None, params=None,
+                digits: int = DEFAULT_DIGITS) -> Design:
+    """Design and certify a minimax (piecewise) polynomial approximation of ``name`` on ``on``.
+
+    >>> d = approximate("gelu", 8, "-4,4")          # about 6 s: tests/test_approximate.py  # doctest: +SKIP
+    >>> d.sup_on.sup.ball, d.sup.sup.ball, d.ratio_upper   # doctest: +SKIP
+    """
+    check_digits(digits)
+    if isinstance(degree, bool) or not isinstance(degree, int) or not 0 <= degree <= MAX_DEGREE:
+        raise DesignError(f"--degree must be an integer in 0..{MAX_DEGREE}, got {degree!r}")
+    if metric not in METRICS:
+        raise DesignError(f"--metric must be one of {', '.join(METRICS)}, got {metric!r}")
+    if parity is not None and parity not in PARITIES:
+        raise DesignError(f"--parity must be even or odd, got {parity!r}")
+    format_ = get_format(fmt) if fmt is not None else None
+    lo, hi = parse_on(on)
+    left_kind, right_kind = parse_tails(tails)
+    intervals = _intervals(lo, hi, pieces, knots)
+    if parity is not None and len(intervals) > 1:
+        raise DesignError("--parity with --pieces/--knots is not supported yet")
+    if parity is not None and lo < 0 < hi and lo != -hi:
+        raise DesignError(f"--parity needs LO = -HI or an interval without 0 inside, got [{lo}, {hi}]")
+    inst = resolve(name, params)
+    if not inst.is_numeric:
+        raise DesignError(f"{inst.name}: give numeric parameter values")
+    powers = _powers(degree, parity)
+    notes = []
+
+    divide = False
+    if metric == "rel":
+        zero_at_0 = sp.simplify(decompose(inst.expr).at(sp.Integer(0))) == 0
+        if zero_at_0 and lo <= 0 <= hi:
+            if 0 in decompose(inst.expr).breakpoints:
+                raise DesignError(f"--metric rel: {inst.name} vanishes at its breakpoint 0; not supported")
+            divide = True
+            powers = [k for k in powers if k > 0]
+            if not powers:
+                raise DesignError("--metric rel: the reference vanishes at 0, so the design needs degree >= 1")
+            notes.append(f"{inst.name}(0) = 0: the design keeps p(0) = 0 (p = x·q) so its relative error is bounded")
+    if metric == "rel":
+        for q in decompose(inst.expr).pieces:
+            a, b = sp.Max(q.lo, lo), sp.Min(q.hi, hi)
+            if a < b and not _no_zero(sp.cancel(q.expr / x) if divide else q.expr, a, b):
+                raise DesignError(f"--metric rel: cannot prove {inst.name}{'(x)/x' if divide else ''} != 0 on "
+                                  f"[{a}, {b}]; a relative error needs it (else it is unbounded)")
+    g = _Reference(inst, divide)
+    red = [k - 1 for k in powers] if divide else powers
+    weight = (lambda t: 1 / g(t)) if metric == "rel" else None
+
+    designed = []
+    for a, b in intervals:
+        rlo = sp.Integer(0) if parity is not None and a == -b else a
+        res = remez(g, red, rlo, b, weight=weight)
+        scale = max(abs(a), abs(b))
+        real = _decimal_coefficients(res, powers, scale, res.levelled * (10 ** -8 if metric == "rel" else 1))
+        cs = real if format_ is None else [sp.Rational(v.numerator, v.denominator)
+                                           for v in _round_to_format(res, format_, g, weight, rlo, b, scale)]
+        designed.append((a, b, rlo, _full(cs, powers, degree), res, _full(real, powers, degree)))
+
+    left = _tail_expr(left_kind, -1, inst)
+    right = _tail_expr(right_kind, 1, inst)
+    for t, kind in ((left, left_kind), (right, right_kind)):
+        if kind == "asymptote" and t.kind == "poly":
+            notes.append(f"{inst.name} has no line asymptote at {'-' if t.side < 0 else '+'}inf: "
+                         "that tail continues the polynomial")
+    polys = [sp.Add(*(c * x ** k for k, c in enumerate(cs))) for _, _, _, cs, _, _ in designed]
+    pairs = []
+    if left.expr is not None:
+        pairs.append((left.expr, x < lo))
+    for (a, b, _, _, _, _), p in zip(designed[:-1], polys[:-1]):
+        pairs.append((p, x < b))
+    if right.expr is not None:
+        pairs.append((polys[-1], x <= hi))
+        pairs.append((right.expr, sp.true))
+    else:
+        pairs.append((polys[-1], sp.true))
+    expr = sp.Piecewise(*pairs) if len(pairs) > 1 else pairs[0][0]
+    label = f"{inst.name}_minimax{degree}"
+    act = Activation(label, lambda e=expr: e, f"minimax design for {inst.name}", sp.sstr(expr), family="user")
+    design_inst = act.instance()
+
+    # sup over ℝ = max of the sups over (−∞, LO], [LO, HI] and [HI, ∞): the same certified
+    # envelope, with the costly branch and bound over the polynomial run once, on [LO, HI]
+    sup_on = envelope(design_inst, reference=inst, metric=metric, digits=digits, domain=(lo, hi))
+    try:
+        sides = (envelope(design_inst, reference=inst, metric=metric, digits=digits, domain=(-sp.oo, lo)),
+                 envelope(design_inst, reference=inst, metric=metric, digits=digits, domain=(hi, sp.oo)))
+        sup = _combine(sup_on, sides)
+    except CertificationError:  # a half-line the envelope cannot split off: all of ℝ at once
+        whole = envelope(design_inst, reference=inst, metric=metric, digits=digits)
+        sup = SupOverR(whole.sup, whole.unbounded, whole.reason, whole.attained, tuple(whole.where),
+                       (whole, sup_on, whole))
+
+    built, lowers = [], []
+    ref_pieces = decompose(inst.expr)
+    for (a, b, rlo, cs, res, real), p in zip(designed, polys):
+        pts = _points(res, rlo, b)
+        why = ""
+        if len(pts) != len(powers) + 1:
+            refs, low, why = (), None, f"{len(pts)} reference points where {len(powers) + 1} are needed"
+        else:
+            # with a format: the real-coefficient minimax's alternation bounds E* for every coefficient
+            # choice, the rounded ones included (the rounded design itself rarely still alternates)
+            q = p if format_ is None else sp.Add(*(c * x ** k for k, c in enumerate(real)))
+            refs, low, why = _alternation(q, ref_pieces, metric, divide, pts, digits)
+        built.append(PieceDesign(a, b, cs, refs, low, why, res))
+        lowers.append(low)
+
+    lower = None
+    if all(low is not None for low in lowers):
+        lower = max(lowers, key=lambda n: n.ball.lower())
+    ratio = None
+    if lower is not None and not sup_on.unbounded and lower.ball > 0:
+        with precision(128):
+            ratio = _upper_rational(arb(sup_on.sup.ball.upper()) / arb(lower.ball.lower()))
+    method = ("Remez exchange from Chebyshev points (mpmath, " + f"{res.iterations} iterations on the last piece); "
+              "certified envelope of the exact design over ℝ and over [LO, HI]; de la Vallée Poussin lower "
+              "bound from Arb errors at the exact reference points")
+    if format_ is not None:
+        method += (f"; coefficients rounded to {format_.name} by certified greedy refinement (sequential rounding, "
+                   "highest power first, with LP re-optimisation of the free coefficients, then ±1-ulp descent)")
+    return Design(inst.name, inst.name, degree, (lo, hi), metric, parity, fmt, (left, right), tuple(built), expr,
+                  design_inst, sup, sup_on, lower, ratio, bool(sup.certified and sup_on.certified), method, tuple(notes))
+
+
+__all__ = ["SupOverR", "Design", "DesignError", "FormatError", "FORMATS", "PieceDesign", "Tail", "approximate", "parse_on",
+           "parse_tails"]

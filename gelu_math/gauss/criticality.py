@@ -1,0 +1,271 @@
+"""Signal propagation at the edge of chaos (Poole et al. 2016; Schoenholz et al. 2017).
+
+For a deep network with weights N(0, σ_w²/n) and biases N(0, σ_b²), the pre-activation variance
+follows V(q) = σ_w² S(q) + σ_b² with S(q) = E f(√q Z)², and χ₁ = σ_w² D(q*) with
+D(q) = E f′(√q Z)² at a fixed point q* = V(q*).  The edge of chaos for a given σ_b is the set of
+(q*, σ_w) with q* = V(q*) and χ₁ = 1.  With σ_w² = 1/D(q) (D > 0) the two equations are
+equivalent to one in q,
+
+    G(q) = q − S(q)/D(q) − σ_b² = 0,     σ_w = D(q)^(−1/2),
+
+so each solution (q*, σ_w) is a zero of G and conversely: a proof about G over a q-range is a
+proof about the two-variable system over that q-range (σ_w > 0 free).  G is certified on
+intervals Q = [a, b] of q by Arb quadrature in x with the Gaussian weight at a ball-valued q
+(every evaluation an enclosure for all q in Q), and its derivative without any derivative of f
+by the heat-equation identity ∂_q φ_q(x) = φ_q(x)(x²/q − 1)/(2q):
+
+    S′(q) = E[f(√q Z)² (Z² − 1)]/(2q),   D′(q) = E[f′(√q Z)² (Z² − 1)]/(2q).
+
+Zeros are isolated by bisection over the search range with the interval Newton operator
+N(Q) = m − G(m)/G′(Q): G(Q) ∌ 0 excludes Q; N(Q) ⊂ int Q proves exactly one zero in Q (then
+refined to the requested digits); N(Q) ∩ Q = ∅ excludes Q.  Every part of the range is either
+excluded or holds a proved unique zero, so the list is complete on the range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+from flint import acb, arb
+
+from ..analysis.pieces import decompose
+from ..certified.balls import DEFAULT_DIGITS, bits_for, check_digits, precision, tight_enough
+from ..certified.arbeval import const_ball
+from ..definitions.symbols import x
+from ..errors import CertificationError, InputError
+from ..facts import Number
+from .acbeval import compile_acb
+from .growth import X, polynomial_bound
+from .integrate import Growth, tail_bound
+from .moments import _abs_upper, _lipschitz, derivative_pieces, exact_value, instance_of
+
+SEARCH = (sp.Rational(1, 100), sp.Integer(100))
+MAX_BOXES = 400
+BOX_BITS = 96
+
+
+@dataclass(frozen=True)
+class Criticality:
+    sigma_b: sp.Expr
+    search: tuple
+    points: tuple  # ({"q_star", "sigma_w", "chi1"} Numbers), in increasing q*
+    boxes: int  # boxes examined (the exclusion proof's size; 0 for the exact homogeneous case)
+    continuum: dict | None = None  # every q* in the range is critical: {"sigma_w": Number}
+    method: str = "certified"
+    reason: str = ""
+
+
+def _homogeneous(inst, sb, lo, hi, digits: int) -> Criticality | None:
+    """Positively homogeneous f (pieces k·x on (−∞, 0) and (0, ∞)): S(q) = q S(1), D(q) = D(1),
+    so G(q) = q (1 − S(1)/D(1)) − σ_b² is linear and solved exactly."""
+    from ..certified.numbers import exact_number
+    from .moments import moments
+
+    pieces = decompose(inst.expr).pieces
+    if any(e not in (-sp.oo, sp.oo, 0) for p in pieces for e in (p.lo, p.hi)):
+        return None
+    for p in pieces:
+        try:
+            poly = sp.Poly(p.expr, x)
+        except sp.PolynomialError:
+            return None
+        if poly.degree() > 1 or poly.coeff_monomial(1) != 0 or poly.free_symbols - {x}:
+            return None
+    m = moments(inst, digits=digits).moments
+    S1, D1 = m["second"].value.exact, m["fprime_second"].value.exact
+    slope = sp.simplify(1 - S1 / D1)
+    sw = exact_number(sp.simplify(1 / sp.sqrt(D1)), digits)
+    why = (f"f is positively homogeneous, so E f(√q Z)² = q·{sp.sstr(S1)} and E f′(√q Z)² = {sp.sstr(D1)}: "
+           f"G(q) = q·({sp.sstr(slope)}) − σ_b²")
+    if slope == 0:
+        if sb == 0:
+            return Criticality(sb, (lo, hi), (), 0, {"sigma_w": sw}, "exact", why + " ≡ 0: every q* is critical")
+        return Criticality(sb, (lo, hi), (), 0, None, "exact", why + " ≠ 0 for every q: no critical point")
+    qs = sp.simplify(sb ** 2 / slope)
+    pts = ()
+    if sp.simplify(qs - lo) >= 0 and sp.simplify(hi - qs) >= 0:
+        pts = ({"q_star": exact_number(qs, digits), "sigma_w": sw, "chi1": exact_number(sp.Integer(1), digits)},)
+    return Criticality(sb, (lo, hi), pts, 0, None, "exact", why + f": the one zero is q* = {sp.sstr(qs)}")
+
+
+class _Integrals:
+    """S, D and their q-derivatives at a ball of q, certified."""
+
+    def __init__(self, inst):
+        self.pieces = decompose(inst.expr)
+        self.dpieces = derivative_pieces(self.pieces)
+        self.bounds = [self._poly(p) for p in (self.pieces, self.dpieces)]
+        if None in self.bounds:
+            L = _lipschitz(self.pieces)
+            if L == sp.oo:
+                raise CertificationError("no growth bound: the unbounded pieces are not covered by the proved rules "
+                                         "and sup|f′| is not finite")
+            f0 = _abs_upper(self.pieces.at(sp.Integer(0)))
+            lip = [(f0 + L * X, sp.Integer(0)), (L + 0 * X, sp.Integer(0))]
+            self.bounds = [b or lip[i] for i, b in enumerate(self.bounds)]
+        self.compiled = [[(p.lo, p.hi, compile_acb(p.expr, x)) for p in P.pieces] for P in (self.pieces, self.dpieces)]
+
+    @staticmethod
+    def _poly(P):
+        ps = P.pieces
+        sides = [(ps[0], 0, None)] if len(ps) == 1 else [(ps[0], -1, ps[0].hi), (ps[-1], 1, ps[-1].lo)]
+        bounds = []
+        for piece, side, end in sides:
+            b = polynomial_bound(piece.expr, side, end)
+            if b is None:
+                return None
+            bounds.append(b)
+        start = sp.Integer(0) if len(ps) == 1 else sp.Max(_abs_upper(ps[0].hi), _abs_upper(ps[-1].lo))
+        return sp.expand(bounds[0] + bounds[-1]) if len(bounds) > 1 else bounds[0], start
+
+    def integral(self, which: int, slope: bool, qlo: sp.Rational, qhi: sp.Rational, bits: int) -> arb:
+        """E[g(√q Z)² w(Z)] for every q in [qlo, qhi] (g = f or f′; w = 1 or (Z² − 1)/(2q)), in the
+        variable t = x/√q, where the weight φ(t) does not depend on q and a ball of q enters
+        only through g(√q t) and the piece ends b/√q."""
+        P, start = self.bounds[which]
+        with precision(bits):
+            q = arb(const_ball(qlo)).union(arb(const_ball(qhi)))
+            r = acb(q.sqrt())
+            c = 1 / (2 * arb.pi()).sqrt()
+            cq = acb(2 * q)
+
+            def integrand(F):
+                if slope:
+                    return lambda z, an: F(r * z, an) ** 2 * (-(z * z) / 2).exp() * c * (z * z - 1) / cq
+                return lambda z, an: F(r * z, an) ** 2 * (-(z * z) / 2).exp() * c
+
+            # tail |t| > T with T >= start/√qlo: there |g(√q t)| <= P(√qhi |t|)
+            U = sp.Symbol("U", nonnegative=True)
+            poly = sp.expand(P.subs(X, sp.sqrt(qhi) * U) ** 2 * ((U ** 2 + 1) / (2 * qlo) if slope else 1))
+            g = Growth(tuple(_abs_upper(k) for k in sp.Poly(poly, U).all_coeffs()[::-1]), 1)
+            target = arb(2) ** (-bits + 16)
+            T = max(int((2 * 0.7 * bits) ** 0.5) + 2,
+                    int((const_ball(start) / const_ball(sp.sqrt(qlo))).upper().ceil().unique_fmpz()) + 1)
+            while not tail_bound(g, arb(T)) < target:
+                T += 1 + T // 8
+            total = arb(0, tail_bound(g, arb(T)))
+            tol = arb(2) ** (-bits + 8)
+            rr = q.sqrt()
+            for lo, hi, F in self.compiled[which]:
+                fn = integrand(F)
+                ends = []
+                for e, inf in ((lo, -T), (hi, T)):
+                    ends.append(arb(inf) if e in (-sp.oo, sp.oo) else arb(const_ball(e)) / rr)
+                a, b = ends
+                if bool(b < -T) or bool(a > T):
+                    continue
+                if not (bool(a > -T) or a.rad() == 0) or not (bool(b < T) or b.rad() == 0):
+                    raise CertificationError("a breakpoint straddles the cut of the criticality integral")
+                a, b = arb.max(a, arb(-T)), arb.min(b, arb(T))
+                res = acb.integral(fn, arb(a.mid()), arb(b.mid()), rel_tol=tol, abs_tol=tol)
+                if not res.real.is_finite():
+                    raise CertificationError("the Arb integrator did not converge")
+                total += res.real
+                for end in (a, b):  # the piece ends b/√q are balls: |∫ mid..end| <= rad·sup|integrand|
+                    if end.rad() != 0:
+                        m = abs(fn(acb(end), False))
+                        if not m.is_finite():
+                            raise CertificationError("the integrand is not finite next to a breakpoint")
+                        total += arb(0, (m * end.rad()).upper())
+            return total
+
+    def G(self, qlo, qhi, sigma_b2: arb, bits: int, derivative: bool = False) -> arb:
+        S, D = self.integral(0, False, qlo, qhi, bits), self.integral(1, False, qlo, qhi, bits)
+        with precision(bits):
+            if not D > 0:
+                raise CertificationError("cannot certify E f′(√q Z)² > 0 on the search range")
+            q = arb(const_ball(qlo)).union(arb(const_ball(qhi)))
+            if not derivative:
+                return q - S / D - sigma_b2
+        dS, dD = self.integral(0, True, qlo, qhi, bits), self.integral(1, True, qlo, qhi, bits)
+        with precision(bits):
+            return 1 - (dS * D - S * dD) / (D * D)
+
+
+def _mid(a: sp.Rational, b: sp.Rational) -> sp.Rational:
+    # geometric-ish split for a range over decades: the mean of a and b, rounded to a short rational
+    m = (a + b) / 2
+    return sp.Rational(int(m * 2 ** 20), 2 ** 20) if b - a > sp.Rational(1, 2 ** 18) else m
+
+
+def criticality(f, params=None, *, sigma_b, search=SEARCH, digits: int = DEFAULT_DIGITS) -> Criticality:
+    """All (q*, σ_w) on the edge of chaos for bias variance σ_b², q* in ``search`` (proved complete)."""
+    check_digits(digits)
+    inst = instance_of(f, params)
+    sb = exact_value(sigma_b, "sigma_b")
+    if sb < 0:
+        raise InputError(f"sigma_b must be >= 0, got {sb}")
+    lo, hi = (exact_value(v, "search") for v in search)
+    if not (lo.is_Rational and hi.is_Rational and 0 < lo < hi):
+        raise InputError(f"search must be rational 0 < lo < hi, got {lo}, {hi}")
+    h = _homogeneous(inst, sb, lo, hi, digits)
+    if h is not None:
+        return h
+    I = _Integrals(inst)
+    with precision(BOX_BITS):
+        sb2 = arb(const_ball(sb)) ** 2 if sb != 0 else arb(0)
+    # split [lo, hi] at powers of 2 first, so that boxes are relatively narrow
+    edges = [lo]
+    e = sp.Integer(2) ** int(sp.floor(sp.log(lo, 2)) + 1)
+    while e < hi:
+        edges.append(e)
+        e *= 2
+    edges.append(hi)
+    stack = list(zip(edges[:-1], edges[1:]))[::-1]
+    roots, boxes = [], 0
+    while stack:
+        a, b = stack.pop()
+        boxes += 1
+        if boxes > MAX_BOXES:
+            raise CertificationError(f"the search did not finish within {MAX_BOXES} boxes (a zero of G on an "
+                                     "interval, or a double zero, cannot be isolated)")
+        # the mean-value form G(m) + G′(Q)(Q − m): the naive G(Q) = Q − S(Q)/D(Q) loses the
+        # dependence between q and S(q) (for ReLU, S(q)/D(q) = q exactly)
+        m = _mid(a, b)
+        dg = I.G(a, b, sb2, BOX_BITS, derivative=True)
+        gm = I.G(m, m, sb2, BOX_BITS)
+        with precision(BOX_BITS):
+            Q = arb(const_ball(a)).union(arb(const_ball(b)))
+            g = gm + dg * (Q - arb(const_ball(m)))
+            if not g.contains(0):
+                continue
+            if not dg.contains(0):
+                N = arb(const_ball(m)) - gm / dg
+                if not N.overlaps(Q):
+                    continue
+                if bool(N.lower() > Q.lower()) and bool(N.upper() < Q.upper()):
+                    roots.append((a, b))
+                    continue
+        m = _mid(a, b)
+        stack.extend([(m, b), (a, m)])
+    points = tuple(_refine(I, a, b, sb2, digits) for a, b in roots)
+    return Criticality(sb, (lo, hi), points, boxes)
+
+
+def _rational(v: arb) -> sp.Rational:
+    """An exact arb (an endpoint: lower() or upper()) as a SymPy rational."""
+    m, e = v.man_exp()
+    return sp.Integer(int(m)) * sp.Integer(2) ** int(e)
+
+
+def _refine(I: _Integrals, a, b, sb2, digits: int) -> dict:
+    """Interval Newton from a box with a proved unique zero to ``digits``: each step keeps
+    N(Q) ∩ Q, which contains the zero; then σ_w = D(Q)^(−1/2) and χ₁ = 1 by construction."""
+    bits = bits_for(digits) + 16
+    for _ in range(80):
+        with precision(bits):
+            Q = arb(const_ball(a)).union(arb(const_ball(b)))
+            if tight_enough(Q, digits):
+                break
+        m = (a + b) / 2
+        dg = I.G(a, b, sb2, bits, derivative=True)
+        with precision(bits):
+            N = (arb(const_ball(m)) - I.G(m, m, sb2, bits) / dg).intersection(Q)
+            a, b = _rational(N.lower()), _rational(N.upper())
+    else:
+        raise CertificationError("interval Newton did not reach the requested digits")
+    D = I.integral(1, False, a, b, bits)
+    with precision(bits):
+        sw = D.rsqrt()
+        return {"q_star": Number(None, Q), "sigma_w": Number(None, sw), "chi1": Number(sp.Integer(1), arb(1))}

@@ -1,0 +1,132 @@
+"""Dual (NNGP) kernels: k(ρ) = E f(u) f(v), k′(ρ) = E f′(u) f′(v), (u, v) ~ N(0, q[[1, ρ], [ρ, 1]])
+(or variances q₁, q₂: u ~ N(0, q₁), v ~ N(0, q₂), correlation ρ).
+
+Write u = √q₁ t and v = √q₂(ρt + √(1 − ρ²) w) with t, w independent standard normals.  Then
+
+    k(ρ) = E_t[ f(√q₁ t) · h(t) ],   h(t) = E_w f(√q₂ ρ t + √(q₂(1 − ρ²)) w),
+
+and h has a closed form whenever the pieces of f are in the exact class of :mod:`.closed`
+(the w-integral has the symbolic shift √q ρ t; its piece ends become (b − √qρt)/√(q(1−ρ²))).
+The outer one-dimensional integral is certified (:mod:`.integrate`) with the growth bound
+|f(√q₁ t)|, |h(t)| <= |f(0)| + Lr + Lr|t| with r = max(√q₁, √q₂) (|f(x)| <= |f(0)| + L|x|
+and E|W| <= 1), or
+|f′|, |h′| <= L for k′; and it is exact where f(√q t)·h(t) is in the class again: ReLU gives
+the arc-cosine kernel (Cho & Saul 2009), GELU an arcsin form (Tsuchida et al. 2021).
+ρ = ±1 is one-dimensional (v = ±√(q₂/q₁) u).  A function whose inner expectation has no closed form
+(tanh, SiLU, ...) is refused: nested certified integration is not implemented.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from ..analysis.pieces import decompose
+from ..certified.balls import DEFAULT_DIGITS, check_digits
+from ..definitions.domain import compare
+from ..definitions.symbols import x
+from ..errors import InputError, UnsupportedError
+from .closed import gaussian_integral, t
+from .integrate import Growth
+from .moments import Moment, _abs_upper, derivative_pieces, _lipschitz, _moment, exact_value, instance_of, positive
+
+_s = sp.Symbol("s_outer", real=True)  # the outer variable while the inner integral is taken
+
+
+@dataclass(frozen=True)
+class Kernel:
+    rho: sp.Expr
+    q: sp.Expr
+    value: Moment  # k(ρ)
+    derivative: Moment  # k′(ρ)
+    q2: sp.Expr = None  # variance of v (q1 = q of u)
+
+
+def _inner(pieces, rho, q) -> sp.Expr:
+    """h(t) = E_w f(√q ρ t + √(q(1−ρ²)) w) in closed form (q: the variance of v), or UnsupportedError."""
+    a, b = sp.sqrt(q) * rho * _s, sp.sqrt(q * (1 - rho ** 2))
+    total = sp.Integer(0)
+    for p in pieces.pieces:
+        lo = p.lo if p.lo == -sp.oo else (p.lo - a) / b
+        hi = p.hi if p.hi == sp.oo else (p.hi - a) / b
+        part = gaussian_integral(p.expr.subs(x, a + b * t), lo, hi)
+        if part is None:
+            raise UnsupportedError("the inner conditional expectation E[f(v) | u] has no closed form in the exact "
+                                   "class (piecewise polynomial·exp, erf of linear arguments); nested certified "
+                                   "integration is not implemented")
+        total += part
+    return total.subs(_s, t)
+
+
+def _outer_pieces(pieces, q, h, sign: int = 1) -> tuple:
+    """((lo, hi, f(sign·√q t)·h(t)), ...) in t, in order (sign −1 mirrors: for ρ = −1)."""
+    def end(e):
+        return e if e in (-sp.oo, sp.oo) else e / sp.sqrt(q)
+
+    out = []
+    for p in (pieces.pieces if sign > 0 else reversed(pieces.pieces)):
+        lo, hi = (end(p.lo), end(p.hi)) if sign > 0 else (-end(p.hi), -end(p.lo))
+        out.append((lo, hi, p.expr.subs(x, sign * sp.sqrt(q) * t) * h))
+    return tuple(out)
+
+
+def _merge(a: tuple, b: tuple) -> tuple:
+    """Pieces of the product of two piece lists over ℝ (breakpoints of both, ordered exactly)."""
+    points = []
+    for lst in (a, b):
+        for lo, hi, e in lst[:-1]:
+            if not any(compare(hi, p) == 0 for p in points):
+                points.append(hi)
+    for i in range(len(points)):
+        for j in range(i + 1, len(points)):
+            c = compare(points[i], points[j])
+            if c is None:
+                raise UnsupportedError("cannot order the breakpoints of f(u) and f(−u)")
+            if c > 0:
+                points[i], points[j] = points[j], points[i]
+    ends = [-sp.oo, *points, sp.oo]
+
+    def expr_on(lst, lo, hi):
+        for plo, phi, e in lst:
+            if (plo == -sp.oo or compare(plo, lo) != 1) and (phi == sp.oo or (hi != sp.oo and compare(hi, phi) != 1)):
+                return e
+        raise UnsupportedError("pieces do not cover the line")
+
+    return tuple((lo, hi, expr_on(a, lo, hi) * expr_on(b, lo, hi)) for lo, hi in zip(ends[:-1], ends[1:]))
+
+
+def _one(pieces, rho, q1, q2, growth, digits, what) -> Moment:
+    why = "sup|f′| is +inf, so no certified growth bound bounds the Gaussian tail"
+    if rho == 1 or rho == -1:  # v = ±√(q2/q1) u: f(√q1 t)·f(±√q2 t)
+        one = _outer_pieces(pieces, q1, sp.Integer(1))
+        other = _outer_pieces(pieces, q2, sp.Integer(1), 1 if rho == 1 else -1)
+        return _moment(_merge(one, other), growth, digits, what, why)
+    h = _inner(pieces, rho, q2)
+    return _moment(_outer_pieces(pieces, q1, h), growth, digits, what, why)
+
+
+def kernel(f, params=None, *, rho, q=1, q2=None, digits: int = DEFAULT_DIGITS) -> Kernel:
+    """k(ρ) and k′(ρ), each exact or certified; u ~ N(0, q), v ~ N(0, q2) (default q2 = q), corr ρ.
+
+    >>> kernel("relu", rho=0).value.value.exact    # q/(2π) (arc-cosine kernel at ρ = 0)
+    1/(2*pi)
+    """
+    check_digits(digits)
+    inst = instance_of(f, params)
+    rho, q = exact_value(rho, "rho"), positive(q, "q")
+    q2 = q if q2 is None else positive(q2, "q2")
+    if compare(sp.Abs(rho), 1) not in (-1, 0):
+        raise InputError(f"rho must satisfy |rho| <= 1, got {rho}")
+    pieces = decompose(inst.expr)
+    dpieces = derivative_pieces(pieces)
+    L = _lipschitz(pieces)
+    if L == sp.oo:
+        g = gp = None
+    else:
+        r = sp.Max(sp.sqrt(q), sp.sqrt(q2))
+        A = _abs_upper(pieces.at(sp.Integer(0))) + L * r
+        g, gp = Growth((A, L * r), 2), Growth((L,), 2)
+    value = _one(pieces, rho, q, q2, g, digits, "k(rho)")
+    deriv = _one(dpieces, rho, q, q2, gp, digits, "k'(rho)")
+    return Kernel(rho, q, value, deriv, q2)

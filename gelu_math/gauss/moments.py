@@ -1,0 +1,375 @@
+"""Moments of f(Z) for Z ~ N(μ, σ²): E f(Z), E f(Z)², Var f(Z), E f′(Z)², and the gains.
+
+Each moment is ∫ g(μ + σt) φ(t) dt over the pieces of f (breakpoints b become (b − μ)/σ),
+with g = f, f² or f′² (f′ piece by piece: a kink has measure zero).
+
+* **Exact** where every piece is in the class of :mod:`.closed` (piecewise polynomials times
+  exponentials; polynomials times exp(quadratic) times at most two erfs of linear arguments,
+  unshifted when two) — decided from the expression.
+* **Certified** always (:mod:`.integrate`): the tails use a proved polynomial growth bound of
+  the two unbounded pieces read off the expression (:mod:`.growth`: |x·Φ(x)| <= |x|,
+  |log(1 + eˣ)| <= log 2 + |x|, ...) or else the certified facts |f(x)| <= |f(0)| + L|x| and
+  |f′(x)| <= L with L = sup|f′| from the certified profile of f′ (as the engine's ``lipschitz``).
+  An exact form is reported only when the certified ball contains its ball (otherwise it is a
+  bug and raises :class:`CertificationError`).
+* Without a finite L the tail is not bounded; a second moment whose integrand does not tend to
+  0 at ±∞ (a guarded SymPy limit) is +∞ with that reason; otherwise CertificationError.
+
+Gains (Z ~ N(0, 1)): std = 1/√Var f(Z), rms = 1/√E f(Z)², grad = 1/√E f′(Z)² — the weight
+scales that keep, respectively, the variance, the second moment (He et al. 2015) and the
+backward gradient norm (Glorot & Bengio 2010) of a wide layer unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+from flint import arb
+
+from ..analysis import calculus
+from ..analysis.pieces import decompose
+from ..certified.balls import DEFAULT_DIGITS, check_digits, precision, bits_for, tight_enough
+from ..certified.limits import checked_limit
+from ..certified.numbers import exact_number
+from ..definitions.registry import Activation, Instance, get
+from ..definitions.symbols import x
+from ..errors import CertificationError, InputError, ParameterError, UnsupportedError
+from ..facts import Method, Number, Step
+from .closed import gaussian_integral, t
+from .integrate import Growth, certified_integral
+
+KEYS = ("mean", "second", "variance", "fprime_second")
+LIPSCHITZ_DIGITS = 20  # the growth bound needs an upper bound of L only
+
+
+class DivergentMomentError(InputError):
+    """A moment does not exist (the integral of f(Z) diverges with both signs)."""
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One moment: its Number (exact and ball, or ±∞), method and derivation steps."""
+
+    value: Number
+    method: Method
+    steps: tuple[Step, ...] = ()
+    reason: str | None = None  # why a moment is infinite, or what it means (f′ almost everywhere)
+
+
+@dataclass(frozen=True)
+class GaussMoments:
+    instance: Instance
+    mean: sp.Expr  # μ of Z
+    std: sp.Expr  # σ of Z
+    digits: int
+    moments: dict = field(default_factory=dict)  # KEYS -> Moment
+
+
+def instance_of(f, params=None) -> Instance:
+    """A registered or user name (with parameters), an Activation, or an Instance."""
+    if isinstance(f, Instance):
+        if params:
+            raise ParameterError("parameters go with a name or an Activation, not an Instance")
+        return f
+    if isinstance(f, Activation):
+        return f.instance(params)
+    if not isinstance(f, str):
+        raise InputError(f"expected a function name, got {type(f).__name__}")
+    inst = get(f, params)
+    if not inst.is_numeric:
+        raise ParameterError(f"{inst.name}: Gaussian moments need numeric parameter values")
+    return inst
+
+
+def exact_value(value, what: str) -> sp.Expr:
+    """An exact real constant from text (the project's parser), int, Fraction or SymPy number."""
+    from ..definitions.parse import parse_number
+
+    if isinstance(value, bool):
+        raise InputError(f"{what}: expected a number, got {value!r}")
+    if isinstance(value, str):
+        try:
+            v = parse_number(value)
+        except InputError as exc:
+            raise InputError(f"{what}: {exc}") from None
+    elif isinstance(value, int):
+        v = sp.Integer(value)
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise InputError(f"{what}: {value!r} is not a finite number")
+        v = sp.Rational(repr(value))
+    elif isinstance(value, sp.Basic):
+        v = sp.sympify(value)
+    else:
+        try:
+            v = sp.Rational(value)  # Fraction, Decimal
+        except (TypeError, ValueError):
+            raise InputError(f"{what}: unsupported value type {type(value).__name__}") from None
+    if v.free_symbols or not (v.is_real and v.is_finite):
+        raise InputError(f"{what}: {value!r} is not a finite real number")
+    return v
+
+
+def positive(value, what: str) -> sp.Expr:
+    from ..definitions.domain import compare
+
+    v = exact_value(value, what)
+    s = compare(v, 0)
+    if s is None:
+        raise InputError(f"{what}: cannot decide whether {v} > 0")
+    if s <= 0:
+        raise InputError(f"{what} must be > 0, got {v}")
+    return v
+
+
+def _pieces_t(pieces, mu, s, power: int) -> tuple:
+    """((lo, hi, g(μ + σt)^power), ...) with breakpoints mapped to t = (b − μ)/σ."""
+    out = []
+    for p in pieces.pieces:
+        lo = p.lo if p.lo in (-sp.oo, sp.oo) else (p.lo - mu) / s
+        hi = p.hi if p.hi in (-sp.oo, sp.oo) else (p.hi - mu) / s
+        out.append((lo, hi, p.expr.subs(x, mu + s * t) ** power))
+    return tuple(out)
+
+
+def _lipschitz(pieces) -> sp.Expr:
+    """An exact upper bound of L = sup|f′| over ℝ, or +oo when none is certified finite.
+
+    From the certified profile of f′ (its range on ℝ, complete with tail proofs) — the engine's
+    ``lipschitz`` fact without the sup|f″| part that the growth bound does not need.  A
+    discontinuous f has no growth bound of the form |f(0)| + L|x|."""
+    from ..analysis.smoothness import smoothness
+    from ..certified.profile import profile
+
+    if smoothness(pieces).k == -1:
+        return sp.oo
+    d1 = calculus.derivative(pieces, 1)
+    p = profile(d1, calculus.derivative(d1, 1), calculus.derivative(d1, 2), LIPSCHITZ_DIGITS)
+    ends = (p.inf.value, p.sup.value)
+    if any(e.infinite for e in ends):
+        return sp.oo
+    if all(e.exact is not None for e in ends):
+        return sp.Max(sp.Abs(ends[0].exact), sp.Abs(ends[1].exact))
+    with precision(128):
+        top = arb.max(abs(ends[0].ball), abs(ends[1].ball))
+    return sp.Rational(_upper(top))
+
+
+def _upper(b: arb) -> str:
+    """A decimal string >= the ball's upper end (exact rational from Arb's outward rounding)."""
+    m, e = b.upper().man_exp()
+    return str(sp.Integer(int(m)) * sp.Integer(2) ** int(e)) if int(e) >= 0 else \
+        f"{int(m)}/{2 ** (-int(e))}"
+
+
+def _abs_upper(value: sp.Expr) -> sp.Expr:
+    v = sp.Abs(value)
+    return v if v.is_Rational else sp.Rational(_upper(exact_number(v, 20).ball))
+
+
+def structural_growth(pieces, mu: sp.Expr, s: sp.Expr, power: int) -> Growth | None:
+    """|g(μ + σt)|^power <= (Σ C_i |t|^i)^power beyond the outer breakpoints, from the proved
+    polynomial bounds of the two unbounded pieces (:mod:`.growth`), or None."""
+    from .growth import X, polynomial_bound
+
+    ps = pieces.pieces
+    sides = [(ps[0], 0, None)] if len(ps) == 1 else [(ps[0], -1, ps[0].hi), (ps[-1], 1, ps[-1].lo)]
+    U = sp.Symbol("U", nonnegative=True)
+    rows = []
+    for piece, side, end in sides:
+        P = polynomial_bound(piece.expr, side, end)
+        if P is None:
+            return None
+        # |x| = |μ + σt| <= |μ| + σ|t|
+        rows.append(sp.Poly(sp.expand(P.subs(X, sp.Abs(mu) + s * U)), U).all_coeffs()[::-1])
+    n = max(len(r) for r in rows)
+    coeffs = tuple(sp.Max(*(_abs_upper(r[i]) if i < len(r) else sp.Integer(0) for r in rows)) for i in range(n))
+    start = sp.Integer(0)
+    if len(ps) > 1:
+        start = sp.Max(_abs_upper((ps[0].hi - mu) / s), _abs_upper((ps[-1].lo - mu) / s))
+    return Growth(coeffs, power, start)
+
+
+def _infinite_or_fail(pieces_t, what: str, why: str) -> Moment:
+    """A second moment without a tail bound: +∞ when the integrand ≥ 0 does not tend to 0."""
+    for side, (lo, hi, e) in ((-1, pieces_t[0]), (1, pieces_t[-1])):
+        try:
+            lim = checked_limit(sp.sympify(e * sp.exp(-t ** 2 / 2)).subs(t, x), side * sp.oo)
+        except UnsupportedError:
+            continue
+        if lim == sp.oo or (lim.is_number and lim.is_positive):
+            reason = (f"{what} = +inf: its integrand g(μ+σt)·φ(t) ≥ 0 tends to {lim} as t → "
+                      f"{'+' if side > 0 else '-'}inf, so the integral diverges")
+            return Moment(Number.inf(1), Method.EXACT, (Step(reason),), reason)
+    raise CertificationError(f"{what}: {why}")
+
+
+def _mean_without_bound(pieces_t, why: str) -> Moment:
+    ends = {}
+    for side, (lo, hi, e) in ((-1, pieces_t[0]), (1, pieces_t[-1])):
+        try:
+            lim = checked_limit(sp.sympify(e * sp.exp(-t ** 2 / 2)).subs(t, x), side * sp.oo)
+        except UnsupportedError:
+            raise CertificationError(f"E f(Z): {why}") from None
+        ends[side] = lim
+    signs = {side: (1 if lim == sp.oo or (lim.is_number and lim.is_positive) else
+                    -1 if lim == -sp.oo or (lim.is_number and lim.is_negative) else 0) for side, lim in ends.items()}
+    if signs[-1] * signs[1] < 0:
+        raise DivergentMomentError(f"E f(Z) does not exist: f(μ+σt)·φ(t) tends to {ends[-1]} at -inf and "
+                                   f"{ends[1]} at +inf, so the integral diverges with both signs")
+    s = signs[-1] or signs[1]
+    if s == 0:
+        raise CertificationError(f"E f(Z): {why}")
+    reason = f"E f(Z) = {'+' if s > 0 else '-'}inf: f(μ+σt)·φ(t) does not tend to 0 at ±inf ({ends[-1]}, {ends[1]})"
+    return Moment(Number.inf(s), Method.EXACT, (Step(reason),), reason)
+
+
+def _moment(pieces_t, growth: Growth | None, digits: int, what: str, why: str, mean: bool = False) -> Moment:
+    if growth is None:
+        return _mean_without_bound(pieces_t, why) if mean else _infinite_or_fail(pieces_t, what, why)
+    ball = certified_integral(pieces_t, growth, digits)
+    exact = None
+    parts = [gaussian_integral(e, lo, hi) for lo, hi, e in pieces_t]
+    if all(p is not None for p in parts):
+        exact = tidy(sp.Add(*parts))
+    u = sp.Symbol("|t|")
+    bound = sp.Add(*(c * u ** i for i, c in enumerate(growth.coeffs))) ** growth.k
+    steps = [Step("Certified: Arb quadrature (acb.integral) on the core [−T, T] split at the breakpoints, "
+                  "plus the tails |t| > T bounded by {0} (proved for |t| >= {1}) against φ.", (bound, growth.start))]
+    if exact is None:
+        return Moment(Number(None, ball), Method.CERTIFIED, tuple(steps))
+    n = exact_number(exact, digits)
+    if not _inside(exact, ball, digits):
+        raise CertificationError(f"{what}: the closed form {exact} is not inside the certified enclosure "
+                                 f"{ball.str(20, radius=True)} (a bug: please report)")
+    steps.insert(0, Step("Closed form, piece by piece against the Gaussian density (completing the square, "
+                         "integration by parts, Stein's identity): {0}; it lies in the certified enclosure.",
+                         (exact,)))
+    return Moment(n, Method.EXACT, tuple(steps))
+
+
+def _inside(exact: sp.Expr, ball: arb, digits: int) -> bool:
+    """Whether the certified ``ball`` contains a ball of ``exact`` (made tighter than ``ball``)."""
+    rad = ball.rad()
+    for extra in (10, 40, 160):
+        b = exact_number(exact, digits + extra).ball
+        if b.rad() < rad / 4 or rad == 0:
+            with precision(max(ball.bits(), b.bits()) + 16):
+                return bool(ball.contains(b))
+    return bool(ball.overlaps(b)) and False
+
+
+def _sub(a: Moment, b: Moment, digits: int) -> Moment:
+    """Var = E f² − (E f)²."""
+    if a.value.infinite or b.value.infinite:
+        if a.value.infinite > 0 and not b.value.infinite:
+            return Moment(Number.inf(1), Method.EXACT, (), "E f(Z)² is infinite")
+        raise DivergentMomentError("Var f(Z) is undefined: E f(Z) is infinite")
+    if a.method is Method.EXACT and b.method is Method.EXACT:
+        v = tidy(a.value.exact - b.value.exact ** 2)
+        return Moment(exact_number(v, digits), Method.EXACT,
+                      (Step("Var f(Z) = E f(Z)² − (E f(Z))² = {0}.", (v,)),))
+    with precision(max(bits_for(digits), a.value.ball.bits(), b.value.ball.bits()) + 64):
+        ball = a.value.ball - b.value.ball * b.value.ball
+    return Moment(Number(None, ball), Method.CERTIFIED, (Step("Var f(Z) = E f(Z)² − (E f(Z))² in ball arithmetic."),))
+
+
+BIG_RATIONAL = 10 ** 12
+
+
+def tidy(e: sp.Expr) -> sp.Expr:
+    """calculus.tidy, except for forms with long rational constants (the 32-digit SELU constants),
+    where simplify spends seconds and shortens nothing — decided from the expression."""
+    if any(abs(r.p) > BIG_RATIONAL or r.q > BIG_RATIONAL for r in e.atoms(sp.Rational)):
+        return e
+    return calculus.tidy(e)
+
+
+def derivative_pieces(pieces):
+    """f′ piece by piece, unsimplified (it is integrated and bounded, never printed; SymPy's
+    simplify of large derivatives costs seconds)."""
+    return pieces.map(lambda e: sp.diff(e, x))
+
+
+def moments(f, params=None, *, mean=0, std=1, digits: int = DEFAULT_DIGITS) -> GaussMoments:
+    """E f(Z), E f(Z)², Var f(Z), E f′(Z)² for Z ~ N(mean, std²), each exact or certified.
+
+    >>> m = moments("gelu", digits=20)
+    >>> m.moments["mean"].value.exact
+    1/(2*sqrt(pi))
+    """
+    check_digits(digits)
+    inst = instance_of(f, params)
+    mu, s = exact_value(mean, "mean"), positive(std, "std")
+    pieces = decompose(inst.expr)
+    dpieces = derivative_pieces(pieces)
+    p1, p2, pd = _pieces_t(pieces, mu, s, 1), _pieces_t(pieces, mu, s, 2), _pieces_t(dpieces, mu, s, 2)
+    growth = {"mean": structural_growth(pieces, mu, s, 1), "second": structural_growth(pieces, mu, s, 2),
+              "fprime_second": structural_growth(dpieces, mu, s, 2)}
+    why = ("sup|f′| is +inf, so no certified growth bound |f(x)| <= |f(0)| + L|x| bounds the Gaussian tail "
+           "(and the unbounded pieces are not polynomials)")
+    if None in growth.values():
+        L = _lipschitz(pieces)
+        if L != sp.oo:
+            A = _abs_upper(pieces.at(sp.Integer(0))) + L * sp.Abs(mu)
+            lip = {"mean": Growth((A, L * s), 1), "second": Growth((A, L * s), 2),
+                   "fprime_second": Growth((L,), 2)}
+            growth = {k: g or lip[k] for k, g in growth.items()}
+    # the variance loses digits to cancellation: the mean and second moment carry guard digits,
+    # more when the first try shows how much E f² exceeds Var f (a large mean of Z)
+    out = {}
+    guard = digits + 4
+    for _ in range(3):
+        out["mean"] = _moment(p1, growth["mean"], guard, "E f(Z)", why, mean=True)
+        out["second"] = _moment(p2, growth["second"], guard, "E f(Z)^2", why)
+        out["variance"] = _sub(out["second"], out["mean"], digits)
+        v = out["variance"].value
+        if not v.is_finite or v.exact is not None or tight_enough(v.ball, digits):
+            break
+        with precision(64):
+            big = arb.max(abs(out["second"].value.ball), arb(1))
+            small = abs(v.ball) if not v.ball.contains(0) else arb(1)
+            lost = (big / arb.min(small, arb(1))).log() / arb(10).log() + (guard - digits - 4)
+        guard = digits + 6 + int(lost.upper().ceil().unique_fmpz())
+    from ..analysis.smoothness import smoothness
+
+    jumps = [bp.x for bp in smoothness(pieces).breakpoints if not bp.continuous or bp.order == 0]
+    fp = _moment(pd, growth["fprime_second"], digits, "E f'(Z)^2", why)
+    if jumps:  # f′ as autograd sees it: the derivative almost everywhere
+        note = (f"f jumps at x = {', '.join(map(sp.sstr, jumps))}: f′ is the derivative almost everywhere (what "
+                "autograd computes); the distributional derivative has a Dirac mass there")
+        fp = Moment(fp.value, fp.method, fp.steps + (Step(note),), fp.reason or note)
+    out["fprime_second"] = fp
+    v = out["variance"].value
+    if v.is_finite and v.exact is None and not tight_enough(v.ball, digits):
+        raise CertificationError(f"Var f(Z) did not reach {digits} digits (cancellation)")
+    return GaussMoments(inst, mu, s, digits, out)
+
+
+# --- gains -----------------------------------------------------------------------------------
+
+GAIN_KEYS = {"std": "variance", "rms": "second", "grad": "fprime_second"}
+
+
+def _inv_sqrt(m: Moment, digits: int) -> Moment:
+    if m.value.infinite:
+        return Moment(exact_number(sp.Integer(0), digits), Method.EXACT, (Step("1/√∞ = 0."),))
+    if m.method is Method.EXACT:
+        if m.value.exact == 0:
+            return Moment(Number.inf(1), Method.EXACT, (Step("the moment is 0: no finite gain."),))
+        g = tidy(1 / sp.sqrt(m.value.exact))
+        return Moment(exact_number(g, digits), Method.EXACT, (Step("1/√{0} = {1}.", (m.value.exact, g)),))
+    b = m.value.ball
+    if not b > 0:
+        raise CertificationError("cannot certify that the moment is positive, so the gain is not certified")
+    with precision(bits_for(digits) + 64):
+        g = b.rsqrt()
+    if not tight_enough(g, digits):
+        raise CertificationError(f"the gain 1/√m did not reach {digits} digits (m = {b.str(10, radius=True)} is small)")
+    return Moment(Number(None, g), Method.CERTIFIED, (Step("1/√m in ball arithmetic."),))
+
+
+def gains(m: GaussMoments) -> dict:
+    """std, rms and grad gains from moments (meaningful for Z ~ N(0, 1))."""
+    return {k: _inv_sqrt(m.moments[src], m.digits) for k, src in GAIN_KEYS.items()}

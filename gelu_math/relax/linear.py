@@ -1,0 +1,536 @@
+"""Certified linear relaxations a_l·x + b_l ≤ f(x) ≤ a_u·x + b_u on [L, U].
+
+:func:`relax` chooses the slopes (:mod:`.estimate`), rounds them to ``digits`` significant
+decimals (any slope is allowed), and then *certifies* each line: the intercept is the certified
+minimum (lower line) or maximum (upper line) of f(x) − a·x over [L, U] (:mod:`.bb`), rounded
+outward to a decimal.  So the printed rationals are sound by construction, and the proof is the
+enclosure: min over [L, U] of f − (a_l·x + b_l) ≥ min_lo − b_l ≥ 0.  Each line also gets the
+enclosure of its largest gap and the balls holding its touching points.
+
+Modes: ``chebyshev`` (each line minimises its largest gap), ``area`` (each minimises the integral
+of its gap), ``tangent-chord`` (f convex or concave on [L, U] by the engine's ``convexity``: the
+tangent at the midpoint and the chord, the textbook pair).  Discontinuous f is allowed on finite
+intervals (the value at a jump joins every box that holds it).
+
+Infinite ends (chebyshev only): on a tail beyond the last inflection point f is convex or
+concave (the engine's certified ``convexity``) with an asymptote y = m·x + c (the engine's
+``asymptotes``); then h = f − (m·x + c) is convex or concave and tends to 0, hence monotone, so
+f − m·x lies between its value at the cut and c.  A line with a finite gap must have slope m, so
+the slope is forced and the intercepts come from the core interval and c.  Without an asymptote,
+or with different slopes at −∞ and +∞, no sound line has a finite gap: that is an input error.
+
+Optimality (chebyshev): for any x₀ < x₁ < x₂ in [L, U] and any line ℓ,
+|Σ wᵢ f(xᵢ)| = |Σ wᵢ (f − ℓ)(xᵢ)| ≤ 2(x₂ − x₀)·max|f − ℓ| with w = (x₂ − x₁, −(x₂ − x₀), x₁ − x₀),
+so every sound line's max gap is ≥ |Σ wᵢ f(xᵢ)|/(x₂ − x₀) — evaluated in Arb at the three
+alternation points.  (area): the convex envelope at m is ≤ the chord through any t₁ ≤ m ≤ t₂,
+so the area lost against the optimum is ≤ (U − L)·(chord(m) − ℓ(m)).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import sympy as sp
+from flint import arb, fmpq
+
+from ..certified.balls import bits_for, check_digits, precision
+from ..definitions.parse import parse_number
+from ..errors import ExpressionError, InputError, UnsupportedError
+from ..facts import Number, Step
+from . import estimate
+from .bb import clusters, extremes
+from .curve import Curve, curve, fq
+
+MODES = ("chebyshev", "area", "tangent-chord")
+DEFAULT_DIGITS = 20
+MAX_ABS_END = sp.Integer(10) ** 300
+
+
+class RelaxInputError(InputError):
+    """A relaxation request that cannot be served as asked (bad interval, mode, or no sound line)."""
+
+
+class NoSoundLineError(RelaxInputError):
+    """No sound line with a finite gap exists on the requested interval."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """y = slope·x + intercept (exact decimals), with its certified gaps and touching points."""
+
+    slope: sp.Rational
+    intercept: sp.Rational
+    gap_max: Number  # ball containing max over [L, U] of |f − line|
+    gap_min: Number  # ball containing min over [L, U] of |f − line| (≥ 0: soundness)
+    contact: tuple  # Numbers: balls holding every point where the gap is smallest (±inf: a limit)
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    function: str
+    params: tuple
+    on: tuple  # (L, U) exact, ±oo allowed
+    mode: str
+    digits: int
+    lower: Line
+    upper: Line
+    optimality: dict
+    method: str
+    steps: tuple[Step, ...] = field(default=())
+
+    @property
+    def sound(self) -> bool:
+        """Always True: a relaxation that is not proved sound is never returned."""
+        return True
+
+
+# --- inputs -------------------------------------------------------------------------------------
+
+def parse_end(v, side: int) -> sp.Expr:
+    """An interval end: exact rational (decimal text as written, fractions, ints, floats by their exact
+    binary value) or ±inf; anything else is a RelaxInputError."""
+    if isinstance(v, bool):
+        raise RelaxInputError(f"interval end must be a number, got {v!r}")
+    if isinstance(v, str):
+        text = v.strip()
+        if not text.isascii():
+            raise RelaxInputError(f"interval end {v!r}: ASCII only")
+        low = text.lower()
+        if low in ("-inf", "-oo"):
+            return -sp.oo
+        if low in ("inf", "+inf", "oo", "+oo"):
+            return sp.oo
+        try:
+            e = parse_number(text)
+        except ExpressionError as exc:
+            raise RelaxInputError(f"interval end {text!r}: {exc}") from None
+    elif isinstance(v, float):
+        if math.isnan(v):
+            raise RelaxInputError("interval end is NaN")
+        if math.isinf(v):
+            return sp.oo if v > 0 else -sp.oo
+        e = sp.Rational(*v.as_integer_ratio())
+    elif isinstance(v, int):
+        e = sp.Integer(v)
+    elif isinstance(v, sp.Basic):
+        e = sp.sympify(v)
+        if e in (sp.oo, -sp.oo):
+            return e
+    else:
+        raise RelaxInputError(f"interval end must be a number, got {type(v).__name__}")
+    if not e.is_Rational:
+        raise RelaxInputError(f"interval end {sp.sstr(e)} is not rational: give an exact decimal or fraction")
+    if abs(e) > MAX_ABS_END:
+        raise RelaxInputError(f"interval end {sp.sstr(e)[:30]} is beyond 10^300")
+    return e
+
+
+def _txt(e) -> str:
+    return "inf" if e == sp.oo else "-inf" if e == -sp.oo else sp.sstr(e)
+
+
+def parse_interval(lo, hi) -> tuple[sp.Expr, sp.Expr]:
+    if isinstance(lo, str) and hi is None:
+        parts = lo.split(",")
+        if len(parts) != 2:
+            raise RelaxInputError(f"interval must be L,U, got {lo!r}")
+        lo, hi = parts
+    L, U = parse_end(lo, -1), parse_end(hi, 1)
+    if L == sp.oo or U == -sp.oo:
+        raise RelaxInputError(f"interval [{_txt(L)}, {_txt(U)}]: L must not be +inf and U not -inf")
+    if bool(L > U):
+        raise RelaxInputError(f"interval [{L}, {U}] has L > U")
+    return L, U
+
+
+# --- decimals -----------------------------------------------------------------------------------
+
+def _fmpq_of(v: arb) -> fmpq:
+    return estimate._to_fmpq(v)
+
+
+def decimal(v: fmpq, digits: int, direction: int) -> sp.Rational:
+    """v rounded to a decimal with ``digits`` digits after the leading place of max(1, |v|):
+    direction −1 down, +1 up, 0 nearest."""
+    mag = max(abs(v), fmpq(1))
+    e = len(str(int(mag.p) // int(mag.q))) - 1 - digits  # floor(log10(mag)) - digits
+    scale = sp.Integer(10) ** e
+    r = sp.Rational(int(v.p), int(v.q)) / scale
+    if direction < 0:
+        k = sp.floor(r)
+    elif direction > 0:
+        k = sp.ceiling(r)
+    else:
+        k = sp.floor(r + sp.Rational(1, 2))
+    return sp.Rational(k) * scale
+
+
+def _number(v: arb) -> Number:
+    return Number(None, v)
+
+
+def _span(lo: arb, hi: arb) -> arb:
+    """The ball [lo, hi] (lo ≤ hi exact points), outward rounded."""
+    return lo.union(hi)
+
+
+# --- the relaxations ----------------------------------------------------------------------------
+
+def relax(fn, lo, hi=None, mode: str = "chebyshev", *, params=None, digits: int = DEFAULT_DIGITS) -> Relaxation:
+    """Certified lower and upper lines of f on [lo, hi] (README "Linear relaxations").
+
+    Example::
+
+        r = relax("gelu", "-1", "2")             # or relax("gelu", "-1,2"); ends exact, -inf/inf allowed
+        r.lower.slope, r.lower.intercept          # exact decimals: a_l*x + b_l <= f(x) on [-1, 2], proved
+        r.upper.gap_max.ball                      # ball containing max (a_u*x + b_u - f(x))
+        r.optimality["optimal_gap_lower"]         # every sound line has a max gap at least this
+    """
+    if mode not in MODES:
+        raise RelaxInputError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    check_digits(digits)
+    c = curve(fn, params)
+    L, U = parse_interval(lo, hi)
+    with precision(bits_for(digits) + 40):
+        if not (L.is_finite and U.is_finite):
+            if mode != "chebyshev":
+                raise RelaxInputError(f"mode {mode} needs a finite interval (the gap's integral over an infinite "
+                                      f"interval is infinite); use chebyshev")
+            return _infinite(c, L, U, digits)
+        if L == U:
+            return _point(c, L, mode, digits)
+        return _finite(c, L, U, mode, digits)
+
+
+def _tol(c: Curve, lo: fmpq, hi: fmpq, digits: int) -> float:
+    scale = max(1.0, abs(float(c.value(lo).mid())), abs(float(c.value(hi).mid())))
+    return 10.0 ** -(digits + 2) * scale
+
+
+def _line(c: Curve, lo: fmpq, hi: fmpq, a: sp.Rational, side: int, digits: int, ext=None):
+    """The certified line of slope ``a``: side −1 lower, +1 upper.  Returns (Line, Extremes)."""
+    A = fq(a)
+    if ext is None:
+        ext = extremes(c, lo, hi, A, _tol(c, lo, hi, digits))
+    if side < 0:
+        b = decimal(_fmpq_of(ext.min_lo), digits, -1)
+        B = arb(fq(b))
+        gmax = _span(ext.max_lo - B, ext.max_hi - B)
+        gmin = _span(ext.min_lo - B, ext.min_hi - B)
+        boxes = ext.argmin
+    else:
+        b = decimal(_fmpq_of(ext.max_hi), digits, 1)
+        B = arb(fq(b))
+        gmax = _span(B - ext.min_hi, B - ext.min_lo)
+        gmin = _span(B - ext.max_hi, B - ext.max_lo)
+        boxes = ext.argmax
+    if not gmin.lower() >= 0:  # the construction guarantees it; checked, never assumed
+        raise RuntimeError("a relaxation failed its own soundness check")  # a bug: exit 4, never printed
+    contact = tuple(_number(arb(p).union(arb(q))) for p, q in clusters(boxes))
+    return Line(a, b, _number(gmax), _number(gmin), contact), ext
+
+
+def _slope(v: arb, digits: int) -> sp.Rational:
+    return decimal(_fmpq_of(v), digits + 2, 0)
+
+
+def _finite(c: Curve, L: sp.Rational, U: sp.Rational, mode: str, digits: int) -> Relaxation:
+    lo, hi = fq(L), fq(U)
+    sm = estimate.sample(c, lo, hi)
+    w = arb(hi - lo)
+    opt: dict = {}
+    steps = []
+    if mode == "chebyshev":
+        alpha = estimate.minimax_discrete(sm)
+        a_est = sm.chord_slope + arb(alpha) / w
+        refs = estimate.alternation(sm, alpha)
+        pts = None
+        how = "discrete minimax on the samples"
+        if refs is not None:
+            rem = estimate.remez(c, sm, refs)
+            if rem is not None:
+                a_est, pts = rem
+                how = "Remez iteration in Arb (three alternation points)"
+            else:
+                pts = [sm.xs[i] for i in refs]
+        a = _slope(a_est, digits)
+        ext = extremes(c, lo, hi, fq(a), _tol(c, lo, hi, digits))
+        lower, _ = _line(c, lo, hi, a, -1, digits, ext)
+        upper, _ = _line(c, lo, hi, a, 1, digits, ext)
+        steps.append(Step("Slope: " + how + "; both lines share it (the optimal pair is p* ∓ ε*, p* the minimax "
+                          "line)."))
+        if pts is not None:
+            pts = _short_points(pts, lo, hi, digits)
+            x0, x1, x2 = pts
+            wts = (arb(x2 - x1), -arb(x2 - x0), arb(x1 - x0))
+            s = sum((wi * c.value(xi) for wi, xi in zip(wts, pts)), arb(0))
+            bound = abs(s) / arb(x2 - x0)
+            lb = bound.lower()
+            lb = lb if lb > 0 else arb(0)
+            opt["optimal_gap_lower"] = _number(lb)
+            opt["reference_points"] = tuple(sp.Rational(int(p.p), int(p.q)) for p in pts)
+            gap_hi = arb.max(lower.gap_max.ball, upper.gap_max.ball).upper()
+            if lb > 0:
+                opt["ratio_upper"] = _number((gap_hi / lb).upper())
+        steps.append(Step("Optimality: every sound line's max gap is ≥ |Σ wᵢ f(xᵢ)|/(x₂ − x₀) at the three reference "
+                          "points (w = (x₂ − x₁, −(x₂ − x₀), x₁ − x₀) annihilates lines)."))
+    elif mode == "area":
+        lines = []
+        for side in (-1, 1):
+            i, j = estimate.hull_support(sm, upper=side > 0)
+            a_arb, t1, t2 = _area_slope(c, sm, i, j)
+            a = _slope(a_arb, digits)
+            line, _ = _line(c, lo, hi, a, side, digits)
+            # area lost against the optimum: ≤ (U − L)·|envelope bound at m − line(m)|
+            m = (lo + hi) / 2
+            t1, t2 = _short_points((t1, t2), lo, hi, digits)
+            t1, t2 = min(t1, m), max(t2, m)
+            if t1 == t2:
+                env = c.value(t1)
+            else:
+                f1, f2 = c.value(t1), c.value(t2)
+                env = f1 + (f2 - f1) / arb(t2 - t1) * arb(m - t1)
+            lm = arb(fq(line.slope)) * arb(m) + arb(fq(line.intercept))
+            excess = (env - lm) if side < 0 else (lm - env)
+            opt["area_excess_" + ("lower" if side < 0 else "upper")] = _number((w * excess).upper())
+            opt["touching_" + ("lower" if side < 0 else "upper")] = tuple(
+                sp.Rational(int(t.p), int(t.q)) for t in ((t1,) if t1 == t2 else (t1, t2)))
+            lines.append(line)
+        lower, upper = lines
+        steps.append(Step("Area: each line supports the convex (concave) envelope of f at the midpoint; the area it "
+                          "loses against the optimal line is at most (U − L)·(envelope bound − line) at the midpoint."))
+    else:
+        lower, upper, shape = _tangent_chord(c, L, U, lo, hi, digits)
+        opt["shape"] = shape
+        steps.append(Step("Tangent at the midpoint and chord through the ends (f is " + shape + " on [L, U], from the "
+                          "engine's certified convexity intervals)."))
+    steps.append(Step("Soundness: each intercept is the certified extreme of f(x) − a·x over [L, U] (branch and "
+                      "bound in Arb with mean-value enclosures), rounded outward to the printed decimal."))
+    return Relaxation(c.name, c.instance.params, (L, U), mode, digits, lower, upper, opt,
+                      "certified", tuple(steps))
+
+
+def _short_points(pts, lo: fmpq, hi: fmpq, digits: int) -> list:
+    """Points rounded to ``digits`` + 4 significant decimals, kept in [lo, hi] and in order (the bounds
+    they enter hold for any points of [lo, hi]; short decimals keep the output readable)."""
+    out = []
+    for p in pts:
+        if p == lo or p == hi:
+            out.append(p)
+            continue
+        r = fq(decimal(p, digits + 4, 0))
+        out.append(min(max(r, lo), hi))
+    return out
+
+
+def _area_slope(c: Curve, sm, i: int, j: int):
+    if i == j:
+        t = sm.xs[i]
+        if i in sm.fixed:  # a kink (or an end) at the midpoint: a subgradient near the chord slope
+            dl, dr = c.one_sided_derivatives(t)
+            s = sm.chord_slope
+            return arb.min(arb.max(s, dl), dr), t, t
+        return c.derivative(t, 1), t, t
+    r = estimate.bitangent(c, sm, i, j)
+    if r is None:
+        t1, t2 = sm.xs[i], sm.xs[j]
+        return (c.value(t2) - c.value(t1)) / arb(t2 - t1), t1, t2
+    return r
+
+
+def _shape(c: Curve, L, U) -> str:
+    from ..engine import analyze
+
+    a = analyze(c.instance, digits=20, parts=("convexity",))
+    for iv in a["convexity"].value:
+        lo_ok = iv.lo.infinite < 0 or (iv.lo.exact is not None and iv.lo.exact.is_Rational and bool(iv.lo.exact <= L)) \
+            or (iv.lo.ball is not None and iv.lo.ball <= arb(fq(L)) and not iv.lo.ball.contains(arb(fq(L))))
+        hi_ok = iv.hi.infinite > 0 or (iv.hi.exact is not None and iv.hi.exact.is_Rational and bool(U <= iv.hi.exact)) \
+            or (iv.hi.ball is not None and iv.hi.ball >= arb(fq(U)) and not iv.hi.ball.contains(arb(fq(U))))
+        if lo_ok and hi_ok:
+            return iv.label
+    raise RelaxInputError(f"tangent-chord needs f convex or concave on [{L}, {U}]; {c.name} is neither there "
+                          f"(use chebyshev or area)")
+
+
+def _tangent_chord(c: Curve, L, U, lo, hi, digits):
+    shape = _shape(c, L, U)
+    m = (lo + hi) / 2
+    chord = (c.value(hi) - c.value(lo)) / arb(hi - lo)
+    dl, dr = c.one_sided_derivatives(m)
+    tangent = arb.min(arb.max(chord, dl), dr)
+    if shape == "convex":
+        sl, su = tangent, chord
+    elif shape == "concave":
+        sl, su = chord, tangent
+    else:
+        sl = su = chord
+    lower, _ = _line(c, lo, hi, _slope(sl, digits), -1, digits)
+    upper, _ = _line(c, lo, hi, _slope(su, digits), 1, digits)
+    return lower, upper, shape
+
+
+def _point(c: Curve, L, mode, digits) -> Relaxation:
+    lo = fq(L)
+    v = c.value(lo)
+    lower = Line(sp.Integer(0), decimal(_fmpq_of(v.lower()), digits, -1), Number(None, arb(0)), Number(None, arb(0)),
+                 (Number(L, arb(lo)),))
+    upper = Line(sp.Integer(0), decimal(_fmpq_of(v.upper()), digits, 1), Number(None, arb(0)), Number(None, arb(0)),
+                 (Number(L, arb(lo)),))
+    gl = arb(fq(lower.intercept))
+    gu = arb(fq(upper.intercept))
+    lower = Line(lower.slope, lower.intercept, _number(_span((v - gl).lower(), (v - gl).upper())),
+                 _number(_span((v - gl).lower(), (v - gl).upper())), lower.contact)
+    upper = Line(upper.slope, upper.intercept, _number(_span((gu - v).lower(), (gu - v).upper())),
+                 _number(_span((gu - v).lower(), (gu - v).upper())), upper.contact)
+    return Relaxation(c.name, c.instance.params, (L, L), mode, digits, lower, upper, {}, "certified",
+                      (Step("A single point: horizontal lines through the rounded-outward value."),))
+
+
+def _infinite(c: Curve, L, U, digits) -> Relaxation:
+    from ..engine import analyze
+
+    a = analyze(c.instance, digits=20, parts=("convexity", "asymptotes"))
+    try:
+        asy = a["asymptotes"].value
+        conv = a["convexity"].value
+    except Exception as exc:  # noqa: BLE001 - CertificationError from the analysis: say what is missing
+        raise UnsupportedError(f"{c.name}: the tails need the certified asymptotes and convexity: {exc}") from None
+    sides = [s for s, end in ((-1, L), (1, U)) if not end.is_finite]
+    slopes = {}
+    for s in sides:
+        A = asy[s]
+        if A.slope is None:
+            raise NoSoundLineError(f"{c.name} has no asymptote at {'-' if s < 0 else '+'}inf: no sound line with a "
+                                   f"finite gap on [{_txt(L)}, {_txt(U)}]")
+        slopes[s] = A
+    ms = {sp.sympify(A.slope) for A in slopes.values()}
+    if len(ms) > 1:
+        raise NoSoundLineError(f"{c.name} has asymptote slopes {slopes[-1].slope} at -inf and {slopes[1].slope} at "
+                               f"+inf: no sound line with a finite gap on [-inf, inf]")
+    m = ms.pop()
+    if not m.is_Rational:
+        raise UnsupportedError(f"{c.name}: the asymptote slope {m} is irrational and cannot be printed exactly")
+    # cut points: inside the outermost convexity interval on each infinite side
+    lo_cut = L
+    hi_cut = U
+    if not L.is_finite:
+        first = conv[0]
+        edge = first.hi
+        if edge.infinite:
+            cut = sp.Integer(0)
+        else:
+            cut = sp.Integer(math.floor(float(edge.ball.lower())) - 1)
+        lo_cut = min(cut, U) if U.is_finite else cut
+    if not U.is_finite:
+        last = conv[-1]
+        edge = last.lo
+        if edge.infinite:
+            cut = sp.Integer(0)
+        else:
+            cut = sp.Integer(math.ceil(float(edge.ball.upper())) + 1)
+        hi_cut = max(cut, L) if L.is_finite else cut
+    if bool(hi_cut < lo_cut):  # both tails infinite and the cuts crossed: one core point suffices
+        hi_cut = lo_cut = max(lo_cut, hi_cut)
+    lo, hi = fq(lo_cut), fq(hi_cut)
+    M = fq(m)
+    ext = extremes(c, lo, hi, M, _tol(c, lo, hi, digits))
+    limits = {s: arb(fq(slopes[s].intercept)) if slopes[s].intercept.is_Rational else _const(slopes[s].intercept)
+              for s in sides}
+    inf_lo, inf_hi, sup_lo, sup_hi = ext.min_lo, ext.min_hi, ext.max_lo, ext.max_hi
+    for v in limits.values():
+        inf_lo, inf_hi = arb.min(inf_lo, v.lower()), arb.min(inf_hi, v.upper())
+        sup_lo, sup_hi = arb.max(sup_lo, v.lower()), arb.max(sup_hi, v.upper())
+    bl = decimal(_fmpq_of(inf_lo), digits, -1)
+    bu = decimal(_fmpq_of(sup_hi), digits, 1)
+    BL, BU = arb(fq(bl)), arb(fq(bu))
+    core_inf = not any(v.upper() < ext.min_lo for v in limits.values())  # else the inf is a limit only
+    core_sup = not any(v.lower() > ext.max_hi for v in limits.values())
+    cl = [Number(None, arb(p).union(arb(q))) for p, q in clusters(ext.argmin)] if core_inf else []
+    cu = [Number(None, arb(p).union(arb(q))) for p, q in clusters(ext.argmax)] if core_sup else []
+    for s, v in limits.items():
+        if not (v.lower() > inf_hi):
+            cl.append(Number.inf(s))
+        if not (v.upper() < sup_lo):
+            cu.append(Number.inf(s))
+    lower = Line(m, bl, _number(_span(sup_lo - BL, sup_hi - BL)), _number(_span(inf_lo - BL, inf_hi - BL)), tuple(cl))
+    upper = Line(m, bu, _number(_span(BU - inf_hi, BU - inf_lo)), _number(_span(BU - sup_hi, BU - sup_lo)), tuple(cu))
+    steps = (Step("Tails: beyond the cut {0} (lower) / {1} (upper) f is convex or concave with asymptote slope {2}; "
+                  "f − (m x + c) is then monotone and tends to 0, so f − m x lies between its value at the cut and c.",
+                  (lo_cut, hi_cut, m)),
+             Step("A line with a finite gap must have the asymptote's slope; the intercepts are the certified inf and "
+                  "sup of f − m x (core by branch and bound, tails by the limit), rounded outward."))
+    opt = {"slope_forced": True}
+    return Relaxation(c.name, c.instance.params, (L, U), "chebyshev", digits, lower, upper, opt, "certified", steps)
+
+
+def _const(e: sp.Expr) -> arb:
+    from ..certified.arbeval import const_ball
+
+    return const_ball(e)
+
+
+def image(fn, lo, hi=None, *, params=None, digits: int = DEFAULT_DIGITS) -> tuple[Number, Number]:
+    """Certified enclosures of min f and max f over the finite [lo, hi] (the interval image, for IBP)."""
+    check_digits(digits)
+    c = curve(fn, params)
+    L, U = parse_interval(lo, hi)
+    if not (L.is_finite and U.is_finite):
+        raise RelaxInputError("image needs a finite interval")
+    with precision(bits_for(digits) + 40):
+        lo_, hi_ = fq(L), fq(U)
+        ext = extremes(c, lo_, hi_, fmpq(0), _tol(c, lo_, hi_, digits))
+        return _number(_span(ext.min_lo, ext.min_hi)), _number(_span(ext.max_lo, ext.max_hi))
+
+
+@dataclass(frozen=True)
+class LineCheck:
+    """Whether slope·x + intercept is below (side −1) or above (+1) f on [L, U]: ``sound`` True (proved),
+    False (refuted: ``witness`` is a point where the line crosses f), None (undecided at this precision)."""
+
+    sound: bool | None
+    gap_min: Number  # ball containing min over [L, U] of the signed gap (f − line, or line − f)
+    gap_max: Number  # ball containing its max
+    witness: sp.Rational | None
+
+
+def check_line(fn, lo, hi, slope, intercept, side: int, *, params=None, digits: int = DEFAULT_DIGITS) -> LineCheck:
+    """Decide a claimed line (exact slope and intercept: decimal text, fractions, ints) on the finite
+    [lo, hi]: the certified extremes of f(x) − slope·x decide the signed gap's minimum (for ``verify``)."""
+    if side not in (-1, 1):
+        raise RelaxInputError(f"side must be -1 (lower line) or +1 (upper line), got {side!r}")
+    check_digits(digits)
+    c = curve(fn, params)
+    L, U = parse_interval(lo, hi)
+    if not (L.is_finite and U.is_finite):
+        raise RelaxInputError("check_line needs a finite interval")
+    a, b = parse_end(slope, 0), parse_end(intercept, 0)
+    if not (a.is_finite and b.is_finite):
+        raise RelaxInputError("slope and intercept must be finite")
+    with precision(bits_for(digits) + 40):
+        lo_, hi_ = fq(L), fq(U)
+        ext = extremes(c, lo_, hi_, fq(a), _tol(c, lo_, hi_, digits))
+        B = arb(fq(b))
+        if side < 0:
+            gmin, gmax = _span(ext.min_lo - B, ext.min_hi - B), _span(ext.max_lo - B, ext.max_hi - B)
+            boxes = ext.argmin
+        else:
+            gmin, gmax = _span(B - ext.max_hi, B - ext.max_lo), _span(B - ext.min_hi, B - ext.min_lo)
+            boxes = ext.argmax
+        sound = True if gmin.lower() >= 0 else (False if gmin.upper() < 0 else None)
+        witness = None
+        if sound is False:  # the witness point behind min_hi: the midpoint of a box holding the extreme
+            for p, q in boxes:
+                t = (p + q) / 2 if p != q else p
+                v = c.value(t) - arb(fq(a)) * arb(t) - B
+                if (side < 0 and v < 0) or (side > 0 and v > 0):
+                    witness = sp.Rational(int(t.p), int(t.q))
+                    break
+            if witness is None:
+                for t in (lo_, hi_):
+                    v = c.value(t) - arb(fq(a)) * arb(t) - B
+                    if (side < 0 and v < 0) or (side > 0 and v > 0):
+                        witness = sp.Rational(int(t.p), int(t.q))
+                        break
+        return LineCheck(sound, _number(gmin), _number(gmax), witness)

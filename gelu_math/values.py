@@ -1,0 +1,53 @@
+"""Layer 0: the types of property values, on which every renderer dispatches.
+
+A property's value (``Fact.value``) is one of these types, a :class:`~gelu_math.facts.Number`, a
+``bool``, a ``str``, a SymPy expression, or one of the analysis dataclasses (``Smoothness``,
+``Taylor``, ``Parity``, ``Asymptote``).  The renderers (text, JSON, and the report builder feeding
+Markdown, HTML/MathML and LaTeX) have one method per type, named after the class
+(``_print_Record``, ``_print_Points``, …), found along the MRO, so a new property whose value is of
+an existing type needs no renderer change.
+
+The containers subclass ``dict``/``list``: code that reads ``value["inf"]`` or iterates a list of
+points keeps working, and they pickle like their bases (the report's worker processes return them).
+"""
+
+from __future__ import annotations
+
+
+class Record(dict):
+    """Named fields in a fixed order: Numbers, bools, strings, SymPy expressions, Records or lists
+    of those.  The generic value type: JSON prints an object, text prints ``name: value`` lines."""
+
+
+class Sides(dict):
+    """A value at each end of the real line: ``{-1: v, 1: v}`` (limits, asymptotes)."""
+
+
+class Extremes(dict):
+    """``{"inf": Extreme, "sup": Extreme}``: infimum and supremum with attainment (the range)."""
+
+
+class Points(list):
+    """Points of ℝ, each ``{"x": Number, "value": Number[, "kind": str]}`` or a flat stretch
+    ``{"interval": (Number, Number), "kind": "constant", "value": Number}``, in increasing order."""
+
+
+class Segments(list):
+    """Intervals covering ℝ with a label each (``Interval(lo, hi, label)``); ``label`` names what
+    the label says (``"direction"``, ``"shape"``)."""
+
+    def __init__(self, items=(), label: str = "label"):
+        super().__init__(items)
+        self.label = label
+
+    def __reduce__(self):
+        return (Segments, (list(self), self.label))
+
+
+class Derivatives(list):
+    """``[(k, expression), …]``: the derivatives of orders 1, 2, … as exact expressions."""
+
+
+class Constants(dict):
+    """Named constants with attainment: ``{name: {"value": Number, "attained": bool, …}}`` (the
+    Lipschitz constants of f and f′)."""

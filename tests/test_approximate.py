@@ -1,0 +1,254 @@
+"""gelu-math approximate: certified minimax designs, checked independently (mpmath, scipy LP)."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+
+from gelu_math.approximate import DesignError, FormatError, approximate, audit_kernel, numpy_kernel, source
+from gelu_math.cli import main
+
+DIGITS = 10
+
+
+@pytest.fixture(scope="module")
+def design():
+    return approximate("gelu", 4, "-4,4", digits=DIGITS)
+
+
+@pytest.fixture(scope="module")
+def rounded():
+    return approximate("gelu", 4, "-4,4", digits=DIGITS, fmt="float16")
+
+
+def _gelu(t):
+    return t * mpmath.ncdf(t)  # independent of gelu-math's definitions: mpmath's normal CDF
+
+
+def _design_value(d, t):
+    """The design at t from its reported exact coefficients and tails (mpmath, 40 digits)."""
+    lo, hi = (mpmath.mpf(sp.Rational(v).p) / sp.Rational(v).q for v in d.on)
+    if t < lo and d.tails[0].expr is not None:
+        return mpmath.mpf(float(d.tails[0].expr.subs("x", 0))) if not d.tails[0].expr.has(sp.Symbol) else t
+    if t > hi and d.tails[1].expr is not None:
+        return t if d.tails[1].expr.free_symbols else mpmath.mpf(float(d.tails[1].expr))
+    p = next(p for p in d.pieces if p.lo <= t <= p.hi) if lo <= t <= hi else d.pieces[0 if t < lo else -1]
+    return mpmath.fsum(mpmath.mpf(c.p) / c.q * t ** k for k, c in enumerate(p.coefficients))
+
+
+def _upper(n):
+    return float(n.ball.upper())
+
+
+def _lower(n):
+    return float(n.ball.lower())
+
+
+def test_dense_evaluation_never_exceeds_the_certified_bound(design):
+    with mpmath.workdps(40):
+        on = [abs(_design_value(design, t) - _gelu(t)) for t in mpmath.linspace(-4, 4, 2001)]
+        out = [abs(_design_value(design, t) - _gelu(t)) for t in mpmath.linspace(-30, 30, 1201)]
+    assert max(on) <= _upper(design.sup_on.sup)
+    assert max(out) <= _upper(design.sup.sup)
+    # and the bound is sharp: the dense maximum comes within 1e-6 (relative) of it
+    assert max(on) >= _lower(design.sup_on.sup) * (1 - 1e-6)
+
+
+def test_tails_are_the_asymptotes(design):
+    assert [t.kind for t in design.tails] == ["asymptote", "asymptote"]
+    assert design.tails[0].expr == 0 and design.tails[1].expr == sp.Symbol("x", real=True)
+
+
+def test_lp_minimax_on_a_grid_is_not_better_than_the_ratio_allows(design):
+    from scipy.optimize import linprog
+
+    xs = np.linspace(-4, 4, 2001)
+    with mpmath.workdps(30):
+        g = np.array([float(_gelu(mpmath.mpf(float(t)))) for t in xs])
+    u = xs / 4
+    A = np.array([u ** k for k in range(5)]).T
+    n = A.shape[1]
+    res = linprog(np.r_[np.zeros(n), 1], A_ub=np.vstack([np.c_[A, -np.ones(len(xs))], np.c_[-A, -np.ones(len(xs))]]),
+                  b_ub=np.r_[g, -g], bounds=[(None, None)] * (n + 1), method="highs")
+    assert res.status == 0
+    e_lp = res.x[-1]
+    # design sup <= ratio * E* and E* >= E_lp (a subset of points); E_lp can be below E* only by the
+    # grid's discretisation (h = 0.004: |e| within ~1e-7 relative of its peak between grid points)
+    assert e_lp <= _upper(design.sup_on.sup) * (1 + 1e-9)
+    assert e_lp >= _upper(design.sup_on.sup) / float(design.ratio_upper) * (1 - 1e-6)
+    assert float(design.ratio_upper) < 1.001
+    assert _lower(design.lower) <= e_lp * (1 + 1e-6)  # the proved lower bound really is below the optimum
+
+
+def test_equioscillation_alternates_and_bounds_the_optimum(design):
+    (piece,) = design.pieces
+    assert len(piece.reference) == 6  # degree 4: D + 2 alternation points
+    signs = [1 if n.ball > 0 else -1 for _, n in piece.reference]
+    assert all(a == -b for a, b in zip(signs, signs[1:]))
+    with mpmath.workdps(40):
+        for t, n in piece.reference:  # the errors at the exact reference points, recomputed by mpmath
+            tt = mpmath.mpf(t.p) / t.q
+            v = _design_value(design, tt) - _gelu(tt)
+            assert abs(float(v) - float(n.ball.mid())) < 1e-15
+
+
+def test_rounding_never_claims_less_than_the_optimum(design, rounded):
+    for c in rounded.pieces[0].coefficients:
+        f = Fraction(int(c.p), int(c.q))
+        assert Fraction(float(np.float16(float(f)))) == f  # exactly a float16 value
+    assert _lower(rounded.sup_on.sup) >= _lower(design.lower)  # E* (real coefficients) <= rounded error
+    assert _lower(rounded.sup_on.sup) >= _lower(design.sup_on.sup) * (1 - float(design.ratio_upper - 1))
+    with mpmath.workdps(40):
+        dense = max(abs(_design_value(rounded, t) - _gelu(t)) for t in mpmath.linspace(-4, 4, 2001))
+    assert dense <= _upper(rounded.sup_on.sup)
+
+
+def test_piecewise_design_with_knots():
+    d = approximate("gelu", 3, "-4,4", knots="0", digits=DIGITS)
+    assert [(p.lo, p.hi) for p in d.pieces] == [(-4, 0), (0, 4)]
+    with mpmath.workdps(40):
+        dense = max(abs(_design_value(d, t) - _gelu(t)) for t in mpmath.linspace(-4, 4, 2001))
+    assert dense <= _upper(d.sup_on.sup) and d.lower is not None
+    single = approximate("gelu", 3, "-4,4", digits=DIGITS)
+    assert _upper(d.sup_on.sup) < _lower(single.lower)  # two pieces beat the best single cubic, provably
+
+
+def test_odd_parity_design():
+    d = approximate("tanh", 5, "-2,2", parity="odd", digits=DIGITS)
+    (p,) = d.pieces
+    assert all(c == 0 for c in p.coefficients[0::2])
+    assert len(p.reference) == 4 and d.lower is not None  # 3 odd powers: 4 points on [0, 2]
+    with mpmath.workdps(40):
+        dense = max(abs(mpmath.fsum(mpmath.mpf(c.p) / c.q * t ** k for k, c in enumerate(p.coefficients))
+                        - mpmath.tanh(t)) for t in mpmath.linspace(-2, 2, 2001))
+    assert dense <= _upper(d.sup_on.sup) and dense >= _lower(d.sup_on.sup) * (1 - 1e-6)
+    # beyond ±2 the tails are tanh's asymptotes ±1: sup over ℝ is |1 - tanh(2)| (mpmath), at the knot
+    assert abs(float(d.sup.sup.ball.mid()) - float(1 - mpmath.tanh(2))) < 1e-14
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    (dict(degree=-1), DesignError), (dict(degree=65), DesignError), (dict(on="4,-4"), DesignError),
+    (dict(on="1,1"), DesignError), (dict(knots="5"), DesignError), (dict(knots="-4"), DesignError),
+    (dict(knots="1,0"), DesignError), (dict(pieces=0), DesignError), (dict(pieces=2, knots="0"), DesignError),
+    (dict(tails="zero"), DesignError), (dict(tails="zero,banana"), DesignError),
+    (dict(parity="even", on="-1,2"), DesignError), (dict(metric="max"), DesignError),
+    (dict(fmt="float8"), FormatError),
+])
+def test_bad_input_is_a_typed_error(kwargs, error):
+    args = dict(name="gelu", degree=2, on="-4,4")
+    args.update(kwargs)
+    with pytest.raises(error) as err:
+        approximate(args.pop("name"), args.pop("degree"), args.pop("on"), **args)
+    assert "\n" not in str(err.value)
+
+
+def test_format_that_cannot_hold_a_coefficient(capsys, forget_user_functions):
+    assert main(["approximate", "big", "--expr", "100000*x", "--degree", "1", "--on=0,1", "--format", "float16"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot hold" in err
+
+
+@pytest.mark.parametrize("argv", [
+    ["--degree", "-1", "--on=-4,4"], ["--degree", "65", "--on=-4,4"], ["--degree", "2", "--on=4,-4"],
+    ["--degree", "2", "--on=-4,4", "--knots=9"], ["--degree", "2"], ["--on=-4,4"],
+])
+def test_cli_bad_input_exit_2_one_line(argv, capsys):
+    assert main(["approximate", "gelu", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("gelu-math")
+
+
+def test_cli_non_constant_condition_exit_2(capsys, forget_user_functions):
+    assert main(["approximate", "pw", "--expr", "piecewise(x < x^2, 1, 0)", "--degree", "2", "--on=-4,4"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("gelu-math")
+
+
+def test_cli_json_keys(capsys):
+    assert main(["approximate", "gelu", "--degree", "3", "--on=-4,4", "--json"]) == 0
+    j = json.loads(capsys.readouterr().out)
+    for key in ("coefficients", "sup", "sup_on", "on", "tails", "equioscillation", "optimality", "certified", "method"):
+        assert key in j, key
+    assert len(j["coefficients"]) == 4 and all(isinstance(c, str) for c in j["coefficients"])
+    assert set(j["sup"]) == {"lower", "upper"} and float(j["sup_on"]["lower"]) <= float(j["sup_on"]["upper"])
+    assert j["optimality"]["proved"] and float(j["optimality"]["ratio"]) >= 1 and j["certified"] is True
+    assert j["on"] == ["-4", "4"] and len(j["equioscillation"]) == 5
+    out1 = json.dumps(j)
+    assert main(["approximate", "gelu", "--degree", "3", "--on=-4,4", "--json"]) == 0
+    assert json.dumps(json.loads(capsys.readouterr().out)) == out1  # byte-identical run to run
+
+
+def test_emitted_kernels(rounded):
+    ns: dict = {}
+    exec(compile(source(rounded, "numpy"), "<emitted>", "exec"), ns)  # our own generated code, in a test
+    xs = np.arange(-(2 ** 15), 2 ** 15, dtype=np.int64).astype(np.uint16).view(np.float16)
+    xs = xs[np.isfinite(xs)]
+    with np.errstate(all="ignore"):
+        a, b = ns["gelu_kernel"](xs), numpy_kernel(rounded)(xs)
+    assert a.dtype == np.float16 and np.array_equal(a, b, equal_nan=True)
+    c = source(rounded, "c")
+    for coef in rounded.pieces[0].coefficients:
+        if coef:
+            assert float(coef).hex() in c  # exact hexadecimal literals
+    assert "torch.where" in source(rounded, "torch")
+
+
+def test_audit_of_the_emitted_kernel(rounded):
+    r = audit_kernel(rounded, ("float16",))["float16"]
+    assert r.mode == "exhaustive" and r.inputs == 63488  # every finite float16 bit pattern, ±0 included
+    e = r.max_abs
+    with mpmath.workdps(30):
+        want = float(np.float16(float(_gelu(mpmath.mpf(e.x)))))
+    assert e.want == want and e.got == float(numpy_kernel(rounded)(np.array([e.x], dtype=np.float16))[0])
+    # float error on top of the certified math error: Horner in float16 on |x| <= 4 (values < 8, ulp 2^-8)
+    assert e.error >= _lower(rounded.sup_on.sup) - 2 ** -8
+    assert e.error <= _upper(rounded.sup.sup) + 6 * 2 ** -8
+
+
+def test_relative_metric_design():
+    d = approximate("gelu", 2, "-1,1", metric="rel", digits=DIGITS)
+    (p,) = d.pieces
+    assert p.coefficients[0] == 0  # gelu(0) = 0: p = x*q keeps the relative error bounded
+    with mpmath.workdps(40):
+        dense = max(abs(_design_value(d, t) / _gelu(t) - 1) for t in mpmath.linspace(-1, 1, 1000) if t != 0)
+    assert dense <= _upper(d.sup_on.sup) and dense >= _lower(d.sup_on.sup) * (1 - 1e-5)
+    assert d.lower is not None and _lower(d.lower) <= _upper(d.sup_on.sup)
+
+
+def test_relative_metric_needs_a_nonzero_reference(forget_user_functions):
+    from gelu_math.definitions.user import define
+
+    define("shifted", "x - 1")
+    with pytest.raises(DesignError, match="cannot prove"):
+        approximate("shifted", 2, "0,2", metric="rel")
+
+
+def test_degree_zero_is_the_midrange():
+    d = approximate("tanh", 0, "0,1", tails="poly,poly", digits=DIGITS)
+    (c,) = d.pieces[0].coefficients
+    # the best constant on [0, 1] is (min + max)/2 = tanh(1)/2 with error tanh(1)/2 (mpmath)
+    assert abs(float(c) - float(mpmath.tanh(1) / 2)) < 1e-12
+    assert abs(float(d.sup_on.sup.ball.mid()) - float(mpmath.tanh(1) / 2)) < 1e-12
+
+
+def test_published_puma():
+    from gelu_math.approximate.published import published
+
+    p = published("puma_gelu", dtypes=("float16",))
+    # sup over ℝ at x = 3, the sextic's end (it includes 3): |sextic(3) - gelu(3)| by mpmath
+    cs = [mpmath.mpf(c) for c in ("0.008526321541038084", "0.5", "0.3603292692789629", "0", "-0.037688200365904236",
+                                  "0", "0.0018067462606141187")]
+    with mpmath.workdps(40):
+        s3 = mpmath.fsum(c * 3 ** k for k, c in enumerate(cs))
+        want = abs(s3 - _gelu(mpmath.mpf(3)))
+        tanh3 = 3 * (1 + mpmath.tanh(mpmath.sqrt(2 / mpmath.pi) * (3 + mpmath.mpf("0.044715") * 27))) / 2
+        want_tanh = abs(s3 - tanh3)
+    assert abs(float(p.versus_gelu.sup.ball.mid()) - float(want)) < 1e-15
+    assert abs(float(p.versus_tanh.sup.ball.mid()) - float(want_tanh)) < 1e-15
+    assert [j[0] for j in p.jumps] == [-4, sp.Rational(-39, 20), 3]
+    assert p.audits["float16"].mode == "exhaustive"

@@ -1,0 +1,330 @@
+"""Gaussian-measure analysis (gelu_math.gauss, ``gelu-math gauss``).
+
+Reference values are computed here independently with mpmath's tanh-sinh quadrature at 50
+digits (``mp.quad`` over the definition written directly with mpmath functions, split at the
+breakpoints), or are literature closed forms (cited next to each assertion).
+"""
+
+from __future__ import annotations
+
+import json
+
+import mpmath as mp
+import pytest
+import sympy as sp
+from flint import arb
+
+from gelu_math.certified.balls import precision
+from gelu_math.cli import main
+from gelu_math.gauss import gains, moments
+from gelu_math.gauss.closed import gaussian_integral, t
+from gelu_math.gauss.kernel import kernel
+from gelu_math.gauss.moments import DivergentMomentError
+from gelu_math.errors import InputError
+
+DPS = 50
+
+
+def _ball_contains(number, ref: mp.mpf) -> bool:
+    """Whether the Number's ball contains the 50-digit reference (within its 1e-45 error)."""
+    b = number.ball
+    r = arb(mp.nstr(ref, 48, strip_zeros=False), "1e-45")
+    return bool(b.overlaps(r)) and b.rad() < 1e-25
+
+
+def _quad(f, points=(), mu=0, s=1, power=1) -> mp.mpf:
+    """E f(Z)^power for Z ~ N(mu, s^2): mpmath quad in x with the normal density, split at points."""
+    with mp.workdps(DPS):
+        mu, s = mp.mpf(mu), mp.mpf(s)
+        dens = lambda z: mp.npdf(z, mu, s)  # noqa: E731
+        return mp.quad(lambda z: f(z) ** power * dens(z), [-mp.inf, *points, mp.inf])
+
+
+# --- exact closed forms ----------------------------------------------------------------------
+
+def test_closed_forms_of_literature():
+    Phi = (1 + sp.erf(t / sp.sqrt(2))) / 2
+    # E GELU(Z) = 1/(2√π) (issue 17; Hendrycks & Gimpel's GELU x·Φ(x) against φ)
+    assert sp.simplify(gaussian_integral(t * Phi) - 1 / (2 * sp.sqrt(sp.pi))) == 0
+    # E ReLU(Z) = 1/√(2π), E ReLU(Z)² = 1/2 (half-normal moments)
+    assert sp.simplify(gaussian_integral(t, 0, sp.oo) - 1 / sp.sqrt(2 * sp.pi)) == 0
+    assert gaussian_integral(t ** 2, 0, sp.oo) == sp.Rational(1, 2)
+    # E Φ(Z)² = 1/3 (Owen 1980, 20,010.3 with ρ = 1/2: 1/4 + arcsin(1/2)/(2π))
+    assert sp.simplify(gaussian_integral(Phi ** 2) - sp.Rational(1, 3)) == 0
+    # outside the class: two shifted erfs (Owen's T), sigmoid
+    assert gaussian_integral(sp.erf(t + 1) ** 2) is None
+    assert gaussian_integral(1 / (1 + sp.exp(-t))) is None
+
+
+@pytest.mark.parametrize("expr, lo, hi", [
+    (t ** 3 * sp.exp(2 * t - t ** 2 / 3), -sp.oo, sp.oo),
+    (t ** 2 * sp.erf(sp.Rational(3, 2) * t + 1), -sp.oo, sp.oo),
+    (t * sp.erf(t) * sp.erf(2 * t), -sp.oo, sp.oo),
+    (t ** 4 * sp.erf(sp.Rational(1, 3) * t), 0, sp.oo),
+    ((sp.exp(t) - 1) ** 2, -sp.oo, sp.Rational(1, 2)),
+])
+def test_closed_form_integrator_against_mpmath(expr, lo, hi):
+    value = gaussian_integral(expr, lo, hi)
+    f = sp.lambdify(t, expr, "mpmath")
+    with mp.workdps(DPS):
+        a = -mp.inf if lo == -sp.oo else mp.mpf(sp.Rational(lo).p) / sp.Rational(lo).q
+        b = mp.inf if hi == sp.oo else mp.mpf(sp.Rational(hi).p) / sp.Rational(hi).q
+        ref = mp.quad(lambda u: f(u) * mp.npdf(u), [a, 0, b] if a < 0 < b else [a, b])
+        assert abs(sp.N(value, 45) - sp.Float(mp.nstr(ref, 45), 45)) < sp.Float("1e-40")
+
+
+# --- moments: exact and certified against mpmath ---------------------------------------------
+
+def _gelu(z):
+    return z * mp.ncdf(z)
+
+
+def _softplus(z):
+    return mp.log1p(mp.exp(z))
+
+
+def _elu(z):
+    return z if z > 0 else mp.expm1(z)
+
+
+def test_gelu_moments_exact():
+    m = moments("gelu", digits=30).moments
+    assert m["mean"].value.exact == 1 / (2 * sp.sqrt(sp.pi))
+    for key, power in (("mean", 1), ("second", 2)):
+        assert m[key].method.value == "exact"
+        assert _ball_contains(m[key].value, _quad(_gelu, power=power))
+    # GELU′(x) = Φ(x) + x φ(x)
+    assert _ball_contains(m["fprime_second"].value, _quad(lambda z: mp.ncdf(z) + z * mp.npdf(z), power=2))
+
+
+def test_shifted_scaled_gaussian():
+    m = moments("elu", mean="1/3", std="3/2", digits=30).moments
+    assert _ball_contains(m["mean"].value, _quad(_elu, [0], "1/3", "3/2"))
+    assert _ball_contains(m["second"].value, _quad(_elu, [0], "1/3", "3/2", power=2))
+    assert all(v.method.value == "exact" for v in m.values())
+
+
+def test_certified_moments_without_closed_form():
+    m = moments("softplus", digits=30).moments
+    assert m["mean"].method.value == "certified"
+    assert _ball_contains(m["mean"].value, _quad(_softplus))
+    assert _ball_contains(m["second"].value, _quad(_softplus, power=2))
+    with mp.workdps(DPS):
+        var = _quad(_softplus, power=2) - _quad(_softplus) ** 2
+    assert _ball_contains(m["variance"].value, var)
+    # softplus′ = sigmoid
+    assert _ball_contains(m["fprime_second"].value, _quad(lambda z: 1 / (1 + mp.exp(-z)), power=2))
+
+
+def test_rising_digits_give_nested_enclosures():
+    for name in ("softplus", "relu"):
+        balls = [moments(name, digits=d).moments["second"].value.ball for d in (10, 25, 45)]
+        for coarse, fine in zip(balls, balls[1:]):
+            assert coarse.contains(fine) and fine.rad() < coarse.rad() or fine.rad() == 0
+        assert balls[-1].rad() <= 1e-45 * max(1, abs(float(balls[-1].mid())))
+
+
+def test_polynomial_tails_and_jumps():
+    from gelu_math.definitions.user import define
+
+    define("gauss_cubic", "x^3 - x")
+    # E (Z^3 − Z) = μ³ + 3μσ² − μ for Z ~ N(μ, σ²) (normal moments): μ = 1/3, σ = 2 → 100/27
+    assert moments("gauss_cubic", mean="1/3", std=2).moments["mean"].value.exact == sp.Rational(100, 27)
+    define("gauss_sign", "sign(x)")
+    full = moments("gauss_sign")
+    m = full.moments
+    # f′ almost everywhere is 0 (the jump is noted, not integrated)
+    assert m["second"].value.exact == 1 and m["fprime_second"].value.exact == 0 and "Dirac" in m["fprime_second"].reason
+    assert gains(full)["grad"].value.infinite == 1
+
+
+def test_divergent_moments():
+    from gelu_math.definitions.user import define
+
+    define("gauss_wild", "x*exp(x^2/2)")
+    with pytest.raises(DivergentMomentError):  # f·φ → −∞ at −∞ and +∞ at +∞
+        moments("gauss_wild")
+
+
+# --- gains and torch ---------------------------------------------------------------------------
+
+def test_gains_and_torch_table():
+    from gelu_math.gauss.torchgain import comparison
+
+    relu = moments("relu")
+    g = gains(relu)
+    assert g["rms"].value.exact == sp.sqrt(2)  # He et al. 2015: √2 for ReLU
+    c = comparison(relu.instance, g, 30)
+    assert c["against"]["rms"]["agree"] and not c["against"]["std"]["agree"]
+    selu = moments("selu", digits=25)
+    ts = comparison(selu.instance, gains(selu), 25)
+    # torch's 3/4 for SELU (chosen by experiment, PyTorch PR 50664) is 25 % below the rms gain ≈ 1
+    assert not ts["against"]["rms"]["agree"]
+    assert abs(float(ts["against"]["rms"]["relative_difference"].ball.mid()) + 0.25) < 1e-20
+
+
+# --- kernels ---------------------------------------------------------------------------------
+
+def test_relu_arc_cosine_kernel():
+    # Cho & Saul 2009 (arc-cosine kernel of degree 1): k = q/(2π)(√(1−ρ²) + (π − arccos ρ)ρ),
+    # k′ = E Θ(u)Θ(v) = (π − arccos ρ)/(2π)
+    k = kernel("relu", rho="-1/3", q=2, digits=30)
+    with mp.workdps(DPS):
+        r = mp.mpf(-1) / 3
+        ref = 2 / (2 * mp.pi) * (mp.sqrt(1 - r * r) + (mp.pi - mp.acos(r)) * r)
+        dref = (mp.pi - mp.acos(r)) / (2 * mp.pi)
+    assert k.value.method.value == "exact" and _ball_contains(k.value.value, ref)
+    assert _ball_contains(k.derivative.value, dref)
+    # unequal variances q1 = 2, q2 = 1/2: the same kernel scaled by √(q1 q2)/q = 1/2
+    k2 = kernel("relu", rho="-1/3", q=2, q2="1/2", digits=30)
+    with mp.workdps(DPS):
+        assert _ball_contains(k2.value.value, ref / 2) and _ball_contains(k2.derivative.value, dref)
+
+
+def test_gelu_kernel_against_2d_quadrature():
+    k = kernel("gelu", rho="1/2", digits=30)
+    # independent: E_t[GELU(t) E_w GELU(t/2 + √3/2 w)], inner in closed form (E (a+bW)Φ(a+bW) =
+    # aΦ(a/√(1+b²)) + b²φ(a/√(1+b²))/√(1+b²)), outer by mpmath quad
+    with mp.workdps(DPS):
+        b = mp.sqrt(3) / 2
+        c = mp.sqrt(1 + b * b)
+        inner = lambda a: a * mp.ncdf(a / c) + b * b / c * mp.npdf(a / c)  # noqa: E731
+        ref = mp.quad(lambda u: _gelu(u) * inner(u / 2) * mp.npdf(u), [-mp.inf, 0, mp.inf])
+    assert k.value.method.value == "exact" and _ball_contains(k.value.value, ref)
+
+
+# --- SELU's constants --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def selu_json():
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        rc = main(["gauss", "selu", "--json", "--digits", "40"])
+    assert rc == 0
+    return json.loads(buf.getvalue())
+
+
+def test_selu_constants_contain_published_digits(selu_json):
+    # Klambauer et al. 2017 (and torch): α = 1.6732632423543772848170429916717,
+    # λ = 1.0507009873554804934193349852946 (32 digits)
+    sn = selu_json["self_normalizing"]
+    for key, published in (("alpha", "1.6732632423543772848170429916717"),
+                           ("lambda", "1.0507009873554804934193349852946")):
+        with precision(256):
+            ball = arb(sn[key]["mid"], sn[key]["rad"])
+            assert float(sn[key]["rad"]) < 1e-40
+            # the published digits are the correct rounding: within half a unit of the 31st decimal
+            assert ball.overlaps(arb(published, "5e-32")) and not ball.overlaps(arb(published, "1e-34"))
+        assert sn["registered"][key]["agrees"] is True
+    assert "Phi(-1)" in sn["alpha"]["phi_form"] and "Phi(-2)" in sn["lambda"]["phi_form"]
+    # an independent check of the derived α: E f(Z) = 0 for ELU with it (mpmath)
+    with mp.workdps(DPS):
+        a = mp.mpf(sn["alpha"]["mid"])
+        assert abs(_quad(lambda z: z if z > 0 else a * mp.expm1(z), [0])) < mp.mpf("1e-38")
+
+
+def test_cli_json_keys(selu_json):
+    assert set(selu_json["moments"]) == {"mean", "second", "variance", "fprime_second"}
+    assert set(selu_json["gains"]) == {"std", "rms", "grad"}
+    assert set(selu_json["self_normalizing"]) >= {"alpha", "lambda"}
+    for n in (*selu_json["moments"].values(), *selu_json["gains"].values()):
+        assert set(n) == {"exact", "mid", "rad"}
+
+
+def test_cli_kernel_json(capsys):
+    assert main(["gauss", "relu", "--rho", "1/2", "--json", "--digits", "20"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out["kernel"]) >= {"value", "derivative"}
+    assert out["kernel"]["derivative"]["exact"] == "1/3"  # (π − arccos(1/2))/(2π) = 1/3
+    assert "kernel" not in json.dumps(out["moments"])
+
+
+def test_cli_text_is_deterministic(capsys):
+    main(["gauss", "hardtanh", "--digits", "15"])
+    first = capsys.readouterr().out
+    main(["gauss", "hardtanh", "--digits", "15"])
+    assert capsys.readouterr().out == first and "E f(Z)^2" in first
+
+
+@pytest.mark.parametrize("argv", [
+    ["gauss", "nosuch"], ["gauss", "gelu", "--std", "0"], ["gauss", "gelu", "--std", "-1/2"],
+    ["gauss", "gelu", "--rho", "3/2"], ["gauss", "gelu", "--q", "0"], ["gauss", "gelu", "--mean", "1..2"],
+    ["gauss", "gelu", "--mean", "__import__('os')"], ["gauss", "gelu", "--digits", "0"],
+    ["gauss", "--expr", "x*exp(x^2/2)"],
+])
+def test_cli_bad_input_one_line_exit_2(argv, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("gelu-math: error:")
+
+
+def test_api_bad_input_is_typed():
+    with pytest.raises(InputError):
+        moments("gelu", std=0)
+    with pytest.raises(InputError):
+        kernel("relu", rho=2)
+
+
+def test_structural_growth_bounds_hold_beyond_the_breakpoints():
+    """Each proved bound |g(μ+σt)| <= Σ C_i |t|^i, spot-checked with mpmath (50 digits) at points
+    t with |t| >= start, for every registered function, f and f′ (independent evaluation)."""
+    from gelu_math.analysis.pieces import decompose
+    from gelu_math.definitions.registry import get, names
+    from gelu_math.definitions.symbols import x
+    from gelu_math.gauss.moments import derivative_pieces, structural_growth
+
+    mu, s = sp.Rational(1, 3), sp.Rational(3, 2)
+    for name in names():
+        pieces = decompose(get(name).expr)
+        for P in (pieces, derivative_pieces(pieces)):
+            g = structural_growth(P, mu, s, 1)
+            if g is None:
+                continue
+            start = float(g.start)
+            left, right = (sp.lambdify(x, p.expr, "mpmath") for p in (P.pieces[0], P.pieces[-1]))
+            for k in range(-60, 61, 12):
+                tt = (start + 0.01 + abs(k) / 3) * (1 if k >= 0 else -1)
+                with mp.workdps(DPS):
+                    xx = mp.mpf(1) / 3 + mp.mpf(3) / 2 * mp.mpf(tt)
+                    val = abs((left if k < 0 else right)(xx))
+                    bound = sum(mp.mpf(sp.N(c, 30)) * abs(mp.mpf(tt)) ** i for i, c in enumerate(g.coeffs))
+                    assert val <= bound * (1 + mp.mpf(10) ** -20), (name, tt, val, bound)
+
+
+# --- edge of chaos -----------------------------------------------------------------------------
+
+def test_tanh_edge_of_chaos_against_mpmath(capsys):
+    assert main(["criticality", "tanh", "--sigma-b", "3/10", "--digits", "25", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["search"]["complete"] and len(out["points"]) == 1  # Poole et al. 2016: one critical σ_w per σ_b
+    p = out["points"][0]
+    assert set(p) >= {"q_star", "sigma_w", "chi1"}
+    with mp.workdps(DPS):
+        q, sw = mp.mpf(p["q_star"]["mid"]), mp.mpf(p["sigma_w"]["mid"])
+        S = _quad(lambda z: mp.tanh(mp.sqrt(q) * z), power=2)
+        D = _quad(lambda z: mp.sech(mp.sqrt(q) * z) ** 2, power=2)
+        assert abs(sw ** 2 * S + mp.mpf(3) / 10 * mp.mpf(3) / 10 - q) < mp.mpf("1e-24")  # q* = V(q*)
+        assert abs(sw ** 2 * D - 1) < mp.mpf("1e-24")  # χ₁ = 1
+
+
+def test_relu_edge_of_chaos_is_exact():
+    from gelu_math.gauss.criticality import criticality
+
+    # ReLU: E f(√q Z)² = q/2 = q·E f′², so V(q) = σ_w² q/2 + σ_b² has χ₁ = 1 only at σ_w = √2, and a
+    # fixed point there only for σ_b = 0 (Schoenholz et al. 2017; He et al. 2015)
+    assert criticality("relu", sigma_b="1/10").points == ()
+    c = criticality("relu", sigma_b=0)
+    assert c.continuum["sigma_w"].exact == sp.sqrt(2)
+
+
+def test_branch_cuts_are_respected():
+    """sqrt(x² + 1) and log(1 + x²) have branch points at ±i: the integrand must report them to
+    acb.integral (analytic flag), else the quadrature would be wrong (mpmath reference)."""
+    from gelu_math.definitions.user import define
+
+    define("gauss_sqrt", "sqrt(x^2+1)")
+    m = moments("gauss_sqrt", digits=30).moments
+    assert _ball_contains(m["mean"].value, _quad(lambda z: mp.sqrt(z * z + 1)))

@@ -1,0 +1,122 @@
+"""The property registry: a new property is one module plus one registration, and then appears in
+``analyze --json``, the text output, all three report formats, ``verify`` and ``gelu_math.testing``
+(README: "Adding a property").  The toy property here is f(1) and f(1)² of ReLU: 1 and 1 (by hand)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sympy as sp
+
+from gelu_math import engine, properties
+from gelu_math.certified.numbers import exact_number
+from gelu_math.claims import check as claims_check
+from gelu_math.cli import main
+from gelu_math.definitions.symbols import x
+from gelu_math.facts import Fact, Method, Step
+from gelu_math.values import Record
+
+
+def _value_at_1(ctx):
+    v = sp.simplify(ctx.pieces.at(sp.Integer(1)))
+    n, sq = exact_number(v, ctx.digits), exact_number(v ** 2, ctx.digits)
+    return Fact("toy_value_at_1", "{0} = {1}", Record(value=n, square=sq), Method.EXACT,
+                (Step("Substitute x = 1 into {0}.", (ctx.instance.expr,)),), (sp.Function("f")(1), n))
+
+
+TOY = properties.Property("toy_value_at_1", "Value at 1 (toy)", "Toy section", _value_at_1,
+                          references=("a toy reference",))
+
+
+@pytest.fixture
+def toy():
+    engine._CACHE.clear()
+    claims_check.analysis.cache_clear()
+    properties.register(TOY)
+    try:
+        yield TOY
+    finally:
+        properties.unregister(TOY.key)
+        properties.SECTIONS.remove("Toy section")
+        engine._CACHE.clear()
+        claims_check.analysis.cache_clear()
+
+
+def test_a_registered_property_reaches_every_output(toy, capsys, tmp_path):
+    # analyze --json
+    assert main(["analyze", "relu", "--json", "--digits", "10"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["toy_value_at_1"]["value"] == {"exact": "1", "mid": "1", "rad": "0"}
+    assert out["methods"]["toy_value_at_1"] == "exact"
+    # text
+    assert main(["analyze", "relu", "--digits", "10"]) == 0
+    text = capsys.readouterr().out
+    assert "  toy value at 1 [exact]:\n    value: 1\n    square: 1\n" in text
+    # the three report formats: its own section, title, statement and reference
+    from gelu_math.render.report import derive, render_derived
+
+    files, _ = render_derived(derive("relu", digits=10, order=2, approximations=False), formats=("md", "html", "tex"))
+    assert "## Toy section" in files["relu.md"] and "### Value at 1 (toy)" in files["relu.md"]
+    assert "a toy reference" in files["relu.md"]
+    assert "Value at 1 (toy)" in files["relu.html"] and "Toy section" in files["relu.html"]
+    assert "Value at 1 (toy)" in files["relu.tex"] and "a toy reference" in files["relu.tex"]
+    # verify: a value claim by its path
+    claims = tmp_path / "c.toml"
+    claims.write_text('[[claim]]\nid = "t"\nsource = "s"\ntext = "f(1) = 1"\nkind = "value"\nfunction = "relu"\n'
+                      'fact = "toy_value_at_1.square"\nequals = "1"\n'
+                      '[[claim]]\nid = "u"\nsource = "s"\ntext = "f(1) = 2"\nkind = "value"\nfunction = "relu"\n'
+                      'fact = "toy_value_at_1.value"\nequals = "2"\n', encoding="utf-8")
+    assert main(["verify", str(claims), "--json", "--digits", "10"]) == 1  # one claim is false
+    verdicts = {v["id"]: v["verdict"] for v in json.loads(capsys.readouterr().out)["claims"]}
+    assert verdicts == {"t": "true", "u": "false"}
+    # gelu_math.testing
+    from gelu_math.testing import assert_fact
+
+    assert_fact("relu", "toy_value_at_1.value", equals="1", digits=10)
+    with pytest.raises(AssertionError):
+        assert_fact("relu", "toy_value_at_1.value", within=("1.5", "2"), digits=10)
+
+
+def test_unknown_property_paths_are_input_errors(capsys, tmp_path):
+    claims = tmp_path / "c.toml"
+    claims.write_text('[[claim]]\nid = "t"\nsource = "s"\ntext = "?"\nkind = "value"\nfunction = "relu"\n'
+                      'fact = "no_such_property.value"\nequals = "1"\n', encoding="utf-8")
+    assert main(["verify", str(claims)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown property 'no_such_property'" in err
+    claims.write_text('[[claim]]\nid = "t"\nsource = "s"\ntext = "?"\nkind = "value"\nfunction = "relu"\n'
+                      'fact = "boundedness.below"\nequals = "1"\n', encoding="utf-8")
+    assert main(["verify", str(claims)]) == 2
+    assert "is not a number (a bool)" in capsys.readouterr().err
+
+
+def test_registration_rules():
+    with pytest.raises(Exception, match="registered already"):
+        properties.register(properties.get_property("range"))
+    with pytest.raises(Exception, match="depends on unregistered"):
+        properties.register(properties.Property("p", "P", "S", lambda c: None, depends=("nope",)))
+    with pytest.raises(Exception, match="needed by"):
+        properties.unregister("range")  # boundedness depends on it
+    # the registry is the engine's order of computation: every dependency comes first
+    seen = set()
+    for p in properties.registered():
+        assert set(p.depends) <= seen, p.key
+        seen.add(p.key)
+
+
+def test_every_registered_property_has_a_printer_for_its_value():
+    # a property's value type must be printable by every back end (JSON, text, report claims)
+    from gelu_math.render.json_out import JsonPrinter
+    from gelu_math.render.report.build import ClaimPrinter
+    from gelu_math.render.text import TextPrinter
+
+    a = engine.analyze("gelu", digits=10, order=2)
+    for p in properties.registered():
+        if p.key not in a.facts:
+            continue
+        fact = a.facts[p.key]
+        json.dumps(JsonPrinter(10).entries(p, fact))
+        assert TextPrinter(10).body(p, fact)
+        assert ClaimPrinter().claim(p, fact).title == p.title
+    assert x in a.instance.expr.free_symbols
