@@ -127,8 +127,10 @@ class _Builder:
 
 
 def analyze(name_or_instance: str | Instance, params: dict | None = None, *, digits: int = DEFAULT_DIGITS,
-            order: int = DEFAULT_ORDER, parts: tuple[str, ...] | None = None) -> Analysis:
-    """Derive every property of an activation (see the README for the list).
+            order: int = DEFAULT_ORDER, parts: tuple[str, ...] | None = None, extended: bool = False) -> Analysis:
+    """Derive every registered property of an activation (see the README for the list); the costly
+    ones (``Property.extended``: Gaussian moments, example relaxations) with ``extended=True`` or by
+    name in ``parts``.
 
     >>> a = analyze("gelu", digits=20)
     >>> x_min = a["stationary_points"].value[0]["x"].ball   # a ball containing -0.75179152469356...
@@ -138,12 +140,12 @@ def analyze(name_or_instance: str | Instance, params: dict | None = None, *, dig
     check_digits(digits)
     check_order(order)
     inst = resolve(name_or_instance, params)
-    key = (inst.name, inst.params, inst.expr, digits, order, None if parts is None else tuple(parts))
+    key = (inst.name, inst.params, inst.expr, digits, order, None if parts is None else tuple(parts), extended)
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
     with task_limit(f"the analysis of {inst.name}"):
-        a = _analyze(inst, digits, order, parts)
+        a = _analyze(inst, digits, order, parts, extended)
     _CACHE[key] = a
     if len(_CACHE) > CACHE_SIZE:
         _CACHE.popitem(last=False)
@@ -156,11 +158,13 @@ CACHE_SIZE = 128
 _CACHE: "collections.OrderedDict" = collections.OrderedDict()
 
 
-def _analyze(inst: Instance, digits: int, order: int, parts) -> Analysis:
+def _analyze(inst: Instance, digits: int, order: int, parts, extended: bool) -> Analysis:
     b = _Builder(inst, digits, order)
     for prop in registered():
         key = prop.key
         if parts is not None and key not in parts:
+            continue
+        if prop.extended and not extended and parts is None:  # costly ones only when asked for
             continue
         if not prop.applies_to(inst):
             continue
@@ -488,3 +492,5 @@ for _p in (
     register(_p)
 
 from . import extras  # noqa: E402,F401  (registers the derived properties: slope at 0, boundedness, …)
+from .gauss import prop as _gauss_prop  # noqa: E402,F401  (registers "gaussian": moments and gains)
+from .relax import prop as _relax_prop  # noqa: E402,F401  (registers "relaxations": example linear bounds)

@@ -47,6 +47,7 @@ class Property:
     symbolic: bool = False  # also derived for symbolic parameter values (needs no ball arithmetic)
     phrases: Mapping[str, str] = field(default_factory=dict)  # wording for list values: "count", "none", "text_none"
     order: int = 0  # position within its section (lower first; ties: registration order)
+    extended: bool = False  # costly: derived by reports, `analyze --extended` and when asked for by name
 
     def applies_to(self, instance) -> bool:
         return self.applies is None or bool(self.applies(instance))

@@ -51,3 +51,15 @@ class Derivatives(list):
 class Constants(dict):
     """Named constants with attainment: ``{name: {"value": Number, "attained": bool, …}}`` (the
     Lipschitz constants of f and f′)."""
+
+
+class Table(list):
+    """Rows of named cells (``[{key: value}, …]``) with column headers: ``columns`` is a tuple of
+    (key, header) pairs in order.  JSON prints the rows as objects, text and reports as a table."""
+
+    def __init__(self, rows=(), columns: tuple = ()):
+        super().__init__(rows)
+        self.columns = tuple(columns)
+
+    def __reduce__(self):
+        return (Table, (list(self), self.columns))

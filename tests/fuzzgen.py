@@ -348,6 +348,48 @@ def corpus(seed: int = 0) -> list[Case]:
                  ("audit", "builtins:eval", "--dtype", "float16"), ("audit", "subprocess:call", "--dtype", "float16"),
                  ("audit", "gelu", "--dtype", "float128"), ("verify",), ("analyze", "--json", "--steps")):
         cases.append(Case("option", argv))
+    # 7. the Gaussian, relaxation and design commands: hostile numbers, options and expressions
+    for n in NUMBERS:
+        cases += [
+            Case("gauss", ("gauss", "relu", "--mean", n, "--digits", "5"), heavy=True),
+            Case("gauss", ("gauss", "relu", "--std", n, "--digits", "5"), heavy=True),
+            Case("gauss", ("gauss", "relu", "--rho", n, "--digits", "5"), heavy=True),
+            Case("gauss", ("gauss", "relu", "--rho", "1/2", "--q", n, "--digits", "5"), heavy=True),
+            Case("relax", ("relax", "relu", f"--on={n},1", "--digits", "5"), heavy=True),
+            Case("relax", ("relax", "gelu", f"--on=-1,{n}", "--digits", "5"), heavy=True),
+            Case("approximate", ("approximate", "relu", "--degree", "2", f"--on={n},1", "--digits", "5"),
+                 heavy=True),
+        ]
+    for n in NUMBERS[:60]:
+        cases.append(Case("criticality", ("criticality", "relu", "--sigma-b", n, "--digits", "5"), heavy=True))
+        cases.append(Case("approximate", ("approximate", "relu", "--degree", "2", "--on=-1,1", f"--knots={n}"),
+                          heavy=True))
+    for v in INTEGERS:
+        cases += [
+            Case("option", ("gauss", "relu", "--digits", v), heavy=_int_in(v, 1, 1000)),
+            Case("option", ("relax", "relu", "--on=-1,1", "--digits", v), heavy=_int_in(v, 1, 1000)),
+            Case("option", ("approximate", "relu", "--degree", v, "--on=-1,1", "--digits", "5"),
+                 heavy=_int_in(v, 0, 64)),
+            Case("option", ("approximate", "relu", "--degree", "2", "--on=-1,1", "--pieces", v, "--digits", "5"),
+                 heavy=_int_in(v, 1, 10 ** 12)),
+        ]
+    for e in rng.sample(exprs, 30):
+        cases.append(Case("expr-gauss", ("gauss", "--expr", e, "--digits", "5"), heavy=e not in cheap))
+        cases.append(Case("expr-relax", ("relax", "--expr", e, "--on=-1,1", "--digits", "5"), heavy=e not in cheap))
+    for argv in (("relax", "gelu", "--on=1,-1"), ("relax", "gelu", "--on=-inf,inf"), ("relax", "gelu", "--on=1"),
+                 ("relax", "gelu", "--on=-1,1", "--mode", "magic"), ("relax", "nosuch", "--on=0,1"),
+                 ("approximate", "gelu", "--degree", "2", "--on=-1,1", "--format", "float128"),
+                 ("approximate", "gelu", "--degree", "2", "--on=-1,1", "--tails", "zero"),
+                 ("approximate", "gelu", "--degree", "2", "--on=-1,1", "--tails", "x,y"),
+                 ("approximate", "gelu", "--degree", "2", "--on=-1,1", "--metric", "l2"),
+                 ("approximate", "gelu", "--degree", "2", "--on=-1,1", "--parity", "both"),
+                 ("approximate", "gelu", "--degree", "2", "--on=-1,1", "--emit", "rust"),
+                 ("approximate", "--expr", "piecewise(x < x^2, 0, x)", "--degree", "2", "--on=-1,1"),
+                 ("approximate", "--expr", "piecewise(x < 1, 0)", "--degree", "2", "--on=-1,1"),
+                 ("analyze", "--expr", "piecewise(exp(x) < 1, 0, x)"), ("analyze", "--expr", "x < 1"),
+                 ("criticality", "gelu"), ("criticality", "nosuch", "--sigma-b", "0"),
+                 ("gauss", "gelu", "--rho", "2"), ("gauss", "gelu", "--std", "0"), ("gauss", "--expr", "x*exp(x^2/2)")):
+        cases.append(Case("option", argv))
     unique: dict[str, Case] = {}
     for c in cases:
         unique.setdefault(c.id, c)

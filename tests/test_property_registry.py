@@ -120,3 +120,32 @@ def test_every_registered_property_has_a_printer_for_its_value():
         assert TextPrinter(10).body(p, fact)
         assert ClaimPrinter().claim(p, fact).title == p.title
     assert x in a.instance.expr.free_symbols
+
+
+def test_extended_properties_reach_json_verify_and_testing(capsys, tmp_path):
+    # ReLU under Z ~ N(0, 1): E max(Z, 0) = φ(0) = 1/√(2π), E max(Z, 0)² = 1/2 (by symmetry), so the
+    # rms gain is √2 (He et al. 2015) — by hand, not by the code under test
+    assert main(["analyze", "relu", "--json", "--digits", "10", "--extended"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["gaussian"]["moments"]["second"]["exact"] == "1/2"
+    assert out["gaussian"]["gains"]["rms"]["exact"] == "sqrt(2)"
+    # ReLU on [-1, 2]: the minimax line has the chord's slope 2/3; both sound lines are 2x/3 + b with
+    # largest gap exactly 2/3 (at x = -1 and 2 below, at x = 0 above)
+    row = next(r for r in out["relaxations"] if r["on"] == ["-1", "2"])
+    assert abs(float(row["slope"]["mid"]) - 2 / 3) < 1e-12
+    for key in ("gap_lower", "gap_upper"):
+        assert 2 / 3 <= float(row[key]["mid"]) <= 2 / 3 * (1 + 1e-5)
+    assert main(["analyze", "relu", "--json", "--digits", "10"]) == 0  # costly ones only when asked for
+    assert "gaussian" not in json.loads(capsys.readouterr().out)
+    claims = tmp_path / "c.toml"
+    claims.write_text('[[claim]]\nid = "he"\nsource = "He et al. 2015"\ntext = "ReLU needs gain sqrt(2)"\n'
+                      'kind = "value"\nfunction = "relu"\nfact = "gaussian.gains.rms"\nequals = "sqrt(2)"\n'
+                      '[[claim]]\nid = "selu"\nsource = "torch calculate_gain"\ntext = "SELU gain 3/4 preserves the '
+                      'variance"\nkind = "value"\nfunction = "selu"\nfact = "gaussian.gains.std"\nequals = "3/4"\n',
+                      encoding="utf-8")
+    assert main(["verify", str(claims), "--json", "--digits", "10"]) == 1
+    verdicts = {v["id"]: v["verdict"] for v in json.loads(capsys.readouterr().out)["claims"]}
+    assert verdicts == {"he": "true", "selu": "false"}  # SELU's std gain is 1 (self-normalising), not 3/4
+    from gelu_math.testing import assert_fact
+
+    assert_fact("relu", "gaussian.moments.mean", equals="1/sqrt(2*pi)", digits=10)

@@ -358,8 +358,12 @@ def _property_value(inst: Instance, path: str, digits: int):
     """A registered property's number (or list of numbers) by its path ``key.field…``: the claim
     kind that every property with a numeric value gets without code of its own."""
     key, *fields = path.split(".")
-    get_property(key)  # InputError for an unknown key
-    value = fact(inst, key, digits)
+    prop = get_property(key)  # InputError for an unknown key
+    if prop.extended:  # a costly property: derived on its own, when a claim names it
+        a = analyze(inst, digits=digits, order=2, parts=(key,))
+        value = a[key].value
+    else:
+        value = fact(inst, key, digits)
     for i, name in enumerate(fields):
         if isinstance(value, dict) and name in value:
             value = value[name]

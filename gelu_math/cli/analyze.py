@@ -28,7 +28,7 @@ def _run_analyze(args) -> int:
     from .userfuncs import resolve
 
     name, values = resolve(args)
-    a = analyze(name, values, digits=args.digits, order=args.order)
+    a = analyze(name, values, digits=args.digits, order=args.order, extended=args.extended)
     if args.json:
         from ..render.json_out import dumps
 
@@ -54,5 +54,7 @@ def register(sub) -> None:
                     help="highest derivative and Taylor order (1..12)")
     an.add_argument("--json", action="store_true", help="one JSON object (schema in the README)")
     an.add_argument("--steps", action="store_true", help="print the derivation steps")
+    an.add_argument("--extended", action="store_true", help="also the costly properties the reports show "
+                    "(Gaussian moments and gains, example linear relaxations)")
     add_arguments(an)
     an.set_defaults(run=_run_analyze)

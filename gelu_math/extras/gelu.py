@@ -174,7 +174,9 @@ def _family(a, gap: Fact | None) -> Fact:
         Step("Scaling (SymPy, difference simplified to 0): {0} = σ GELU(x/σ), and ReLU(x) = σ ReLU(x/σ), so "
              "f_(0,σ)(x) − ReLU(x) = σ (GELU − ReLU)(x/σ).", (scaled,)),
     ]
-    value = Record(right=right, left=left, at_mu=at_mu)
+    # the pointwise limit as σ → 0⁺, as a function of x (p = x − μ on the right, p = μ − x on the left)
+    value = Record(limit_for_x_above_mu=tidy(right.subs(p, x - mu)), limit_for_x_below_mu=tidy(left.subs(p, mu - x)),
+                   at_mu=at_mu)
     method = Method.EXACT
     math = (fmu(x), fam, "(not certified)")
     if gap is not None:
@@ -236,7 +238,7 @@ def _asymptotic(a) -> Fact:
     )
     return Fact("asymptotic_expansion", "as x → −∞: {0}; as x → +∞: {1} (general term cited from DLMF "
                 "7.12.1; the first {2} terms derived symbolically)",
-                Record(series=S, terms=sp.Integer(n)), CITED, steps,  # the spot-check ratios are evidence (steps)
+                Record(minus_inf=-phiF(x) * S, plus_inf=x - phiF(x) * S, terms_derived=sp.Integer(n)), CITED, steps,
                 (-phiF(x) * S, x - phiF(x) * S, sp.Integer(n)), (DLMF_ASY,))
 
 

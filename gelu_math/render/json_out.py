@@ -36,6 +36,8 @@ class JsonPrinter(Printer):
         return None
 
     def _print_Basic(self, e):  # SymPy objects
+        if isinstance(e, sp.Interval):
+            return [sp.sstr(e.start), sp.sstr(e.end)]
         return sp.sstr(e)
 
     def _print_list(self, items):
@@ -61,6 +63,9 @@ class JsonPrinter(Printer):
     def _print_Extremes(self, r):
         return {"inf": self.doprint(r["inf"].value), "sup": self.doprint(r["sup"].value),
                 "inf_attained": r["inf"].attained, "sup_attained": r["sup"].attained}
+
+    def _print_Table(self, t):
+        return [{key: self.doprint(row[key]) for key, _ in t.columns} for row in t]
 
     def _print_Segments(self, ivs):
         return [{"from": self.doprint(i.lo), "to": self.doprint(i.hi), ivs.label: i.label} for i in ivs]

@@ -35,6 +35,8 @@ class TextPrinter(Printer):
         return str(v)
 
     def _print_Basic(self, e) -> str:
+        if isinstance(e, sp.Interval):
+            return f"[{sp.sstr(e.start)}, {sp.sstr(e.end)}]"
         return sp.sstr(e)
 
     def _print_list(self, items) -> str:
@@ -84,6 +86,11 @@ class TextPrinter(Printer):
             else:
                 body.append(f"x = {self.doprint(s['x'])}, f = {self.doprint(s['value'])}")
         return body or [prop.phrases.get("text_none", "none")]
+
+    def _text_Table(self, prop, fact):
+        t = fact.value
+        return [" | ".join(h for _, h in t.columns)] + [" | ".join(self.doprint(row[k]) for k, _ in t.columns)
+                                                         for row in t]
 
     def _text_Segments(self, prop, fact):
         return [f"[{self.doprint(i.lo)}, {self.doprint(i.hi)}]: {i.label}" for i in fact.value]

@@ -67,7 +67,7 @@ def derive(name: str, digits: int = REPORT_DIGITS, order: int = REPORT_ORDER, ap
     from ...extras import extra_facts
     from ...engine import analyze
 
-    a = analyze(name, digits=digits, order=order)
+    a = analyze(name, digits=digits, order=order, extended=True)  # with the costly properties
     extra, failures = extra_facts(a)
     d = Derived(a, extra, {**a.failures, **failures})
     if approximations and _hosts_approximations(a):

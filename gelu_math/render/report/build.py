@@ -146,6 +146,11 @@ class ClaimPrinter:
         head = ("x", "f(x)", "kind") if kinds else ("x", "f(x)")
         return st, [Table(head, tuple(rows))] if rows else []
 
+    def _claim_Table(self, prop, fact):
+        t = fact.value
+        rows = tuple(tuple(line("{0}", row[k]) for k, _ in t.columns) for row in t)
+        return line(fact.statement, *fact.math), [Table(tuple(h for _, h in t.columns), rows)]
+
     def _claim_Segments(self, prop, fact):
         return line("Intervals covering ℝ:"), [Table(("from", "to", "f is"), _interval_rows(fact.value))]
 

@@ -43,6 +43,8 @@ def num_mathml(n, digits: int, short: bool) -> str:
         ball = ""
         if p.mid is not None:
             ball = _mn(p.mid)
+            if p.mid_exp:
+                ball += f"<mo>\u00b7</mo><msup><mn>10</mn><mrow>{_mn(p.mid_exp)}</mrow></msup>"
             if p.rad:
                 ball += (f"<mo>\u00b1</mo><mn>{p.rad[0]}</mn><mo>\u00b7</mo>"
                          f"<msup><mn>10</mn><mrow>{_mn(p.rad[1])}</mrow></msup>")

@@ -27,7 +27,8 @@ def num_tex(n, digits: int, short: bool) -> str:
         return p.decimal
     ball = ""
     if p.mid is not None:
-        ball = p.mid + (rf" \pm {p.rad[0]} \cdot 10^{{{p.rad[1]}}}" if p.rad else "")
+        ball = p.mid + (rf" \cdot 10^{{{p.mid_exp}}}" if p.mid_exp else "") \
+            + (rf" \pm {p.rad[0]} \cdot 10^{{{p.rad[1]}}}" if p.rad else "")
     if p.exact is None:
         return ball
     return _tex(p.exact) + (r" \in [" + ball + "]" if ball else "")
@@ -52,7 +53,7 @@ def tex_line(ln, digits: int, *, text, tex, ext: str, link) -> str:
         if isinstance(p, Text):
             out.append(text(p.text))
         elif isinstance(p, Math):
-            out.append(f"${tex(p.expr)}$")
+            out.append(f"${tex(p.expr).strip()}$")  # GitHub: no space just inside $…$
         elif isinstance(p, Raw):
             out.append(p.get(ext))
         elif isinstance(p, Num):

@@ -31,8 +31,9 @@ class NumParts:
     infinite: int = 0
     exact: sp.Expr | None = None  # shown as math
     decimal: str | None = None  # an exact terminating decimal (replaces the exact form)
-    mid: str | None = None
+    mid: str | None = None  # the midpoint's decimal mantissa (times 10^mid_exp)
     rad: tuple[str, str] | None = None  # (mantissa, exponent): rad = mantissa · 10^exponent
+    mid_exp: str | None = None  # a midpoint beyond 10^±40 is printed as mantissa · 10^mid_exp
 
 
 def parts(n: Number, digits: int, short: bool = False) -> NumParts:
@@ -56,7 +57,8 @@ def parts(n: Number, digits: int, short: bool = False) -> NumParts:
     if rad != "0":
         mant, _, exp = short_upper(rad).partition("e")
         r = (mant, str(int(exp)))
-    return NumParts(exact=shown, mid=mid, rad=r)
+    mid, _, mid_exp = mid.partition("E")  # decimal_ball writes 1.2E-41 for tiny (or huge) midpoints
+    return NumParts(exact=shown, mid=mid, rad=r, mid_exp=str(int(mid_exp)) if mid_exp else None)
 
 
 def strings(n: Number, digits: int) -> set[str]:

@@ -1,0 +1,89 @@
+"""The registered property "gaussian": moments and initialisation gains for Z ~ N(0, 1).
+
+An extended property (computed by the reports, ``analyze --extended`` and when named): it puts the
+Gaussian-measure analysis of this package into every report ("Gaussian inputs"), the analysis JSON,
+``verify`` (``fact = "gaussian.gains.rms"``) and ``gelu_math.testing.assert_fact``.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..analysis.series import parity
+from ..certified.numbers import exact_number
+from ..errors import CertificationError, InputError
+from ..facts import Fact, Method, Number, Step, weakest
+from ..properties import Property, register
+from ..values import Record
+from .moments import KEYS, gains, moments
+from .torchgain import comparison
+
+KLAMBAUER = "Klambauer et al., Self-Normalizing Neural Networks, NeurIPS 2017"
+HE = "He et al., Delving Deep into Rectifiers, ICCV 2015 (variance-preserving gain)"
+TORCH_INIT = "PyTorch torch.nn.init.calculate_gain (torch/nn/init.py)"
+
+
+LONG = 40  # operations or 120 characters: a longer closed form is kept out of the reports (gauss --json has it)
+
+
+def _long(e) -> bool:
+    return isinstance(e, sp.Basic) and (sp.count_ops(e) > LONG or len(sp.sstr(e)) > 3 * LONG)
+
+
+def _shown(n: Number) -> Number:
+    """The Number as the analysis states it: without a closed form too long to read (i_gelu's run to
+    hundreds of operations); the certified ball stays."""
+    return Number(None, n.ball) if n.exact is not None and _long(n.exact) else n
+
+
+def _step(st: Step) -> Step:
+    if any(_long(v) or (isinstance(v, Number) and v.exact is not None and _long(v.exact)) for v in st.math):
+        return Step("A closed form was derived and checked against the certified enclosure; it is too long to "
+                    "print here (`gelu-math gauss NAME --json` prints it).")
+    return st
+
+
+def _gaussian(ctx) -> Fact:
+    try:
+        m = moments(ctx.instance, digits=ctx.digits)
+        g = gains(m)
+    except InputError as exc:  # a moment that does not exist: not a bad input here, a fact not certified
+        raise CertificationError(f"the Gaussian moments do not exist: {exc}") from None
+    mo = Record((k, _shown(m.moments[k].value)) for k in KEYS)
+    ga = Record((k, _shown(g[k].value)) for k in ("std", "rms", "grad"))
+    odd = not m.moments["mean"].value.infinite and parity(ctx.pieces).even == 0
+    if odd and mo["mean"].exact is None:  # a ball around 0 from quadrature: the exact value is 0
+        mo["mean"], mo["variance"], ga["std"] = exact_number(sp.Integer(0), ctx.digits), mo["second"], ga["rms"]
+    value = Record(moments=mo, gains=ga)
+    steps = [Step("Z ~ N(0, 1). " + ("Each moment is an exact Gaussian integral (completing the square, Stein's "
+                                     "identity, E erf(aZ + b) in closed form), checked against a certified "
+                                     "quadrature" if all(m.moments[k].method.value == "exact" for k in KEYS) else
+                                     "Each moment is an Arb quadrature on a bounded core plus a tail bound proved "
+                                     "from the growth of f, exact where a closed form exists") + ".")]
+    for k in KEYS:
+        steps.extend(_step(st) for st in m.moments[k].steps)
+        if m.moments[k].reason:
+            steps.append(Step(m.moments[k].reason))
+    if odd:
+        steps.append(Step("f is odd (its even part is proved 0 on every region between breakpoints) and Z ~ N(0, 1) "
+                          "is symmetric, so E f(Z) = 0 exactly, Var f(Z) = E f(Z)² and the std gain is the rms gain."))
+    steps.append(Step("Gains: std = 1/√Var f(Z) (unit output variance), rms = 1/√E f(Z)² (He et al.: unit second "
+                      "moment), grad = 1/√E f′(Z)² (unit gradient second moment)."))
+    torch = comparison(ctx.instance, g, ctx.digits)
+    if torch is not None:
+        agree = [k for k, c in torch["against"].items() if c["agree"]]
+        steps.append(Step(f"torch.nn.init.calculate_gain('{torch['nonlinearity']}') = {{0}}: "
+                          + (f"equal to the {', '.join(agree)} gain" if agree else "none of the three gains")
+                          + "; relative differences std {1}, rms {2}, grad {3}.",
+                          (torch["value"], *(_shown(torch["against"][k]["relative_difference"])
+                                             for k in ("std", "rms", "grad")))))
+    method = weakest(*(Method.EXACT if n.exact is not None or n.infinite else Method.CERTIFIED
+                       for n in (*mo.values(), *ga.values())))
+    math = (mo["mean"], mo["second"], mo["variance"], mo["fprime_second"], ga["std"], ga["rms"], ga["grad"])
+    return Fact("gaussian", "For Z ~ N(0, 1): E f(Z) = {0}, E f(Z)² = {1}, Var f(Z) = {2}, E f′(Z)² = {3}; "
+                "initialisation gains: std 1/√Var f(Z) = {4}, rms 1/√E f(Z)² = {5}, grad 1/√E f′(Z)² = {6}",
+                value, method, tuple(steps), math, (HE, KLAMBAUER) + ((TORCH_INIT,) if torch else ()))
+
+
+PROPERTY = register(Property("gaussian", "Moments and gains for Z ~ N(0, 1)", "Gaussian inputs", _gaussian,
+                             extended=True))
