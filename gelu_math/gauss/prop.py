@@ -55,7 +55,7 @@ def _gaussian(ctx) -> Fact:
     if odd and mo["mean"].exact is None:  # a ball around 0 from quadrature: the exact value is 0
         mo["mean"], mo["variance"], ga["std"] = exact_number(sp.Integer(0), ctx.digits), mo["second"], ga["rms"]
     value = Record(moments=mo, gains=ga)
-    steps = [Step("Z ~ N(0, 1). " + ("Each moment is an exact Gaussian integral (completing the square, Stein's "
+    steps = [Step("Z ∼ N(0, 1). " + ("Each moment is an exact Gaussian integral (completing the square, Stein's "
                                      "identity, E erf(aZ + b) in closed form), checked against a certified "
                                      "quadrature" if all(m.moments[k].method.value == "exact" for k in KEYS) else
                                      "Each moment is an Arb quadrature on a bounded core plus a tail bound proved "
@@ -80,10 +80,10 @@ def _gaussian(ctx) -> Fact:
     method = weakest(*(Method.EXACT if n.exact is not None or n.infinite else Method.CERTIFIED
                        for n in (*mo.values(), *ga.values())))
     math = (mo["mean"], mo["second"], mo["variance"], mo["fprime_second"], ga["std"], ga["rms"], ga["grad"])
-    return Fact("gaussian", "For Z ~ N(0, 1): E f(Z) = {0}, E f(Z)² = {1}, Var f(Z) = {2}, E f′(Z)² = {3}; "
+    return Fact("gaussian", "For Z ∼ N(0, 1): E f(Z) = {0}, E f(Z)² = {1}, Var f(Z) = {2}, E f′(Z)² = {3}; "
                 "initialisation gains: std 1/√Var f(Z) = {4}, rms 1/√E f(Z)² = {5}, grad 1/√E f′(Z)² = {6}",
                 value, method, tuple(steps), math, (HE, KLAMBAUER) + ((TORCH_INIT,) if torch else ()))
 
 
-PROPERTY = register(Property("gaussian", "Moments and gains for Z ~ N(0, 1)", "Gaussian inputs", _gaussian,
+PROPERTY = register(Property("gaussian", "Moments and gains for Z ∼ N(0, 1)", "Gaussian inputs", _gaussian,
                              extended=True))

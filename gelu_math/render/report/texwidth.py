@@ -23,7 +23,7 @@ _UNICODE = {
     "\u00a0": "~", "ᵏ": r"$^{k}$", "ℓ": r"$\ell$", "θ": r"$\theta$", "ξ": r"$\xi$", "η": r"$\eta$",
     "γ": r"$\gamma$", "κ": r"$\kappa$", "τ": r"$\tau$", "ρ": r"$\rho$", "π": r"$\pi$", "ω": r"$\omega$",
     "Δ": r"$\Delta$", "Ψ": r"$\Psi$", "ψ": r"$\psi$", "χ": r"$\chi$", "ν": r"$\nu$", "ζ": r"$\zeta$",
-    "⊂": r"$\subset$", "⊆": r"$\subseteq$", "∪": r"$\cup$", "∩": r"$\cap$", "∅": r"$\emptyset$",
+    "∼": r"$\sim$", "⊂": r"$\subset$", "⊆": r"$\subseteq$", "∪": r"$\cup$", "∩": r"$\cap$", "∅": r"$\emptyset$",
     "⟹": r"$\Longrightarrow$", "⇔": r"$\Leftrightarrow$", "↦": r"$\mapsto$", "∘": r"$\circ$",
     "≡": r"$\equiv$", "≪": r"$\ll$", "≫": r"$\gg$", "∓": r"$\mp$", "⋯": r"$\cdots$", "°": r"$^\circ$",
     "“": "``", "”": "''", "‘": "`", "é": r"\'e", "ö": r'\"o', "ü": r'\"u', "ä": r'\"a',
