@@ -37,3 +37,16 @@ def integer(what: str):
         return int(text)
     conv.__name__ = "integer"
     return conv
+
+
+def pair(text: str, convert) -> tuple:
+    """``LO,HI`` as two values of ``convert`` (which raises an InputError for a bad one): the one
+    parser of the commands' interval options (``--search``, ``--domain``); an argparse type error
+    with one line otherwise."""
+    parts = text.split(",") if isinstance(text, str) else []
+    if len(parts) != 2:
+        raise argparse.ArgumentTypeError(f"expected LO,HI, got {text!r}")
+    try:
+        return tuple(convert(p.strip()) for p in parts)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None

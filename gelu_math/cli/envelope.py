@@ -39,14 +39,9 @@ def _search(text: str):
     import argparse
 
     from ..definitions.parse import parse_number
+    from .common import pair
 
-    parts = text.split(",")
-    if len(parts) != 2:
-        raise argparse.ArgumentTypeError(f"expected LO,HI, got {text!r}")
-    try:
-        lo, hi = (parse_number(p.strip()) for p in parts)
-    except InputError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    lo, hi = pair(text, parse_number)
     if not (lo.is_Rational and hi.is_Rational and lo < hi):
         raise argparse.ArgumentTypeError(f"expected rational LO < HI, got {text!r}")
     return lo, hi

@@ -150,17 +150,9 @@ def _run(args) -> int:
 
 
 def _search(text: str):
-    import argparse
+    from .common import pair
 
-    from ..errors import InputError
-
-    parts = text.split(",")
-    if len(parts) != 2:
-        raise argparse.ArgumentTypeError(f"expected LO,HI, got {text!r}")
-    try:
-        return tuple(_number(p.strip(), "--search") for p in parts)
-    except InputError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    return pair(text, lambda p: _number(p, "--search"))
 
 
 def _run_criticality(args) -> int:
