@@ -492,5 +492,4 @@ for _p in (
     register(_p)
 
 from . import extras  # noqa: E402,F401  (registers the derived properties: slope at 0, boundedness, …)
-from .gauss import prop as _gauss_prop  # noqa: E402,F401  (registers "gaussian": moments and gains)
-from .relax import prop as _relax_prop  # noqa: E402,F401  (registers "relaxations": example linear bounds)
+from .extras import gaussian as _gaussian, relaxations as _relaxations  # noqa: E402,F401  (extended properties)

@@ -92,6 +92,18 @@ def get_property(key: str) -> Property:
         raise InputError(f"unknown property {key!r} (properties: {', '.join(_REGISTRY)})") from None
 
 
+def with_dependencies(key: str) -> tuple[str, ...]:
+    """``key`` and every property it depends on, transitively, in registration order (the ``parts``
+    that derive it on its own)."""
+    need, todo = set(), [key]
+    while todo:
+        k = todo.pop()
+        if k not in need:
+            need.add(k)
+            todo.extend(get_property(k).depends)
+    return tuple(k for k in _REGISTRY if k in need)
+
+
 def section_keys() -> list[tuple[str, tuple[str, ...]]]:
     """(section title, property keys in order) for every section, in report order."""
     out = []

@@ -40,7 +40,7 @@ from ..engine import Analysis, analyze
 from ..errors import CertificationError, GeluMathError, InputError, SymbolicTimeout, UnsupportedError
 from ..facts import Number, Step
 from ..timebox import attempt
-from ..properties import get_property
+from ..properties import get_property, with_dependencies
 from .spec import FACTS, LIST_FACTS, Claim, Comparison, Verdict
 
 DIGITS = 20
@@ -360,7 +360,7 @@ def _property_value(inst: Instance, path: str, digits: int):
     key, *fields = path.split(".")
     prop = get_property(key)  # InputError for an unknown key
     if prop.extended:  # a costly property: derived on its own, when a claim names it
-        a = analyze(inst, digits=digits, order=2, parts=(key,))
+        a = analyze(inst, digits=digits, order=2, parts=with_dependencies(key))
         value = a[key].value
     else:
         value = fact(inst, key, digits)

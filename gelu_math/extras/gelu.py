@@ -14,7 +14,7 @@
   DLMF 7.12(i) — spot-checked here in ball arithmetic).  Only the first terms are derived here; the
   general term and the remainder bound are cited (method ``cited``).
 
-Example: ``extra_facts(analyze("gelu"))[0]["relu_gap"].value["bound"]`` contains 0.16997120747990366…
+Example: ``extra_facts(analyze("gelu", extended=True))[0]["relu_gap"].value["bound"]`` contains 0.16997120747990366…
 """
 
 from __future__ import annotations
@@ -255,13 +255,13 @@ def _is_gelu(inst) -> bool:
 
 
 PROPERTIES = (
-    Property("gelu_definitions", "Two definitions: Φ and erf", "Definition", _definitions, applies=_is_gelu),
+    Property("gelu_definitions", "Two definitions: Φ and erf", "Definition", _definitions, applies=_is_gelu, extended=True),
     Property("gelu_derivative_formula", "Derivatives of every order", "Derivatives", _derivative_formula,
-             depends=("derivatives",), applies=_is_gelu, order=1),
+             depends=("derivatives",), applies=_is_gelu, extended=True, order=1),
     Property("relu_gap", "Distance to ReLU", "Comparison with ReLU", _relu_gap,
-             depends=("stationary_points", "range", "parity"), applies=_is_gelu),
+             depends=("stationary_points", "range", "parity"), applies=_is_gelu, extended=True),
     Property("gelu_family", "The μ, σ family and its σ → 0 limit", "Definition", _family_builder,
-             depends=("stationary_points", "range", "parity"), applies=_is_gelu, order=1),
+             depends=("stationary_points", "range", "parity"), applies=_is_gelu, extended=True, order=1),
     Property("asymptotic_expansion", "Asymptotic expansion at ±∞", "Behaviour at ±∞", _asymptotic,
-             applies=_is_gelu, order=2),
+             applies=_is_gelu, extended=True, order=2),
 )

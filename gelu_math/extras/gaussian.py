@@ -1,4 +1,4 @@
-"""The registered property "gaussian": moments and initialisation gains for Z ~ N(0, 1).
+"""The registered property "gaussian" (computed by gelu_math.gauss): moments and initialisation gains for Z ~ N(0, 1).
 
 An extended property (computed by the reports, ``analyze --extended`` and when named): it puts the
 Gaussian-measure analysis of this package into every report ("Gaussian inputs"), the analysis JSON,
@@ -15,8 +15,6 @@ from ..errors import CertificationError, InputError
 from ..facts import Fact, Method, Number, Step, weakest
 from ..properties import Property, register
 from ..values import Record
-from .moments import KEYS, gains, moments
-from .torchgain import comparison
 
 KLAMBAUER = "Klambauer et al., Self-Normalizing Neural Networks, NeurIPS 2017"
 HE = "He et al., Delving Deep into Rectifiers, ICCV 2015 (variance-preserving gain)"
@@ -44,6 +42,9 @@ def _step(st: Step) -> Step:
 
 
 def _gaussian(ctx) -> Fact:
+    from ..gauss.moments import KEYS, gains, moments  # imported when derived (numpy, flint.acb: not at start-up)
+    from ..gauss.torchgain import comparison
+
     try:
         m = moments(ctx.instance, digits=ctx.digits)
         g = gains(m)

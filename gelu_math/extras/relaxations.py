@@ -1,4 +1,4 @@
-"""The registered property "relaxations": certified linear bounds of f on example intervals.
+"""The registered property "relaxations" (computed by gelu_math.relax): certified linear bounds of f on example intervals.
 
 An extended property (computed by the reports, ``analyze --extended`` and when named): the
 chebyshev-optimal sound lines a·x + b ≤ f(x) ≤ c·x + d on a few intervals, with their largest gaps,
@@ -13,7 +13,6 @@ from ..certified.numbers import exact_number
 from ..facts import Fact, Method, Step
 from ..properties import Property, register
 from ..values import Table
-from .linear import relax
 
 INTERVALS = (("-4", "-1"), ("-1", "2"), ("0", "3"))  # where verifiers meet GELU-like functions most
 DIGITS = 12  # the lines are exact decimals; their gaps are certified enclosures
@@ -31,6 +30,8 @@ def _upper_bound(n, significant: int = 6) -> sp.Rational:
 
 
 def _relaxations(ctx) -> Fact:
+    from ..relax.linear import relax  # imported when derived (numpy, scipy: not at start-up)
+
     rows = []
     for lo, hi in INTERVALS:
         r = relax(ctx.instance, lo, hi, mode="chebyshev", digits=DIGITS)
