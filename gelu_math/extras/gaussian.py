@@ -52,7 +52,8 @@ def _gaussian(ctx) -> Fact:
         raise CertificationError(f"the Gaussian moments do not exist: {exc}") from None
     mo = Record((k, _shown(m.moments[k].value)) for k in KEYS)
     ga = Record((k, _shown(g[k].value)) for k in ("std", "rms", "grad"))
-    odd = not m.moments["mean"].value.infinite and parity(ctx.pieces).even == 0
+    par = ctx.facts["parity"].value if "parity" in ctx.facts else parity(ctx.pieces)  # derived once when there
+    odd = not m.moments["mean"].value.infinite and par.even == 0
     if odd and mo["mean"].exact is None:  # a ball around 0 from quadrature: the exact value is 0
         mo["mean"], mo["variance"], ga["std"] = exact_number(sp.Integer(0), ctx.digits), mo["second"], ga["rms"]
     value = Record(moments=mo, gains=ga)

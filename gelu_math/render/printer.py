@@ -5,9 +5,9 @@ A printer holds its settings (``digits``, …) and turns a value into its back e
 that has such a method (SymPy's printers work the same way).  The types are those of
 :mod:`gelu_math.values`, :class:`~gelu_math.facts.Number`, the analysis dataclasses
 (``Smoothness``, ``Taylor``, ``Parity``, ``Asymptote``), SymPy objects (all of them ``_print_Basic``) and plain ``bool``, ``str``,
-``int``, ``list``, ``tuple``, ``dict``.  A property is printed by :meth:`Printer.fact`, which calls
-``_fact_<Class>(prop, fact)`` when the back end shapes a whole fact of that type (JSON's Lipschitz
-entry adds ``<key>_attained``), and otherwise prints the value.
+``int``, ``list``, ``tuple``, ``dict``.  A back end that shapes a whole fact of a type looks up its
+own prefix with :meth:`Printer._method` (JSON's ``_fact_Constants`` adds ``<key>_attained``, text's
+``_text_<Type>`` gives body lines, the reports' ``_claim_<Type>`` statement and blocks).
 
 Back ends: :class:`gelu_math.render.json_out.JsonPrinter`, :class:`gelu_math.render.text.TextPrinter`,
 and for the reports :class:`gelu_math.render.report.build.ClaimPrinter`, which turns a fact into the
@@ -43,6 +43,3 @@ class Printer:
             raise TypeError(f"{type(self).__name__} has no method for values of type {type(value).__name__}")
         return m(value)
 
-    def fact(self, prop, fact):
-        m = self._method("_fact_", fact.value)
-        return m(prop, fact) if m is not None else self.doprint(fact.value)

@@ -17,6 +17,7 @@ from ...definitions.symbols import x
 from ...analysis.calculus import Asymptote
 from ...facts import Method, Number
 from ...properties import registered, section_keys
+from ..printer import Printer
 from .abbrev import abbreviate, name_constants
 from .model import Claim, Display, Document, Line, Link, Math, Num, Para, Section, Table, Text, line, step_lines
 from ...references import LEE
@@ -74,19 +75,14 @@ def _smooth_class(s) -> Line:
     return (Math(sp.Pow(C, sp.Integer(s.k), evaluate=False)), Text(" (at least)" if s.lower_bound_only else ""))
 
 
-class ClaimPrinter:
+class ClaimPrinter(Printer):
     """A fact as a report claim: statement and blocks, by the type of its value (``_claim_<Type>``,
     found along the MRO; the default is the fact's own statement with its math).  Titles, sections
     and references come from the property's description (:mod:`gelu_math.properties`)."""
 
     def claim(self, prop, fact) -> Claim:
-        method = self._claim_object
-        if not isinstance(fact.value, sp.Basic):  # SymPy values: the fact's statement
-            for cls in type(fact.value).__mro__:
-                if hasattr(self, f"_claim_{cls.__name__}"):
-                    method = getattr(self, f"_claim_{cls.__name__}")
-                    break
-        statement, blocks = method(prop, fact)
+        method = self._method("_claim_", fact.value)  # SymPy values (no _claim_Basic): _claim_object
+        statement, blocks = (method or self._claim_object)(prop, fact)
         return _claim(fact, prop.title, statement, blocks, prop.references)
 
     def _claim_object(self, prop, fact):
