@@ -75,7 +75,8 @@ def _gaussian(ctx) -> Fact:
     if torch is not None:
         agree = [k for k, c in torch["against"].items() if c["agree"]]
         steps.append(Step(f"torch.nn.init.calculate_gain('{torch['nonlinearity']}') = {{0}}: "
-                          + (f"equal to the {', '.join(agree)} gain" if agree else "none of the three gains")
+                          + (f"equal to the {' and '.join(agree)} gain{'s' if len(agree) > 1 else ''}" if agree
+                             else "none of the three gains")
                           + "; relative differences std {1}, rms {2}, grad {3}.",
                           (torch["value"], *(_shown(torch["against"][k]["relative_difference"])
                                              for k in ("std", "rms", "grad")))))

@@ -236,7 +236,7 @@ def _moment(pieces_t, growth: Growth | None, digits: int, what: str, why: str, m
     u = sp.Abs(sp.Symbol("t", real=True))
     bound = sp.Add(*(c * u ** i for i, c in enumerate(growth.coeffs))) ** growth.k
     steps = [Step("Certified: Arb quadrature (acb.integral) on the core [−T, T] split at the breakpoints, "
-                  "plus the tails |t| > T bounded by {0} (proved for |t| >= {1}) against φ.",
+                  "plus the tails |t| > T bounded by {0} (proved for |t| ≥ {1}) against φ.",
                   (bound, exact_number(sp.nsimplify(growth.start), digits)))]
     if exact is None:
         return Moment(Number(None, ball), Method.CERTIFIED, tuple(steps))
