@@ -3,7 +3,7 @@ derivative, each against its own correctly rounded values, over all 2^32 float32
 (issue #7: target <= 1 ULP everywhere).
 
     python bench/audit_own_float32.py [--out bench/results/own_float32_exhaustive.jsonl]
-                                      [--workers 2] [--only NAME ...] [--table]
+                                      [--workers 2] [--only NAME ...] [--table] [--cluster ADDRESS]
 
 One JSON line per kernel (the audit's ``--json`` object plus ``derivative`` and ``seconds``) is
 appended to ``--out`` as soon as that kernel is done, so an interrupted run resumes where it
@@ -53,6 +53,7 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--only", nargs="*", help="function names (default: all registered)")
     ap.add_argument("--table", action="store_true", help="print the table of --out and exit")
+    ap.add_argument("--cluster", metavar="ADDRESS", help="Dask scheduler to run the chunks on (default: local processes)")
     args = ap.parse_args()
 
     from gelu_math.definitions import registry
@@ -75,7 +76,8 @@ def main() -> int:
         if (name, der) in done:
             continue
         t = time.perf_counter()
-        r = audit(name, "float32", name, derivative=der, exhaustive=True, workers=args.workers, progress=True)
+        r = audit(name, "float32", name, derivative=der, exhaustive=True, workers=args.workers,
+                  progress=sys.stderr.isatty(), cluster=args.cluster)
         d = {"function": name, "derivative": der, **audit_dict(r), "seconds": round(time.perf_counter() - t, 1)}
         with open(args.out, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(d, sort_keys=False) + "\n")

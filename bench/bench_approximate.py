@@ -2,6 +2,7 @@
 ``supnorm`` on the same interval, in the same run.
 
     python bench/bench_approximate.py [--degree 8] [--on=-4,4] [--repeat 3] [--no-install]
+    python bench/bench_approximate.py --family      # the Approximations report's designed family
 
 Issue 18 target: no slower than Sollya, while certifying over all of ℝ (Sollya's supnorm
 certifies [LO, HI] only).  Both are timed as fresh processes (cold: imports, symbolic
@@ -44,13 +45,29 @@ def _ensure_sollya(install: bool) -> bool:
     return shutil.which("sollya") is not None
 
 
+def _family() -> int:
+    """CPU and wall time of the designed family (D = 2…16 on [−4, 4] and [−8, 8], exact and float16
+    coefficients: 60 certified designs), per interval, in-process."""
+    from gelu_math.approximate.family import DEGREES, FORMATS, family
+
+    for on in (("-4", "4"), ("-8", "8")):
+        c, t = time.process_time(), time.perf_counter()
+        members = family(degrees=DEGREES, intervals=(on,), formats=FORMATS)
+        print(f"family on [{on[0]}, {on[1]}]: {len(members)} designs, cpu {time.process_time() - c:6.1f} s, "
+              f"wall {time.perf_counter() - t:6.1f} s")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--family", action="store_true", help="time the designed family of the Approximations report")
     ap.add_argument("--degree", type=int, default=8)
     ap.add_argument("--on", default="-4,4")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-install", action="store_true")
     args = ap.parse_args()
+    if args.family:
+        return _family()
     lo, hi = args.on.split(",")
     base = min(_cold([sys.executable, "-c", "import sympy, flint"])[0] for _ in range(args.repeat))
     print(f"baseline: cold import sympy, flint          {base:7.2f} s")

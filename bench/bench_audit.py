@@ -6,7 +6,16 @@ plain numpy evaluation of the audited implementation over the same inputs (kerne
 reference, no comparison), so the ratio column is the audit's overhead factor.
 
     python bench/bench_audit.py [--impl gelu_tanh] [--float32 | --float32-slice 64] [--workers 2]
+    python bench/bench_audit.py --ratio [--workers 2]          # issue 20: audit vs numpy reference
+    python bench/bench_audit.py --own-slice 256 [--kernels gelu silu' ...]   # 44-kernel estimate
 
+``--ratio`` (issue 20): the exhaustive float32 audit of gelu on [1, 16] (33,554,433 inputs, the
+compiled path, ``--workers`` processes) against numpy's single-thread evaluation of the reference
+on the same inputs, ``(x*ndtr(x)).astype(float32)`` in 4M chunks, same run, best of 3 each;
+prints the ratio (goal <= 1.0 on 2 cores) and the audit's first-call (compile / cache load) cost.
+``--own-slice K`` audits 1/K of all float32 patterns (every K-th 4M chunk) for each of
+``--kernels`` (own kernels, ' for the derivative), extrapolates each to 2^32, and the 44-kernel
+total from their mean — printed as an estimate.
 ``--float32`` runs the full exhaustive float32 audit (progress bar on stderr);
 ``--float32-slice K`` audits every K-th chunk (1/K of all inputs, spread over the whole
 range) and extrapolates the full time from it — the output says so.
@@ -32,13 +41,96 @@ def _baseline(kernel, fmt, xs, chunk=1 << 22):
     return time.perf_counter() - t
 
 
+def _ratio(workers: int, repeats: int = 3) -> None:
+    import subprocess
+    import sys
+
+    from scipy.special import ndtr
+
+    from gelu_math.audit import audit
+
+    code = ("import time; t = time.perf_counter(); from gelu_math.audit import audit; "
+            "audit('gelu', 'float32', exhaustive=True, domain=(1, 1.001), compiled=True); "
+            "print(time.perf_counter() - t)")
+    cold = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+    lo = int(np.float32(1).view(np.uint32))
+    hi = int(np.float32(16).view(np.uint32))
+    audit("gelu", "float32", exhaustive=True, domain=(1, 1.001))  # warm: implementation built, numba loaded
+    import resource
+
+    def cpu():
+        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+    best_audit, best_np, cpu_audit, cpu_np = (float("inf"),) * 4
+    for _ in range(repeats):
+        t, c = time.perf_counter(), cpu()
+        r = audit("gelu", "float32", exhaustive=True, domain=(1, 16), workers=workers)
+        best_audit, cpu_audit = min(best_audit, time.perf_counter() - t), min(cpu_audit, cpu() - c)
+        t, c = time.perf_counter(), cpu()
+        for s in range(lo, hi + 1, 1 << 22):
+            xs = np.arange(s, min(s + (1 << 22), hi + 1), dtype=np.uint32).view(np.float32).astype(np.float64)
+            (xs * ndtr(xs)).astype(np.float32)
+        best_np, cpu_np = min(best_np, time.perf_counter() - t), min(cpu_np, cpu() - c)
+    assert r.inputs == hi - lo + 1 == 33_554_433
+    print(f"exhaustive float32 audit of gelu on [1, 16]: {r.inputs:,} inputs, max ULP {r.max_ulp.error:g}, "
+          f"{r.escalated:,} escalated")
+    print(f"  audit ({workers} workers, compiled path)   {best_audit:8.3f} s (best of {repeats})")
+    print(f"  numpy x*ndtr(x) -> float32, 1 thread  {best_np:8.3f} s (best of {repeats}; input generation included)")
+    print(f"  ratio audit / numpy reference         {best_audit / best_np:8.2f}  (wall; goal <= 1.0)")
+    print(f"  CPU seconds: audit {cpu_audit:.3f} (all processes), numpy {cpu_np:.3f}; "
+          f"CPU ratio / {workers} = {cpu_audit / cpu_np / workers:.2f} (the wall ratio on {workers} idle cores)")
+    with open("/proc/loadavg", encoding="ascii") as fh:
+        print(f"  load average during the run: {fh.read().split()[0]}")
+    print(f"  cold process, first audit call (imports, implementation, numba cache): {cold:.2f} s")
+
+
+def _own_slice(k: int, kernels, workers: int) -> None:
+    from gelu_math.audit import audit
+
+    import resource
+
+    def cpu():
+        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+    per, per_cpu = [], []
+    print(f"own kernels, float32, 1/{k} of all patterns (every {k}-th 4M chunk), {workers} workers; "
+          f"EXTRAPOLATED x{k} to 2^32 (wall, and CPU seconds / {workers} = wall on {workers} idle cores)")
+    for spec in kernels:
+        name, der = spec.rstrip("'"), spec.count("'")
+        audit(name, "float32", name, derivative=der, samples=1000)  # build the implementation first
+        t, c = time.perf_counter(), cpu()
+        r = audit(name, "float32", name, derivative=der, exhaustive=True, stride=k, workers=workers)
+        dt, dc = time.perf_counter() - t, cpu() - c
+        per.append(dt * k)
+        per_cpu.append(dc * k / workers)
+        print(f"  {spec:<16} {r.inputs:>12,} inputs {dt:7.2f} s wall, {dc:7.2f} s CPU -> full (extrapolated): "
+              f"{dt * k:7.1f} s wall, {dc * k / workers:7.1f} s on {workers} idle cores")
+    mean, mean_cpu = sum(per) / len(per), sum(per_cpu) / len(per_cpu)
+    print(f"  mean per kernel {mean:.1f} s wall, {mean_cpu:.1f} s from CPU; all 44 own kernels EXTRAPOLATED: "
+          f"{44 * mean / 60:.1f} min wall, {44 * mean_cpu / 60:.1f} min on {workers} idle cores "
+          f"(goal <= 20 min on 2 cores)")
+    with open("/proc/loadavg", encoding="ascii") as fh:
+        print(f"  load average: {fh.read().split()[0]}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--impl", default="gelu_tanh", help="IMPL to audit against gelu (default gelu_tanh)")
     ap.add_argument("--float32", action="store_true", help="full exhaustive float32 audit")
     ap.add_argument("--float32-slice", type=int, default=0, metavar="K", help="audit 1/K of float32, extrapolate")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--ratio", action="store_true", help="issue 20: gelu on [1, 16] vs numpy x*ndtr(x), same run")
+    ap.add_argument("--own-slice", type=int, default=0, metavar="K", help="1/K slices of own kernels, extrapolated")
+    ap.add_argument("--kernels", nargs="*", default=["gelu", "gelu'", "gelu_tanh", "silu'", "relu", "hardswish"])
     args = ap.parse_args()
+    if args.ratio:
+        _ratio(args.workers)
+        return
+    if args.own_slice:
+        _own_slice(args.own_slice, args.kernels, args.workers)
+        return
 
     from gelu_math.audit import audit
     from gelu_math.audit.impls import resolve

@@ -6,7 +6,12 @@ included; nothing is reused between rows).  The baseline, measured in the same r
 start of `python -c "import sympy, flint"`.  Worker processes default to the CPU count; on a
 shared machine the all-functions row depends on the load (`uptime` is printed).
 
-Run:  python bench/bench_report.py [--serial] [--names gelu relu]
+``--against REV`` (e.g. the commit before the property registry, ``ce639dd^``) also times the
+same commands with the package of git revision REV (a temporary ``git worktree``), alternating
+old and new runs in the same session, and prints new/old ratios: the check that a redesign made
+``analyze`` and ``report`` no slower.
+
+Run:  python bench/bench_report.py [--serial] [--names gelu relu] [--against REV [--repeat 3]]
 """
 
 from __future__ import annotations
@@ -25,11 +30,46 @@ def cold(cmd: list[str]) -> float:
     return time.perf_counter() - t
 
 
+def against(rev: str, names, repeat: int) -> None:
+    """new/old same-run ratios of `analyze NAME` and `report --only NAME` against revision ``rev``."""
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with tempfile.TemporaryDirectory() as tmp:
+        old = os.path.join(tmp, "old")
+        subprocess.run(["git", "-C", repo, "worktree", "add", "--detach", old, rev], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            print(f"\nnew (this checkout) against {rev}: median of {repeat} cold runs each, alternating")
+            print(f"{'command':<44} {'new s':>7} {'old s':>7} {'new/old':>8}")
+            for name in names:
+                for label, cmd in ((f"analyze {name}", ["analyze", name]),
+                                   (f"report --only {name} --figures ''", ["report", "--only", name, "--figures", ""])):
+                    times = {"new": [], "old": []}
+                    for _ in range(repeat):
+                        for which, path in (("new", repo), ("old", old)):
+                            with tempfile.TemporaryDirectory() as d:
+                                extra = ["--out", d] if cmd[0] == "report" else []
+                                env = dict(os.environ, PYTHONPATH=path)
+                                t = time.perf_counter()
+                                subprocess.run([sys.executable, "-m", "gelu_math", *cmd, *extra], check=True,
+                                               stdout=subprocess.DEVNULL, env=env, cwd=d)
+                                times[which].append(time.perf_counter() - t)
+                    new, old_t = (sorted(times[k])[len(times[k]) // 2] for k in ("new", "old"))
+                    print(f"{label:<44} {new:7.2f} {old_t:7.2f} {new / old_t:8.2f}")
+        finally:
+            subprocess.run(["git", "-C", repo, "worktree", "remove", "--force", old], check=False,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--serial", action="store_true", help="also time all functions with --jobs 1")
     ap.add_argument("--names", nargs="+", default=["gelu", "gelu_tanh"], help="single-function rows")
+    ap.add_argument("--against", metavar="REV", help="also time against git revision REV (new/old ratios)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per command with --against (median)")
     args = ap.parse_args()
+    if args.against:
+        against(args.against, args.names, args.repeat)
+        return
     base = min(cold([sys.executable, "-c", "import sympy, flint"]) for _ in range(3))
     print(f"cpus: {os.cpu_count()}; load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(f"baseline (import sympy, flint, cold): {base:.2f} s")

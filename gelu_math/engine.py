@@ -30,8 +30,8 @@ from .definitions.registry import Instance, resolve
 from .definitions.symbols import x
 from .errors import CertificationError, PrecisionError, UnsupportedError
 from .facts import Fact, Method, Number, Step, weakest
-from .properties import Property, register, registered
-from .values import Constants, Derivatives, Extremes, Points, Segments, Sides
+from .properties import Column, Property, register, registered
+from .values import Constants, Derivatives, Extremes, Phrase, Points, Segments, Sides
 from .timebox import task_limit
 from .references import LEE
 
@@ -144,7 +144,7 @@ def analyze(name_or_instance: str | Instance, params: dict | None = None, *, dig
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
-    with task_limit(f"the analysis of {inst.name}"):
+    with task_limit(f"the analysis of {inst.name}"), calculus.without_units_import():
         a = _analyze(inst, digits, order, parts, extended)
     _CACHE[key] = a
     if len(_CACHE) > CACHE_SIZE:
@@ -469,27 +469,59 @@ def _parity(b: _Builder) -> Fact:
 
 # --- the registry: the engine's properties in presentation order (text, JSON) --------------------
 
+# comparison-matrix cells (values the matrix prints by type; see properties.Column)
+
+
+def _range_cell(fact, facts):
+    r = fact.value
+    return Phrase(("[" if r["inf"].attained else "(") + "{0}, {1}" + ("]" if r["sup"].attained else ")"),
+                  (r["inf"].value, r["sup"].value))
+
+
+def _minimum_cell(fact, facts):
+    inf = fact.value["inf"]
+    return inf.value if inf.attained else "none (inf not attained)"
+
+
+def _behaviour_cell(side: int):
+    def cell(fact, facts):
+        asy = facts["asymptotes"].value.get(side) if "asymptotes" in facts else None
+        if asy is not None and asy.kind == "oblique":
+            return Phrase("{0}; asymptote {1}", (fact.value[side], sp.Eq(sp.Symbol("y"), asy.slope * x + asy.intercept)))
+        return fact.value[side]
+    return cell
+
 
 for _p in (
-    Property("value_at_0", "Value at 0", "Value and slope at 0", _value_at_0),
+    Property("value_at_0", "Value at 0", "Value and slope at 0", _value_at_0, columns=(Column.at("f(0)", "", 1),)),
     Property("derivatives", "Derivatives", "Derivatives", _derivatives, symbolic=True),
-    Property("limits", "Limits at ±∞", "Behaviour at ±∞", _limits, symbolic=True),
+    Property("limits", "Limits at ±∞", "Behaviour at ±∞", _limits, symbolic=True,
+             columns=(Column("x → −∞", _behaviour_cell(-1), 13), Column("x → +∞", _behaviour_cell(1), 14))),
     Property("asymptotes", "Asymptotes", "Behaviour at ±∞", _asymptotes, order=1),
-    Property("range", "Range", "Range and extrema", _range),
+    Property("range", "Range", "Range and extrema", _range,
+             columns=(Column("range", _range_cell, 3), Column("minimum", _minimum_cell, 8))),
     Property("stationary_points", "Stationary points", "Range and extrema", _stationary, references=(LEE,), order=2,
              phrases={"count": "f′ has {n} zero(s) or flat interval(s) on ℝ — all of them:",
-                      "none": "f′ has no zero on ℝ.", "text_none": "none (f′ has no zero on ℝ)"}),
+                      "none": "f′ has no zero on ℝ.", "text_none": "none (f′ has no zero on ℝ)"},
+             columns=(Column.at("stationary points", "", 7),)),
     Property("inflection_points", "Inflection points", "Convexity and inflection points", _inflection, order=1,
              phrases={"count": "{n} inflection point(s) on ℝ:", "none": "0 inflection point(s) on ℝ.",
-                      "text_none": "none"}),
+                      "text_none": "none"},
+             columns=(Column("inflection points", lambda fact, facts: sp.Integer(len(fact.value)), 9),)),
     Property("monotonicity", "Monotonicity", "Monotonicity", _monotonicity),
     Property("convexity", "Convexity", "Convexity and inflection points", _convexity),
-    Property("smoothness", "Smoothness", "Smoothness", _smoothness, references=(LEE,)),
-    Property("lipschitz", "Lipschitz constants", "Lipschitz constants", _lipschitz, references=(LEE,)),
+    Property("smoothness", "Smoothness", "Smoothness", _smoothness, references=(LEE,),
+             columns=(Column.at("smoothness", "", 10),)),
+    Property("lipschitz", "Lipschitz constants", "Lipschitz constants", _lipschitz, references=(LEE,),
+             columns=(Column.at("Lipschitz const. of f", "f.value", 11),
+                      Column.at("Lipschitz const. of f′", "fprime.value", 12))),
     Property("taylor", "Taylor series at 0", "Taylor series", _taylor, symbolic=True),
-    Property("parity", "Parity", "Parity", _parity, symbolic=True),
+    Property("parity", "Parity", "Parity", _parity, symbolic=True,
+             columns=(Column("parity", lambda fact, facts: fact.value.kind, 15),)),
 ):
     register(_p)
 
 from . import extras  # noqa: E402,F401  (registers the derived properties: slope at 0, boundedness, …)
-from .extras import gaussian as _gaussian, relaxations as _relaxations  # noqa: E402,F401  (extended properties)
+# the extended properties (each imports its engine — gauss/, relax/ — only when derived)
+from .extras import gaussian as _gaussian, network as _network  # noqa: E402,F401
+from .extras import relaxations as _relaxations  # noqa: E402,F401

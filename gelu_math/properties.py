@@ -34,6 +34,38 @@ SECTIONS: list[str] = [
 
 
 @dataclass(frozen=True)
+class Column:
+    """A column of the comparison matrix, declared by the property it reads.
+
+    ``cell(fact, facts)`` gives the cell's content from the property's fact (and, when it needs
+    them, the other facts of the function, by key): a value the matrix prints by its type — a
+    ``Number`` (short form), ``bool`` (yes/no), ``str``, ``int``, a SymPy expression, a
+    :class:`~gelu_math.values.Phrase`, ``Points`` or a ``Smoothness`` — so the matrix has no code
+    of its own per property.  ``position`` orders the columns (ties: registration order); a
+    function without the fact (or a cell of None) shows "not certified".  :meth:`at` is the common case: the value
+    at a path inside the fact's value (``"gains.rms"``).
+    """
+
+    header: str
+    cell: Callable
+    position: float = 0.0
+
+    @staticmethod
+    def at(header: str, path: str = "", position: float = 0.0) -> "Column":
+        keys = tuple(k for k in path.split(".") if k)
+
+        def cell(fact, facts):
+            v = fact.value
+            for k in keys:
+                v = v.get(k) if isinstance(v, dict) else v[k]
+                if v is None:
+                    return None  # the fact has no such field here: "not certified"
+            return v
+
+        return Column(header, cell, position)
+
+
+@dataclass(frozen=True)
 class Property:
     """One property, described once (see the module docstring)."""
 
@@ -48,6 +80,7 @@ class Property:
     phrases: Mapping[str, str] = field(default_factory=dict)  # wording for list values: "count", "none", "text_none"
     order: int = 0  # position within its section (lower first; ties: registration order)
     extended: bool = False  # costly: derived by reports, `analyze --extended` and when asked for by name
+    columns: tuple[Column, ...] = ()  # its columns in the comparison matrix
 
     def applies_to(self, instance) -> bool:
         return self.applies is None or bool(self.applies(instance))
@@ -102,6 +135,12 @@ def with_dependencies(key: str) -> tuple[str, ...]:
             need.add(k)
             todo.extend(get_property(k).depends)
     return tuple(k for k in _REGISTRY if k in need)
+
+
+def matrix_columns() -> list[tuple[str, Column]]:
+    """(property key, column) for every column of the comparison matrix, in order."""
+    cols = [(p.key, c) for p in _REGISTRY.values() for c in p.columns]
+    return sorted(cols, key=lambda kc: kc[1].position)  # stable: registration order among equals
 
 
 def section_keys() -> list[tuple[str, tuple[str, ...]]]:

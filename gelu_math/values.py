@@ -63,3 +63,23 @@ class Table(list):
 
     def __reduce__(self):
         return (Table, (list(self), self.columns))
+
+
+class Phrase(tuple):
+    """A short phrase with values in it: ``Phrase("none: {0} / {1}", (left, right))`` — a template
+    with ``{i}`` placeholders and the values (Numbers, SymPy expressions, strings) they stand for.
+    The comparison matrix's cells use it where a cell is more than one value."""
+
+    def __new__(cls, template: str, values: tuple = ()):
+        return super().__new__(cls, (template, tuple(values)))
+
+    @property
+    def template(self) -> str:
+        return self[0]
+
+    @property
+    def values(self) -> tuple:
+        return self[1]
+
+    def __reduce__(self):
+        return (Phrase, (self[0], self[1]))

@@ -252,3 +252,97 @@ def test_published_puma():
     assert abs(float(p.versus_tanh.sup.ball.mid()) - float(want_tanh)) < 1e-15
     assert [j[0] for j in p.jumps] == [-4, sp.Rational(-39, 20), 3]
     assert p.audits["float16"].mode == "exhaustive"
+
+
+# --- Estrin beside Horner, and parity with pieces -------------------------------------------------
+
+def _float16_inputs(lo, hi):
+    xs = np.arange(-(2 ** 15), 2 ** 15, dtype=np.int64).astype(np.uint16).view(np.float16)
+    xs = xs[np.isfinite(xs)]
+    return xs[(xs >= lo) & (xs <= hi)]
+
+
+def test_estrin_and_horner_agree_with_exact_evaluation_within_the_stated_bound(rounded):
+    from gelu_math.approximate import float_error_bound
+
+    xs = _float16_inputs(-4, 4)
+    (piece,) = rounded.pieces
+    cs = [Fraction(int(c.p), int(c.q)) for c in piece.coefficients]
+    u, eta = Fraction(1, 2 ** 11), Fraction(1, 2 ** 24)  # float16: unit roundoff; a subnormal step bounds underflow
+    worst = {}
+    for scheme in ("horner", "estrin"):
+        ns: dict = {}
+        exec(compile(source(rounded, "numpy", scheme), "<emitted>", "exec"), ns)  # our own generated code
+        with np.errstate(all="ignore"):
+            got = ns["gelu_kernel"](xs)
+        assert got.dtype == np.float16 and np.array_equal(got, numpy_kernel(rounded, scheme)(xs))
+        worst[scheme] = Fraction(0)
+        for xv, gv in zip(xs[::17], got[::17]):
+            xf = Fraction(float(xv))
+            exact = sum(c * xf ** k for k, c in enumerate(cs))  # exact rational arithmetic, independent of numpy
+            err = abs(Fraction(float(gv)) - exact)
+            bound = float_error_bound(cs, xf, u, scheme) + 40 * eta
+            assert err <= bound, (scheme, float(xv), float(err), float(bound))
+            worst[scheme] = max(worst[scheme], err / bound)
+    assert all(w > Fraction(1, 100) for w in worst.values())  # the bounds are not vacuous
+    c = source(rounded, "c", "estrin")
+    assert "x2 = x * x" in c and "-ffp-contract=off" in c and "x2 = x * x" not in source(rounded, "c")
+    assert "torch.where" in source(rounded, "torch", "estrin")
+
+
+def test_estrin_float32_against_mpmath(design):
+    from gelu_math.approximate import float_error_bound
+
+    (piece,) = design.pieces
+    cs = [Fraction(int(c.p), int(c.q)) for c in piece.coefficients]
+    xs = np.linspace(-4, 4, 801, dtype=np.float32)
+    with np.errstate(all="ignore"):
+        got = numpy_kernel(design, "estrin")(xs)
+    assert got.dtype == np.float32
+    with mpmath.workdps(40):
+        for xv, gv in zip(xs, got):
+            exact = mpmath.fsum(mpmath.mpf(c.numerator) / c.denominator * mpmath.mpf(float(xv)) ** k
+                                for k, c in enumerate(cs))
+            # coefficients are not float32 values: one more rounding (coefficients_exact=False)
+            bound = float_error_bound(cs, Fraction(float(xv)), Fraction(1, 2 ** 24), "estrin", False) + Fraction(1, 2 ** 140)
+            assert abs(mpmath.mpf(float(gv)) - exact) <= mpmath.mpf(bound.numerator) / bound.denominator
+
+
+def test_audit_of_the_estrin_kernel(rounded):
+    r = audit_kernel(rounded, ("float16",), "estrin")["float16"]
+    assert r.mode == "exhaustive" and r.inputs == 63488
+    e = r.max_abs
+    assert e.got == float(numpy_kernel(rounded, "estrin")(np.array([e.x], dtype=np.float16))[0])
+    assert e.error >= _lower(rounded.sup_on.sup) - 2 ** -8
+    assert e.error <= _upper(rounded.sup.sup) + 6 * 2 ** -8
+
+
+def test_cli_scheme_option(capsys):
+    assert main(["approximate", "gelu", "--degree", "3", "--on=-4,4", "--emit", "c", "--scheme", "estrin"]) == 0
+    assert "x2 = x * x" in capsys.readouterr().out
+    assert main(["approximate", "gelu", "--degree", "3", "--on=-4,4", "--scheme", "pade"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_parity_with_knots_each_piece_odd():
+    d = approximate("tanh", 3, "-2,2", parity="odd", knots="0", digits=DIGITS)
+    assert [(p.lo, p.hi) for p in d.pieces] == [(-2, 0), (0, 2)]
+    for p in d.pieces:
+        assert all(c == 0 for c in p.coefficients[0::2]) and p.lower is not None
+    with mpmath.workdps(40):
+        def value(t):
+            p = d.pieces[0] if t < 0 else d.pieces[1]
+            return mpmath.fsum(mpmath.mpf(c.p) / c.q * t ** k for k, c in enumerate(p.coefficients))
+        dense = max(abs(value(t) - mpmath.tanh(t)) for t in mpmath.linspace(-2, 2, 2001))
+    assert dense <= _upper(d.sup_on.sup) and dense >= _lower(d.sup_on.sup) * (1 - 1e-6)
+    # tanh is odd, so the best odd cubic on [-2, 0] mirrors the one on [0, 2] (up to Remez's convergence)
+    for a, b in zip(d.pieces[0].coefficients, d.pieces[1].coefficients):
+        assert abs(float(a - b)) < 1e-9
+
+
+def test_parity_with_a_piece_that_has_zero_inside_is_refused(capsys):
+    with pytest.raises(DesignError, match=r"piece \[-4, 1\]"):
+        approximate("gelu", 4, "-4,4", parity="even", knots="1")
+    assert main(["approximate", "gelu", "--degree", "4", "--on=-4,4", "--parity", "even", "--knots=1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Haar" in err

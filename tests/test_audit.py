@@ -613,3 +613,120 @@ def test_torch_gelu_adapters():
     assert rb.max_ulp.got == 0 and 0 < abs(rb.max_ulp.want) < 1.2e-38
     rd = audit("torch:gelu", "float32", derivative=1, samples=2000, domain=(-3, 3))
     assert rd.reference == "gelu'" and rd.regions == ()  # autograd f' is within 2^-10 relative on [-3, 3]
+
+
+# --- saturation thresholds (issue 20 item 4) -------------------------------------------------
+
+def _bf16_step(v: float, k: int) -> float:
+    """The bfloat16 value k steps up the number line from v (v > 0), by IEEE bit patterns."""
+    b = int(np.array([np.float32(v)]).view(np.uint32)[0]) + 0x10000 * k
+    return float(np.array([b], dtype=np.uint32).view(np.float32)[0])
+
+
+def _mp_gelu(xv: float):
+    return mpmath.mpf(xv) * mpmath.ncdf(mpmath.mpf(xv))
+
+
+def test_saturation_bfloat16_gelu_against_mpmath():
+    # Expected thresholds derived here with mpmath (50 digits) on the bfloat16 grid, not by the
+    # audit: below -12, |GELU| = |x|·Φ(x) increases with x, so "zero for every input <= t" is
+    # decided by the largest t whose correctly rounded value is 0 (IEEE: |f| below half the
+    # smallest subnormal 2^-133, i.e. < 2^-134) or whose value is below the smallest normal's
+    # rounding boundary 2^-126 - 2^-134 (FTZ: subnormal results become 0).  Issue 20 quotes
+    # -13.1875 under FTZ and nonzero down to -13.5 with subnormals.
+    mpmath.mp.dps = 50
+    grid = [-_bf16_step(12.0, k) for k in range(0, 64)]  # -12 down to -15.9 in bfloat16 steps (1/16)
+    ieee = max(v for v in grid if abs(_mp_gelu(v)) < mpmath.mpf(2) ** -134)
+    ftz = max(v for v in grid if abs(_mp_gelu(v)) < mpmath.mpf(2) ** -126 - mpmath.mpf(2) ** -134)
+    assert (ieee, ftz) == (-13.5625, -13.1875)
+    # above: GELU(x) < x rounds to x iff it exceeds the midpoint of x and the value below it;
+    # from 8 on, x·(1 - Φ(x)) < 1e-14 is far below half a spacing, and it decreases
+    above = [_bf16_step(1.0, k) for k in range(0, 3 * 128 + 1)]  # 1 .. 8 in bfloat16 steps
+    ident = {v for v in above if _mp_gelu(v) > (mpmath.mpf(v) + mpmath.mpf(_bf16_step(v, -1))) / 2}
+    first = min(v for v in above if all(u in ident for u in above if u >= v))
+    mpmath.mp.dps = 15
+    r = audit("gelu", "bfloat16")
+    got = {(s.side, s.kind, s.ftz): s for s in r.saturation}
+    assert got[("below", "constant", False)].threshold == ieee and got[("below", "constant", False)].value == 0.0
+    assert np.signbit(got[("below", "constant", False)].value)  # -0
+    assert got[("below", "constant", True)].threshold == ftz
+    assert got[("below", "zero", True)].threshold == ftz
+    assert got[("above", "identity", False)].threshold == first == got[("above", "identity", True)].threshold
+    # the run lengths count the bfloat16 values from -max up to the threshold
+    assert got[("below", "constant", False)].inputs == int(BF16.ordinal(BF16.to_bits(np.array([ieee])))[0]) + 0x7F7F + 1
+    j = json.loads(__import__("gelu_math.render.audit_json", fromlist=["dumps"]).dumps(r))
+    assert {"side": "below", "output": "constant", "ftz": True, "threshold": ftz,
+            "inputs": got[("below", "constant", True)].inputs, "value": -0.0} in j["saturation"]
+
+
+def test_saturation_of_relu_and_sampled_runs():
+    # relu in float16: relu(x) = 0 for x <= 0 (+0 for x < 0; relu(-0) is 0 of some sign) and
+    # x for x >= 0; under FTZ the positive subnormal outputs flush too, so "zero" extends to the
+    # largest subnormal 2^-14 - 2^-24 and identity starts at the smallest normal 2^-14.
+    r = audit("relu", "float16")
+    got = {(s.side, s.kind, s.ftz): s for s in r.saturation}
+    assert got[("below", "zero", False)].threshold == 0.0
+    assert got[("below", "zero", True)].threshold == 2.0 ** -14 - 2.0 ** -24
+    assert got[("above", "identity", True)].threshold == 2.0 ** -14
+    assert got[("above", "identity", True)].inputs == 0x7BFF - 0x0400 + 1  # normal positive float16 values
+    assert audit("relu", "float16", samples=500).saturation is None  # a sample proves no "every input"
+    lines = __import__("gelu_math.render.audit_text", fromlist=["audit_text"]).audit_text(r)
+    assert "saturation" in lines and "under FTZ: x ≥ 6.104e-05" in lines
+
+
+# --- progress output (issue 20 item 5) ----------------------------------------------------------
+
+_PROGRESS_ARGV = ["-m", "gelu_math", "audit", "gelu", "--dtype", "float32", "--exhaustive", "--domain=1,1.01",
+                  "--workers", "1", "--json"]
+
+
+def _run_with_stderr(stderr_tty: bool, extra=()):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    if not stderr_tty:
+        p = subprocess.run([sys.executable, *_PROGRESS_ARGV, *extra], capture_output=True, timeout=120)
+        return p.returncode, p.stderr
+    master, slave = pty.openpty()
+    try:
+        p = subprocess.run([sys.executable, *_PROGRESS_ARGV, *extra], stdout=subprocess.DEVNULL, stderr=slave,
+                           timeout=120)
+        os.close(slave)
+        slave = None
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the slave side is closed and drained
+                break
+            if not data:
+                break
+            chunks.append(data)
+        return p.returncode, b"".join(chunks)
+    finally:
+        if slave is not None:
+            os.close(slave)
+        os.close(master)
+
+
+def test_progress_only_on_a_terminal(capsys):
+    import os
+    import pty
+
+    from gelu_math.cli.audit import show_progress
+
+    # stderr a pipe (pytest's capture): no progress line, even for --exhaustive
+    assert main(_PROGRESS_ARGV[2:]) == 0
+    assert capsys.readouterr().err == ""
+    # stderr a terminal: the bar, in a real process on a pseudo-terminal; --quiet silences it
+    rc, err = _run_with_stderr(True)
+    assert rc == 0 and b"\r[" in err and b"100.0%" in err
+    master, slave = pty.openpty()
+    try:
+        with os.fdopen(os.dup(slave), "w") as tty:
+            assert show_progress(False, tty) and not show_progress(True, tty)
+    finally:
+        os.close(master)
+        os.close(slave)

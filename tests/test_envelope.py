@@ -534,3 +534,61 @@ def test_fit_default_range_of_silu_is_refused_as_uncertified(capsys):
     assert main(["fit", "silu", "--coefficient", "beta"]) == 3
     err = capsys.readouterr().err
     assert "edge of the search range [0.5, 1.5]" in err and err.count("\n") == 1
+
+
+# --- the envelope spec (issue 16, item 4) and cold-start cost (issue 20, item 3) -------------------------------
+def test_spec_is_validated_frozen_and_drives_every_entry_point():
+    from dataclasses import FrozenInstanceError
+
+    from gelu_math.envelope import METRICS, TARGETS, EnvelopeSpec
+    from gelu_math.envelope.curve import ErrorProfile
+    from gelu_math.plots.approx import certified_envelope
+
+    assert METRICS == ("abs", "rel") and TARGETS == ("gelu", "cdf")
+    with pytest.raises(InputError, match="metric must be one of abs, rel"):
+        EnvelopeSpec("gelu_tanh", metric="max")
+    with pytest.raises(InputError, match="target"):
+        EnvelopeSpec("gelu_tanh", target="erf")
+    with pytest.raises(ParameterError):
+        EnvelopeSpec("gelu_tanh", derivative=5)
+    with pytest.raises(InputError, match="LO < HI"):
+        EnvelopeSpec("gelu_tanh", domain="1,0")
+    spec = EnvelopeSpec("gelu_tanh", domain="0,1", params={"a": "0.044715"})
+    assert spec.domain == (0, 1) and spec.params == (("a", "0.044715"),) and hash(spec) == hash(
+        EnvelopeSpec("gelu_tanh", domain=(0, 1), params={"a": "0.044715"}))
+    with pytest.raises(FrozenInstanceError):
+        spec.metric = "rel"
+    with pytest.raises(InputError, match="not both"):
+        envelope(spec, metric="rel")
+    env = envelope(spec, digits=30)
+    keywords = _env("gelu_tanh", domain="0,1")  # the keyword form: same comparison, same certificate
+    assert env.spec == spec and env.digits == 30 and env.domain == (0, 1) and env.approximation == "gelu_tanh"
+    assert envelope_json(env) == envelope_json(env, 30) == envelope_json(keywords, 30)
+    # the error curve of the same spec: e(1) from the independent mpmath formula (the domain is not used)
+    p = error_profile(spec, lo=0, hi=1, n=2)
+    assert isinstance(p, ErrorProfile) and p.spec == spec
+    with mpmath.workdps(30):
+        assert abs(p.errors[1] - float(_err("gelu_tanh")(1))) <= 1e-15 * abs(p.errors[1])
+    assert certified_envelope(spec)[0].spec == spec
+
+
+def test_without_units_import_keeps_answers_and_loads_units_only_when_used():
+    # SymPy's simplify imports sympy.physics.units (≈ 0.5 s) just to test for a Quantity; analyze and envelope
+    # skip that import, and a later use of the package gets the real one.  A fresh process: the test session
+    # may have loaded the package already.
+    import subprocess
+    import sys
+
+    code = "\n".join([
+        "import sys, sympy as sp",
+        "from gelu_math.analysis.calculus import tidy, without_units_import",
+        "from gelu_math.definitions.symbols import x",
+        "assert tidy(sp.exp(x)*sp.exp(-x) + sp.sin(x)**2 + sp.cos(x)**2) == 2",
+        "assert 'sympy.physics.units' not in sys.modules",
+        "with without_units_import():",
+        "    from sympy.physics.units import meter",  # any real use inside the block loads the real package
+        "    assert type(sys.modules['sympy.physics.units']).__name__ == 'module'",
+        "assert sp.simplify(2*meter/meter) == 2 and meter.name == sp.Symbol('meter')",
+        "print('ok')"])
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "ok", out.stderr

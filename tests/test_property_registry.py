@@ -26,7 +26,8 @@ def _value_at_1(ctx):
 
 
 TOY = properties.Property("toy_value_at_1", "Value at 1 (toy)", "Toy section", _value_at_1,
-                          references=("a toy reference",))
+                          references=("a toy reference",),
+                          columns=(properties.Column.at("f(1)² (toy)", "square", position=1.5),))
 
 
 @pytest.fixture
@@ -56,11 +57,18 @@ def test_a_registered_property_reaches_every_output(toy, capsys, tmp_path):
     # the three report formats: its own section, title, statement and reference
     from gelu_math.render.report import derive, render_derived
 
-    files, _ = render_derived(derive("relu", digits=10, order=2, approximations=False), formats=("md", "html", "tex"))
+    files, cells = render_derived(derive("relu", digits=10, order=2, approximations=False),
+                                  formats=("md", "html", "tex"))
     assert "## Toy section" in files["relu.md"] and "### Value at 1 (toy)" in files["relu.md"]
     assert "a toy reference" in files["relu.md"]
     assert "Value at 1 (toy)" in files["relu.html"] and "Toy section" in files["relu.html"]
     assert "Value at 1 (toy)" in files["relu.tex"] and "a toy reference" in files["relu.tex"]
+    # its column in the comparison matrix, placed by its position (after f(0) at 1, before f′(0) at 2)
+    from gelu_math.render.report.build import comparison_columns
+
+    headers = comparison_columns()
+    assert headers[1:4] == ("f(0)", "f(1)² (toy)", "f′(0)")
+    assert cells["md"][2] == "$1$" and len(cells["md"]) == len(headers)
     # verify: a value claim by its path
     claims = tmp_path / "c.toml"
     claims.write_text('[[claim]]\nid = "t"\nsource = "s"\ntext = "f(1) = 1"\nkind = "value"\nfunction = "relu"\n'
@@ -149,3 +157,27 @@ def test_extended_properties_reach_json_verify_and_testing(capsys, tmp_path):
     from gelu_math.testing import assert_fact
 
     assert_fact("relu", "gaussian.moments.mean", equals="1/sqrt(2*pi)", digits=10)
+
+
+def test_the_readme_example_runs_as_written(capsys):
+    # the README's "Adding a property" block, executed as it is printed there (our own document,
+    # not user input), then checked in the JSON and the comparison matrix
+    import pathlib
+    import re
+
+    text = (pathlib.Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"### Adding a property.*?```python\n(.*?)```", text, re.S).group(1)
+    assert "register(Property(\"value_at_1\"" in block
+    engine._CACHE.clear()
+    exec(compile(block, "README.md:Adding a property", "exec"), {"__name__": "my_property"})
+    try:
+        assert main(["analyze", "relu", "--json", "--digits", "10"]) == 0
+        out = json.loads(capsys.readouterr().out)
+        assert out["value_at_1"]["value"] == {"exact": "1", "mid": "1", "rad": "0"}  # ReLU(1) = 1 by hand
+        from gelu_math.render.report.build import comparison_columns
+
+        assert comparison_columns()[1:4] == ("f(0)", "f(1)", "f′(0)")
+    finally:
+        properties.unregister("value_at_1")
+        engine._CACHE.clear()
+        claims_check.analysis.cache_clear()

@@ -70,8 +70,10 @@ def test_committed_reports_match(name):
 
 
 def test_committed_index_and_comparison_rows():
-    for fname, text in render_index(names()).items():
+    for fname, text in render_index(names(), approximations=True).items():  # a full run: it links approximations.*
         assert (PROOFS / fname).read_text(encoding="utf-8") == text
+    for ext in ("md", "html", "tex"):
+        assert (PROOFS / f"approximations.{ext}").exists()
     md = (PROOFS / "comparison.md").read_text(encoding="utf-8")
     html = (PROOFS / "comparison.html").read_text(encoding="utf-8")
     tex = (PROOFS / "comparison.tex").read_text(encoding="utf-8")

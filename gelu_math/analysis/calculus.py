@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import sys
+import types
 from dataclasses import dataclass
 
 import sympy as sp
@@ -11,6 +14,50 @@ from ..definitions.symbols import x
 from ..errors import UnsupportedError
 from ..timebox import attempt
 from .pieces import Piece, Pieces
+
+
+_UNITS = "sympy.physics.units"
+
+
+class _NoQuantity:
+    """Stands for ``sympy.physics.units.Quantity`` while that package is not loaded: no expression
+    can hold a Quantity then (making one loads the package), so ``expr.has(_NoQuantity)`` gives
+    the same answer as ``expr.has(Quantity)`` — False."""
+
+
+class _UnitsStub(types.ModuleType):
+    """Any other public attribute loads the real package (and puts it in place of the stub); the
+    import system's own questions (``__path__``, ...) are answered "absent"."""
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if sys.modules.get(_UNITS) is self:
+            del sys.modules[_UNITS]
+        import importlib
+
+        return getattr(importlib.import_module(_UNITS), name)
+
+
+@contextlib.contextmanager
+def without_units_import():
+    """SymPy's ``simplify`` imports ``sympy.physics.units`` on its first call only to ask whether
+    the expression holds a physical Quantity — about 0.5 s, as long as importing SymPy itself and
+    the largest single cost of a cold ``analyze``.  While the package is not loaded no expression
+    can hold one, so inside this block that import finds a stub whose ``Quantity`` no expression
+    contains: every answer is the one SymPy would give.  Any other use of the package inside the
+    block loads the real one; outside it nothing changes."""
+    if _UNITS in sys.modules:
+        yield
+        return
+    stub = _UnitsStub(_UNITS)
+    stub.Quantity = _NoQuantity
+    sys.modules[_UNITS] = stub
+    try:
+        yield
+    finally:
+        if sys.modules.get(_UNITS) is stub:
+            del sys.modules[_UNITS]
 
 
 SIMPLIFY_MAX_OPS = 80  # measured: simplify on larger derivatives (tanh forms) runs for seconds to hours
@@ -48,7 +95,8 @@ def tidy(expr: sp.Expr) -> sp.Expr:
         return expr
     if any(not isinstance(h.args[0], sp.log) for h in expr.atoms(*_HYPERBOLIC)):
         return _rational_tidy(expr)
-    out = attempt("simplify", sp.simplify, expr)
+    with without_units_import():
+        out = attempt("simplify", sp.simplify, expr)
     if sp.count_ops(out) > sp.count_ops(expr):
         return expr
     return out

@@ -14,7 +14,10 @@ The design is numerical (:mod:`.remez`); everything reported about it is certifi
   ``ratio`` = sup_on / that bound (an upper bound, ≥ 1) says how close to optimal the design is
   proved to be.  The basis must be a Haar space on each piece: all powers 0..D, or even/odd
   powers on [0, b] or on a piece not containing 0 (a symmetric [−b, b] is designed on [0, b];
-  E* over [−b, b] is at least E* over [0, b]).  For ``metric="rel"``, R (or R/x, when R(0) = 0
+  E* over [−b, b] is at least E* over [0, b]).  With pieces, a parity applies to every piece, and a
+  piece with 0 strictly inside must be symmetric (else refused: even or odd powers are no Haar space
+  there, so no minimax is characterised by alternation); a piece ending at 0 drops that end from
+  its reference (every basis function vanishes there).  For ``metric="rel"``, R (or R/x, when R(0) = 0
   and the design keeps p = x·q) must be proved nonzero on [LO, HI] (bisection in Arb) before
   anything is designed; d_i is then divided by x_i.
 
@@ -43,7 +46,7 @@ from ..definitions.registry import Activation, Instance, resolve
 from ..definitions.symbols import x
 from ..engine import analyze
 from ..envelope import Envelope, envelope
-from ..envelope.error import METRICS
+from ..options import METRICS
 from ..errors import CertificationError, InputError
 from ..facts import Number
 from .formats import FORMATS, Format, FormatError, get_format
@@ -411,13 +414,13 @@ def _reference_ball(ref: Pieces, t: sp.Rational) -> arb:
 
 
 def _points(res: RemezResult, lo, hi) -> list[sp.Rational]:
-    """The Remez reference as exact 20-digit decimals in [lo, hi]; 0 is moved to 10^-15 (any
+    """The Remez reference as exact 20-digit decimals in [lo, hi]; 0 is moved to ±10^-15, into the piece (any
     points serve the lower bound; at 0 a relative error is 0/0)."""
     pts = []
     for t in res.reference:
         r = sp.Rational(mpmath.nstr(mpmath.mpf(t), 20, strip_zeros=False, min_fixed=-100, max_fixed=100))
         r = min(max(r, lo), hi)
-        pts.append(sp.Rational(1, 10 ** 15) if r == 0 and hi > 0 else r)
+        pts.append(sp.Rational(1 if hi > 0 else -1, 10 ** 15) if r == 0 else r)
     return sorted(set(pts))
 
 
@@ -455,123 +458,189 @@ def approximate(name, degree: int, on, *, tails=None, parity: str | None = None,
     >>> d = approximate("gelu", 8, "-4,4")          # about 6 s: tests/test_approximate.py  # doctest: +SKIP
     >>> d.sup_on.sup.ball, d.sup.sup.ball, d.ratio_upper   # doctest: +SKIP
     """
+    (d,) = approximate_formats(name, degree, on, (fmt,), tails=tails, parity=parity, metric=metric, pieces=pieces,
+                               knots=knots, params=params, digits=digits)
+    return d
+
+
+def approximate_formats(name, degree: int, on, fmts=(None,), *, tails=None, parity: str | None = None,
+                        metric: str = "abs", pieces: int | None = None, knots=None, params=None,
+                        digits: int = DEFAULT_DIGITS) -> tuple[Design, ...]:
+    """:func:`approximate` for each coefficient format of ``fmts`` (None: exact coefficients), with
+    the work they share done once: the validation, the Remez exchange, the tails and the de la
+    Vallée Poussin lower bound (always that of the real-coefficient minimax).  Each design's own
+    error is certified separately."""
     check_digits(digits)
-    if isinstance(degree, bool) or not isinstance(degree, int) or not 0 <= degree <= MAX_DEGREE:
-        raise DesignError(f"--degree must be an integer in 0..{MAX_DEGREE}, got {degree!r}")
-    if metric not in METRICS:
-        raise DesignError(f"--metric must be one of {', '.join(METRICS)}, got {metric!r}")
-    if parity is not None and parity not in PARITIES:
-        raise DesignError(f"--parity must be even or odd, got {parity!r}")
-    format_ = get_format(fmt) if fmt is not None else None
-    lo, hi = parse_on(on)
-    left_kind, right_kind = parse_tails(tails)
-    intervals = _intervals(lo, hi, pieces, knots)
-    if parity is not None and len(intervals) > 1:
-        raise DesignError("--parity with --pieces/--knots is not supported yet")
-    if parity is not None and lo < 0 < hi and lo != -hi:
-        raise DesignError(f"--parity needs LO = -HI or an interval without 0 inside, got [{lo}, {hi}]")
-    inst = resolve(name, params)
-    if not inst.is_numeric:
-        raise DesignError(f"{inst.name}: give numeric parameter values")
-    powers = _powers(degree, parity)
-    notes = []
-
-    divide = False
-    if metric == "rel":
-        zero_at_0 = sp.simplify(decompose(inst.expr).at(sp.Integer(0))) == 0
-        if zero_at_0 and lo <= 0 <= hi:
-            if 0 in decompose(inst.expr).breakpoints:
-                raise DesignError(f"--metric rel: {inst.name} vanishes at its breakpoint 0; not supported")
-            divide = True
-            powers = [k for k in powers if k > 0]
-            if not powers:
-                raise DesignError("--metric rel: the reference vanishes at 0, so the design needs degree >= 1")
-            notes.append(f"{inst.name}(0) = 0: the design keeps p(0) = 0 (p = x·q) so its relative error is bounded")
-    if metric == "rel":
-        for q in decompose(inst.expr).pieces:
-            a, b = sp.Max(q.lo, lo), sp.Min(q.hi, hi)
-            if a < b and not _no_zero(sp.cancel(q.expr / x) if divide else q.expr, a, b):
-                raise DesignError(f"--metric rel: cannot prove {inst.name}{'(x)/x' if divide else ''} != 0 on "
-                                  f"[{a}, {b}]; a relative error needs it (else it is unbounded)")
-    g = _Reference(inst, divide)
-    red = [k - 1 for k in powers] if divide else powers
-    weight = (lambda t: 1 / g(t)) if metric == "rel" else None
-
-    designed = []
-    for a, b in intervals:
-        rlo = sp.Integer(0) if parity is not None and a == -b else a
-        res = remez(g, red, rlo, b, weight=weight)
-        scale = max(abs(a), abs(b))
-        real = _decimal_coefficients(res, powers, scale, res.levelled * (10 ** -8 if metric == "rel" else 1))
-        cs = real if format_ is None else [sp.Rational(v.numerator, v.denominator)
-                                           for v in _round_to_format(res, format_, g, weight, rlo, b, scale)]
-        designed.append((a, b, rlo, _full(cs, powers, degree), res, _full(real, powers, degree)))
-
-    left = _tail_expr(left_kind, -1, inst)
-    right = _tail_expr(right_kind, 1, inst)
-    for t, kind in ((left, left_kind), (right, right_kind)):
+    spec = _Spec.make(name, degree, on, tails, parity, metric, pieces, knots, params)
+    formats = [get_format(f) if f is not None else None for f in fmts]
+    remezed = [spec.remez(a, b) for a, b in spec.intervals]
+    left, right = _tail_expr(spec.left_kind, -1, spec.inst), _tail_expr(spec.right_kind, 1, spec.inst)
+    notes = list(spec.notes)
+    for t, kind in ((left, spec.left_kind), (right, spec.right_kind)):
         if kind == "asymptote" and t.kind == "poly":
-            notes.append(f"{inst.name} has no line asymptote at {'-' if t.side < 0 else '+'}inf: "
+            notes.append(f"{spec.inst.name} has no line asymptote at {'-' if t.side < 0 else '+'}inf: "
                          "that tail continues the polynomial")
-    polys = [sp.Add(*(c * x ** k for k, c in enumerate(cs))) for _, _, _, cs, _, _ in designed]
-    pairs = []
-    if left.expr is not None:
-        pairs.append((left.expr, x < lo))
-    for (a, b, _, _, _, _), p in zip(designed[:-1], polys[:-1]):
-        pairs.append((p, x < b))
-    if right.expr is not None:
-        pairs.append((polys[-1], x <= hi))
-        pairs.append((right.expr, sp.true))
-    else:
-        pairs.append((polys[-1], sp.true))
-    expr = sp.Piecewise(*pairs) if len(pairs) > 1 else pairs[0][0]
-    label = f"{inst.name}_minimax{degree}"
-    act = Activation(label, lambda e=expr: e, f"minimax design for {inst.name}", sp.sstr(expr), family="user")
-    design_inst = act.instance()
+    alternations = [spec.alternation(r, digits) for r in remezed]
+    return tuple(spec.certify(remezed, alternations, f, (left, right), tuple(notes), digits) for f in formats)
 
-    # sup over ℝ = max of the sups over (−∞, LO], [LO, HI] and [HI, ∞): the same certified
-    # envelope, with the costly branch and bound over the polynomial run once, on [LO, HI]
-    sup_on = envelope(design_inst, reference=inst, metric=metric, digits=digits, domain=(lo, hi))
-    try:
-        sides = (envelope(design_inst, reference=inst, metric=metric, digits=digits, domain=(-sp.oo, lo)),
-                 envelope(design_inst, reference=inst, metric=metric, digits=digits, domain=(hi, sp.oo)))
-        sup = _combine(sup_on, sides)
-    except CertificationError:  # a half-line the envelope cannot split off: all of ℝ at once
-        whole = envelope(design_inst, reference=inst, metric=metric, digits=digits)
-        sup = SupOverR(whole.sup, whole.unbounded, whole.reason, whole.attained, tuple(whole.where),
-                       (whole, sup_on, whole))
 
-    built, lowers = [], []
-    ref_pieces = decompose(inst.expr)
-    for (a, b, rlo, cs, res, real), p in zip(designed, polys):
-        pts = _points(res, rlo, b)
-        why = ""
-        if len(pts) != len(powers) + 1:
-            refs, low, why = (), None, f"{len(pts)} reference points where {len(powers) + 1} are needed"
+def _polynomial(cs) -> sp.Expr:
+    return sp.Add(*(c * x ** k for k, c in enumerate(cs)))
+
+
+@dataclass(frozen=True)
+class _Remezed:
+    """One piece after the Remez exchange: [a, b], the interval designed on (rlo = 0 for a
+    symmetric piece with a parity), the result, the scale and the real (decimal) coefficients."""
+
+    a: sp.Rational
+    b: sp.Rational
+    rlo: sp.Rational
+    res: RemezResult
+    scale: sp.Rational
+    real: tuple
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """A validated design request and the reference in high precision."""
+
+    inst: Instance
+    degree: int
+    lo: sp.Rational
+    hi: sp.Rational
+    metric: str
+    parity: str | None
+    intervals: tuple
+    left_kind: str
+    right_kind: str
+    powers: tuple[int, ...]
+    divide: bool
+    notes: tuple[str, ...]
+    g: object
+    weight: object
+
+    @classmethod
+    def make(cls, name, degree, on, tails, parity, metric, pieces, knots, params) -> "_Spec":
+        if isinstance(degree, bool) or not isinstance(degree, int) or not 0 <= degree <= MAX_DEGREE:
+            raise DesignError(f"--degree must be an integer in 0..{MAX_DEGREE}, got {degree!r}")
+        if metric not in METRICS:
+            raise DesignError(f"--metric must be one of {', '.join(METRICS)}, got {metric!r}")
+        if parity is not None and parity not in PARITIES:
+            raise DesignError(f"--parity must be even or odd, got {parity!r}")
+        lo, hi = parse_on(on)
+        left_kind, right_kind = parse_tails(tails)
+        intervals = _intervals(lo, hi, pieces, knots)
+        if parity is not None:
+            for a, b in intervals:
+                if a < 0 < b and a != -b:
+                    what = f"--parity needs LO = -HI or an interval without 0 inside, got [{a}, {b}]" \
+                        if len(intervals) == 1 else \
+                        f"--parity with pieces: the piece [{a}, {b}] has 0 inside and is not symmetric"
+                    raise DesignError(f"{what} ({parity} powers are not a Haar space there: no minimax is "
+                                      "characterised, none certified; put a knot at 0 or make it symmetric)")
+        inst = resolve(name, params)
+        if not inst.is_numeric:
+            raise DesignError(f"{inst.name}: give numeric parameter values")
+        powers = _powers(degree, parity)
+        notes = []
+        divide = False
+        if metric == "rel":
+            zero_at_0 = sp.simplify(decompose(inst.expr).at(sp.Integer(0))) == 0
+            if zero_at_0 and lo <= 0 <= hi:
+                if 0 in decompose(inst.expr).breakpoints:
+                    raise DesignError(f"--metric rel: {inst.name} vanishes at its breakpoint 0; not supported")
+                divide = True
+                powers = [k for k in powers if k > 0]
+                if not powers:
+                    raise DesignError("--metric rel: the reference vanishes at 0, so the design needs degree >= 1")
+                notes.append(f"{inst.name}(0) = 0: the design keeps p(0) = 0 (p = x·q) so its relative error is bounded")
+            for q in decompose(inst.expr).pieces:
+                a, b = sp.Max(q.lo, lo), sp.Min(q.hi, hi)
+                if a < b and not _no_zero(sp.cancel(q.expr / x) if divide else q.expr, a, b):
+                    raise DesignError(f"--metric rel: cannot prove {inst.name}{'(x)/x' if divide else ''} != 0 on "
+                                      f"[{a}, {b}]; a relative error needs it (else it is unbounded)")
+        g = _Reference(inst, divide)
+        weight = (lambda t: 1 / g(t)) if metric == "rel" else None
+        return cls(inst, degree, lo, hi, metric, parity, tuple(intervals), left_kind, right_kind, tuple(powers),
+                   divide, tuple(notes), g, weight)
+
+    def remez(self, a, b) -> _Remezed:
+        rlo = sp.Integer(0) if self.parity is not None and a == -b else a
+        red = [k - 1 for k in self.powers] if self.divide else list(self.powers)
+        res = remez(self.g, red, rlo, b, weight=self.weight)
+        scale = max(abs(a), abs(b))
+        real = _decimal_coefficients(res, self.powers, scale, res.levelled * (10 ** -8 if self.metric == "rel" else 1))
+        return _Remezed(a, b, rlo, res, scale, _full(real, self.powers, self.degree))
+
+    def alternation(self, r: _Remezed, digits: int):
+        """(reference points with errors, lower bound or None, why not) of the real-coefficient design:
+        with a format, the real minimax's alternation bounds E* for every coefficient choice, the rounded
+        ones included (the rounded design itself rarely still alternates)."""
+        pts = _points(r.res, r.rlo, r.b)
+        if len(pts) != len(self.powers) + 1:
+            return (), None, f"{len(pts)} reference points where {len(self.powers) + 1} are needed"
+        return _alternation(_polynomial(r.real), decompose(self.inst.expr), self.metric, self.divide, pts, digits)
+
+    def certify(self, remezed, alternations, format_: Format | None, tails, notes, digits) -> Design:
+        inst, lo, hi, metric = self.inst, self.lo, self.hi, self.metric
+        coefficients = []
+        for r in remezed:
+            if format_ is None:
+                coefficients.append(r.real)
+            else:
+                vals = _round_to_format(r.res, format_, self.g, self.weight, r.rlo, r.b, r.scale)
+                coefficients.append(_full([sp.Rational(v.numerator, v.denominator) for v in vals], self.powers,
+                                          self.degree))
+        left, right = tails
+        polys = [_polynomial(cs) for cs in coefficients]
+        pairs = []
+        if left.expr is not None:
+            pairs.append((left.expr, x < lo))
+        for r, p in zip(remezed[:-1], polys[:-1]):
+            pairs.append((p, x < r.b))
+        if right.expr is not None:
+            pairs.append((polys[-1], x <= hi))
+            pairs.append((right.expr, sp.true))
         else:
-            # with a format: the real-coefficient minimax's alternation bounds E* for every coefficient
-            # choice, the rounded ones included (the rounded design itself rarely still alternates)
-            q = p if format_ is None else sp.Add(*(c * x ** k for k, c in enumerate(real)))
-            refs, low, why = _alternation(q, ref_pieces, metric, divide, pts, digits)
-        built.append(PieceDesign(a, b, cs, refs, low, why, res))
-        lowers.append(low)
+            pairs.append((polys[-1], sp.true))
+        expr = sp.Piecewise(*pairs) if len(pairs) > 1 else pairs[0][0]
+        label = f"{inst.name}_minimax{self.degree}"
+        act = Activation(label, lambda e=expr: e, f"minimax design for {inst.name}", sp.sstr(expr), family="user")
+        design_inst = act.instance()
 
-    lower = None
-    if all(low is not None for low in lowers):
-        lower = max(lowers, key=lambda n: n.ball.lower())
-    ratio = None
-    if lower is not None and not sup_on.unbounded and lower.ball > 0:
-        with precision(128):
-            ratio = _upper_rational(arb(sup_on.sup.ball.upper()) / arb(lower.ball.lower()))
-    method = ("Remez exchange from Chebyshev points (mpmath, " + f"{res.iterations} iterations on the last piece); "
-              "certified envelope of the exact design over ℝ and over [LO, HI]; de la Vallée Poussin lower "
-              "bound from Arb errors at the exact reference points")
-    if format_ is not None:
-        method += (f"; coefficients rounded to {format_.name} by certified greedy refinement (sequential rounding, "
-                   "highest power first, with LP re-optimisation of the free coefficients, then ±1-ulp descent)")
-    return Design(inst.name, inst.name, degree, (lo, hi), metric, parity, fmt, (left, right), tuple(built), expr,
-                  design_inst, sup, sup_on, lower, ratio, bool(sup.certified and sup_on.certified), method, tuple(notes))
+        # sup over ℝ = max of the sups over (−∞, LO], [LO, HI] and [HI, ∞): the same certified
+        # envelope, with the costly branch and bound over the polynomial run once, on [LO, HI]
+        sup_on = envelope(design_inst, reference=inst, metric=metric, digits=digits, domain=(lo, hi))
+        try:
+            sides = (envelope(design_inst, reference=inst, metric=metric, digits=digits, domain=(-sp.oo, lo)),
+                     envelope(design_inst, reference=inst, metric=metric, digits=digits, domain=(hi, sp.oo)))
+            sup = _combine(sup_on, sides)
+        except CertificationError:  # a half-line the envelope cannot split off: all of ℝ at once
+            whole = envelope(design_inst, reference=inst, metric=metric, digits=digits)
+            sup = SupOverR(whole.sup, whole.unbounded, whole.reason, whole.attained, tuple(whole.where),
+                           (whole, sup_on, whole))
+
+        built = tuple(PieceDesign(r.a, r.b, cs, refs, low, why, r.res)
+                      for r, cs, (refs, low, why) in zip(remezed, coefficients, alternations))
+        lowers = [p.lower for p in built]
+        lower = None
+        if all(low is not None for low in lowers):
+            lower = max(lowers, key=lambda n: n.ball.lower())
+        ratio = None
+        if lower is not None and not sup_on.unbounded and lower.ball > 0:
+            with precision(128):
+                ratio = _upper_rational(arb(sup_on.sup.ball.upper()) / arb(lower.ball.lower()))
+        method = ("Remez exchange from Chebyshev points (mpmath, " + f"{remezed[-1].res.iterations} iterations on the "
+                  "last piece); certified envelope of the exact design over ℝ and over [LO, HI]; de la Vallée Poussin "
+                  "lower bound from Arb errors at the exact reference points")
+        if format_ is not None:
+            method += (f"; coefficients rounded to {format_.name} by certified greedy refinement (sequential rounding, "
+                       "highest power first, with LP re-optimisation of the free coefficients, then ±1-ulp descent)")
+        return Design(inst.name, inst.name, self.degree, (lo, hi), metric, self.parity,
+                      None if format_ is None else format_.name, (left, right), built, expr, design_inst, sup, sup_on,
+                      lower, ratio, bool(sup.certified and sup_on.certified), method, notes)
 
 
-__all__ = ["SupOverR", "Design", "DesignError", "FormatError", "FORMATS", "PieceDesign", "Tail", "approximate", "parse_on",
-           "parse_tails"]
+__all__ = ["SupOverR", "Design", "DesignError", "FormatError", "FORMATS", "PieceDesign", "Tail", "approximate",
+           "approximate_formats", "parse_on", "parse_tails"]

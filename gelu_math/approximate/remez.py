@@ -79,9 +79,10 @@ def remez(g: Callable, powers, lo, hi, weight: Callable | None = None, dps: int 
         gvals = np.array([float(g(t)) for t in grid])
         wvals = np.array([float(w(t)) for t in grid])
         upow = np.array([u ** k for k in powers])
-        ref = _start(lo, hi, m + 2 if powers[0] > 0 and lo == 0 else m + 1)
-        if powers[0] > 0 and lo == 0:
-            ref = ref[1:]
+        at_zero = powers[0] > 0 and (lo == 0 or hi == 0)  # every basis function vanishes at that end
+        ref = _start(lo, hi, m + 2 if at_zero else m + 1)
+        if at_zero:
+            ref = ref[1:] if lo == 0 else ref[:-1]
 
         def err(a, t):
             v = t / s

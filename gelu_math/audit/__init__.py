@@ -8,5 +8,6 @@
 from .engine import AuditResult, Extreme, Region, audit
 from .impls import Kernel, resolve
 from .reference import Reference
+from .saturation import Saturation
 
-__all__ = ["AuditResult", "Extreme", "Kernel", "Reference", "Region", "audit", "resolve"]
+__all__ = ["AuditResult", "Extreme", "Kernel", "Reference", "Region", "Saturation", "audit", "resolve"]

@@ -33,8 +33,10 @@ from flint import arb, ctx
 
 from ..errors import InputError
 from ..floats import FloatFormat, get_format
+from . import saturation
 from .impls import Kernel, activation, default_reference, resolve
 from .reference import Reference
+from .saturation import Saturation
 
 ULP_EDGES = (0, 1, 2, 3, 5, 9, 17, 65, 257, 1025, 2 ** 16 + 1, 2 ** 24 + 1)
 CHUNK = 1 << 22
@@ -85,6 +87,7 @@ class AuditResult:
     regions: tuple[Region, ...]
     regions_total: int
     lost_inputs: int  # inputs above the relative threshold (all regions)
+    saturation: tuple[Saturation, ...] | None = None  # exhaustive runs only (see .saturation)
     seconds: float = field(default=0.0, compare=False)
 
     @property
@@ -118,47 +121,110 @@ class _Chunk:
     examples: list = field(default_factory=list)
     runs: list = field(default_factory=list)  # (pos_lo, pos_hi, x_lo, x_hi, count, max_rel)
     lost: int = 0
+    saturation: list = field(default_factory=list)  # (pos, k, n, summary) per value-ordered segment
 
 
-def _evaluate_chunk(kernel: Kernel, ref: Reference, fmt: FloatFormat, xs: np.ndarray, pos: np.ndarray,
-                    rel_threshold: float, gap: int) -> _Chunk:
-    c = _Chunk()
+def _values_numpy(kernel: Kernel, ref: Reference, fmt: FloatFormat, xs: np.ndarray):
+    """(got bits, want bits, escalated, undefined mask or None) with numpy: the reference and the kernel."""
     y, b = ref.float64_with_bound(xs)
     rv = ref.rounded_from(fmt, xs, y, b)
     if kernel.own is not None:  # our own kernel: its float64 values, rounded once
         own = kernel.own
         got_bits = fmt.to_bits(own.adjust(fmt, xs, y if own is ref.impl else own.evaluate(xs)))
     else:
-        try:
-            out = np.asarray(kernel.run(fmt.to_storage(xs)))
-        except Exception as exc:  # noqa: BLE001 - a failing user kernel is reported in one line
-            raise InputError(f"{kernel.label} raised {type(exc).__name__}: {exc}") from None
-        if out.shape != xs.shape:
-            raise InputError(f"{kernel.label} returned shape {out.shape} for input shape {xs.shape}")
-        if out.dtype.kind not in "fiu":  # complex, strings, objects: never converted silently
-            raise InputError(f"{kernel.label} returned values that are not real numbers (dtype {out.dtype})")
-        got_bits = fmt.to_bits(np.asarray(out, dtype=np.float64))
-    want_all = rv.values
-    keep = ~rv.undefined
-    if not keep.all():
-        xs, pos, got_bits, want_all = xs[keep], pos[keep], got_bits[keep], want_all[keep]
+        got_bits = _foreign_bits(kernel, fmt, xs)
+    return got_bits, fmt.to_bits(rv.values), rv.escalated, (rv.undefined if rv.undefined.any() else None), None
+
+
+def _foreign_bits(kernel: Kernel, fmt: FloatFormat, xs: np.ndarray) -> np.ndarray:
+    try:
+        out = np.asarray(kernel.run(fmt.to_storage(xs)))
+    except Exception as exc:  # noqa: BLE001 - a failing user kernel is reported in one line
+        raise InputError(f"{kernel.label} raised {type(exc).__name__}: {exc}") from None
+    if out.shape != xs.shape:
+        raise InputError(f"{kernel.label} returned shape {out.shape} for input shape {xs.shape}")
+    if out.dtype.kind not in "fiu":  # complex, strings, objects: never converted silently
+        raise InputError(f"{kernel.label} returned values that are not real numbers (dtype {out.dtype})")
+    return fmt.to_bits(np.asarray(out, dtype=np.float64))
+
+
+def _values_compiled(kernel: Kernel, ref: Reference, fmt: FloatFormat, xs: np.ndarray):
+    """As :func:`_values_numpy`, the per-input work after the float64 evaluation fused in one
+    compiled pass (:mod:`.compiled`); the same values bit for bit."""
+    from . import compiled
+    from .reference import ABS_BOUND, REL_BOUND
+
+    own = kernel.own
+    y = ref.impl.evaluate(xs)
+    m = None if ref.impl.evaluate_magnitude is None else ref.impl.evaluate_magnitude(xs)
+    yk = None if own is ref.impl else own.evaluate(xs)
+    taylor = own.taylor if fmt.bits < 64 else None
+    want_bits, got_bits, amb, cand = compiled.fused_round(fmt, xs, y, m, yk, taylor, REL_BOUND, ABS_BOUND)
+    undefined = None
+    if amb.size:
+        with np.errstate(all="ignore"):
+            bnd = REL_BOUND * (np.abs(y[amb]) if m is None else m[amb]) + ABS_BOUND
+        vals, und = ref.settle(fmt, xs[amb], y[amb], bnd, fmt.from_bits(want_bits[amb]))
+        want_bits[amb] = fmt.to_bits(vals)
+        if und.any():
+            undefined = np.zeros(xs.shape, dtype=bool)
+            undefined[amb] = und
+    return got_bits, want_bits, int(amb.size), undefined, cand
+
+
+def use_compiled(kernel: Kernel, fmt: FloatFormat, compiled: bool | None = None) -> bool:
+    """Whether a chunk goes through the compiled path: own kernels in 16/32-bit formats with numba
+    available (``compiled=False`` forces numpy; ``True`` asks for it and fails without numba)."""
+    from . import compiled as comp
+
+    if compiled is False or kernel.own is None or fmt.name not in comp.KINDS:
+        return False
+    if compiled and not comp.available():
+        raise InputError("the compiled audit path needs numba: pip install 'gelu-math[fast]'")
+    return comp.available()
+
+
+def _evaluate_chunk(kernel: Kernel, ref: Reference, fmt: FloatFormat, xs: np.ndarray, pos: np.ndarray,
+                    rel_threshold: float, gap: int, compiled: bool | None = False, segments=None,
+                    values=None) -> _Chunk:
+    """One chunk: ``segments`` (exhaustive runs) lists the [lo, hi) index ranges of ``xs`` that are
+    consecutive in value order, for the saturation thresholds; ``values`` (the device path,
+    :class:`.gpu.DeviceValues`) replaces the kernel's and the reference's evaluation."""
+    if values is not None:
+        got_bits, want_bits, escalated, undefined, cand = values(fmt, xs)
+    elif use_compiled(kernel, fmt, compiled):
+        got_bits, want_bits, escalated, undefined, cand = _values_compiled(kernel, ref, fmt, xs)
+    else:
+        got_bits, want_bits, escalated, undefined, cand = _values_numpy(kernel, ref, fmt, xs)
+    c = _Chunk()
+    if segments is not None:
+        c.saturation = [(int(pos[lo]) if hi > lo else 0, k, hi - lo, saturation.segment(fmt, xs[lo:hi], got_bits[lo:hi]))
+                        for k, (lo, hi) in enumerate(segments)]
+    if undefined is not None:
+        keep = ~undefined
+        xs, pos, got_bits, want_bits = xs[keep], pos[keep], got_bits[keep], want_bits[keep]
+        c.undefined = int(undefined.sum())
+        cand = None  # positions moved: compare everything
     c.n = int(xs.size)
-    c.escalated = rv.escalated
-    c.undefined = int((~keep).sum())
+    c.escalated = escalated
     if not c.n:
         return c
-    want_bits = fmt.to_bits(want_all)
     # Only inputs whose bits differ need error measures (±0 count as equal): usually a few.
     mag = fmt.uint(fmt.sign_mask - 1)
-    differ = (got_bits != want_bits) & (((got_bits | want_bits) & mag) != fmt.uint(0))
-    idx = np.flatnonzero(differ)
+    if cand is None:
+        differ = (got_bits != want_bits) & (((got_bits | want_bits) & mag) != fmt.uint(0))
+        idx = np.flatnonzero(differ)
+    else:  # a superset of the differing inputs, in increasing order
+        g, w = got_bits[cand], want_bits[cand]
+        idx = cand[(g != w) & (((g | w) & mag) != fmt.uint(0))]
     c.hist[0] += c.n - idx.size
     if not idx.size:
-        e = Extreme(0.0, float(xs[0]), float(want_all[0]), float(want_all[0]))
+        w0 = float(fmt.from_bits(want_bits[:1])[0])
+        e = Extreme(0.0, float(xs[0]), w0, w0)
         c.best = {"abs": e, "rel": e, "ulp": e}
         return c
     xs, pos = xs[idx], pos[idx]
-    got, want = fmt.from_bits(got_bits[idx]), want_all[idx]
+    got, want = fmt.from_bits(got_bits[idx]), fmt.from_bits(want_bits[idx])
     with np.errstate(all="ignore"):
         isnan = np.isnan(got)
         same = got == want  # equal infinities
@@ -234,6 +300,7 @@ def _merge(chunks, gap: int) -> _Chunk:
         total.lost += c.lost
         total.examples.extend(c.examples)
         total.runs.extend(c.runs)
+        total.saturation.extend(c.saturation)
         for key, e in c.best.items():
             old = total.best.get(key)
             if old is None or e.error > old.error or (e.error == old.error and e.x < old.x):
@@ -286,6 +353,41 @@ def _inputs(fmt: FloatFormat, ordinals: np.ndarray, with_negative_zero: bool):
     return xs, pos
 
 
+class _Positions:
+    """The positions (ordinals) of a range chunk start..start+n-1 (then −0 at index n, position 0),
+    computed when indexed instead of held as an array."""
+
+    def __init__(self, start: int, n: int):
+        self.start, self.n = start, n
+
+    def __getitem__(self, k):
+        if isinstance(k, (int, np.integer)):
+            return 0 if k == self.n else self.start + int(k)
+        k = np.asarray(k)
+        if k.dtype == bool:
+            k = np.flatnonzero(k)
+        return np.where(k == self.n, 0, self.start + k.astype(np.int64))
+
+
+def _range_inputs(fmt: FloatFormat, start: int, stop: int, compiled: bool):
+    """Inputs of the ordinals start..stop-1 (−0 appended when 0 is among them), their positions,
+    and the value-ordered segments of the array (−0 comes just before +0)."""
+    with_zero = start <= 0 < stop
+    if compiled:
+        from .compiled import float_inputs
+
+        n = stop - start
+        xs = float_inputs(fmt, start, stop, extra=int(with_zero))
+        pos = _Positions(start, n)
+        if with_zero:
+            xs[n] = -0.0
+    else:
+        xs, pos = _inputs(fmt, np.arange(start, stop, dtype=np.int64), with_zero)
+    n = stop - start
+    segments = [(0, -start), (n, n + 1), (-start, n)] if with_zero else [(0, n)]
+    return xs, pos, segments
+
+
 # --- workers ------------------------------------------------------------------------------
 
 _STATE: dict = {}
@@ -294,10 +396,28 @@ _STATE: dict = {}
 def _work(task):
     start, stop = task
     s = _STATE
-    fmt = s["fmt"]
-    ords = np.arange(start, stop, dtype=np.int64)
-    xs, pos = _inputs(fmt, ords, start <= 0 < stop)
-    return stop - start, _evaluate_chunk(s["kernel"], s["ref"], fmt, xs, pos, s["thr"], s["gap"])
+    fmt, kernel = s["fmt"], s["kernel"]
+    values = s.get("values")
+    compiled = use_compiled(kernel, fmt, s["compiled"]) and values is None
+    xs, pos, segments = _range_inputs(fmt, start, stop, compiled)
+    return stop - start, _evaluate_chunk(kernel, s["ref"], fmt, xs, pos, s["thr"], s["gap"], compiled, segments,
+                                         values)
+
+
+def impls_spec(spec):
+    """(module, attr) of a ``module:attr`` IMPL string, else None."""
+    if isinstance(spec, str) and spec.count(":") == 1:
+        return tuple(spec.split(":"))
+    return None
+
+
+def _init_worker(spec: dict) -> None:
+    """Worker set-up on a cluster: the kernel and the reference rebuilt from their specification."""
+    fmt = get_format(spec["dtype"])
+    kernel = resolve(spec["impl"], fmt, spec["derivative"], spec["params"])
+    ref = Reference(spec["reference"], spec["derivative"], spec["ref_params"])
+    _STATE.clear()
+    _STATE.update(fmt=fmt, kernel=kernel, ref=ref, thr=spec["thr"], gap=spec["gap"], compiled=spec["compiled"])
 
 
 def _progress(done: int, total: int, t0: float) -> None:
@@ -315,7 +435,8 @@ def audit(impl: str, dtype: str, reference: str | None = None, *, derivative: in
           exhaustive: bool | None = None, samples: int | None = None, seed: int = 0,
           domain: tuple[float, float] | None = None, rel_threshold: float | None = None, gap: int | None = None,
           workers: int | None = None, progress: bool = False, stride: int = 1, params=None,
-          ref_params=None) -> AuditResult:
+          ref_params=None, compiled: bool | None = None, cluster: str | None = None,
+          chunk: int = CHUNK, device: str | None = None, device_values=None) -> AuditResult:
     """Audit kernel ``impl`` in ``dtype`` against the correctly rounded ``reference``.
 
     The reference defaults to GELU for its approximations and for foreign kernels, else to the
@@ -327,6 +448,14 @@ def audit(impl: str, dtype: str, reference: str | None = None, *, derivative: in
     Default mode: exhaustive for float16/bfloat16, sampled (``DEFAULT_SAMPLES``) otherwise;
     ``exhaustive=True`` for float32 runs all 2^32 patterns over ``workers`` processes;
     ``stride=k`` evaluates only every k-th chunk of them (mode "slice 1/k", for benchmarks).
+    ``compiled``: None uses the compiled path (:mod:`.compiled`, numba) for own kernels when numba
+    is installed, False the numpy path, True requires numba; both give the same result.
+    ``cluster``: a Dask scheduler address; the exhaustive chunks run on that cluster
+    (:func:`gelu_math.cluster.executor`), with the same result as a local run.  ``chunk``: inputs
+    per task of an exhaustive run (a power of two; the result does not depend on it).
+    ``device`` (``torch:gelu``/``torch:gelu_tanh`` only): run the kernel and the float64 reference
+    on that torch device (:mod:`.gpu`), in this process; ``device_values`` injects such a
+    per-chunk evaluator directly (tests: :class:`.gpu.DeviceValues` on numpy).
     Example: ``audit("gelu", "float16").max_ulp.error == 0``.
     """
     fmt = get_format(dtype)
@@ -354,28 +483,53 @@ def audit(impl: str, dtype: str, reference: str | None = None, *, derivative: in
     ref = Reference(reference, derivative, ref_params)
     olo, ohi = _ordinal_range(fmt, (lo, hi))
     t0 = time.perf_counter()
+    if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1 or chunk & (chunk - 1):
+        raise InputError(f"chunk must be a power of two, got {chunk!r}")
+    use_compiled(kernel, fmt, compiled)  # compiled=True without numba: refused before any work
+    if device is not None:
+        from . import gpu
+
+        m = impls_spec(impl)
+        if m is None or m[0] != "torch" or m[1] not in ("gelu", "gelu_tanh"):
+            raise InputError("--device audits torch:gelu or torch:gelu_tanh")
+        am = gpu.TorchModule(device)
+        device_values = gpu.DeviceValues(gpu.torch_kernel(m[1], fmt, am, derivative), ref, am)
+    if device_values is not None:
+        if cluster is not None:
+            raise InputError("choose either a device or a cluster, not both")
+        workers = 1
     if exhaustive:
         gap = 16 if gap is None else gap
-        tasks = [(s, min(s + CHUNK, ohi + 1)) for s in range(olo, ohi + 1, CHUNK)][::stride]
+        tasks = [(s, min(s + chunk, ohi + 1)) for s in range(olo, ohi + 1, chunk)][::stride]
         total_inputs = sum(b - a for a, b in tasks)
-        _STATE.update(fmt=fmt, kernel=kernel, ref=ref, thr=thr, gap=gap)
+        _STATE.update(fmt=fmt, kernel=kernel, ref=ref, thr=thr, gap=gap, compiled=compiled, values=device_values)
         workers = workers or os.cpu_count() or 1
         chunks = []
-        done = 0
-        if len(tasks) == 1 or workers == 1:
+        done = [0]
+
+        def tick(result):
+            done[0] += result[0]
+            if progress:
+                _progress(done[0], total_inputs, t0)
+
+        if cluster is None and (len(tasks) == 1 or workers == 1):
             for t in tasks:
-                n, c = _work(t)
-                chunks.append(c)
-                done += n
-                if progress:
-                    _progress(done, total_inputs, t0)
+                result = _work(t)
+                chunks.append(result[1])
+                tick(result)
         else:
-            with mp.get_context("fork").Pool(workers) as pool:
-                for n, c in pool.imap_unordered(_work, tasks):
-                    chunks.append(c)
-                    done += n
-                    if progress:
-                        _progress(done, total_inputs, t0)
+            from ..cluster import executor
+
+            if cluster is None:  # forked workers inherit _STATE (kernels given as callables included)
+                opts = {"mp_context": mp.get_context("fork")}
+            else:
+                if not isinstance(impl, str):
+                    raise InputError("a cluster audit needs IMPL as a name or module:function, not a Python object")
+                spec = dict(impl=impl, dtype=fmt.name, reference=reference, derivative=derivative,
+                            params=params, ref_params=ref_params, thr=thr, gap=gap, compiled=compiled)
+                opts = {"initializer": _init_worker, "initargs": (spec,)}
+            with executor(cluster, workers, **opts) as ex:
+                chunks = [c for _, c in ex.map(_work, tasks, on_result=tick)]
         mode, used_seed = ("exhaustive" if stride == 1 else f"slice 1/{stride}"), None
     else:
         gap = 2 if gap is None else gap
@@ -386,11 +540,15 @@ def audit(impl: str, dtype: str, reference: str | None = None, *, derivative: in
         for s in range(0, n, CHUNK):
             part = ords[s: s + CHUNK]
             xs, _ = _inputs(fmt, part, False)
-            chunks.append(_evaluate_chunk(kernel, ref, fmt, xs, np.arange(s, s + part.size), thr, gap))
+            chunks.append(_evaluate_chunk(kernel, ref, fmt, xs, np.arange(s, s + part.size), thr, gap, compiled,
+                                          values=device_values))
             if progress:
                 _progress(min(s + CHUNK, n), n, t0)
         mode, used_seed = "sampled", seed
     tot = _merge(chunks, gap)
+    sat = None
+    if mode == "exhaustive":
+        sat = saturation.merge(fmt, [(n, summary) for _, _, n, summary in sorted(tot.saturation, key=lambda t: t[:2])])
     for key, e in tot.best.items():
         if e.error != 0:  # where the kernel is off: show the exact value between got and want
             tot.best[key] = dataclasses.replace(e, exact=_exact_float64(ref, e.x))
@@ -403,5 +561,5 @@ def audit(impl: str, dtype: str, reference: str | None = None, *, derivative: in
         max_abs=tot.best.get("abs"), max_rel=tot.best.get("rel"), max_ulp=tot.best.get("ulp"),
         histogram=tuple((lab, int(cnt)) for lab, cnt in zip(labels, tot.hist) if cnt),
         nan_outputs=tot.nan, inf_outputs=tot.inf, nonfinite_examples=tuple(tot.examples),
-        rel_threshold=thr, regions=regions, regions_total=len(tot.runs), lost_inputs=tot.lost,
+        rel_threshold=thr, regions=regions, regions_total=len(tot.runs), lost_inputs=tot.lost, saturation=sat,
         seconds=time.perf_counter() - t0)

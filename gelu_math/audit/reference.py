@@ -79,6 +79,17 @@ class Reference:
         out = fmt.from_bits(fmt.to_bits(y))
         undefined = np.zeros(xs.shape, dtype=bool)
         idx = np.flatnonzero(ambiguous)
+        if idx.size:
+            out[idx], undefined[idx] = self.settle(fmt, xs[idx], y[idx], b[idx], out[idx])
+        return ReferenceValues(out, int(idx.size), undefined)
+
+    def settle(self, fmt: FloatFormat, xs, y, b, out) -> tuple[np.ndarray, np.ndarray]:
+        """Correctly rounded values at inputs ``xs`` whose float64 interval y ± b is ambiguous
+        (``out``: round(y), overwritten): (values, undefined mask).  Shared by the numpy and the
+        compiled path, so both decide every ambiguous input the same way."""
+        out = np.array(out, dtype=np.float64)
+        undefined = np.zeros(xs.shape, dtype=bool)
+        idx = np.arange(xs.size)
         if idx.size and self._taylor is not None and fmt.bits <= 32:
             idx = self._near_zero(fmt, xs, out, idx)
         for i in idx:
@@ -90,7 +101,7 @@ class Reference:
                 out[i] = fmt.from_bits(fmt.bits_of_ordinal(np.array([o])))[0]
                 if o == 0 and y[i] + b[i] < 0:  # ordinals do not carry the sign of zero
                     out[i] = -0.0
-        return ReferenceValues(out, int(idx.size), undefined)
+        return out, undefined
 
     def _near_zero(self, fmt: FloatFormat, xs, out, idx):
         """Decide ambiguous inputs with |x| ≤ 2^-40 from f(x) = a1·x + a2·x² + O(x³).

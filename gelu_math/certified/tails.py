@@ -152,8 +152,13 @@ def prove_sign(expr: sp.Expr, side: int, depth: int = 0) -> TailSign:
 def _exp_poly_terms(expr: sp.Expr):
     """{q: p} with expr = Σ p(x)·exp(q(x)), q without constant term; None if not of that form."""
     expanded = sp.powsimp(sp.expand(expr), combine="exp")
+    terms = sp.Add.make_args(expanded)
+    # the coefficients first (cheap): one that is not a polynomial (an erf factor, say) rules the form out
+    # before any exponent is expanded — the answer is the one the loop below would give
+    if not all(sp.Mul(*(f for f in sp.Mul.make_args(t) if not _is_exp_factor(f))).is_polynomial(x) for t in terms):
+        return None
     groups: dict[sp.Expr, sp.Expr] = {}
-    for term in sp.Add.make_args(expanded):
+    for term in terms:
         coeff, exponent = [], sp.Integer(0)
         for f in sp.Mul.make_args(term):
             if isinstance(f, sp.exp):
@@ -177,6 +182,10 @@ def _exp_poly_terms(expr: sp.Expr):
     if not out or any(p.free_symbols - {x} or q_.free_symbols - {x} for q_, p in out.items()):
         return None
     return out
+
+
+def _is_exp_factor(f: sp.Expr) -> bool:
+    return isinstance(f, sp.exp) or (f.is_Pow and isinstance(f.base, sp.exp))
 
 
 def _growth_sign(poly: sp.Expr, side: int) -> int:

@@ -480,18 +480,18 @@ def _identity(spec: dict, digits: int) -> Decision:
 
 
 @functools.lru_cache(maxsize=64)
-def _certified_envelope(approx: Instance, reference: Instance, metric: str, derivative_order: int, domain,
-                        target: str, digits: int):
+def _certified_envelope(spec, digits: int):
+    """The certified envelope of an :class:`~gelu_math.envelope.EnvelopeSpec` (memoised per spec)."""
     from ..envelope import envelope
 
-    return envelope(approx.name, reference=reference.name, metric=metric, derivative=derivative_order,
-                    domain=domain, digits=digits, params=dict(approx.params) or None,
-                    ref_params=dict(reference.params) or None, target=target)
+    return envelope(spec, digits=digits)
 
 
 def _envelope(spec: dict, digits: int) -> Decision:
-    env = _certified_envelope(spec["approximation"], spec["reference"], spec["metric"], spec["derivative"],
-                              spec["domain"], spec["target"], digits)
+    from ..envelope import EnvelopeSpec
+
+    env = _certified_envelope(EnvelopeSpec(spec["approximation"], spec["reference"], spec["metric"],
+                                           spec["derivative"], spec["target"], domain=spec["domain"]), digits)
     label = "sup |" + ("relative " if spec["metric"] == "rel" else "") + "error" \
         + (" of f(x)/x (CDF target)" if spec["target"] == "cdf" else "") + "|"
     if env.unbounded or env.sup is None:
@@ -507,8 +507,60 @@ def _envelope(spec: dict, digits: int) -> Decision:
     return value_decision(label, env.sup, spec["compare"], digits)
 
 
+def _relax(spec: dict, digits: int) -> Decision:
+    """Each claimed line is decided by :func:`gelu_math.relax.check_line` — the certified minimum over
+    [L, U] of its signed gap (f − line for a lower line, line − f for an upper one), by branch and bound
+    in Arb on the exact definition; a crossing comes with a point where the gap is certainly negative.
+    With ``gap``, each line's largest gap (certified enclosure) is compared with the claimed bound."""
+    from ..relax import check_line
+    from ..relax.curve import curve, fq
+
+    inst, (lo, hi), bound = spec["instance"], spec["on"], spec["gap"]
+    parts, math = [], [sp.Interval(lo, hi)]
+    verdicts = []
+    for side, (a, b, _) in spec["lines"].items():
+        s = -1 if side == "lower" else 1
+        c = check_line(inst, lo, hi, a, b, s, digits=digits)
+        k = len(math)
+        neg = sp.sympify(b).is_negative  # "a·x − |b|", not "a·x + (−b)"
+        line = "%s line {%d}·x %s {%d}" % (side, k, "−" if neg else "+", k + 1)
+        math += [a, -b if neg else b]
+        if c.sound is False:
+            w = c.witness
+            with precision(bits_for(digits) + 40):
+                g = s * (arb(fq(a)) * arb(fq(w)) + arb(fq(b)) - curve(inst).value(fq(w)))
+            parts.append(line + " crosses f: at x = {%d} the gap %s = {%d} < 0"
+                         % (k + 2, "f − line" if s < 0 else "line − f", k + 3))
+            math += [w, Number(None, g)]
+            verdicts.append(FALSE)
+            continue
+        gap = "f − line" if s < 0 else "line − f"
+        if c.sound is None:
+            parts.append(line + ": min over {0} of " + gap + " = {%d} straddles 0 at this precision" % (k + 2))
+            math.append(c.gap_min)
+            verdicts.append(UNDECIDED)
+            continue
+        text = line + ": min over {0} of " + gap + " = {%d} ≥ 0 (sound), largest gap {%d}" % (k + 2, k + 3)
+        math += [c.gap_min, c.gap_max]
+        verdict = TRUE
+        if bound is not None:
+            g = c.gap_max
+            if g.exact is None and g.ball.rad() == 0:  # a ball of radius 0 is the exact value
+                m, e = g.ball.mid().man_exp()
+                g = Number(sp.Integer(int(m)) * sp.Integer(2) ** int(e), g.ball)
+            o = order(g, num(bound, digits))
+            verdict = UNDECIDED if o is None else TRUE if o <= 0 else FALSE
+            text += {TRUE: " ≤ {%d}", FALSE: " > {%d}", UNDECIDED: " (straddles {%d})"}[verdict] % len(math)
+            math.append(bound)
+        parts.append(text)
+        verdicts.append(verdict)
+    verdict = FALSE if FALSE in verdicts else UNDECIDED if UNDECIDED in verdicts else TRUE
+    return Decision(verdict, "; ".join(parts) + " (certified branch and bound in Arb).", tuple(math))
+
+
 _KINDS = {"property": _property, "value": _value, "zero_set": _zero_set, "coefficient": _coefficient,
-          "constant": _constant, "identity": _identity, "envelope": _envelope}
+          "constant": _constant, "identity": _identity, "envelope": _envelope,
+          "relax": _relax}
 
 
 def check_claim(claim: Claim, digits: int = DIGITS) -> Verdict:

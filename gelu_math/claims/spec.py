@@ -36,6 +36,7 @@ from ..definitions.tomlfile import load_document, read_text
 from ..definitions.user import parse_user_expression
 from ..errors import GeluMathError, InputError
 from ..facts import Step
+from ..options import METRICS, TARGETS
 
 
 COMMON = ("id", "source", "text", "kind")
@@ -45,7 +46,6 @@ FACTS = ("value_at_0", "derivative_at_0", "minimum", "argmin", "maximum", "argma
          "lipschitz", "limit_at_minus_inf", "limit_at_plus_inf", "stationary_points", "inflection_points")
 LIST_FACTS = ("stationary_points", "inflection_points")
 COMPARISONS = ("equals", "within", "approx")
-METRICS = ("abs", "rel")
 # kind -> (required keys, optional keys) besides COMMON
 KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "property": (("function", "property"), ("params", "holds", "on", "bound")),
@@ -56,6 +56,7 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "identity": (("lhs", "rhs"), ()),
     "envelope": (("approximation",), ("reference", "target", "metric", "derivative", "domain", "params",
                                       "ref_params", "below", "equals", "within", "approx")),
+    "relax": (("function", "on"), ("params", "lower", "upper", "gap")),
 }
 MAX_CLAIMS = 500
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
@@ -307,8 +308,8 @@ def _envelope(raw, where):
     if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= 2:
         raise InputError(f"{where}: derivative must be 0, 1 or 2")
     target = raw.get("target", "gelu")
-    if target not in ("gelu", "cdf"):
-        raise InputError(f"{where}: target must be 'gelu' or 'cdf'")
+    if target not in TARGETS:
+        raise InputError(f"{where}: target must be " + " or ".join(map(repr, TARGETS)))
     spec = {"approximation": _instance(raw["approximation"], _params(raw, "params", where), where),
             "target": target,
             "reference": _instance(raw.get("reference", "gelu"), _params(raw, "ref_params", where), where),
@@ -322,8 +323,48 @@ def _envelope(raw, where):
     return spec
 
 
+RELAX_MAX_END = sp.Integer(10) ** 5  # as gelu_math.relax.linear.MAX_ABS_END (the range certified in bounded time)
+
+
+def _rational(value, where: str, what: str) -> sp.Rational:
+    v = number(value, f"{where}: {what}")
+    if not v.is_Rational:
+        raise InputError(f"{where}: {what} {value!r} must be an exact decimal or fraction (a rational number)")
+    return v
+
+
+def _relax(raw, where):
+    """A claimed linear relaxation: ``lower``/``upper`` = [slope, intercept] lines on the finite ``on``."""
+    on = raw["on"]
+    if not (isinstance(on, list) and len(on) == 2) or any(isinstance(v, str) and "inf" in v.lower() for v in on):
+        raise InputError(f"{where}: on must be a finite interval [L, U], got {on!r}")
+    lo, hi = (_rational(v, where, "interval end") for v in on)
+    if not lo < hi:
+        raise InputError(f"{where}: interval [{on[0]}, {on[1]}] is empty")
+    if max(abs(lo), abs(hi)) > RELAX_MAX_END:
+        raise InputError(f"{where}: interval ends must lie within ±10^5 for relax claims")
+    lines = {}
+    for side in ("lower", "upper"):
+        if side in raw:
+            ln = raw[side]
+            if not (isinstance(ln, list) and len(ln) == 2):
+                raise InputError(f"{where}: {side} must be [slope, intercept], such as [\"0.7\", \"-0.03\"]")
+            lines[side] = (_rational(ln[0], where, f"{side} slope"), _rational(ln[1], where, f"{side} intercept"),
+                           tuple(ln))
+    if not lines:
+        raise InputError(f"{where}: kind 'relax' needs a lower or an upper line (or both)")
+    gap = None
+    if "gap" in raw:
+        gap = number(raw["gap"], f"{where}: gap")
+        if not gap.is_nonnegative:
+            raise InputError(f"{where}: gap must be a number ≥ 0, got {raw['gap']!r}")
+    return {"instance": _instance(raw["function"], _params(raw, "params", where), where), "on": (lo, hi),
+            "lines": lines, "gap": gap}
+
+
 _SPECS = {"property": _property, "value": _value, "zero_set": _zero_set, "coefficient": _coefficient,
-          "constant": _constant, "identity": _identity, "envelope": _envelope}
+          "constant": _constant, "identity": _identity, "envelope": _envelope,
+          "relax": _relax}
 
 
 def claims_from_toml(text: str, source: str = "<string>") -> list[Claim]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..errors import InputError
+from ..options import METRICS
 from .common import integer
 from .userfuncs import add_arguments
 
@@ -24,7 +25,7 @@ def _bounds(n, digits):
     return {"lower": lo, "upper": hi}
 
 
-def design_json(d, digits: int, audits=None) -> dict:
+def design_json(d, digits: int, audits=None, scheme: str = "horner") -> dict:
     """The design as the JSON object of the README."""
     from ..render.audit_json import audit_dict
 
@@ -70,13 +71,15 @@ def design_json(d, digits: int, audits=None) -> dict:
     }
     if audits:
         out["audit"] = {dt: audit_dict(r) for dt, r in audits.items()}
+        out["audit_scheme"] = scheme
         for dt in out["audit"]:
             out["audit"][dt].pop("seconds", None)
     return out
 
 
-def design_text(d, digits: int, audits=None) -> str:
+def design_text(d, digits: int, audits=None, scheme: str = "horner") -> str:
     j = design_json(d, digits)
+    scheme = " (Estrin)" if scheme == "estrin" else ""
     lines = [f"{d.name}: minimax polynomial of degree {d.degree} on [{j['on'][0]}, {j['on'][1]}] "
              f"({'absolute' if d.metric == 'abs' else 'relative'} error"
              + (f", {d.parity} powers" if d.parity else "") + (f", {d.format} coefficients" if d.format else "") + ")"]
@@ -98,7 +101,7 @@ def design_text(d, digits: int, audits=None) -> str:
         lines.append(f"  note: {note}")
     if audits:
         for dt, r in audits.items():
-            lines.append(f"  float audit of the numpy kernel in {dt} ({r.mode}, {r.inputs} inputs): max abs error "
+            lines.append(f"  float audit of the numpy kernel{scheme} in {dt} ({r.mode}, {r.inputs} inputs): max abs error "
                          f"{r.max_abs.error!r} at x = {r.max_abs.x!r}, max {int(r.max_ulp.error)} ULP at x = {r.max_ulp.x!r}")
     lines.append(f"  method: {d.method}" + (" (certified)" if d.certified else ""))
     return "\n".join(lines) + "\n"
@@ -123,10 +126,11 @@ def _run(args) -> int:
     d = approximate(name, args.degree, args.on, tails=args.tails, parity=args.parity, metric=args.metric,
                     fmt=args.format, pieces=args.pieces, knots=args.knots, params=params, digits=args.digits)
     if args.emit:
-        print(source(d, args.emit), end="")
+        print(source(d, args.emit, args.scheme), end="")
         return 0
-    audits = audit_kernel(d, audits_for) if audits_for else None
-    print(dumps(design_json(d, args.digits, audits)) if args.json else design_text(d, args.digits, audits),
+    audits = audit_kernel(d, audits_for, args.scheme) if audits_for else None
+    print(dumps(design_json(d, args.digits, audits, args.scheme)) if args.json
+          else design_text(d, args.digits, audits, args.scheme),
           end="\n" if args.json else "")
     return 0
 
@@ -141,12 +145,14 @@ def register(sub) -> None:
     ap.add_argument("--tails", metavar="LEFT,RIGHT",
                     help="outside [LO, HI]: zero, identity, poly, asymptote or a constant (default: the asymptotes)")
     ap.add_argument("--parity", choices=("even", "odd"))
-    ap.add_argument("--metric", choices=("abs", "rel"), default="abs")
+    ap.add_argument("--metric", choices=METRICS, default="abs")
     ap.add_argument("--format", choices=("float16", "bfloat16", "float32", "float64"),
                     help="round the coefficients to this format (re-optimised)")
     ap.add_argument("--pieces", type=integer("pieces"), help="K equal pieces on [LO, HI]")
     ap.add_argument("--knots", metavar="a,b,...", help="knots inside (LO, HI) of a piecewise design")
     ap.add_argument("--emit", choices=("numpy", "c", "torch"), help="print the kernel's source code instead")
+    ap.add_argument("--scheme", choices=("horner", "estrin"), default="horner",
+                    help="polynomial evaluation in the emitted and audited kernel (default horner)")
     ap.add_argument("--audit", metavar="DTYPES", help="float audit of the emitted numpy kernel, e.g. float16,bfloat16")
     ap.add_argument("--digits", type=integer("digits"), default=DIGITS, help="digits of the enclosures")
     ap.add_argument("--json", action="store_true")

@@ -7,21 +7,55 @@ import math
 import sys
 
 from ..errors import InputError
-from .common import integer, params
+from .common import integer, pair, params
+
+
+class _NotFinite(InputError):
+    pass
+
+
+def _finite(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise InputError(text) from None
+    if not math.isfinite(v):
+        raise _NotFinite(text)
+    return v
 
 
 def domain(text: str) -> tuple[float, float]:
-    """``LO,HI`` as two finite floats with LO <= HI."""
-    parts = text.split(",")
-    if len(parts) != 2:
-        raise argparse.ArgumentTypeError(f"expected LO,HI, got {text!r}")
+    """``LO,HI`` as two finite floats with LO <= HI (the shared parser cli/common.pair)."""
     try:
-        lo, hi = (float(p.strip()) for p in parts)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected two numbers LO,HI, got {text!r}") from None
-    if not (math.isfinite(lo) and math.isfinite(hi)) or lo > hi:
+        lo, hi = pair(text, _finite)
+    except argparse.ArgumentTypeError as exc:
+        if str(exc).startswith("expected LO,HI"):
+            raise
+        numbers = all(_is_number(p) for p in text.split(","))
+        raise argparse.ArgumentTypeError(f"expected finite LO <= HI, got {text!r}" if numbers
+                                         else f"expected two numbers LO,HI, got {text!r}") from None
+    if lo > hi:
         raise argparse.ArgumentTypeError(f"expected finite LO <= HI, got {text!r}")
     return lo, hi
+
+
+def _is_number(part: str) -> bool:
+    try:
+        _finite(part.strip())
+    except _NotFinite:
+        return True
+    except InputError:
+        return False
+    return True
+
+
+def show_progress(quiet: bool, stream=None) -> bool:
+    """The progress bar goes to stderr only when it is a terminal, and never with --quiet."""
+    stream = sys.stderr if stream is None else stream
+    try:
+        return not quiet and stream.isatty()
+    except (AttributeError, ValueError):  # closed or replaced stream
+        return False
 
 
 def _positive_float(text: str) -> float:
@@ -46,11 +80,12 @@ def _run(args) -> int:
     from .userfuncs import resolve_functions
 
     resolve_functions(args)  # user-defined functions: own implementations and references like built-ins
-    progress = not args.quiet and (args.exhaustive or sys.stderr.isatty())
+    progress = show_progress(args.quiet)
     r = audit(args.impl, args.dtype, args.reference, derivative=args.derivative, params=params(args.param),
               ref_params=params(args.ref_param) if args.ref_param else None,
               exhaustive=True if args.exhaustive else None, samples=args.samples, seed=args.seed,
-              domain=args.domain, rel_threshold=args.rel_threshold, workers=args.workers, progress=progress)
+              domain=args.domain, rel_threshold=args.rel_threshold, workers=args.workers, progress=progress,
+              cluster=args.cluster, device=args.device)
     if args.json:
         from ..render.audit_json import dumps
 
@@ -84,7 +119,11 @@ def register(sub) -> None:
     p.add_argument("--rel-threshold", type=_positive_float, help="relative error that counts as lost accuracy "
                    "(default max(2^-10, 4 eps))")
     p.add_argument("--workers", type=integer("workers"), help="processes for exhaustive float32 (default: cores)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--cluster", metavar="ADDRESS", help="run the exhaustive float32 chunks on the Dask scheduler at "
+                   "ADDRESS (tcp://host:8786; needs gelu-math[cluster]); the result is the same as a local run")
+    p.add_argument("--device", metavar="DEVICE", help="torch:gelu / torch:gelu_tanh only: run the kernel and the float64 "
+                   "reference on this torch device (cuda, cuda:1, cpu); ambiguous inputs are decided on the CPU")
+    p.add_argument("--quiet", action="store_true", help="no progress bar (shown only when stderr is a terminal)")
     p.add_argument("--json", action="store_true", help="one JSON object (schema in the README)")
     p.add_argument("--functions", metavar="FILE.toml", action="append",
                    help="TOML file with [function.NAME] tables of user-defined functions; repeatable")

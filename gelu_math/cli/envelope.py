@@ -18,19 +18,22 @@ def _approx(args) -> tuple[str, dict]:
 
 
 def _run_envelope(args) -> int:
-    from ..envelope import envelope
+    from ..certified.balls import check_digits
+    from ..envelope import EnvelopeSpec, envelope
     from ..render.envelope import dumps, envelope_json, envelope_steps_text, envelope_text
 
     name, approx_params = _approx(args)
-    env = envelope(name, args.reference, args.metric, args.derivative, args.domain, args.digits,
-                   approx_params, params(args.ref_param), args.target)
+    check_digits(args.digits)
+    spec = EnvelopeSpec(name, args.reference, args.metric, args.derivative, args.target, approx_params,
+                        params(args.ref_param), args.domain)
+    env = envelope(spec, digits=args.digits)
     if args.json:
-        print(dumps(envelope_json(env, args.digits)))
+        print(dumps(envelope_json(env)))
     else:
-        print(envelope_text(env, args.digits), end="")
+        print(envelope_text(env), end="")
         if args.steps:
             print("  steps:")
-            print(envelope_steps_text(env, args.digits), end="")
+            print(envelope_steps_text(env), end="")
     return 0
 
 
@@ -48,13 +51,14 @@ def _search(text: str):
 
 
 def _run_fit(args) -> int:
-    from ..envelope import fit
+    from ..envelope import EnvelopeSpec, fit
     from ..render.envelope import dumps, fit_json, fit_text
 
     if args.param and args.expr is None:
         raise InputError("--param declares the parameters of --expr; fit starts from a built-in's own value")
     name, _ = _approx(args)
-    f = fit(name, args.coefficient, args.target, args.metric, args.reference, args.digits, search=args.search)
+    spec = EnvelopeSpec(name, args.reference, args.metric, 0, args.target)
+    f = fit(spec, args.coefficient, digits=args.digits, search=args.search)
     print(dumps(fit_json(f, args.digits)) if args.json else fit_text(f, args.digits), end="\n" if args.json else "")
     return 0
 
@@ -62,14 +66,16 @@ def _run_fit(args) -> int:
 def register(sub) -> None:
     from ..certified.balls import DEFAULT_DIGITS
 
+    from ..envelope.spec import METRICS, TARGETS
+
     en = sub.add_parser("envelope", help="certified sup of an approximation's error over ℝ (or a domain)")
     en.add_argument("approx", nargs="?", help="registered or user-defined function (or give --expr)")
     add_arguments(en)
     en.add_argument("--reference", default="gelu")
-    en.add_argument("--metric", choices=("abs", "rel"), default="abs")
+    en.add_argument("--metric", choices=METRICS, default="abs")
     en.add_argument("--derivative", type=integer("derivative"), default=0, help="compare K-th derivatives (0..4)")
     en.add_argument("--domain", metavar="LO,HI", help="exact ends, -inf/inf allowed (default: all of ℝ)")
-    en.add_argument("--target", choices=("gelu", "cdf"), default="gelu", help="cdf: compare f(x)/x")
+    en.add_argument("--target", choices=TARGETS, default="gelu", help="cdf: compare f(x)/x")
     en.add_argument("--param", action="append", metavar="KEY=VALUE", help="parameter of the approximation")
     en.add_argument("--ref-param", action="append", metavar="KEY=VALUE", help="parameter of the reference")
     en.add_argument("--digits", type=integer("digits"), default=DEFAULT_DIGITS, help="digits of the enclosure")
@@ -83,8 +89,8 @@ def register(sub) -> None:
     fi.add_argument("--coefficient", required=True)
     fi.add_argument("--param", action="append", metavar="KEY=VALUE",
                     help="with --expr: declare a parameter and its published value")
-    fi.add_argument("--target", choices=("gelu", "cdf"), default="gelu")
-    fi.add_argument("--metric", choices=("abs", "rel"), default="abs")
+    fi.add_argument("--target", choices=TARGETS, default="gelu")
+    fi.add_argument("--metric", choices=METRICS, default="abs")
     fi.add_argument("--reference", default="gelu")
     fi.add_argument("--digits", type=integer("digits"), default=FIT_DIGITS)
     fi.add_argument("--search", type=_search, metavar="LO,HI",

@@ -11,7 +11,8 @@ KIND_HELP = ("compare (activations and first derivatives; default GELU ReLU ELU 
              "(GELU(mu, sigma) as sigma -> 0), grid (every registered activation, or the NAMEs, with f′), envelope "
              "(|error| of the approximations against GELU, abs and rel, f and f′, certified maximisers; default "
              "gelu_tanh gelu_sigmoid), sweep (sup error vs the coefficient a of gelu_tanh and k of gelu_sigmoid, "
-             "published and certified optimal values marked)")
+             "published and certified optimal values marked), design (certified sup error vs degree of GELU's "
+             "minimax polynomials D = 2..16 on [-4, 4] and [-8, 8], exact and float16 coefficients; about 90 s)")
 
 
 def _run_plot(args) -> int:

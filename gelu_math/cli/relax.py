@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import json
 
-from .common import integer
+from .common import integer, pair
 from .userfuncs import add_arguments
+
+
+def _end(text: str):
+    """One end of ``--on``: an exact decimal or fraction, or -inf/inf (RelaxInputError otherwise)."""
+    from ..relax.linear import parse_end
+
+    return parse_end(text, 0)
+
+
+def _interval(text: str) -> tuple:
+    return pair(text, _end)
 
 
 def _dec(q) -> str:
@@ -17,7 +28,7 @@ def _dec(q) -> str:
     return text
 
 
-def _end(e) -> str:
+def _end_text(e) -> str:
     import sympy as sp
 
     if e == sp.oo:
@@ -51,7 +62,7 @@ def relax_json(r, digits: int, image=None) -> dict:
     out = {
         "function": r.function,
         "parameters": {k: sp.sstr(v) for k, v in r.params},
-        "on": [_end(r.on[0]), _end(r.on[1])],
+        "on": [_end_text(r.on[0]), _end_text(r.on[1])],
         "mode": r.mode,
         "digits": r.digits,
         "lower": {"slope": _dec(r.lower.slope), "intercept": _dec(r.lower.intercept)},
@@ -72,7 +83,7 @@ def relax_json(r, digits: int, image=None) -> dict:
 def relax_text(r, digits: int, image=None) -> str:
     from ..render.numbers import number_text
 
-    lines = [f"{r.function} on [{_end(r.on[0])}, {_end(r.on[1])}]: linear relaxation ({r.mode}), sound (proved)"]
+    lines = [f"{r.function} on [{_end_text(r.on[0])}, {_end_text(r.on[1])}]: linear relaxation ({r.mode}), sound (proved)"]
     for label, ln, rel in (("lower", r.lower, ">="), ("upper", r.upper, "<=")):
         lines.append(f"  {label}: f(x) {rel} {_dec(ln.slope)}*x + ({_dec(ln.intercept)})")
         lines.append(f"    max gap: {number_text(ln.gap_max, digits)}")
@@ -100,8 +111,9 @@ def _run(args) -> int:
         from ..relax import RelaxInputError
 
         raise RelaxInputError("give the interval: --on=L,U")
-    r = relax(name, args.on, None, args.mode, params=values, digits=args.digits)
-    img = image(name, args.on, None, params=values, digits=args.digits) if args.image else None
+    lo, hi = args.on
+    r = relax(name, lo, hi, args.mode, params=values, digits=args.digits)
+    img = image(name, lo, hi, params=values, digits=args.digits) if args.image else None
     if args.json:
         print(json.dumps(relax_json(r, args.digits, img), indent=2, ensure_ascii=True))
     else:
@@ -110,11 +122,11 @@ def _run(args) -> int:
 
 
 def register(sub) -> None:
-    from ..relax.linear import DEFAULT_DIGITS, MODES
+    from ..options import RELAX_DIGITS as DEFAULT_DIGITS, RELAX_MODES as MODES
 
     p = sub.add_parser("relax", help="certified linear lower/upper bounds on [L, U] (NN verification)")
     p.add_argument("name", nargs="?", help="registered or user-defined function (optional with --expr)")
-    p.add_argument("--on", metavar="L,U", help="the interval: exact decimals or fractions, -inf/inf where a sound "
+    p.add_argument("--on", metavar="L,U", type=_interval, help="the interval: exact decimals or fractions, -inf/inf where a sound "
                    "line with a finite gap exists (write --on=-1,2 when L is negative)")
     p.add_argument("--mode", default="chebyshev", metavar="|".join(MODES),
                    help="chebyshev: minimise each line's max gap (default); area: minimise its integral; "

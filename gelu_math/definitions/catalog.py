@@ -18,7 +18,18 @@ POS = dict(lower=sp.Integer(0), open_lower=True)
 NONNEG = dict(lower=sp.Integer(0))
 
 
+# the names in figures and legends (Activation.label)
+LABELS = {
+    "gelu": "GELU", "gelu_tanh": "GELU (tanh)", "gelu_fast": "GELU (fast)", "gelu_onnx_fast": "GELU (ONNX fast)",
+    "gelu_sigmoid": "GELU (sigmoid)", "i_gelu": "i-GELU", "relu": "ReLU", "leaky_relu": "leaky ReLU", "elu": "ELU",
+    "selu": "SELU", "celu": "CELU", "silu": "SiLU", "mish": "Mish", "softplus": "softplus", "sigmoid": "sigmoid",
+    "tanh": "tanh", "softsign": "softsign", "hardtanh": "hardtanh", "relu6": "ReLU6", "hardsigmoid": "hard sigmoid",
+    "hardswish": "hard swish", "logsigmoid": "log-sigmoid",
+}
+
+
 def _add(name, build, title, formula, parameters=(), **kw):
+    kw.setdefault("label", LABELS.get(name, ""))
     return REGISTRY.add(Activation(name, build, title, formula, tuple(parameters), **kw))
 
 
@@ -57,6 +68,7 @@ _add(
     [Parameter("a", dec("0.044715"), "cubic coefficient", **NONNEG)],
     references=(HG, "PyTorch gelu(approximate='tanh'); HF transformers gelu_new; JAX gelu default"),
     family="gelu",
+    fitted="a",
     notes=("Some articles print a = 0.047715 or code uses 0.44715; the paper's value is 0.044715.",),
 )
 
@@ -87,6 +99,7 @@ _add(
     aliases=("quick_gelu",),
     references=(HG, "Radford et al., CLIP (2021), QuickGELU"),
     family="gelu",
+    fitted="k",
 )
 
 

@@ -107,6 +107,22 @@ class Activation:
     family: str = "related"  # "gelu" for GELU and its approximations
     notes: tuple[str, ...] = ()
     constraint: Callable[[Mapping[str, sp.Expr]], str | None] | None = field(default=None, compare=False)
+    label: str = ""  # the name in figures and legends ("GELU (tanh)"); default: the name
+    fitted: str | None = None  # for an approximation of GELU: the coefficient reports fit (minimax-optimal)
+
+    @property
+    def display(self) -> str:
+        """The function's name in figures and legends."""
+        return self.label or self.name
+
+    def __reduce__(self):
+        # a registered activation (built-in or user-defined) crosses process boundaries by name: its
+        # recipe is code (lambdas), and the receiving process has the same registry (report workers
+        # register the user functions in their initializer); an unregistered one cannot be sent
+        if REGISTRY._lookup(self.name) is not self:
+            raise TypeError(f"activation {self.name!r} is not registered, so it cannot be sent to another "
+                            "process (register it with gelu_math.definitions.user.define)")
+        return (_registered, (self.name,))
 
     def instance(self, params: Mapping[str, object] | None = None, **kw) -> "Instance":
         given = dict(params or {}, **kw)
@@ -197,6 +213,9 @@ class Registry:
     def names(self) -> list[str]:
         return list(self._by_name)
 
+    def _lookup(self, name: str) -> Activation | None:
+        return self._by_name.get(name) or self._user.get(name)
+
     def __iter__(self):
         return iter(self._by_name.values())
 
@@ -207,11 +226,30 @@ class Registry:
 REGISTRY = Registry()
 
 
+def _registered(name: str) -> Activation:
+    """The registered activation ``name`` (how an Activation is unpickled: see ``Activation.__reduce__``)."""
+    from . import catalog  # noqa: F401  (fills the registry on first use)
+
+    return REGISTRY.get(name)
+
+
 def get(name: str, params: Mapping[str, object] | None = None, **kw) -> Instance:
     """The instance of activation ``name`` with the given parameters (defaults otherwise)."""
     from . import catalog  # noqa: F401  (fills the registry on first use)
 
     return REGISTRY.get(name).instance(params, **kw)
+
+
+def approximations() -> tuple[tuple[str, str], ...]:
+    """(name, coefficient) of every registered approximation of GELU whose coefficient the reports
+    fit (``Activation.fitted``), in registry order.
+
+    >>> approximations()
+    (('gelu_tanh', 'a'), ('gelu_sigmoid', 'k'))
+    """
+    from . import catalog  # noqa: F401
+
+    return tuple((a.name, a.fitted) for a in REGISTRY if a.fitted)
 
 
 def resolve(name_or_instance, params: Mapping[str, object] | None = None) -> Instance:

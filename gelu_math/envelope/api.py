@@ -7,25 +7,24 @@ from dataclasses import dataclass
 import sympy as sp
 from flint import arb
 
+from ..analysis.calculus import without_units_import
 from ..certified.balls import DEFAULT_DIGITS, check_digits
-from ..definitions.parse import parse_number
-from ..errors import InputError
 from ..facts import Fact, Method, Number, Step
 from ..timebox import task_limit
-from .error import ErrorFunction, error_function
+from .error import ErrorFunction, _error_function
+from .spec import EnvelopeSpec, parse_domain, spec_of
 from .sup import SupResult, Tail, certified_sup
+
+__all__ = ["Envelope", "envelope", "parse_domain"]
 
 
 @dataclass(frozen=True)
 class Envelope:
-    """sup over the domain of |A^(K) − R^(K)| (abs) or |A^(K)/R^(K) − 1| (rel)."""
+    """sup over the domain of |A^(K) − R^(K)| (abs) or |A^(K)/R^(K) − 1| (rel), for ``spec``,
+    certified to ``digits``."""
 
-    approximation: str
-    reference: str
-    metric: str
-    derivative: int
-    target: str
-    domain: tuple[sp.Expr, sp.Expr]
+    spec: EnvelopeSpec
+    digits: int
     sup: Number | None
     unbounded: bool
     reason: str
@@ -39,6 +38,31 @@ class Envelope:
     core: tuple[sp.Expr, sp.Expr]
     steps: tuple[Step, ...]
     error: ErrorFunction
+
+    @property
+    def approximation(self) -> str:
+        """The approximation's name."""
+        return self.error.approximation.name
+
+    @property
+    def reference(self) -> str:
+        return self.error.reference.name
+
+    @property
+    def metric(self) -> str:
+        return self.spec.metric
+
+    @property
+    def derivative(self) -> int:
+        return self.spec.derivative
+
+    @property
+    def target(self) -> str:
+        return self.spec.target
+
+    @property
+    def domain(self) -> tuple[sp.Expr, sp.Expr]:
+        return self.spec.domain
 
     @property
     def fact(self) -> Fact:
@@ -61,62 +85,38 @@ def _domain_text(domain) -> str:
     return f"[{lo}, {hi}]"
 
 
-def parse_domain(domain) -> tuple[sp.Expr, sp.Expr]:
-    """None → ℝ; a pair or 'LO,HI' text with exact numbers (±inf allowed)."""
-    if domain is None:
-        return (-sp.oo, sp.oo)
-    if isinstance(domain, str):
-        parts = domain.split(",")
-        if len(parts) != 2:
-            raise InputError(f"domain must be LO,HI, got {domain!r}")
-        domain = tuple(parts)
-    if len(domain) != 2:
-        raise InputError(f"domain must have two ends, got {domain!r}")
-    ends = []
-    for v in domain:
-        text = str(v).strip().lower()
-        if text in ("-inf", "-oo"):
-            ends.append(-sp.oo)
-        elif text in ("inf", "+inf", "oo", "+oo"):
-            ends.append(sp.oo)
-        else:
-            e = parse_number(text) if isinstance(v, str) else sp.nsimplify(v, rational=True)
-            if not e.is_Rational:
-                e = sp.Rational(str(sp.N(e, 30)))  # exact decimal at 30 digits: ends need rational boxes
-            ends.append(e)
-    lo, hi = ends
-    if not bool(lo < hi):
-        raise InputError(f"domain must have LO < HI, got {lo}, {hi}")
-    return lo, hi
-
-
 def envelope(approx, reference="gelu", metric: str = "abs", derivative: int = 0, domain=None,
              digits: int = DEFAULT_DIGITS, params=None, ref_params=None, target: str = "gelu") -> Envelope:
     """The certified supremum of the error of ``approx`` against ``reference``.
+
+    ``approx`` is an :class:`~.spec.EnvelopeSpec` (``envelope(spec, digits=30)``; the comparison's
+    keywords then stay at their defaults) or the approximation, with the comparison given by the
+    keywords.
 
     >>> e = envelope("gelu_tanh")          # sup over ℝ of |gelu_tanh − gelu|
     >>> e.sup.ball.mid().str(6, radius=False), e.attained, [p.ball.mid().str(6, radius=False) for p in e.argmax]
     ('0.000473236', True, ['-2.69894', '2.69894'])
     """
     check_digits(digits)
-    lo, hi = parse_domain(domain)
-    with task_limit(f"the envelope of {approx if isinstance(approx, str) else 'the approximation'}"):
-        return _envelope(approx, reference, metric, derivative, lo, hi, digits, params, ref_params, target)
+    spec = spec_of(approx, reference, metric, derivative, target, params, ref_params, domain)
+    a = spec.approximation
+    with task_limit(f"the envelope of {a if isinstance(a, str) else 'the approximation'}"), without_units_import():
+        return _envelope(spec, digits)
 
 
-def _envelope(approx, reference, metric, derivative, lo, hi, digits, params, ref_params, target) -> Envelope:
-    err = error_function(approx, reference, metric, derivative, target, params, ref_params)
+def _envelope(spec: EnvelopeSpec, digits: int) -> Envelope:
+    err = _error_function(spec, True, False)
+    lo, hi = spec.domain
     if all(p.expr == 0 for p in err.E.pieces) and all(v == 0 for _, v in err.E.point_values):
         zero = Number(sp.Integer(0), arb(0))
         steps = err.steps + (Step("The error is identically 0 on every piece: the functions coincide."),)
-        return Envelope(err.approximation.name, err.reference.name, metric, derivative, target, (lo, hi), zero, False,
-                        "", True, (), ("constant on ℝ (e ≡ 0)",), True, "identical (e ≡ 0)", err.symmetry, (), (lo, hi), steps, err)
+        return Envelope(spec, digits, zero, False, "", True, (), ("constant on ℝ (e ≡ 0)",), True, "identical (e ≡ 0)",
+                        err.symmetry, (), (lo, hi), steps, err)
     res: SupResult = certified_sup(err, lo, hi, digits)
     method = ("unbounded (certified pole)" if "pole" in res.where else "unbounded (limit)") if res.unbounded else "branch and bound + interval Newton on the core" + (
         "; " + ", ".join(f"{t.method} beyond {t.cut}" for t in res.tails) if res.tails else "")
     if err.symmetry and lo == -hi:
         method += f"; {err.symmetry} symmetry (proved) halves the domain"
-    return Envelope(err.approximation.name, err.reference.name, metric, derivative, target, (lo, hi), res.sup,
-                    res.unbounded, res.reason, res.attained, res.argmax, tuple(dict.fromkeys(res.where)), True, method,
+    return Envelope(spec, digits, res.sup, res.unbounded, res.reason, res.attained, res.argmax, tuple(dict.fromkeys(res.where)), True, method,
                     err.symmetry, res.tails,
                     res.core, res.steps, err)

@@ -17,10 +17,11 @@ from flint import arb, fmpq
 
 from ..certified.arbeval import compile_arb
 from ..certified.balls import precision
-from ..definitions.registry import get
+from ..definitions.registry import resolve
 from ..definitions.symbols import x
 from ..errors import InputError, ParameterError
-from .error import error_function
+from .error import _error_function
+from .spec import EnvelopeSpec, spec_of
 
 CURVE_BITS = 128
 MAX_POINTS = 200_001
@@ -37,6 +38,7 @@ class ErrorProfile:
     target: str
     xs: np.ndarray
     errors: np.ndarray
+    spec: EnvelopeSpec | None = None
 
 
 def _grid(lo: float, hi: float, n: int) -> list[fmpq]:
@@ -72,12 +74,16 @@ def _float(fn, t: fmpq) -> float:
 
 def error_profile(approx, reference="gelu", metric: str = "abs", derivative: int = 0, lo: float = -8.0,
                   hi: float = 8.0, n: int = 2001, params=None, ref_params=None, target: str = "gelu") -> ErrorProfile:
-    """The signed error on ``n`` equally spaced points of [lo, hi] (float64 arrays)."""
-    err = error_function(approx, reference, metric, derivative, target, params, ref_params, calculus=False)
+    """The signed error on ``n`` equally spaced points of [lo, hi] (float64 arrays).
+
+    ``approx`` is an :class:`~.spec.EnvelopeSpec` (its domain is not used: the grid is [lo, hi])
+    or the approximation of the keyword form."""
+    spec = spec_of(approx, reference, metric, derivative, target, params, ref_params)
+    err = _error_function(spec, False, False)
     grid = _grid(lo, hi, n)
     xs = np.array([float(t) for t in grid])
-    return ErrorProfile(err.approximation.name, err.reference.name, metric, derivative, target, xs,
-                        _evaluate(err.E, grid))
+    return ErrorProfile(err.approximation.name, err.reference.name, spec.metric, spec.derivative, spec.target, xs,
+                        _evaluate(err.E, grid), spec)
 
 
 def sweep(approx, coefficient: str, values, target: str = "gelu", metric: str = "abs", reference="gelu",
@@ -85,16 +91,19 @@ def sweep(approx, coefficient: str, values, target: str = "gelu", metric: str = 
     """Estimated sup|error| on a dense grid of [lo, hi] for each value of ``coefficient``.
 
     An estimate for plots ("sup error vs coefficient"); :func:`~gelu_math.envelope.fit`
-    certifies the optimum.
+    certifies the optimum.  ``approx`` may be an :class:`~.spec.EnvelopeSpec` (then ``target``,
+    ``metric``, ``reference`` stay at their defaults); its ``coefficient`` takes each value.
     """
-    inst = get(approx, {})
+    spec = spec_of(approx, reference, metric, 0, target)
+    inst = resolve(spec.approximation, {})
     if coefficient not in dict(inst.params):
-        raise ParameterError(f"{approx} has no coefficient {coefficient!r} "
+        a = spec.approximation
+        raise ParameterError(f"{a if isinstance(a, str) else inst.name} has no coefficient {coefficient!r} "
                              f"(its parameters: {', '.join(dict(inst.params)) or 'none'})")
     grid = _grid(lo, hi, n)
     out = []
     for v in values:
         value = sp.Rational(str(v)) if not isinstance(v, sp.Expr) else v
-        err = error_function(approx, reference, metric, 0, target, {coefficient: value}, None, calculus=False)
+        err = _error_function(spec.with_params({coefficient: value}), False, False)
         out.append(float(np.nanmax(np.abs(_evaluate(err.E, grid)))))
     return np.array(out)

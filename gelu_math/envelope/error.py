@@ -27,13 +27,12 @@ from ..certified.arbeval import compile_arb
 from ..certified.balls import precision, q
 from ..definitions.registry import Instance, resolve
 from ..definitions.symbols import x
-from ..errors import InputError, ParameterError, UnsupportedError
+from ..errors import ParameterError, UnsupportedError
 from ..facts import Step
 from ..timebox import attempt
+from .spec import MAX_DERIVATIVE, METRICS, TARGETS, EnvelopeSpec, spec_of
 
-METRICS = ("abs", "rel")
-TARGETS = ("gelu", "cdf")
-MAX_DERIVATIVE = 4
+__all__ = ["ErrorFunction", "error_function", "symmetry_of", "METRICS", "TARGETS", "MAX_DERIVATIVE"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +51,7 @@ class ErrorFunction:
     undefined: tuple  # breakpoints where e is undefined (0/0 of a relative error)
     denominator: Pieces | None  # rel metric: the (cancelled) reference part that divides
     steps: tuple[Step, ...]
+    spec: EnvelopeSpec | None = None  # what was compared (its domain is not used here)
 
 
 def _instance(spec, params) -> Instance:
@@ -146,17 +146,18 @@ def error_function(approx, reference="gelu", metric: str = "abs", derivative_ord
                    symbolic: bool = False) -> ErrorFunction:
     """Build e = A^(K) − R^(K) (abs) or A^(K)/R^(K) − 1 (rel), with e′, e″ and its symmetry.
 
+    ``approx`` is an :class:`~.spec.EnvelopeSpec` (then the other comparison arguments stay at
+    their defaults) or the approximation of the keyword form.
     ``calculus=False`` skips e′, e″ and the symmetry proof (curves need only e);
     ``symbolic=True`` admits symbolic parameter values (for :mod:`.fit`).
     """
-    if metric not in METRICS:
-        raise InputError(f"metric must be one of {', '.join(METRICS)}, got {metric!r}")
-    if target not in TARGETS:
-        raise InputError(f"target must be one of {', '.join(TARGETS)}, got {target!r}")
-    if isinstance(derivative_order, bool) or not isinstance(derivative_order, int) \
-            or not 0 <= derivative_order <= MAX_DERIVATIVE:
-        raise ParameterError(f"derivative must be an integer 0..{MAX_DERIVATIVE}, got {derivative_order!r}")
-    A, R = _instance(approx, params), _instance(reference, ref_params)
+    spec = spec_of(approx, reference, metric, derivative_order, target, params, ref_params)
+    return _error_function(spec, calculus, symbolic)
+
+
+def _error_function(spec: EnvelopeSpec, calculus: bool, symbolic: bool) -> ErrorFunction:
+    metric, target = spec.metric, spec.target
+    A, R = _instance(spec.approximation, spec.approx_params), _instance(spec.reference, spec.reference_params)
     for inst in (A, R):
         if not inst.is_numeric and not symbolic:
             raise ParameterError(f"{inst.name}: envelopes need numeric parameter values")
@@ -165,7 +166,7 @@ def error_function(approx, reference="gelu", metric: str = "abs", derivative_ord
     if target == "cdf":
         a, r = _cancel(a / x), _cancel(r / x)
         steps.append(Step("CDF target: compare {0} with {1} (each function divided by x).", (a, r)))
-    K = derivative_order
+    K = spec.derivative
     denominator = None
     undefined = ()
     if metric == "abs":
@@ -185,11 +186,11 @@ def error_function(approx, reference="gelu", metric: str = "abs", derivative_ord
                    tuple((bp, v) for bp, v in E.point_values if not v.has(sp.nan, sp.zoo)))
         steps.append(Step("Relative error: e(x) = {0} − 1 = {1} − 1 (common factors cancelled).", (aK / rK, ratio)))
     if not calculus:
-        return ErrorFunction(A, R, metric, K, target, E, E, E, None, undefined, denominator, tuple(steps))
+        return ErrorFunction(A, R, metric, K, target, E, E, E, None, undefined, denominator, tuple(steps), spec)
     dE = _diff(E, 1)
     ddE = _diff(dE, 1)
     sym = symmetry_of(E)
     if sym:
         steps.append(Step("Symmetry: e(−x) = " + ("e(x)" if sym == "even" else "−e(x)")
                           + " on every piece (proved symbolically), so |e| is even and x ≥ 0 suffices."))
-    return ErrorFunction(A, R, metric, K, target, E, dE, ddE, sym, undefined, denominator, tuple(steps))
+    return ErrorFunction(A, R, metric, K, target, E, dE, ddE, sym, undefined, denominator, tuple(steps), spec)

@@ -40,13 +40,14 @@ from ..analysis import calculus
 from ..certified.arbeval import compile_arb
 from ..certified.balls import precision, q
 from ..certified.limits import checked_limit
-from ..definitions.registry import get
+from ..definitions.registry import resolve
 from ..definitions.symbols import x
 from ..errors import CertificationError, ParameterError, UnsupportedError
 from ..facts import Number, Step
 from ..timebox import task_limit
 from .api import Envelope, envelope
-from .error import error_function
+from .error import _error_function
+from .spec import EnvelopeSpec, spec_of
 
 GRID = 1601
 SPAN = (-10, 10)
@@ -76,14 +77,15 @@ class Fit:
     certified_window: tuple[sp.Rational, sp.Rational] = ()
 
 
-def _family(approx, coefficient, target, metric, reference):
-    inst = get(approx, {})
+def _family(spec: EnvelopeSpec, coefficient):
+    approx = spec.approximation
+    inst = resolve(approx, {})
     params = dict(inst.params)
     if coefficient not in params:
-        raise ParameterError(f"{approx} has no coefficient {coefficient!r} (its parameters: "
-                             f"{', '.join(params) or 'none'})")
+        raise ParameterError(f"{approx if isinstance(approx, str) else inst.name} has no coefficient {coefficient!r} "
+                             f"(its parameters: {', '.join(params) or 'none'})")
     c = sp.Symbol("c_" + coefficient, real=True)
-    err = error_function(approx, reference, metric, 0, target, {coefficient: c}, None, calculus=False, symbolic=True)
+    err = _error_function(spec.with_params({coefficient: c}), False, True)
     if len(err.E.pieces) != 1:
         raise UnsupportedError("fit supports smooth (one-piece) errors only")
     E = err.E.pieces[0].expr
@@ -188,14 +190,21 @@ class NoOptimumError(CertificationError):
 def fit(approx, coefficient: str, target: str = "gelu", metric: str = "abs", reference="gelu",
         digits: int = 20, search=None) -> Fit:
     """The minimax-optimal ``coefficient`` of ``approx`` over ℝ, certified over the search range
-    (``search=(lo, hi)``; default the published value ±50%).
+    (``search=(lo, hi)``; default the published value ±50%).  ``approx`` may be an
+    :class:`~.spec.EnvelopeSpec` with derivative 0 and the whole real line (then ``target``,
+    ``metric``, ``reference`` stay at their defaults).
 
     >>> f = fit("gelu_sigmoid", "k", target="cdf")          # about 15 s: tests/test_fit.py  # doctest: +SKIP
     >>> f.optimum.ball.mid().str(8, radius=False)           # doctest: +SKIP
     '1.7017449'
     """
-    with task_limit(f"the fit of {coefficient} in {approx}"):
-        return _fit(approx, coefficient, target, metric, reference, digits, search)
+    spec = spec_of(approx, reference, metric, 0, target)
+    if spec.derivative or spec.domain != (-sp.oo, sp.oo):
+        raise ParameterError("fit minimises the error of the function itself over ℝ: derivative 0, no domain")
+    a = spec.approximation
+    with task_limit(f"the fit of {coefficient} in {a if isinstance(a, str) else resolve(a).name}"), \
+            calculus.without_units_import():
+        return _fit(spec, coefficient, digits, search)
 
 
 def _search_range(search, published) -> tuple[sp.Rational, sp.Rational]:
@@ -214,10 +223,11 @@ def _search_range(search, published) -> tuple[sp.Rational, sp.Rational]:
     return lo, hi
 
 
-def _fit(approx, coefficient, target, metric, reference, digits, search) -> Fit:
-    inst, published, c, E, dE, ddE, dEc = _family(approx, coefficient, target, metric, reference)
+def _fit(spec: EnvelopeSpec, coefficient, digits, search) -> Fit:
+    target, metric = spec.target, spec.metric
+    inst, published, c, E, dE, ddE, dEc = _family(spec, coefficient)
     lo, hi = _search_range(search, published)
-    pub_env = envelope(approx, reference, metric, 0, None, digits, None, None, target)
+    pub_env = envelope(spec, digits=digits)
     _refuse_without_optimum(pub_env, E, c, coefficient, published, lo, hi)
     scan = _Scan(c, E, dE, ddE)
     cache: dict[float, float] = {}
@@ -233,7 +243,7 @@ def _fit(approx, coefficient, target, metric, reference, digits, search) -> Fit:
         raise CertificationError(f"the estimated optimum {coefficient} ≈ {c_est:.6g} sits at the edge of the search "
                                  f"range [{_text(lo)}, {_text(hi)}]: the optimum is probably outside it; give another "
                                  "range (fit(..., search=(lo, hi)), CLI --search=LO,HI)")
-    env = envelope(approx, reference, metric, 0, None, digits, {coefficient: c_r}, None, target)
+    env = envelope(spec.with_params({coefficient: c_r}), digits=digits)
     if env.unbounded:
         raise CertificationError(f"the error at {coefficient} = {c_r} is unbounded: {env.reason}")
     U = env.sup.ball

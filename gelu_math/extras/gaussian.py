@@ -13,7 +13,7 @@ from ..analysis.series import parity
 from ..certified.numbers import exact_number
 from ..errors import CertificationError, InputError
 from ..facts import Fact, Method, Number, Step, weakest
-from ..properties import Property, register
+from ..properties import Column, Property, register
 from ..values import Record
 
 KLAMBAUER = "Klambauer et al., Self-Normalizing Neural Networks, NeurIPS 2017"
@@ -41,6 +41,21 @@ def _step(st: Step) -> Step:
     return st
 
 
+def _chi1_at_rms_gain(m, digits: int):
+    """E f′(Z)²/E f(Z)² as a Number (exact when both moments are), or None when not finite and positive."""
+    from ..certified.balls import bits_for, precision
+
+    a, b = m.moments["fprime_second"].value, m.moments["second"].value
+    if not (a.is_finite and b.is_finite):
+        return None
+    if a.exact is not None and b.exact is not None and not (_long(a.exact) or _long(b.exact)):
+        return None if b.exact == 0 else exact_number(sp.simplify(a.exact / b.exact), digits)
+    if not b.ball > 0:
+        return None
+    with precision(bits_for(digits) + 32):
+        return Number(None, a.ball / b.ball)
+
+
 def _gaussian(ctx) -> Fact:
     from ..gauss.moments import KEYS, gains, moments  # imported when derived (numpy, flint.acb: not at start-up)
     from ..gauss.torchgain import comparison
@@ -57,6 +72,9 @@ def _gaussian(ctx) -> Fact:
     if odd and mo["mean"].exact is None:  # a ball around 0 from quadrature: the exact value is 0
         mo["mean"], mo["variance"], ga["std"] = exact_number(sp.Integer(0), ctx.digits), mo["second"], ga["rms"]
     value = Record(moments=mo, gains=ga)
+    chi = _chi1_at_rms_gain(m, ctx.digits)
+    if chi is not None:
+        value["chi1_at_rms_gain"] = _shown(chi)
     steps = [Step("Z ∼ N(0, 1). " + ("Each moment is an exact Gaussian integral (completing the square, Stein's "
                                      "identity, E erf(aZ + b) in closed form), checked against a certified "
                                      "quadrature" if all(m.moments[k].method.value == "exact" for k in KEYS) else
@@ -83,10 +101,20 @@ def _gaussian(ctx) -> Fact:
     method = weakest(*(Method.EXACT if n.exact is not None or n.infinite else Method.CERTIFIED
                        for n in (*mo.values(), *ga.values())))
     math = (mo["mean"], mo["second"], mo["variance"], mo["fprime_second"], ga["std"], ga["rms"], ga["grad"])
-    return Fact("gaussian", "For Z ∼ N(0, 1): E f(Z) = {0}, E f(Z)² = {1}, Var f(Z) = {2}, E f′(Z)² = {3}; "
-                "initialisation gains: std 1/√Var f(Z) = {4}, rms 1/√E f(Z)² = {5}, grad 1/√E f′(Z)² = {6}",
+    statement = ("For Z ∼ N(0, 1): E f(Z) = {0}, E f(Z)² = {1}, Var f(Z) = {2}, E f′(Z)² = {3}; "
+                 "initialisation gains: std 1/√Var f(Z) = {4}, rms 1/√E f(Z)² = {5}, grad 1/√E f′(Z)² = {6}")
+    if chi is not None:
+        math += (value["chi1_at_rms_gain"],)
+        statement += "; χ₁ at σ_w = the rms gain (σ_b = 0, where q* = 1 is a fixed point) = E f′(Z)²/E f(Z)² = {7}"
+        steps.append(Step("With σ_w² = 1/E f(Z)² and σ_b = 0 the variance map V(q) = σ_w² E f(√q Z)² has the fixed "
+                          "point q* = 1, so χ₁ = σ_w² E f′(√q* Z)² = E f′(Z)²/E f(Z)² (> 1: gradients grow with "
+                          "depth; < 1: they vanish)."))
+    return Fact("gaussian", statement,
                 value, method, tuple(steps), math, (HE, KLAMBAUER) + ((TORCH_INIT,) if torch else ()))
 
 
 PROPERTY = register(Property("gaussian", "Moments and gains for Z ∼ N(0, 1)", "Gaussian inputs", _gaussian,
-                             extended=True))
+                             extended=True,
+                             columns=(Column.at("rms gain", "gains.rms", 18), Column.at("grad gain", "gains.grad", 19),
+                                      Column.at("std gain", "gains.std", 20),
+                                      Column.at("χ₁ at σ_w = rms gain", "chi1_at_rms_gain", 21))))

@@ -21,8 +21,8 @@ from ..certified.limits import checked_limit
 from ..certified.numbers import compare, exact_number
 from ..definitions.symbols import x
 from ..facts import Fact, Method, Step, weakest
-from ..properties import Property
-from ..values import Record
+from ..properties import Column, Property
+from ..values import Phrase, Record
 from ..references import LEE
 
 _F = sp.Function("f")
@@ -131,10 +131,19 @@ def _negative_gradient(a) -> Fact | None:
                 (not flat, sp.Limit(sp.Derivative(_F(x), x), x, -sp.oo), value["limit_minus_inf"]), (LEE,))
 
 
+def _slope_cell(fact, facts):
+    v = fact.value
+    return v["value"] if "value" in v else Phrase("none: {0} / {1}", (v["left"], v["right"]))
+
+
 PROPERTIES = (
-    Property("slope_at_0", "Slope at 0", "Value and slope at 0", _slope_at_0, order=1),
-    Property("boundedness", "Boundedness", "Range and extrema", _boundedness, depends=("range",), order=1),
-    Property("monotone", "Monotone on ℝ?", "Monotonicity", _monotone, depends=("monotonicity",), order=1),
+    Property("slope_at_0", "Slope at 0", "Value and slope at 0", _slope_at_0, order=1,
+             columns=(Column("f′(0)", _slope_cell, 2),)),
+    Property("boundedness", "Boundedness", "Range and extrema", _boundedness, depends=("range",), order=1,
+             columns=(Column.at("bounded below", "below", 4), Column.at("bounded above", "above", 5))),
+    Property("monotone", "Monotone on ℝ?", "Monotonicity", _monotone, depends=("monotonicity",), order=1,
+             columns=(Column.at("monotonic", "", 6),)),
     Property("negative_gradient", "Gradient for x < 0", "Monotonicity", _negative_gradient,
-             depends=("stationary_points",), order=2),
+             depends=("stationary_points",), order=2,
+             columns=(Column.at("f′ ≠ 0 for x < 0", "nonzero", 16), Column.at("lim f′ at −∞", "limit_minus_inf", 17))),
 )

@@ -10,10 +10,12 @@ number exact (SymPy) or a certified Arb ball.
 sqrt(2)
 """
 
+from .criticality import criticality, fixed_points
 from .kernel import Kernel, kernel
 from .moments import DivergentMomentError, GaussMoments, Moment, gains, moments
+from .network import network
 from .selfnorm import SelfNormalizing, self_normalizing
 from .torchgain import comparison as torch_comparison
 
-__all__ = ["DivergentMomentError", "GaussMoments", "Kernel", "Moment", "SelfNormalizing", "gains", "kernel",
-           "moments", "self_normalizing", "torch_comparison"]
+__all__ = ["DivergentMomentError", "GaussMoments", "Kernel", "Moment", "SelfNormalizing", "criticality",
+           "fixed_points", "gains", "kernel", "moments", "network", "self_normalizing", "torch_comparison"]

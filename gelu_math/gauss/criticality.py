@@ -89,7 +89,7 @@ def _homogeneous(inst, sb, lo, hi, digits: int) -> Criticality | None:
     return Criticality(sb, (lo, hi), pts, 0, None, "exact", why + f": the one zero is q* = {sp.sstr(qs)}")
 
 
-class _Integrals:
+class Integrals:
     """S, D and their q-derivatives at a ball of q, certified."""
 
     def __init__(self, inst):
@@ -105,6 +105,7 @@ class _Integrals:
             lip = [(f0 + L * X, sp.Integer(0)), (L + 0 * X, sp.Integer(0))]
             self.bounds = [b or lip[i] for i, b in enumerate(self.bounds)]
         self.compiled = [[(p.lo, p.hi, compile_acb(p.expr, x)) for p in P.pieces] for P in (self.pieces, self.dpieces)]
+        self._growths = {}
 
     @staticmethod
     def _poly(P):
@@ -118,6 +119,31 @@ class _Integrals:
             bounds.append(b)
         start = sp.Integer(0) if len(ps) == 1 else sp.Max(_abs_upper(ps[0].hi), _abs_upper(ps[-1].lo))
         return sp.expand(bounds[0] + bounds[-1]) if len(bounds) > 1 else bounds[0], start
+
+    def _tail_growth(self, which: int, slope: bool, qlo, qhi) -> Growth:
+        """Growth with rational coefficients >= those of P(√qhi U)²·((U² + 1)/(2 qlo) if slope): the
+        polynomial products in Arb (every coefficient of P is >= 0), each rounded up to a rational
+        (a SymPy expansion per call cost more than the quadrature)."""
+        key = (which, slope, qlo, qhi)
+        if key in self._growths:
+            return self._growths[key]
+        P = self.bounds[which][0]
+        cs = [const_ball(c) for c in sp.Poly(P, X).all_coeffs()[::-1]]
+        with precision(128):
+            r = arb(const_ball(qhi)).sqrt()
+            cs = [c * r ** i for i, c in enumerate(cs)]
+            sq = [arb(0)] * (2 * len(cs) - 1)
+            for i, a in enumerate(cs):
+                for j, b in enumerate(cs):
+                    sq[i + j] += a * b
+            if slope:  # times (U² + 1)/(2 qlo)
+                w = 1 / (2 * arb(const_ball(qlo)))
+                sq = [(sq[i] if i < len(sq) else 0) * w + (sq[i - 2] * w if i >= 2 else 0) for i in range(len(sq) + 2)]
+            g = Growth(tuple(_rational(arb(c.upper())) for c in sq), 1)
+        if len(self._growths) > 4096:
+            self._growths.clear()
+        self._growths[key] = g
+        return g
 
     def integral(self, which: int, slope: bool, qlo: sp.Rational, qhi: sp.Rational, bits: int) -> arb:
         """E[g(√q Z)² w(Z)] for every q in [qlo, qhi] (g = f or f′; w = 1 or (Z² − 1)/(2q)), in the
@@ -136,9 +162,7 @@ class _Integrals:
                 return lambda z, an: F(r * z, an) ** 2 * (-(z * z) / 2).exp() * c
 
             # tail |t| > T with T >= start/√qlo: there |g(√q t)| <= P(√qhi |t|)
-            U = sp.Symbol("U", nonnegative=True)
-            poly = sp.expand(P.subs(X, sp.sqrt(qhi) * U) ** 2 * ((U ** 2 + 1) / (2 * qlo) if slope else 1))
-            g = Growth(tuple(_abs_upper(k) for k in sp.Poly(poly, U).all_coeffs()[::-1]), 1)
+            g = self._tail_growth(which, slope, qlo, qhi)
             target = arb(2) ** (-bits + 16)
             T = max(int((2 * 0.7 * bits) ** 0.5) + 2,
                     int((const_ball(start) / const_ball(sp.sqrt(qlo))).upper().ceil().unique_fmpz()) + 1)
@@ -202,10 +226,32 @@ def criticality(f, params=None, *, sigma_b, search=SEARCH, digits: int = DEFAULT
     h = _homogeneous(inst, sb, lo, hi, digits)
     if h is not None:
         return h
-    I = _Integrals(inst)
+    I = Integrals(inst)
     with precision(BOX_BITS):
         sb2 = arb(const_ball(sb)) ** 2 if sb != 0 else arb(0)
-    # split [lo, hi] at powers of 2 first, so that boxes are relatively narrow
+
+    def G(a, b, bits, derivative=False):
+        return I.G(a, b, sb2, bits, derivative=derivative)
+
+    roots, boxes = isolate(G, lo, hi)
+    points = []
+    for a, b in roots:
+        Q, bits, a, b = refine(G, a, b, digits)
+        D = I.integral(1, False, a, b, bits)
+        with precision(bits):
+            points.append({"q_star": Number(None, Q), "sigma_w": Number(None, D.rsqrt()),
+                           "chi1": Number(sp.Integer(1), arb(1))})  # σ_w = D(q*)^(−1/2): χ₁ = 1 by construction
+    return Criticality(sb, (lo, hi), tuple(points), boxes)
+
+
+def isolate(G, lo: sp.Rational, hi: sp.Rational) -> tuple[list, int]:
+    """Every zero of G on [lo, hi] in a box with a proved unique zero, and the number of boxes.
+
+    ``G(a, b, bits, derivative)`` encloses G (or G′) for every q in [a, b].  Boxes are split at
+    powers of 2 first (relatively narrow boxes over decades), then bisected: the mean-value form
+    G(m) + G′(Q)(Q − m) ∌ 0 excludes Q (the naive G(Q) loses the dependence between q and S(q);
+    for ReLU, S(q)/D(q) = q exactly), N(Q) = m − G(m)/G′(Q) ∩ Q = ∅ excludes it, N(Q) ⊂ int Q
+    proves exactly one zero in Q."""
     edges = [lo]
     e = sp.Integer(2) ** int(sp.floor(sp.log(lo, 2)) + 1)
     while e < hi:
@@ -218,13 +264,11 @@ def criticality(f, params=None, *, sigma_b, search=SEARCH, digits: int = DEFAULT
         a, b = stack.pop()
         boxes += 1
         if boxes > MAX_BOXES:
-            raise CertificationError(f"the search did not finish within {MAX_BOXES} boxes (a zero of G on an "
+            raise CertificationError(f"the search did not finish within {MAX_BOXES} boxes (a zero on an "
                                      "interval, or a double zero, cannot be isolated)")
-        # the mean-value form G(m) + G′(Q)(Q − m): the naive G(Q) = Q − S(Q)/D(Q) loses the
-        # dependence between q and S(q) (for ReLU, S(q)/D(q) = q exactly)
         m = _mid(a, b)
-        dg = I.G(a, b, sb2, BOX_BITS, derivative=True)
-        gm = I.G(m, m, sb2, BOX_BITS)
+        dg = G(a, b, BOX_BITS, True)
+        gm = G(m, m, BOX_BITS)
         with precision(BOX_BITS):
             Q = arb(const_ball(a)).union(arb(const_ball(b)))
             g = gm + dg * (Q - arb(const_ball(m)))
@@ -237,35 +281,63 @@ def criticality(f, params=None, *, sigma_b, search=SEARCH, digits: int = DEFAULT
                 if bool(N.lower() > Q.lower()) and bool(N.upper() < Q.upper()):
                     roots.append((a, b))
                     continue
-        m = _mid(a, b)
         stack.extend([(m, b), (a, m)])
-    points = tuple(_refine(I, a, b, sb2, digits) for a, b in roots)
-    return Criticality(sb, (lo, hi), points, boxes)
+    return roots, boxes
+
+
+def refine(G, a, b, digits: int) -> tuple[arb, int, sp.Rational, sp.Rational]:
+    """Interval Newton from a box with a proved unique zero to ``digits``: each step keeps
+    N(Q) ∩ Q, which contains the zero.  Returns (the ball Q, the working precision, Q's rational ends)."""
+    bits = bits_for(digits) + 16
+    for _ in range(80):
+        with precision(bits):
+            Q = arb(const_ball(a)).union(arb(const_ball(b)))
+            if tight_enough(Q, digits):
+                return Q, bits, a, b
+        m = (a + b) / 2
+        dg = G(a, b, bits, True)
+        with precision(bits):
+            N = (arb(const_ball(m)) - G(m, m, bits) / dg).intersection(Q)
+            a, b = _rational(N.lower()), _rational(N.upper())
+    raise CertificationError("interval Newton did not reach the requested digits")
+
+
+def fixed_points(f, params=None, *, sigma_w2, sigma_b2, search=SEARCH, digits: int = DEFAULT_DIGITS) -> tuple:
+    """Every fixed point q* = V(q*) of the variance map V(q) = σ_w² E f(√q Z)² + σ_b² with q* in
+    ``search``, as balls with χ₁ = σ_w² E f′(√q* Z)² (the list is complete on the range: :func:`isolate`).
+
+    >>> [round(float(p["q_star"].ball.mid()), 6) for p in fixed_points("tanh", sigma_w2=2, sigma_b2="1/10", digits=10)]
+    [0.814644]
+    """
+    check_digits(digits)
+    inst = instance_of(f, params)
+    sw2, sb2 = exact_value(sigma_w2, "sigma_w2"), exact_value(sigma_b2, "sigma_b2")
+    if sw2 <= 0 or sb2 < 0:
+        raise InputError(f"need sigma_w2 > 0 and sigma_b2 >= 0, got {sw2}, {sb2}")
+    lo, hi = (exact_value(v, "search") for v in search)
+    if not (lo.is_Rational and hi.is_Rational and 0 < lo < hi):
+        raise InputError(f"search must be rational 0 < lo < hi, got {lo}, {hi}")
+    I = Integrals(inst)
+
+    def H(a, b, bits, derivative=False):  # H(q) = V(q) − q
+        S = I.integral(0, derivative, a, b, bits)
+        with precision(bits):
+            w, c = arb(const_ball(sw2)), arb(const_ball(sb2))
+            if derivative:
+                return w * S - 1
+            return w * S + c - arb(const_ball(a)).union(arb(const_ball(b)))
+
+    roots, _ = isolate(H, lo, hi)
+    out = []
+    for a, b in roots:
+        Q, bits, a, b = refine(H, a, b, digits)
+        D = I.integral(1, False, a, b, bits)
+        with precision(bits):
+            out.append({"q_star": Number(None, Q), "chi1": Number(None, arb(const_ball(sw2)) * D)})
+    return tuple(out)
 
 
 def _rational(v: arb) -> sp.Rational:
     """An exact arb (an endpoint: lower() or upper()) as a SymPy rational."""
     m, e = v.man_exp()
     return sp.Integer(int(m)) * sp.Integer(2) ** int(e)
-
-
-def _refine(I: _Integrals, a, b, sb2, digits: int) -> dict:
-    """Interval Newton from a box with a proved unique zero to ``digits``: each step keeps
-    N(Q) ∩ Q, which contains the zero; then σ_w = D(Q)^(−1/2) and χ₁ = 1 by construction."""
-    bits = bits_for(digits) + 16
-    for _ in range(80):
-        with precision(bits):
-            Q = arb(const_ball(a)).union(arb(const_ball(b)))
-            if tight_enough(Q, digits):
-                break
-        m = (a + b) / 2
-        dg = I.G(a, b, sb2, bits, derivative=True)
-        with precision(bits):
-            N = (arb(const_ball(m)) - I.G(m, m, sb2, bits) / dg).intersection(Q)
-            a, b = _rational(N.lower()), _rational(N.upper())
-    else:
-        raise CertificationError("interval Newton did not reach the requested digits")
-    D = I.integral(1, False, a, b, bits)
-    with precision(bits):
-        sw = D.rsqrt()
-        return {"q_star": Number(None, Q), "sigma_w": Number(None, sw), "chi1": Number(sp.Integer(1), arb(1))}

@@ -13,7 +13,8 @@ and E|W| <= 1), or
 |f′|, |h′| <= L for k′; and it is exact where f(√q t)·h(t) is in the class again: ReLU gives
 the arc-cosine kernel (Cho & Saul 2009), GELU an arcsin form (Tsuchida et al. 2021).
 ρ = ±1 is one-dimensional (v = ±√(q₂/q₁) u).  A function whose inner expectation has no closed form
-(tanh, SiLU, ...) is refused: nested certified integration is not implemented.
+(tanh, SiLU, Mish, ...) goes to the certified Hermite (Mehler) series of :mod:`.hermite` when it is one
+analytic piece on ℝ (|ρ| < 1); otherwise it is refused with the reason.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..certified.balls import DEFAULT_DIGITS, check_digits
 from ..definitions.domain import compare
 from ..definitions.symbols import x
 from ..errors import InputError, UnsupportedError
+from ..facts import Method, Number, Step
 from .closed import gaussian_integral, t
 from .integrate import Growth
 from .moments import Moment, _abs_upper, derivative_pieces, _lipschitz, _moment, exact_value, instance_of, positive
@@ -53,8 +55,7 @@ def _inner(pieces, rho, q) -> sp.Expr:
         part = gaussian_integral(p.expr.subs(x, a + b * t), lo, hi)
         if part is None:
             raise UnsupportedError("the inner conditional expectation E[f(v) | u] has no closed form in the exact "
-                                   "class (piecewise polynomial·exp, erf of linear arguments); nested certified "
-                                   "integration is not implemented")
+                                   "class (piecewise polynomial·exp, erf of linear arguments)")
         total += part
     return total.subs(_s, t)
 
@@ -102,8 +103,32 @@ def _one(pieces, rho, q1, q2, growth, digits, what) -> Moment:
         one = _outer_pieces(pieces, q1, sp.Integer(1))
         other = _outer_pieces(pieces, q2, sp.Integer(1), 1 if rho == 1 else -1)
         return _moment(_merge(one, other), growth, digits, what, why)
-    h = _inner(pieces, rho, q2)
+    try:
+        h = _inner(pieces, rho, q2)
+    except UnsupportedError as exc:
+        return _hermite(pieces, rho, q1, q2, digits, what, exc)
     return _moment(_outer_pieces(pieces, q1, h), growth, digits, what, why)
+
+
+def _hermite(pieces, rho, q1, q2, digits, what, why_not) -> Moment:
+    """The certified Hermite (Mehler) series of :mod:`.hermite`, for one analytic piece on ℝ."""
+    from .growth import X, polynomial_bound
+    from .hermite import kernel_series
+
+    if len(pieces.pieces) != 1:
+        raise UnsupportedError(f"{why_not}; the Hermite series needs one analytic piece on ℝ")
+    bound = polynomial_bound(pieces.pieces[0].expr, 0, None)
+    if bound is None:
+        L = _lipschitz(pieces)
+        if L == sp.oo:
+            raise UnsupportedError(f"{why_not}; and no proved growth bound for the Hermite series")
+        bound = _abs_upper(pieces.at(sp.Integer(0))) + L * X
+    ball = kernel_series(pieces, rho, q1, q2, bound, digits)
+    step = Step("Certified by the Hermite (Mehler) series {0} = Σ a_n b_n ρⁿ, a_n = E g(√q₁Z) He_n(Z)/√n!, "
+                "each coefficient an Arb Gauss–Legendre quadrature with Bernstein-ellipse error bounds and a tail "
+                "|t| > T bounded by Cramér's inequality; the series tail by |ρ|^(N+1)·√(R_a R_b), R = E g² − Σ a_n² "
+                "(Parseval).", (sp.Symbol(what),))
+    return Moment(Number(None, ball), Method.CERTIFIED, (step,))
 
 
 def kernel(f, params=None, *, rho, q=1, q2=None, digits: int = DEFAULT_DIGITS) -> Kernel:

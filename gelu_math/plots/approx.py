@@ -22,15 +22,15 @@ import sympy as sp
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..definitions.registry import get
-from ..envelope import envelope, error_profile, fit, sweep
+from ..definitions.registry import approximations, get
+from ..envelope import EnvelopeSpec, envelope, error_profile, fit, sweep
 from ..errors import CertificationError, InputError, SymbolicTimeout, UnsupportedError
 from ..facts import Number
 from .curves import instance, marks
 from .figures import label
 from .style import look, new_figure, style
 
-APPROXIMATIONS = ("gelu_tanh", "gelu_sigmoid")
+APPROXIMATIONS = tuple(name for name, _ in approximations())  # Activation.fitted
 ENVELOPE_DIGITS = 10  # plenty for a plotted float; the envelope's balls are certified to this
 # coefficient swept for each form, and the plotted range (exact decimals)
 SWEEPS = {"gelu_tanh": ("a", "0.040", "0.049"), "gelu_sigmoid": ("k", "1.60", "1.90")}
@@ -51,19 +51,25 @@ def sci(v: float, digits: int = 4) -> str:
     return f"{m:.{digits - 1}f}\\times 10^{{{e}}}"
 
 
+def certified_envelope(name, metric: str = "abs", derivative: int = 0):
+    """(Envelope, "") or (None, reason) when it cannot be certified; ``name`` is an
+    :class:`~gelu_math.envelope.EnvelopeSpec` or an approximation (against GELU over ℝ, with
+    ``metric`` and ``derivative``).  Memoised: the certification takes seconds."""
+    return _certified(name if isinstance(name, EnvelopeSpec) else EnvelopeSpec(name, metric=metric,
+                                                                                derivative=derivative))
+
+
 @functools.lru_cache(maxsize=64)
-def certified_envelope(name: str, metric: str = "abs", derivative: int = 0):
-    """(Envelope over ℝ, "") or (None, reason) when it cannot be certified (memoised: the
-    certification takes seconds)."""
+def _certified(spec: EnvelopeSpec):
     try:
-        return envelope(name, metric=metric, derivative=derivative, digits=ENVELOPE_DIGITS), ""
+        return envelope(spec, digits=ENVELOPE_DIGITS), ""
     except (CertificationError, UnsupportedError, SymbolicTimeout) as exc:
         return None, str(exc)
 
 
 @functools.lru_cache(maxsize=64)
-def _profile(name, metric, derivative, lo, hi, n):
-    p = error_profile(name, metric=metric, derivative=derivative, lo=lo, hi=hi, n=n)
+def _profile(spec: EnvelopeSpec, lo, hi, n):
+    p = error_profile(spec, lo=lo, hi=hi, n=n)
     return p.xs, np.abs(p.errors)
 
 
@@ -87,11 +93,12 @@ def error_envelope(names=APPROXIMATIONS, metric: str = "abs", derivative: int = 
         ax = new_figure(width).add_subplot() if ax is None else ax
         for i, name in enumerate(names):
             get(name)
-            xs, ys = _profile(name, metric, derivative, float(lo), float(hi), int(n))
+            spec = EnvelopeSpec(name, metric=metric, derivative=derivative)
+            xs, ys = _profile(spec, float(lo), float(hi), int(n))
             text = label(name)
             env = None
             if certify:
-                env, _ = certified_envelope(name, metric, derivative)
+                env, _ = certified_envelope(spec)
                 if env is None:
                     text += " (sup not certified)"
                 elif env.unbounded:

@@ -22,18 +22,18 @@ from .style import look, new_figure, style
 COMPARE = ("gelu", "relu", "elu", "silu")
 SIGMAS = ("1", "1/2", "1/4", "1/10")
 
-LABELS = {
-    "gelu": "GELU", "gelu_tanh": "GELU (tanh)", "gelu_fast": "GELU (fast)", "gelu_onnx_fast": "GELU (ONNX fast)",
-    "gelu_sigmoid": "GELU (sigmoid)", "i_gelu": "i-GELU", "relu": "ReLU", "leaky_relu": "leaky ReLU", "elu": "ELU",
-    "selu": "SELU", "celu": "CELU", "silu": "SiLU", "mish": "Mish", "softplus": "softplus", "sigmoid": "sigmoid",
-    "tanh": "tanh", "softsign": "softsign", "hardtanh": "hardtanh", "relu6": "ReLU6", "hardsigmoid": "hard sigmoid",
-    "hardswish": "hard swish", "logsigmoid": "log-sigmoid",
-}
 BLACK = 6  # index of black in the palette (reference curves)
 
 
 def label(name: str) -> str:
-    return LABELS.get(name, name)
+    """The function's name in legends (``Activation.display``); a name not registered as it is."""
+    from ..definitions.registry import REGISTRY
+    from ..errors import UnknownFunctionError
+
+    try:
+        return REGISTRY.get(name).display
+    except UnknownFunctionError:  # an unregistered curve name labels itself
+        return name
 
 
 def order_label(order: int, f: str = "f") -> str:

@@ -16,7 +16,10 @@ from matplotlib.figure import Figure
 from ..definitions.registry import get
 from ..errors import InputError
 from . import approx as A
+from . import design as D
 from . import figures as F
+from . import gauss as G
+from .relax import relaxations_figure
 from .style import new_figure, save, style
 
 
@@ -76,6 +79,10 @@ def _sweep(names, width):
     return A.sweeps_figure(tuple(names) or tuple(A.SWEEPS), width)
 
 
+def _relax(names, width):
+    return relaxations_figure(_checked(names) or ("gelu",), width)
+
+
 KINDS: dict[str, Callable[[tuple, str], Figure]] = {
     "compare": _compare,
     "derivatives": _derivatives,
@@ -83,6 +90,12 @@ KINDS: dict[str, Callable[[tuple, str], Figure]] = {
     "grid": _grid,
     "envelope": _envelope,
     "sweep": _sweep,
+    "design": D.design_figure,  # error vs degree of the minimax family (the report draws it from its facts)
+    "relax": _relax,
+    "variance-maps": G.variance_maps_figure,
+    "chi1": G.chi1_figure,
+    "kernels": G.kernels_figure,
+    "network": G.network_builder,
 }
 
 # figures/ : file stem -> (kind, names, width, formats)
@@ -93,7 +106,18 @@ FIGURES: dict[str, tuple[str, tuple, str, tuple[str, ...]]] = {
     "grid": ("grid", (), "double", ("pdf", "svg")),
     "envelopes": ("envelope", (), "double", ("pdf", "svg")),
     "sweeps": ("sweep", (), "double", ("pdf", "svg")),
+    "gelu-relax": ("relax", ("gelu",), "double", ("pdf", "svg")),
+    "silu-relax": ("relax", ("silu",), "double", ("pdf", "svg")),
+    "mish-relax": ("relax", ("mish",), "double", ("pdf", "svg")),
+    "gelu_tanh-relax": ("relax", ("gelu_tanh",), "double", ("pdf", "svg")),
+    "gauss-variance-maps": ("variance-maps", (), "single", ("pdf", "svg")),
+    "gauss-chi1": ("chi1", (), "single", ("pdf", "svg")),
+    "gauss-kernels": ("kernels", (), "single", ("pdf", "svg")),
+    "gauss-network": ("network", (), "double", ("pdf", "svg", "png")),
 }
+# figures/ made by `gelu-math report` from the certified facts it has just derived (not by write_all,
+# which would derive them again): file stem -> formats
+REPORT_FIGURES: dict[str, tuple[str, ...]] = {"approximations-degree": ("pdf", "svg")}
 
 
 def build(kind: str, names=(), width: str = "single") -> Figure:

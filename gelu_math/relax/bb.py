@@ -2,8 +2,8 @@
 
 :func:`extremes` encloses min g and max g over [lo, hi] (exact rational ends, a rational slope):
 
-* every box gets a ball containing g on it (:meth:`Curve.enclose`: the tighter of the plain and
-  the mean-value enclosure per analytic piece);
+* every box gets bounds lo ≤ g ≤ hi on it (:meth:`Curve.bounds`: the tighter of the plain and
+  the mean-value enclosure per analytic piece, and the end values where g is monotone on the box);
 * witnesses — g at the ends and at box midpoints inside [lo, hi] — give certified bounds
   min g ≤ W_min and max g ≥ W_max;
 * a box whose lower end exceeds W_min cannot hold the minimum and is dropped (the same for the
@@ -65,7 +65,7 @@ def extremes(c: Curve, lo: fmpq, hi: fmpq, a: fmpq, tol: float, need_min: bool =
     witness(hi)
     for p, q in _split(c, lo, hi)[:-1]:
         witness(q)
-    todo = [(p, q, c.enclose(p, q, A, 1)) for p, q in _split(c, lo, hi)]
+    todo = [(p, q, c.bounds(p, q, A, 1)) for p, q in _split(c, lo, hi)]
     kept_min: list = []
     kept_max: list = []
     count = 0
@@ -80,13 +80,15 @@ def extremes(c: Curve, lo: fmpq, hi: fmpq, a: fmpq, tol: float, need_min: bool =
         if need_min:
             if not finite or not (enc.lower() > wmin):
                 if finite and float(enc.lower() - wmin) >= -tol:
-                    kept_min.append((p, q, enc))
+                    t = enc.at[0] if getattr(enc, "at", None) is not None else None
+                    kept_min.append((p, q, enc) if t is None else (t, t, enc))  # strictly monotone: at an end
                 else:
                     split = True
         if need_max:
             if not finite or not (enc.upper() < wmax):
                 if finite and float(enc.upper() - wmax) <= tol:
-                    kept_max.append((p, q, enc))
+                    t = enc.at[1] if getattr(enc, "at", None) is not None else None
+                    kept_max.append((p, q, enc) if t is None else (t, t, enc))
                 else:
                     split = True
         if split:
@@ -102,8 +104,8 @@ def extremes(c: Curve, lo: fmpq, hi: fmpq, a: fmpq, tol: float, need_min: bool =
                 kept_min.pop()
             if need_max and kept_max and kept_max[-1][0] == p and kept_max[-1][1] == q:
                 kept_max.pop()
-            todo.append((p, m, c.enclose(p, m, A, 1)))
-            todo.append((m, q, c.enclose(m, q, A, 1)))
+            todo.append((p, m, c.bounds(p, m, A, 1)))
+            todo.append((m, q, c.bounds(m, q, A, 1)))
     min_lo = min_hi = max_lo = max_hi = arb(0)
     argmin = argmax = ()
     if need_min:

@@ -51,6 +51,8 @@ class Piece:
     f: ArbFn
     d1: ArbFn
     d2: ArbFn
+    lo_q: fmpq | None = None  # the ends as exact rationals where they are rational (None: ±oo or irrational)
+    hi_q: fmpq | None = None
 
 
 class Curve:
@@ -65,8 +67,9 @@ class Curve:
         self.jumps = () if self.continuous else tuple(
             (bp.x, compile_arb(sp.sympify(v), x)) for bp in sm.breakpoints if not bp.continuous or bp.order == 0
             for b, v in self.pieces.point_values if b == bp.x)
-        self.parts = tuple(Piece(p.lo, p.hi, compile_arb(p.expr, x), compile_arb(sp.diff(p.expr, x), x),
-                                 compile_arb(sp.diff(p.expr, x, 2), x)) for p in self.pieces.pieces)
+        self.parts = tuple(Piece(p.lo, p.hi, compile_arb(p.expr, x), _tight(sp.diff(p.expr, x)),
+                                 _tight(sp.diff(p.expr, x, 2)), _rational_end(p.lo), _rational_end(p.hi))
+                           for p in self.pieces.pieces)
         self.breakpoints = self.pieces.breakpoints
         self.kinks = tuple(bp.x for bp in sm.breakpoints if bp.order == 1)
         self.rational_breaks = tuple(fq(b) for b in self.breakpoints if b.is_Rational)
@@ -104,24 +107,71 @@ class Curve:
 
     def enclose(self, p: fmpq, q: fmpq, a: arb, s: int) -> arb:
         """A ball containing s·(f(x) − a·x) for all x in [p, q]."""
-        X = arb(p).union(arb(q)) if p != q else arb(p)
-        M = arb((p + q) / 2)
-        out = None
+        r = self.bounds(p, q, a, s)
+        return r.ball if r.ball is not None else r.lo.union(r.hi)
+
+    def bounds(self, p: fmpq, q: fmpq, a: arb, s: int) -> "Bounds":
+        """Exact points lo ≤ s·(f(x) − a·x) ≤ hi for all x in [p, q].
+
+        Per piece: the tighter of the plain ball and the mean-value form; where the derivative's ball
+        shows g = s·(f − a·x) monotone on the box, g's values at the box's ends bound it (points
+        evaluated at full precision, so a linear piece gives its values to the working precision and
+        not to the 30-bit radius of a ball).  Each piece is evaluated only on the part of the box inside
+        its closed interval where that piece's ends are rational (exact clipping: ReLU's 0 on [−1, 0]
+        is exactly 0, not the ball of x)."""
+        lo = hi = None
+        single = None
+        at = None  # (argmin, argmax) when one piece covers the box and g is strictly monotone on it
+        count = 0
         for i in self.relevant(p, q):
             part = self.parts[i]
+            pp = part.lo_q if part.lo_q is not None and p < part.lo_q else p
+            qq = part.hi_q if part.hi_q is not None and q > part.hi_q else q
+            if pp > qq:  # the box misses this piece's closed interval
+                continue
+            # a piece met only at a shared end adds no other extremiser where f is continuous
+            count += 1 if (pp != qq or not self.continuous) else 0
+            X = arb(pp).union(arb(qq)) if pp != qq else arb(pp)
             plain = s * (part.f(X) - a * X)
-            if p != q:
+            l, h = (plain.lower(), plain.upper()) if plain.is_finite() else (None, None)
+            if pp != qq:
                 d = part.d1(X)
                 if d.is_finite():
+                    M = arb((pp + qq) / 2)
                     mv = s * (part.f(M) - a * M) + s * (d - a) * (X - M)
                     if mv.is_finite():
-                        plain = mv if not plain.is_finite() else _meet(plain, mv)
-            out = plain if out is None else out.union(plain)
+                        l = mv.lower() if l is None else arb.max(l, mv.lower())
+                        h = mv.upper() if h is None else arb.min(h, mv.upper())
+                    slope = s * (d - a)
+                    if slope >= 0 or slope <= 0:  # monotone on the box: the ends bound it
+                        P, Q = arb(pp), arb(qq)
+                        gp, gq = s * (part.f(P) - a * P), s * (part.f(Q) - a * Q)
+                        if gp.is_finite() and gq.is_finite():
+                            if slope >= 0:
+                                el, eh = gp.lower(), gq.upper()
+                            else:
+                                el, eh = gq.lower(), gp.upper()
+                            l = el if l is None else arb.max(l, el)
+                            h = eh if h is None else arb.min(h, eh)
+                            if slope > 0 or slope < 0:  # strictly: the extremes are attained at the ends only
+                                at = (pp, qq) if slope > 0 else (qq, pp)
+            if l is None or h is None:
+                return Bounds(arb("nan"), arb("nan"), None)
+            single = plain if single is None and pp == qq else None
+            lo = l if lo is None else arb.min(lo, l)
+            hi = h if hi is None else arb.max(hi, h)
+        if lo is None:  # cannot happen (relevant() and the clipping use the same exact ends); never guess
+            raise ValueError(f"{self.name}: no piece meets [{p}, {q}]")
         for b, value in self.jumps:
             B = arb(fq(b)) if b.is_Rational else compile_arb(b)(arb(0))
             if not (B < arb(p)) and not (B > arb(q)):
-                out = out.union(s * (value(B) - a * B))
-        return out
+                v = s * (value(B) - a * B)
+                if not v.is_finite():
+                    return Bounds(arb("nan"), arb("nan"), None)
+                lo, hi = arb.min(lo, v.lower()), arb.max(hi, v.upper())
+                single = None
+                count += 1
+        return Bounds(lo, hi, single if p == q else None, at if count == 1 and p != q else None)
 
     def point(self, t: fmpq, a: arb, s: int) -> arb:
         """A ball containing s·(f(t) − a·t): at a jump the value f(t) alone, never joined with the limits."""
@@ -152,11 +202,53 @@ class Curve:
         return self.parts[idx[0]].d1(T), self.parts[idx[-1]].d1(T)
 
 
-def _meet(a: arb, b: arb) -> arb:
-    try:
-        return a.intersection(b)
-    except ValueError:  # disjoint cannot happen for two valid enclosures; keep one
-        return a
+@dataclass(frozen=True)
+class Bounds:
+    """lo ≤ g ≤ hi on a box (exact arb points; NaN when not finite); ``ball``: the ball at a single point."""
+
+    lo: arb
+    hi: arb
+    ball: arb | None = None
+    at: tuple | None = None  # (argmin, argmax) exact points when g is strictly monotone on the box
+
+    def is_finite(self) -> bool:
+        return self.lo.is_finite() and self.hi.is_finite()
+
+    def lower(self) -> arb:
+        return self.lo
+
+    def upper(self) -> arb:
+        return self.hi
+
+
+def _tight(expr: sp.Expr) -> ArbFn:
+    """A derivative compiled to Arb; where it is a rational function of x and one exponential, also in its
+    logistic form (the same function: :func:`gelu_math.certified.logistic.logistic_form`) and the two balls
+    intersected — SymPy's form of softplus″ = eˣ/(1 + eˣ)² on [30, 31] is a ball of radius ~1 (the
+    terms cancel), the logistic form σ(x)·σ(−x) is tight."""
+    from ..certified.logistic import logistic_form
+
+    plain = compile_arb(expr, x)
+    alt = logistic_form(expr)
+    if alt is None:
+        return plain
+    other = compile_arb(alt, x)
+
+    def both(X: arb) -> arb:
+        a, b = plain(X), other(X)
+        if not a.is_finite():
+            return b
+        if not b.is_finite():
+            return a
+        try:
+            return a.intersection(b)
+        except ValueError:  # two enclosures of one value cannot be disjoint; keep one
+            return a
+    return both
+
+
+def _rational_end(e) -> fmpq | None:
+    return fq(e) if e.is_Rational else None
 
 
 @functools.lru_cache(maxsize=64)

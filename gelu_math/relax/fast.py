@@ -34,6 +34,13 @@ max_j − min_j of F_j − a·x_j (bisection on its subgradient, both lines shar
 pair is the minimax line ∓ its error); ``area``: the lower line maximises its value at the
 midpoint m, i.e. min_j (F_j − a·(x_j − m)) (concave in a; bisection), the upper line likewise.
 
+**Tails and linear pieces.**  Where the margin C·d²/8 exceeds 25 % of the line's spread over the
+samples (far-out tails, where f″ changes by orders of magnitude across one interval), the interval
+is recomputed with 4× the samples (16 → 64 → 256): the same construction, so as sound, and
+tighter.  On a piece where f is exactly c₁·x + c₀ with float64 c₁, c₀ and ends (ReLU, ReLU6,
+hardtanh, ELU's x piece) an interval inside the closed piece gets the line c₁·x + c₀ itself as
+both lines: gap 0.
+
 Intervals must be finite with lo ≤ hi and |lo|, |hi| ≤ 2¹⁴ (the table's reach); otherwise a
 RelaxInputError.  Near-optimality is measured, not proved: ``bench/bench_relax.py``.
 """
@@ -97,6 +104,7 @@ class Table:
                 raise UnsupportedError(f"{inst.name}: a kink at {k} that is not a float64 number")
             kinks.append(float(k))
         self.kinks = np.array(sorted(kinks))
+        self.linear = _linear_pieces(self.curve)
         self.edges = _edges()
         cpos, cneg = self._curvature()
         self.cpos = _SparseMax(cpos)
@@ -149,6 +157,37 @@ class Table:
         i0 = np.clip(i0, 0, n)
         i1 = np.clip(np.maximum(i1, i0), 0, n)
         return i0, i1
+
+
+def _float_exact(v) -> float | None:
+    """v as a float64 when the exact rational v is one (±oo as ±inf), else None."""
+    if v in (sp.oo, -sp.oo):
+        return float(v)
+    if not v.is_Rational:
+        return None
+    f = float(v)
+    return f if np.isfinite(f) and sp.Rational(*f.as_integer_ratio()) == v else None
+
+
+def _linear_pieces(c) -> tuple:
+    """(lo, hi, slope, intercept) for each piece of f that is exactly c₁·x + c₀ with c₁, c₀ and the
+    piece's ends float64 numbers: on such a piece's closed interval (f is continuous) the line *is* f,
+    so both lines are returned exactly, with gap 0 (ReLU, ReLU6, hardtanh, the x piece of ELU, …)."""
+    from ..definitions.symbols import x
+
+    out = []
+    for piece in c.pieces.pieces:
+        e = sp.expand(piece.expr)
+        if not e.is_polynomial(x):
+            continue
+        poly = sp.Poly(e, x)
+        if poly.degree() > 1:
+            continue
+        c1, c0 = e.coeff(x, 1), e.coeff(x, 0)
+        vals = [_float_exact(v) for v in (piece.lo, piece.hi, c1, c0)]
+        if all(v is not None for v in vals):
+            out.append(tuple(vals))
+    return tuple(out)
 
 
 def _up(v: arb) -> float:
@@ -332,8 +371,8 @@ def _chunk(t: Table, lo, hi, mode, k):
     # chebyshev: the chord's (tangent parallel to it, both lines); area: chord for the line on the
     # chord side, the discrete tangent at the midpoint for the other.  Only mixed intervals search.
     kink = np.zeros(len(lo), dtype=bool)
-    for k in t.kinks:
-        kink |= (lo < k) & (k < hi)
+    for b in t.kinks:
+        kink |= (lo < b) & (b < hi)
     convex = (cn == 0) & ~kink
     concave = (cp == 0) & ~kink & ~convex
     mixed = ~(convex | concave)
@@ -359,7 +398,35 @@ def _chunk(t: Table, lo, hi, mode, k):
             au[mixed] = _slope_area(xs[mixed], F[mixed], 1)
     bl = _intercept(xs, F, E, al, cp, -1)
     bu = _intercept(xs, F, E, au, cn, 1)
+    if k < RESAMPLE:
+        more = np.flatnonzero(_needs_more(xs, F, E, al, cp) | _needs_more(xs, F, E, au, cn))
+        if more.size:  # the same construction with denser samples: sound, and tighter there
+            al, au = al.copy(), au.copy()
+            al[more], bl[more], au[more], bu[more] = _chunk(t, lo[more], hi[more], mode, min(4 * k, RESAMPLE))
+    if t.linear:
+        al, au = al.copy(), au.copy()
+        for plo, phi, c1, c0 in t.linear:
+            on = (lo >= plo) & (hi <= phi)
+            al[on], au[on], bl[on], bu[on] = c1, c1, c0, c0
     return al, bl, au, bu
+
+
+REFINE = 0.25  # resample where the curvature margin exceeds 25 % of the line's spread over the samples
+RESAMPLE = 256  # at most this many samples: 4× more per round (the margin shrinks with the spacing squared)
+
+
+def _needs_more(xs, F, E, a, curv) -> np.ndarray:
+    """Rows whose margin C·d²/8 is a large part of the gap (and above the float64 error bound, which
+    denser samples would not reduce): far-out tails, where f″ changes by orders of magnitude across
+    the interval, so the interval-wide C overstates the curvature of most segments."""
+    d = np.diff(xs, axis=1)
+    if not d.shape[1]:
+        return np.zeros(len(xs), dtype=bool)
+    dmax = d.max(axis=1)
+    G = F - a[:, None] * xs
+    spread = G.max(axis=1) - G.min(axis=1)
+    margin = curv * dmax * dmax * 0.125
+    return (margin > REFINE * spread) & (margin > 4 * E.max(axis=1))
 
 
 def interval_image(name, lo, hi, *, params=None, samples: int = 64):

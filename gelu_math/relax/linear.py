@@ -41,9 +41,8 @@ from ..facts import Number, Step
 from . import estimate
 from .bb import clusters, extremes
 from .curve import Curve, curve, fq
+from ..options import RELAX_DIGITS as DEFAULT_DIGITS, RELAX_MODES as MODES  # noqa: F401  (spelled once there)
 
-MODES = ("chebyshev", "area", "tangent-chord")
-DEFAULT_DIGITS = 20
 MAX_ABS_END = sp.Integer(10) ** 5  # finite ends: the certified branch and bound runs in bounded time up to here
 # (beyond it, found by an independent review, gelu on [0, 1e11] failed its own soundness check and
 # [1e20, 1e21] did not finish in minutes); infinite ends are handled by the asymptote argument
@@ -174,7 +173,10 @@ def _number(v: arb) -> Number:
 
 
 def _span(lo: arb, hi: arb) -> arb:
-    """The ball [lo, hi] (lo ≤ hi exact points), outward rounded."""
+    """The ball [lo, hi] (lo ≤ hi: balls, usually exact points), outward rounded (an exact point when
+    both ends are the same point)."""
+    if lo.rad() == 0 and hi.rad() == 0 and lo == hi:
+        return lo
     return lo.union(hi)
 
 
@@ -221,14 +223,16 @@ def _line(c: Curve, lo: fmpq, hi: fmpq, a: sp.Rational, side: int, digits: int, 
         B = arb(fq(b))
         gmax = _span(ext.max_lo - B, ext.max_hi - B)
         gmin = _span(ext.min_lo - B, ext.min_hi - B)
+        proof = ext.min_lo - B
         boxes = ext.argmin
     else:
         b = decimal(_fmpq_of(ext.max_hi), digits, 1)
         B = arb(fq(b))
         gmax = _span(B - ext.min_hi, B - ext.min_lo)
         gmin = _span(B - ext.max_hi, B - ext.max_lo)
+        proof = B - ext.max_hi
         boxes = ext.argmax
-    if not gmin.lower() >= 0:  # the construction guarantees it; checked, never assumed
+    if not proof >= 0:  # the construction guarantees it; checked, never assumed (on the exact end point)
         raise RuntimeError("a relaxation failed its own soundness check")  # a bug: exit 4, never printed
     contact = tuple(_number(arb(p).union(arb(q))) for p, q in clusters(boxes))
     return Line(a, b, _number(gmax), _number(gmin), contact), ext
@@ -517,23 +521,37 @@ def check_line(fn, lo, hi, slope, intercept, side: int, *, params=None, digits: 
         B = arb(fq(b))
         if side < 0:
             gmin, gmax = _span(ext.min_lo - B, ext.min_hi - B), _span(ext.max_lo - B, ext.max_hi - B)
+            low, high = ext.min_lo - B, ext.min_hi - B
             boxes = ext.argmin
         else:
             gmin, gmax = _span(B - ext.max_hi, B - ext.max_lo), _span(B - ext.min_hi, B - ext.min_lo)
+            low, high = B - ext.max_hi, B - ext.max_lo
             boxes = ext.argmax
-        sound = True if gmin.lower() >= 0 else (False if gmin.upper() < 0 else None)
+        sound = True if low >= 0 else (False if high < 0 else None)  # on the exact end points
         witness = None
-        if sound is False:  # the witness point behind min_hi: the midpoint of a box holding the extreme
-            for p, q in boxes:
-                t = (p + q) / 2 if p != q else p
-                v = c.value(t) - arb(fq(a)) * arb(t) - B
-                if (side < 0 and v < 0) or (side > 0 and v > 0):
-                    witness = sp.Rational(int(t.p), int(t.q))
-                    break
-            if witness is None:
-                for t in (lo_, hi_):
-                    v = c.value(t) - arb(fq(a)) * arb(t) - B
-                    if (side < 0 and v < 0) or (side > 0 and v > 0):
-                        witness = sp.Rational(int(t.p), int(t.q))
-                        break
+        if sound is False:
+            witness = _witness(c, lo_, hi_, fq(a), B, side, boxes)
         return LineCheck(sound, _number(gmin), _number(gmax), witness)
+
+
+def _witness(c: Curve, lo: fmpq, hi: fmpq, a: fmpq, B: arb, side: int, boxes) -> sp.Rational | None:
+    """A point of [lo, hi] where the line is certainly on the wrong side of f: an end if one is, else the
+    shortest decimal (up to 40 significant digits) near the middle of a box holding the extreme."""
+    A = arb(a)
+
+    def crosses(t: fmpq) -> bool:
+        v = c.point(t, A, 1) - B
+        return bool(v < 0) if side < 0 else bool(v > 0)
+
+    for t in (lo, hi):
+        if crosses(t):
+            return sp.Rational(int(t.p), int(t.q))
+    for p, q in boxes:
+        m = (p + q) / 2 if p != q else p
+        for k in range(1, 41):
+            t = min(max(fq(decimal(m, k, 0)), lo), hi)
+            if p <= t <= q and crosses(t):
+                return sp.Rational(int(t.p), int(t.q))
+        if crosses(m):
+            return sp.Rational(int(m.p), int(m.q))
+    return None

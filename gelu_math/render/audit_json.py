@@ -51,6 +51,9 @@ def audit_dict(r: AuditResult) -> dict:
         "lost_inputs": r.lost_inputs,
         "regions_total": r.regions_total,
         "regions": [{"lo": _f(g.lo), "hi": _f(g.hi), "count": g.count, "max_rel": _f(g.max_rel)} for g in r.regions],
+        "saturation": None if r.saturation is None else [
+            {"side": s.side, "output": s.kind, "ftz": s.ftz, "threshold": _f(s.threshold), "inputs": s.inputs,
+             "value": None if s.value is None else _f(s.value)} for s in r.saturation],
     }
 
 

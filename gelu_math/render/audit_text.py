@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..audit.engine import AuditResult, Extreme
@@ -61,4 +63,49 @@ def audit_text(r: AuditResult) -> str:
         lines.append(f"    (largest {len(r.regions)} shown)")
     for g in r.regions:
         lines.append(f"    [{_g(g.lo)}, {_g(g.hi)}]  {_n(g.count, 'input')}, max rel error {_g(g.max_rel)}")
+    if r.saturation is not None:
+        lines.extend(saturation_lines(r))
     return "\n".join(lines) + "\n"
+
+
+def _output(kind: str, value, dtype: str) -> str:
+    if kind == "identity":
+        return "x (identity)"
+    if kind == "zero":
+        return "±0"
+    if value == 0:
+        return "-0" if math.copysign(1.0, value) < 0 else "+0"
+    return _value(value, dtype)
+
+
+def saturation_lines(r: AuditResult) -> list[str]:
+    """The saturation thresholds: per end of the domain and output, with subnormals and under FTZ."""
+    lines = ["  saturation (every input beyond the threshold; FTZ: subnormal outputs flushed to the zero of "
+             "their sign, inputs not flushed)"]
+    groups: dict = {}
+    for s in r.saturation:
+        groups.setdefault((s.side, s.kind, None if s.kind != "constant" or s.ftz else s.value), {})[s.ftz] = s
+    # an FTZ constant run joins the run with subnormals when it has the same value
+    for key in [k for k in groups if k[1] == "constant" and k[2] is None]:
+        run = groups[key][True]
+        twin = (key[0], "constant", run.value)
+        if twin in groups and True not in groups[twin] and \
+                math.copysign(1.0, run.value) == math.copysign(1.0, twin[2]):
+            groups[twin][True] = groups.pop(key)[True]
+    constants = {(k[0], s.threshold, s.inputs, s.ftz) for k, d in groups.items() if k[1] == "constant"
+                 for s in d.values() if s.value == 0}
+    if not groups:
+        lines.append("    none: the outputs at the ends of the domain are not repeated")
+    for (side, kind, _), runs in groups.items():
+        if kind == "zero" and all((side, s.threshold, s.inputs, s.ftz) in constants for s in runs.values()):
+            continue  # the same run as a constant ±0
+        rel = "≤" if side == "below" else "≥"
+        anyrun = runs.get(False) or runs[True]
+        parts = []
+        for ftz in (False, True):
+            s = runs.get(ftz)
+            head = "with subnormals" if not ftz else "under FTZ"
+            parts.append(f"{head}: " + ("never" if s is None else
+                                        f"x {rel} {_value(s.threshold, r.dtype)} ({_n(s.inputs, 'input')})"))
+        lines.append(f"    {side:<6} output {_output(kind, anyrun.value, r.dtype)}: " + "; ".join(parts))
+    return lines

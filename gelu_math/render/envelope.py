@@ -47,7 +47,9 @@ def _end(v: sp.Expr) -> str:
     return "-inf" if v == -sp.oo else "+inf" if v == sp.oo else sp.sstr(v)
 
 
-def envelope_json(env, digits: int) -> dict:
+def envelope_json(env, digits: int | None = None) -> dict:
+    """The envelope as JSON (schema in the README); ``digits`` defaults to the envelope's own."""
+    digits = env.digits if digits is None else digits
     out = {
         "approximation": env.approximation,
         "reference": env.reference,
@@ -75,7 +77,8 @@ def envelope_json(env, digits: int) -> dict:
     return out
 
 
-def envelope_text(env, digits: int) -> str:
+def envelope_text(env, digits: int | None = None) -> str:
+    digits = env.digits if digits is None else digits
     what = ("relative" if env.metric == "rel" else "absolute") + " error"
     if env.derivative:
         what += f" of derivative {env.derivative}"
@@ -101,7 +104,8 @@ def envelope_text(env, digits: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def envelope_steps_text(env, digits: int) -> str:
+def envelope_steps_text(env, digits: int | None = None) -> str:
+    digits = env.digits if digits is None else digits
     return "".join(f"    - {step_text(s, digits)}\n" for s in env.steps)
 
 

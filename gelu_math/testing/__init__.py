@@ -72,6 +72,11 @@ def _value(v, what: str, infinite: bool = False) -> sp.Expr:
     return _number(v, what, infinite=infinite)
 
 
+def _name(f) -> str:
+    """A function as the caller gave it: a name as written, else its registered name."""
+    return f if isinstance(f, str) else getattr(f, "name", str(f))
+
+
 def _label(inst: Instance) -> str:
     if inst.is_default:
         return inst.name
@@ -331,18 +336,22 @@ def assert_envelope_below(approx, bound, reference: str = "gelu", *, metric: str
                           digits: int = DIGITS) -> Any:
     """sup over the domain (default ℝ) of the error of ``approx`` against ``reference`` is < bound.
 
+    ``approx`` may be an :class:`gelu_math.envelope.EnvelopeSpec` (then the comparison's keywords
+    are not used).
+
     ``target="cdf"`` compares approx(x)/x with reference(x)/x (e.g. σ(1.702x) against Φ(x)).
     The error is |approx − reference| (metric "abs") or |approx/reference − 1| ("rel"), of the
     ``derivative``-th derivatives; its supremum is certified by :func:`gelu_math.envelope.envelope`.
     Returns the Envelope on success.
     """
-    from ..envelope import envelope  # the envelope API
+    from ..envelope import EnvelopeSpec, envelope  # the envelope API
 
     b = _value(bound, "bound")
-    what = f"sup {metric} error of {approx} against {reference} < {math_text(b, 15)}"
+    spec = approx if isinstance(approx, EnvelopeSpec) else EnvelopeSpec(approx, reference, metric, derivative, target,
+                                                                        params, ref_params, domain)
+    what = f"sup {spec.metric} error of {_name(spec.approximation)} against {_name(spec.reference)} < {math_text(b, 15)}"
     try:
-        env = envelope(approx, reference=reference, metric=metric, derivative=derivative, domain=domain,
-                       digits=digits, params=params, ref_params=ref_params, target=target)
+        env = envelope(spec, digits=digits)
     except _check.CertificationError as exc:
         raise Undecided(f"{what} is undecided: {exc}") from None
     if env.unbounded or env.sup is None:

@@ -9,9 +9,10 @@ in Markdown (GitHub math), self-contained HTML (MathML) and LaTeX (standalone + 
 
 The output is deterministic: no dates, registry order, fixed digits; byte-identical run to run.
 Work is spread over worker processes (``jobs``): one task per function, plus one per GELU
-approximation (envelope and optimal coefficient), whose section is added to the GELU report.
-Tasks return *frozen* documents (every formula and number already rendered, per format), since
-Arb balls do not pickle; :func:`render_derived` renders in-process through the same path.
+approximation (envelope and optimal coefficient), whose facts join the GELU report.  Tasks return
+*facts* (a :class:`Derived`: the analysis with its certified balls, which pickle exactly — see
+``gelu_math.facts.Number`` — and registered functions, which pickle by name); the main process
+renders every document through :func:`render_derived`, the one path of a single-process run too.
 
 Interruptions lose nothing: the output directories are checked writable before any work, every
 file is written atomically (:mod:`gelu_math.atomicio`: the old file or the complete new one,
@@ -24,6 +25,7 @@ environment variable ``GELU_MATH_START_METHOD`` picks one): the pool initializer
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import threading
@@ -31,15 +33,21 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from . import html, latex, markdown
-from .figures import figure_blocks, figures_available, make_figures
+from .figures import figure_blocks, figure_stems, figures_available, make_figures
 
 FORMATS = {"md": markdown, "html": html, "tex": latex}
 START_METHOD_ENV = "GELU_MATH_START_METHOD"  # fork, spawn or forkserver (default: the platform's)
 ORPHAN_POLL_S = 0.5  # how often a worker checks that the main process is still there
 ORPHAN_GRACE_S = 5.0  # an orphaned worker unwinds its task, or is ended after this long
 WORKER_TERMINATED = 128 + signal.SIGTERM
-REPORT_DIGITS, REPORT_ORDER = 20, 4
+from ...options import REPORT_DIGITS, REPORT_ORDER  # noqa: E402  (the command's defaults, spelled once)
 APPROX_HOST = "gelu"  # the report that carries the approximation envelopes
+# the Approximations report (proofs/approximations.*, with every function: `report` without --only):
+# its facts in three tasks (the family on each interval, the published approximations), 10 digits
+# whatever --digits says (6 significant digits are printed, rounded outward)
+APPROXIMATIONS_DIGITS = 10
+APPROXIMATIONS_TASKS = ((dict(intervals=(("-4", "4"),)), ()), (dict(intervals=(("-8", "8"),)), ()),
+                        (dict(degrees=()), None))
 
 
 def _check_formats(formats) -> tuple[str, ...]:
@@ -82,10 +90,6 @@ def _hosts_approximations(a) -> bool:
     return a.instance.name == APPROX_HOST and a.instance.is_default
 
 
-def _renderers(digits: int):
-    return (lambda fmt, ln: FORMATS[fmt].render_line(ln, digits)), (lambda fmt, e: FORMATS[fmt].display(e))
-
-
 def _write_formats(doc, formats, digits: int) -> dict[str, str]:
     files = {}
     for fmt in formats:
@@ -122,30 +126,43 @@ def render_function(name: str, formats=tuple(FORMATS), digits: int = REPORT_DIGI
     return render_derived(derive(name, digits, order), formats, figures_dir, out_dir)
 
 
-def _function_task(name, formats, digits, order):
-    """Worker: a frozen document (no failures section yet), its failures and its comparison cells."""
-    from .build import function_document
-    from .model import freeze
-
-    d = derive(name, digits, order, approximations=False)
-    doc = freeze(function_document(d.analysis, d.claims), *_renderers(digits), formats)
-    return doc, d.failures, _cells(d.analysis, d.claims, formats, digits), _hosts_approximations(d.analysis)
+def _function_task(name, digits, order):
+    """Worker: the derived facts of one function (its approximation facts come from their own tasks)."""
+    return derive(name, digits, order, approximations=False)
 
 
-def _approx_task(pair, formats, digits):
-    """Worker: the frozen claims of one approximation and the failures."""
-    from .approx import approximation_facts, approximation_section
-    from .model import Document, freeze
+def _approx_task(pair, digits):
+    """Worker: the facts of one GELU approximation (envelope, optimal coefficient) and the failures."""
+    from .approx import approximation_facts
 
-    facts, failures = approximation_facts(digits, (pair,))
-    sec = approximation_section(facts)
-    claims = () if sec is None else freeze(Document("", "", (), (sec,)), *_renderers(digits), formats).sections[0].claims
-    return claims, failures
+    return approximation_facts(digits, (pair,))
 
 
-def _run(task):
+def _approximations_task(digits, family_kwargs, published_names):
+    """Worker: a part of the Approximations report's facts (see APPROXIMATIONS_TASKS)."""
+    from .approximations import approximations_facts
+
+    return approximations_facts(digits, family_kwargs, published_names)
+
+
+def _figures_task(stem: str) -> list[tuple[str, bytes]]:
+    """Worker: one figure of the set as (file name, contents), made in a scratch directory — the
+    main process writes the files, so a worker on another machine (``cluster``) makes them too."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as d:
+        return [(Path(p).name, Path(p).read_bytes()) for p in make_figures(d, (stem,))]
+
+
+def _run(task) -> bytes:
+    """One task, its result as :func:`gelu_math.transport.dumps` bytes: facts cross from a worker
+    to the main process exactly as derived (and a single-process run takes the same path)."""
+    from ...transport import dumps
+
     kind, args = task
-    return {"function": _function_task, "approx": _approx_task, "figures": make_figures}[kind](*args)
+    return dumps({"function": _function_task, "approx": _approx_task, "approximations": _approximations_task,
+                  "figures": _figures_task}[kind](*args))
 
 
 def _worker_run(task):
@@ -272,30 +289,35 @@ def _run_parallel(tasks, jobs: int) -> list:
     return results
 
 
-def render_index(names, formats=tuple(FORMATS), digits: int = REPORT_DIGITS, order: int = REPORT_ORDER) -> dict:
-    """{file name: text} of the index (registry data only: no analysis needed)."""
+def render_index(names, formats=tuple(FORMATS), digits: int = REPORT_DIGITS, order: int = REPORT_ORDER,
+                 approximations: bool = False) -> dict:
+    """{file name: text} of the index (registry data only: no analysis needed); ``approximations``:
+    it links the Approximations report too."""
     from .build import index_document
 
-    doc = index_document(names, digits, order)
+    doc = index_document(names, digits, order, approximations)
     return {f"index.{fmt}": FORMATS[fmt].render(doc, digits) for fmt in _check_formats(formats)}
 
 
 def generate(out: str = "proofs", *, names=None, formats=tuple(FORMATS), digits: int = REPORT_DIGITS,
              order: int = REPORT_ORDER, figures: str | None = None, jobs: int | None = None,
-             log=None) -> list[str]:
+             log=None, cluster: str | None = None, approximations: bool | None = None) -> list[str]:
     """Write the reports for ``names`` (default: every registered function) into ``out``.
 
     ``figures``: a directory for figures; made by ``gelu_math.plots.write_all`` when that module and
-    matplotlib are available, otherwise skipped (``log`` is told why).  Returns the paths written.
+    matplotlib are available, otherwise skipped (``log`` is told why).  ``cluster``: the address of
+    a Dask scheduler (``tcp://host:8786``) whose workers run the tasks instead of local processes
+    (:mod:`gelu_math.cluster`; the files are the same byte for byte).  ``approximations``: write the
+    Approximations report too (default: when every function is reported).  Returns the paths written.
     """
     from ...certified.balls import check_digits
     from ...definitions.registry import get, names as all_names
     from ...engine import check_order
-    from ...atomicio import check_writable_dir, write_text
+    from ...atomicio import check_writable_dir, write_bytes, write_text
     from ...errors import InputError
     from .approx import APPROXIMATIONS
-    from .build import assemble, comparison_document
-    from .model import Raw, Section
+    from .build import comparison_document
+    from .model import Raw
 
     formats = _check_formats(formats)
     check_digits(digits)
@@ -312,23 +334,42 @@ def generate(out: str = "proofs", *, names=None, formats=tuple(FORMATS), digits:
     outdir = check_writable_dir(out)  # before any work: a wrong or read-only --out is reported at once
     if figures:
         check_writable_dir(figures, "figures directory")
-    tasks = [("function", (n, formats, digits, order)) for n in chosen]
+    tasks = [("function", (n, digits, order)) for n in chosen]
     approx = APPROX_HOST in chosen
     if approx:  # the slow approximation tasks go first, so they overlap the rest
-        tasks = [("approx", (pair, formats, digits)) for pair in APPROXIMATIONS] + tasks
-    if figures:  # the figure set is independent of the analyses: one more task, first
-        tasks = [("figures", (figures,))] + tasks
+        tasks = [("approx", (pair, digits)) for pair in APPROXIMATIONS] + tasks
+    full = not names if approximations is None else bool(approximations)  # its tasks are the slowest: first
+    if full:
+        tasks = [("approximations", (APPROXIMATIONS_DIGITS, kw, pub)) for kw, pub in APPROXIMATIONS_TASKS] + tasks
+    stems = figure_stems() if figures else ()
+    if figures:  # the figure set is independent of the analyses: a task per figure, first
+        tasks = [("figures", (stem,)) for stem in stems] + tasks
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
-    if jobs == 1:
+    if cluster is not None:
+        from ...cluster import executor
+
+        with executor(cluster, None, initializer=_register_user_functions, initargs=(_user_definitions(),)) as ex:
+            results = ex.map(_run, tasks)
+    elif jobs == 1:
         results = [_run(t) for t in tasks]
     else:
         results = _run_parallel(tasks, jobs)
+    from ...transport import loads
+
+    results = [loads(r) for r in results]
     if figures:
-        results = results[1:]
-    approx_claims, approx_failures = (), {}
+        figdir = check_writable_dir(figures, "figures directory")
+        for files in results[:len(stems)]:
+            for fname, data in files:
+                write_bytes(figdir / fname, data)  # atomic, like every file written here
+        results = results[len(stems):]
+    approximations_parts = ()
+    if full:
+        approximations_parts, results = results[:len(APPROXIMATIONS_TASKS)], results[len(APPROXIMATIONS_TASKS):]
+    approx_facts, approx_failures = [], {}
     if approx:
-        for claims, failures in results[:len(APPROXIMATIONS)]:
-            approx_claims += tuple(claims)
+        for facts, failures in results[:len(APPROXIMATIONS)]:
+            approx_facts += facts
             approx_failures.update(failures)
         results = results[len(APPROXIMATIONS):]
 
@@ -339,21 +380,29 @@ def generate(out: str = "proofs", *, names=None, formats=tuple(FORMATS), digits:
         write_text(path, text)  # atomic: an interruption leaves the old file or the new one
         written.append(str(path))
 
-    for name, (doc, failures, _, hosts) in zip(chosen, results):
-        extra = []
-        if hosts and approx_claims:
-            extra.append(Section("Approximation envelopes", approx_claims))
-        figs = figure_blocks(name, figures, out) if figures else ()
-        if figs:
-            extra.append(Section("Figures", (), figs))
-        doc = assemble(doc, extra, {**failures, **(approx_failures if hosts else {})})
-        for fname, text in _write_formats(doc, formats, digits).items():
+    all_cells = []
+    for d in results:
+        if _hosts_approximations(d.analysis):
+            d = dataclasses.replace(d, approximation_facts=approx_facts, failures={**d.failures, **approx_failures})
+        files, cells = render_derived(d, formats, figures, out)
+        for fname, text in files.items():
             write(fname, text)
+        all_cells.append(cells)
     rows = [tuple(Raw(tuple((fmt, cells[fmt][i]) for fmt in formats)) for i in range(len(cells[formats[0]])))
-            for _, _, cells, _ in results]
+            for cells in all_cells]
     comparison = comparison_document([tuple((c,) for c in r) for r in rows], digits, order,
                                      figure_blocks("comparison", figures, out) if figures else ())
-    for fname, text in render_index(chosen, formats, digits, order).items():
+    if full:
+        from .approximations import approximations_document, merge
+        from .figures import make_design_figure
+
+        facts = merge(*approximations_parts)
+        if figures:  # drawn from the certified facts (not computed again), before the document embeds it
+            make_design_figure(figures, facts.family)
+        doc = approximations_document(APPROXIMATIONS_DIGITS, figures, out, facts=facts)
+        for fname, text in _write_formats(doc, formats, APPROXIMATIONS_DIGITS).items():
+            write(fname, text)
+    for fname, text in render_index(chosen, formats, digits, order, approximations=full).items():
         write(fname, text)
     for fmt in formats:
         write(f"comparison.{fmt}", FORMATS[fmt].render(comparison, digits))

@@ -8,6 +8,7 @@ fit's own results; what cannot be certified is listed with the reason.
 
 from __future__ import annotations
 
+from ...definitions.registry import approximations
 from ...errors import CertificationError, UnsupportedError
 import sympy as sp
 
@@ -15,7 +16,7 @@ from ...facts import Fact, Method, Number
 from .model import Claim, Para, Section, Table, Text, line, step_lines
 from ...references import HG
 
-APPROXIMATIONS = (("gelu_tanh", "a"), ("gelu_sigmoid", "k"))
+APPROXIMATIONS = approximations()  # (name, fitted coefficient): Activation.fitted
 
 
 def approximation_facts(digits: int, which=APPROXIMATIONS) -> tuple[list[Fact], dict[str, str]]:
@@ -27,12 +28,12 @@ def approximation_facts(digits: int, which=APPROXIMATIONS) -> tuple[list[Fact], 
     facts, failures = [], {}
     for approx, coef in which:
         try:
-            f = env.fit(approx, coef, target="gelu", metric="abs", digits=digits)
+            f = env.fit(env.EnvelopeSpec(approx), coef, digits=digits)  # against GELU, abs metric, over ℝ
         except (CertificationError, UnsupportedError) as exc:
             failures[f"optimal {coef} for {approx}"] = str(exc)
             f = None
         try:
-            e = f.published_envelope if f is not None else env.envelope(approx, "gelu", "abs", digits=digits)
+            e = f.published_envelope if f is not None else env.envelope(env.EnvelopeSpec(approx), digits=digits)
         except (CertificationError, UnsupportedError) as exc:
             failures[f"envelope of {approx}"] = str(exc)
             continue

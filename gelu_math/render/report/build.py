@@ -2,7 +2,7 @@
 
 :func:`function_document` — one function: every fact and claim as statement, derivation steps,
 certificate and references.  :func:`comparison_row` — the function's row of the comparison
-matrix (every property of :data:`COLUMNS`), each cell read off a fact.  :func:`index_document`
+matrix (every column a property declares, :func:`gelu_math.properties.matrix_columns`), each cell read off a fact.  :func:`index_document`
 and :func:`comparison_document` assemble the index and the matrix.
 """
 
@@ -16,7 +16,8 @@ from ...certified.numbers import exact_number
 from ...definitions.symbols import x
 from ...analysis.calculus import Asymptote
 from ...facts import Method, Number
-from ...properties import registered, section_keys
+from ...properties import matrix_columns, registered, section_keys
+from ..numbers import slots
 from ..printer import Printer
 from .abbrev import abbreviate, name_constants
 from .model import Claim, Display, Document, Line, Link, Math, Num, Para, Section, Table, Text, line, step_lines
@@ -232,9 +233,6 @@ def assemble(doc: Document, extra_sections, failures: dict) -> Document:
 
 # --- comparison matrix ----------------------------------------------------------------------
 
-COLUMNS = ("function", "f(0)", "f′(0)", "range", "bounded below", "bounded above", "monotonic",
-           "stationary points", "minimum", "inflection points", "smoothness", "Lipschitz const. of f",
-           "Lipschitz const. of f′", "x → −∞", "x → +∞", "parity", "f′ ≠ 0 for x < 0", "lim f′ at −∞")
 MISSING = (Text("not certified"),)
 
 
@@ -242,67 +240,67 @@ def _s(n: Number) -> Line:
     return (Num(n, short=True),)
 
 
-def _behaviour(a, side: int) -> Line:
-    F = a.facts
-    if "limits" not in F:
-        return MISSING
-    out = _s(F["limits"].value[side])
-    asy = F["asymptotes"].value.get(side) if "asymptotes" in F else None
-    if asy is not None and asy.kind == "oblique":
-        out += line("; asymptote {0}", sp.Eq(sp.Symbol("y"), asy.slope * x + asy.intercept))
-    return out
+class CellPrinter(Printer):
+    """A comparison-matrix cell from the value a property's :class:`~gelu_math.properties.Column`
+    gives, by its type (``_cell_<Type>``): numbers in their short form."""
+
+    def cell(self, value) -> Line:
+        m = self._method("_cell_", value)
+        if m is None:
+            raise TypeError(f"no comparison-matrix cell for values of type {type(value).__name__}")
+        return m(value)
+
+    def _cell_Number(self, n):
+        return _s(n)
+
+    def _cell_bool(self, b):
+        return (Text("yes" if b else "no"),)
+
+    def _cell_str(self, s):
+        return (Text(s),)
+
+    def _cell_int(self, i):
+        return (Math(sp.Integer(i)),)
+
+    def _cell_Basic(self, e):
+        return (Math(e),)
+
+    def _cell_Phrase(self, p):
+        # a phrase, not a formula: "none: {0} / {1}" separates two values, so no operator grouping
+        out: list = []
+        for piece in slots(p.template):
+            out += [Text(piece[1])] if piece[0] == "text" else self.cell(p.values[piece[1]])
+        return tuple(out)
+
+    def _cell_Smoothness(self, s):
+        return _smooth_class(s)
+
+    def _cell_Points(self, pts):
+        cell: list = []
+        for p in pts:
+            if cell:
+                cell.append(Text("; "))
+            if "interval" in p:
+                cell += [Text("constant on ")] + list(_interval(*p["interval"], short=True))
+            else:
+                cell += [Text(p["kind"] + " at ")] + list(_s(p["x"]))
+        return tuple(cell) or (Text("none"),)
+
+
+def comparison_columns() -> tuple[str, ...]:
+    """The matrix's headers: "function", then every registered property's columns in order."""
+    return ("function",) + tuple(c.header for _, c in matrix_columns())
 
 
 def comparison_row(a, claims: dict) -> tuple[Line, ...]:
-    F, c = a.facts, claims
+    """The function's row: its name, then each column's cell read off the fact of the property that
+    declares it (README "Properties"), "not certified" where the function has no such fact."""
+    facts = {**a.facts, **claims}
+    printer = CellPrinter(a.digits)
     row: list[Line] = [(Link(a.instance.name, a.instance.name),)]
-    row.append(_s(F["value_at_0"].value) if "value_at_0" in F else MISSING)
-    if "slope_at_0" in c:
-        v = c["slope_at_0"].value
-        row.append(_s(v["value"]) if "value" in v else
-                   (Text("none: "),) + _s(v["left"]) + (Text(" / "),) + _s(v["right"]))
-    else:
-        row.append(MISSING)
-    if "range" in F:
-        r = F["range"].value
-        row.append((Text("[" if r["inf"].attained else "("),) + _s(r["inf"].value) + (Text(", "),)
-                   + _s(r["sup"].value) + (Text("]" if r["sup"].attained else ")"),))
-    else:
-        row.append(MISSING)
-    for key in ("below", "above"):
-        row.append((Text("yes" if c["boundedness"].value[key] else "no"),) if "boundedness" in c else MISSING)
-    row.append((Text(c["monotone"].value),) if "monotone" in c else MISSING)
-    if "stationary_points" in F:
-        sts = F["stationary_points"].value
-        cell: list = []
-        for s in sts:
-            if cell:
-                cell.append(Text("; "))
-            if "interval" in s:
-                cell += [Text("constant on ")] + list(_interval(*s["interval"], short=True))
-            else:
-                cell += [Text(s["kind"] + " at ")] + list(_s(s["x"]))
-        row.append(tuple(cell) or (Text("none"),))
-    else:
-        row.append(MISSING)
-    if "range" in F:
-        inf = F["range"].value["inf"]
-        row.append(_s(inf.value) if inf.attained else (Text("none (inf not attained)"),))
-    else:
-        row.append(MISSING)
-    row.append((Math(sp.Integer(len(F["inflection_points"].value))),) if "inflection_points" in F else MISSING)
-    row.append(_smooth_class(F["smoothness"].value) if "smoothness" in F else MISSING)
-    for key in ("f", "fprime"):
-        row.append(_s(F["lipschitz"].value[key]["value"]) if "lipschitz" in F else MISSING)
-    row.append(_behaviour(a, -1))
-    row.append(_behaviour(a, 1))
-    row.append((Text(F["parity"].value.kind),) if "parity" in F else MISSING)
-    if "negative_gradient" in c:
-        v = c["negative_gradient"].value
-        row.append((Text("yes" if v["nonzero"] else "no"),))
-        row.append(_s(v["limit_minus_inf"]))
-    else:
-        row += [MISSING, MISSING]
+    for key, col in matrix_columns():
+        content = col.cell(facts[key], facts) if key in facts else None
+        row.append(MISSING if content is None else printer.cell(content))
     return tuple(row)
 
 
@@ -311,14 +309,15 @@ def comparison_document(rows, digits: int, order: int, figures=()) -> Document:
                        "report (follow the link for statements, derivations and certificates). Decimals are "
                        "certified enclosures mid ± rad; a bracket [ or ] marks an attained bound, ( or ) one that "
                        f"is not. Computed with {digits} digits, order {order}.")),)
-    sections = [Section("Comparison matrix", (), (Table(COLUMNS, tuple(rows)),))]
+    sections = [Section("Comparison matrix", (), (Table(comparison_columns(), tuple(rows)),))]
     if figures:
         sections.append(Section("Figures", (), tuple(figures)))
     return Document("comparison", "Comparison of all functions", intro, tuple(sections), (LEE,))
 
 
-def index_document(names, digits: int, order: int) -> Document:
-    """The index of the reports of ``names`` (registry order), with titles and formulas from the registry."""
+def index_document(names, digits: int, order: int, approximations: bool = False) -> Document:
+    """The index of the reports of ``names`` (registry order), with titles and formulas from the registry
+    (and a link to the Approximations report when ``approximations``)."""
     from ...definitions.registry import REGISTRY, names as _all
 
     _all()  # fills the registry
@@ -328,5 +327,8 @@ def index_document(names, digits: int, order: int) -> Document:
                        f"derivation steps, certificate and references ({digits} certified digits, derivatives to "
                        f"order {order}). Regenerate with: gelu-math report.")),
              Para((Text("The comparison matrix: "), Link("comparison", "comparison"))))
+    if approximations:
+        intro += (Para((Text("Approximations of GELU, designed (minimax polynomials of degree 2…16) and published, "
+                             "with certified errors: "), Link("approximations", "approximations"))),)
     return Document("index", "gelu-math derivation reports", intro,
                     (Section("Functions", (), (Table(("function", "title", "formula as written in the sources"), rows),)),), ())

@@ -30,13 +30,29 @@ def figures_available() -> tuple[bool, str]:
     return True, ""
 
 
-def make_figures(outdir: str) -> list[str]:
-    """Write the figure set into ``outdir`` (``gelu_math.plots.write_all``); the written paths."""
-    return list(importlib.import_module("gelu_math.plots").write_all(outdir))
+def make_figures(outdir: str, only: tuple[str, ...] | None = None) -> list[str]:
+    """Write the figure set (or the stems ``only``) into ``outdir`` (``gelu_math.plots.write_all``);
+    the written paths."""
+    return list(importlib.import_module("gelu_math.plots").write_all(outdir, only))
+
+
+def figure_stems() -> tuple[str, ...]:
+    """The stems of the figure set (``gelu_math.plots.gallery.FIGURES``), one report task each."""
+    return tuple(importlib.import_module("gelu_math.plots.gallery").FIGURES)
+
+
+def make_design_figure(outdir: str, members) -> list[str]:
+    """Write ``approximations-degree.{pdf,svg}`` (certified error vs degree) into ``outdir`` from the
+    Approximations report's family ``members`` (``gelu_math.plots.design``); the written paths."""
+    design = importlib.import_module("gelu_math.plots.design")
+    save = importlib.import_module("gelu_math.plots.style").save
+    fig = design.error_vs_degree_figure(members, "single")
+    return [save(fig, os.path.join(outdir, f"approximations-degree.{ext}")) for ext in ("pdf", "svg")]
 
 
 # figures of documents other than <name>.svg / <name>-*.svg (the figures module's multi-function plots)
-EXTRA_FIGURES = {"comparison": ("compare", "grid"), "gelu": ("gelu", "envelopes", "sweeps")}
+EXTRA_FIGURES = {"comparison": ("compare", "grid", "gauss"), "gelu": ("gelu", "envelopes", "sweeps", "gauss-network"),
+                 "relu": ("relu", "gauss-network"), "elu": ("elu", "gauss-network")}
 
 # what each figure of gelu_math.plots.gallery.FIGURES shows (by file stem)
 CAPTIONS = {
@@ -50,11 +66,28 @@ CAPTIONS = {
               "coefficients are marked.",
     "gelu-family": "GELU with mean μ = 0 and σ = 1, 1/2, 1/4, 1/10, with ReLU: as σ → 0 GELU tends to ReLU "
                    "uniformly; the legend gives the certified sup |GELU_σ − ReLU|.",
+    "approximations-degree": "Certified upper bounds of the sup error on the interval of the minimax polynomials "
+                             "of GELU of degree D = 2…16 on [−4, 4] and [−8, 8], with exact and with float16 "
+                             "coefficients (log scale); black marks: the proved lower bounds on the best possible "
+                             "error of any polynomial of degree D (de la Vallée Poussin).",
 }
+CAPTIONS.update({
+    "gauss-variance-maps": "Variance maps V(q) = σ_w² E f(√q Z)² + σ_b² (σ_w² = 2, σ_b² = 1/10) against the identity, "
+                           "with the certified fixed points (curves: Gauss–Hermite estimates).",
+    "gauss-chi1": "χ₁ = σ_w² E f′(√q* Z)² at the attracting fixed point against σ_w (σ_b = 1/10), with the certified "
+                  "edge-of-chaos points χ₁ = 1 (curves: Gauss–Hermite estimates).",
+    "gauss-kernels": "Dual kernels k(ρ) = E f(u)f(v) at q = 1 on [−1, 1], with certified values at ρ = −1/2, 0, 1/2 "
+                     "(curves: Gauss–Hermite estimates).",
+    "gauss-network": "The seeds' MNIST network (784 → 8 × 128) at initialisation: predicted q_l and |δ_l|²/|δ_8|² "
+                     "(lines, certified) against a Monte Carlo estimate (mean ± sd over 10 seeds), for PyTorch's "
+                     "default, He and rms-gain initialisations.",
+})
 # figures <name>-<kind> made for one function (gelu_math.plots.gallery kinds)
 KIND_CAPTIONS = {
     "derivatives": "{name} and its first three derivatives, with the certified extrema and inflection points "
                    "of {name} marked (dotted guides where f′ and f″ vanish).",
+    "relax": "{name} with its certified chebyshev lower and upper lines (the band between them shaded) on "
+             "[−4, −1], [−1, 2] and [0, 3]: the lines of the table of the section Linear relaxations.",
 }
 
 

@@ -1,0 +1,145 @@
+"""numba kernels of :mod:`.compiled` (imported only when numba is installed; compiled on first
+call and cached on disk)."""
+
+import numba
+import numpy as np
+
+njit = numba.njit(cache=True, nogil=True)
+
+
+
+@njit
+def round_bits(v, kind, s32, u32, s64, u64):
+    """Bits of float64 ``v`` rounded to the format (0 float16, 1 bfloat16, 2 float32)."""
+    if kind == 2:
+        s32[0] = np.float32(v)
+        return np.uint64(u32[0])
+    if kind == 1:
+        r = np.float32(v)
+        s32[0] = r
+        b = np.uint32(u32[0])
+        if np.isfinite(v):
+            rv = np.float64(r)
+            if rv != v:  # inexact: round to odd (step back towards zero if RNE went away)
+                if abs(rv) > abs(v):
+                    b = np.uint32(b - np.uint32(1))
+                b = b | np.uint32(1)
+        if (b & np.uint32(0x7FFFFFFF)) > np.uint32(0x7F800000):  # NaN stays a quiet NaN
+            return np.uint64(((b >> np.uint32(16)) | np.uint32(0x0040)) & np.uint32(0xFFFF))
+        return np.uint64(((b + np.uint32(0x7FFF) + ((b >> np.uint32(16)) & np.uint32(1))) >> np.uint32(16))
+                         & np.uint32(0xFFFF))
+    # float16, from the float64 bits (IEEE nearest-even, overflow to inf)
+    s64[0] = v
+    u = u64[0]
+    sign = np.uint64((u >> np.uint64(63)) << np.uint64(15))
+    if v != v:
+        return sign | np.uint64(0x7E00)
+    a = abs(v)
+    if a >= 65520.0:
+        return sign | np.uint64(0x7C00)
+    if a < 6.103515625e-05:  # 2^-14: subnormal (or zero) result; a·2^24 is exact
+        q = a * 16777216.0
+        iq = np.int64(q)
+        frac = q - np.float64(iq)
+        if frac > 0.5 or (frac == 0.5 and (iq & 1) == 1):
+            iq += 1
+        return sign | np.uint64(iq)
+    ua = u & np.uint64(0x7FFFFFFFFFFFFFFF)
+    e = np.int64(ua >> np.uint64(52)) - 1023 + 15
+    mant = ua & np.uint64(0xFFFFFFFFFFFFF)
+    h = (np.uint64(e) << np.uint64(10)) | (mant >> np.uint64(42))
+    rem = mant & np.uint64(0x3FFFFFFFFFF)
+    half = np.uint64(0x20000000000)
+    if rem > half or (rem == half and (h & np.uint64(1)) == np.uint64(1)):
+        h += np.uint64(1)
+    return sign | h
+
+@njit
+def fused_round(kind, xs, y, m, has_m, yk, has_yk, a1, a2, has_taylor, rel, absb, radius, mag_mask,
+                want, got, amb):
+    """want ← round(y), got ← round(adjust(yk or y)); amb ← indices where round(y ± bound)
+    straddle a boundary or y + bound is not finite.  Returns the number of ambiguous inputs."""
+    s32 = np.empty(1, np.float32)
+    u32 = s32.view(np.uint32)
+    s64 = np.empty(1, np.float64)
+    u64 = s64.view(np.uint64)
+    n = xs.size
+    k = 0
+    toward = np.inf if a2 > 0 else -np.inf
+    for i in range(n):
+        yi = y[i]
+        mi = m[i] if has_m else abs(yi)
+        b = rel * mi + absb
+        hi_v = yi + b
+        lo_b = round_bits(yi - b, kind, s32, u32, s64, u64)
+        hi_b = round_bits(hi_v, kind, s32, u32, s64, u64)
+        if (lo_b != hi_b and ((lo_b | hi_b) & mag_mask) != 0) or not np.isfinite(hi_v):
+            amb[k] = i
+            k += 1
+        want[i] = round_bits(yi, kind, s32, u32, s64, u64)
+        v = yk[i] if has_yk else yi
+        if has_taylor:
+            xi = xs[i]
+            if xi != 0.0 and abs(xi) <= radius:
+                v = np.nextafter(a1 * xi, toward)
+        got[i] = round_bits(v, kind, s32, u32, s64, u64)
+    return k
+
+@njit
+def fused_float32(xs, y, m, has_m, yk, has_yk, a1, a2, has_taylor, rel, absb, radius, want, got, amb, cand):
+    """float32 (no bit patterns needed: comparing float32 values is comparing their bits,
+    except ±0, which the audit counts as equal anyway).  cand ← indices where got ≠ want or
+    the input is ambiguous (a superset of the inputs whose outputs differ).  Returns the
+    numbers of ambiguous and of candidate inputs."""
+    n = xs.size
+    k = 0
+    c = 0
+    toward = np.inf if a2 > 0 else -np.inf
+    for i in range(n):
+        yi = y[i]
+        mi = m[i] if has_m else abs(yi)
+        b = rel * mi + absb
+        hi_v = yi + b
+        w = np.float32(yi)
+        want[i] = w
+        v = yk[i] if has_yk else yi
+        if has_taylor:
+            xi = xs[i]
+            if xi != 0.0 and abs(xi) <= radius:
+                v = np.nextafter(a1 * xi, toward)
+        g = np.float32(v)
+        got[i] = g
+        ambiguous = np.float32(yi - b) != np.float32(hi_v) or not np.isfinite(hi_v)
+        if ambiguous:
+            amb[k] = i
+            k += 1
+        if ambiguous or g != w:
+            cand[c] = i
+            c += 1
+    return k, c
+
+@njit
+def float_inputs(kind, start, stop, out):
+    """Values (float64) of the ordinals start..stop-1 of the format."""
+    s32 = np.empty(1, np.uint32)
+    f32 = s32.view(np.float32)
+    for j in range(stop - start):
+        o = start + j
+        if kind == 2:
+            b = np.uint32(o) if o >= 0 else np.uint32(0x80000000 | (-o))
+            s32[0] = b
+            out[j] = np.float64(f32[0])
+        elif kind == 1:
+            b = np.uint32(o) if o >= 0 else np.uint32(0x8000 | (-o))
+            s32[0] = b << np.uint32(16)
+            out[j] = np.float64(f32[0])
+        else:
+            mag = o if o >= 0 else -o
+            ex = mag >> 10
+            mt = mag & 0x3FF
+            if ex == 0:
+                val = mt * 5.960464477539063e-08  # 2^-24, exact
+            else:
+                val = (1024 + mt) * 2.0 ** (ex - 25)
+            out[j] = val if o >= 0 else -val
+    return out

@@ -1,0 +1,147 @@
+"""The compiled (numba) audit path agrees with the numpy path bit for bit (issue 20 item 1)."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from gelu_math.audit import audit, compiled
+from gelu_math.audit.engine import use_compiled
+from gelu_math.audit.impls import resolve
+from gelu_math.errors import InputError
+from gelu_math.floats import FORMATS
+
+needs_numba = pytest.mark.skipif(not compiled.available(), reason="numba not installed (the fast extra)")
+
+CASES = [("gelu", 0), ("gelu", 1), ("gelu_tanh", 0), ("hardswish", 1), ("silu", 1), ("elu", 0)]
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("name,derivative", CASES)
+def test_exhaustive_16bit_same_result(name, derivative, dtype):
+    a = audit(name, dtype, derivative=derivative, compiled=False)
+    b = audit(name, dtype, derivative=derivative, compiled=True)
+    assert a == b
+    assert a.saturation is not None and a.inputs == {"float16": 63488, "bfloat16": 65280}[dtype]
+
+
+@needs_numba
+@pytest.mark.parametrize("name,derivative,dtype", [("gelu", 0, "float16"), ("gelu", 1, "bfloat16"),
+                                                   ("gelu", 1, "float32"), ("hardswish", 0, "float32"),
+                                                   ("silu", 0, "float32")])
+def test_sampled_same_result(name, derivative, dtype):
+    kw = dict(derivative=derivative, samples=40_000, seed=3)
+    assert audit(name, dtype, compiled=False, **kw) == audit(name, dtype, compiled=True, **kw)
+
+
+@needs_numba
+@pytest.mark.parametrize("domain", [(-1e-44, 1e-44), (-2.0 ** -40, -2.0 ** -40 * 0.999), (0.75, 0.7501),
+                                    (-3.4e38, -3.39e38)])
+def test_exhaustive_float32_same_result(domain):
+    # -0 and the subnormals (Taylor adjustment near 0), a rounding-boundary-rich range, overflow region
+    for name, d in (("gelu", 0), ("hardswish", 0), ("gelu_tanh", 1)):
+        kw = dict(derivative=d, exhaustive=True, domain=domain, workers=1, chunk=1 << 10)
+        a = audit(name, "float32", compiled=False, **kw)
+        assert a == audit(name, "float32", compiled=True, **kw)
+        assert a == audit(name, "float32", compiled=False, derivative=d, exhaustive=True, domain=domain, workers=1)
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32"])
+def test_inputs_and_rounding_match_numpy(dtype):
+    fmt = FORMATS[dtype]
+    m = fmt.max_ordinal
+    for start, stop in ((-m, m + 1), (-5, 7)) if fmt.bits == 16 else ((-m, -m + 4096), (-4096, 4096), (m - 9, m + 1)):
+        o = np.arange(start, stop, dtype=np.int64)
+        assert np.array_equal(compiled.float_inputs(fmt, start, stop).view(np.uint64),
+                              fmt.from_bits(fmt.bits_of_ordinal(o)).view(np.uint64))
+    # rounding of float64 values: format values, exact ties (midpoints), near-ties, overflow edge,
+    # subnormals, zeros, infinities, NaN
+    rng = np.random.default_rng(1)
+    o = rng.integers(-m, m + 1, size=20_000)
+    v = fmt.from_bits(fmt.bits_of_ordinal(o))
+    w = fmt.from_bits(fmt.bits_of_ordinal(np.clip(o + 1, -m, m)))
+    mid = (v + w) / 2
+    ys = np.concatenate([v, mid, np.nextafter(mid, np.inf), np.nextafter(mid, -np.inf), rng.normal(size=2000),
+                         rng.normal(size=2000) * 1e-40, [fmt.max_value * (1 + fmt.eps / 2), -fmt.max_value * 1.0000001,
+                                                         0.0, -0.0, np.inf, -np.inf, 1e300, -1e-300]])
+    y = np.ascontiguousarray(ys)
+    want, got, amb, _ = compiled.fused_round(fmt, y, y, None, None, None, 0.0, 0.0)
+    expect = fmt.to_bits(y)
+    assert np.array_equal(want, expect) and np.array_equal(got, expect)
+    assert np.array_equal(amb, np.flatnonzero(~np.isfinite(y)))  # zero bound: only the infinities
+    # ambiguity with the reference's bound, as Reference.rounded_from decides it
+    for rel in (2.0 ** -40, 2.0 ** -12):
+        b = rel * np.abs(y) + 2.0 ** -1060
+        mag = fmt.uint(fmt.sign_mask - 1)
+        with np.errstate(all="ignore"):
+            lo, hi = fmt.to_bits(y - b), fmt.to_bits(y + b)
+            expect_amb = np.flatnonzero(((lo != hi) & (((lo | hi) & mag) != 0)) | ~np.isfinite(y + b))
+        assert np.array_equal(compiled.fused_round(fmt, y, y, None, None, None, rel, 2.0 ** -1060)[2], expect_amb)
+    nan_bits = compiled.fused_round(fmt, np.array([np.nan]), np.array([np.nan]), None, None, None, 0.0, 0.0)[0]
+    assert (int(nan_bits[0]) & (fmt.sign_mask - 1)) > fmt.max_bits + 1  # still a NaN
+
+
+def test_numpy_path_without_numba(monkeypatch):
+    kernel = resolve("gelu", FORMATS["float16"])
+    monkeypatch.setattr(compiled, "_numba", lambda: None)
+    assert not compiled.available()
+    assert not use_compiled(kernel, FORMATS["float16"])
+    with pytest.raises(InputError, match="numba"):
+        audit("gelu", "float16", compiled=True)
+    r = audit("gelu", "float16", domain=(1, 2))  # default: the numpy path, no error
+    assert r.inputs == 1025 and r.max_ulp.error == 0
+
+
+def test_foreign_kernels_keep_the_numpy_path():
+    kernel = resolve("numpy:negative", FORMATS["float16"])
+    assert not use_compiled(kernel, FORMATS["float16"], None)
+    assert not use_compiled(resolve("gelu", FORMATS["float64"]), FORMATS["float64"], None)
+
+
+# --- the device path (issue 20 item 6), with numpy as the device's array library ---------------
+
+@pytest.mark.parametrize("dtype,kw", [("float32", dict(samples=20_000)), ("float32", dict(exhaustive=True,
+                                      domain=(-6, -5.9), chunk=1 << 16)), ("bfloat16", {})])
+def test_device_path_agrees_with_the_cpu_path(dtype, kw):
+    from gelu_math.audit.gpu import DeviceValues, NumpyModule
+    from gelu_math.audit.reference import Reference
+    from gelu_math.floats import implementation
+
+    fmt = FORMATS[dtype]
+    kernel = implementation("gelu_tanh").kernel(fmt)  # a "device" kernel: its outputs are values of fmt
+
+    def on_device(xd):
+        return np.asarray(kernel(fmt.to_storage(xd)), dtype=np.float64)
+
+    def gelu_tanh_kernel(a):
+        return kernel(a)
+
+    dv = DeviceValues(on_device, Reference("gelu"), NumpyModule())
+    assert audit(gelu_tanh_kernel, dtype, device_values=dv, **kw) == audit(gelu_tanh_kernel, dtype, **kw)
+
+
+def test_device_path_refusals():
+    from gelu_math.audit.gpu import NumpyModule, device_form
+
+    with pytest.raises(InputError, match="smooth forms only"):
+        device_form(implementation_form("relu"), NumpyModule())
+    with pytest.raises(InputError, match="torch:gelu"):
+        audit("gelu", "float32", samples=10, device="cuda")
+
+
+def implementation_form(name):
+    from gelu_math.floats import implementation
+
+    return implementation(name).form
+
+
+def test_torch_device_cpu_matches_the_cpu_audit():
+    pytest.importorskip("torch")
+    kw = dict(samples=20_000, domain=(-20, 20))
+    dev = audit("torch:gelu", "float32", device="cpu", **kw)
+    cpu = audit("torch:gelu", "float32", **kw)
+    # torch's float64 erfc may differ from scipy's in last bits: the escalations may differ, the
+    # correctly rounded values (so every error measure) may not
+    assert dataclasses.replace(dev, escalated=0) == dataclasses.replace(cpu, escalated=0)
