@@ -26,6 +26,7 @@ Example::
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -33,6 +34,7 @@ from contextlib import contextmanager
 from .errors import InputError, one_line
 
 CONNECT_TIMEOUT = 10  # seconds to reach a scheduler
+_ADDRESS = re.compile(r"(tcp|tls|ws|wss|ucx)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):[0-9]{1,5}")
 
 
 class ClusterError(InputError):
@@ -105,8 +107,11 @@ def connect(address: str, timeout: float | None = None):
         from distributed import Client
     except ImportError:
         raise ClusterError("--cluster needs dask[distributed]: pip install 'gelu-math[cluster]'") from None
-    if not isinstance(address, str) or not address.strip():
-        raise ClusterError(f"cannot reach the Dask scheduler at {address!r}: not an address")
+    if not isinstance(address, str) or not _ADDRESS.fullmatch(address) or not 0 < int(address.rsplit(":", 1)[1]) < 65536:
+        # checked before a Client exists: a Client that fails to parse its address is left half-built,
+        # and its finaliser then waits 20 s and prints a traceback
+        raise ClusterError(f"cannot reach the Dask scheduler at {address!r}: not an address of the form "
+                           "tcp://HOST:PORT (or tls://, ws://, wss://, ucx://)")
     try:
         return Client(address, timeout=timeout, set_as_default=False)
     except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, ValueError (bad address): all one line

@@ -5,6 +5,7 @@ are always stopped."""
 
 import json
 import sys
+import time
 
 import pytest
 
@@ -72,6 +73,14 @@ def test_unreachable_scheduler_and_missing_dask(monkeypatch, capsys):
                  "tcp://127.0.0.1:9"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in err
+    # a malformed address is refused before any Client exists (a half-built Client's finaliser would
+    # wait 20 s and print a traceback: found by an independent review), at once and in one line
+    for bad in ("garbage", "tcp://host", "tcp://host:99999", "http://host:8786", "tcp://a b:1"):
+        t = time.monotonic()
+        assert main(["audit", "gelu", "--dtype", "float32", "--exhaustive", "--domain=1,1.001", "--cluster", bad]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "not an address of the form tcp://HOST:PORT" in err, err
+        assert time.monotonic() - t < 5
     monkeypatch.setitem(sys.modules, "distributed", None)  # import fails as if not installed
     with pytest.raises(InputError, match=r"--cluster needs dask\[distributed\]: pip install 'gelu-math\[cluster\]'"):
         with cluster.executor("tcp://127.0.0.1:8786", None):

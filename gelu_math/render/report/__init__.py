@@ -29,7 +29,6 @@ import dataclasses
 import os
 import signal
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from . import html, latex, markdown
@@ -264,29 +263,14 @@ def _pool_context():
     return multiprocessing.get_context(method)
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Cancel what has not started and terminate the workers now (not after their current task)."""
-    procs = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for p in procs:
-        p.terminate()
-    for p in procs:
-        p.join(timeout=5)
-        if p.is_alive():
-            p.kill()
-            p.join(timeout=5)
-
-
 def _run_parallel(tasks, jobs: int) -> list:
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=_worker_init,
-                               initargs=(_user_definitions(),))
-    try:
-        results = list(pool.map(_worker_run, tasks))
-    except BaseException:  # an error, SIGINT or SIGTERM: no worker may outlive the main process's decision
-        _stop(pool)
-        raise
-    pool.shutdown()
-    return results
+    """The tasks over ``jobs`` local worker processes (:func:`gelu_math.cluster.executor`: on an error,
+    SIGINT or SIGTERM no worker outlives the main process's decision)."""
+    from ...cluster import executor
+
+    with executor(None, jobs, initializer=_worker_init, initargs=(_user_definitions(),),
+                  mp_context=_pool_context()) as ex:
+        return ex.map(_worker_run, tasks)
 
 
 def render_index(names, formats=tuple(FORMATS), digits: int = REPORT_DIGITS, order: int = REPORT_ORDER,

@@ -256,6 +256,7 @@ def _widths(cols, nat, mins, limit: float) -> list[float]:
 # table font sizes tried in turn (scale against 11 pt) until every column fits next to the first
 TABLE_SIZES = ((r"\small", 10 / 11), (r"\footnotesize", 9 / 11), (r"\scriptsize", 8 / 11))
 RAGGED = r"\rightskip=0pt plus 1fil\relax "  # ragged right in a cell, keeping \\ for the row end
+BOLD_WIDTH = 1.15  # Computer Modern bold extended against roman, by which the header widths are scaled
 
 
 def _table(t: Table, digits: int) -> list[str]:
@@ -263,10 +264,11 @@ def _table(t: Table, digits: int) -> list[str]:
     rows = [[render_line(c, digits) for c in r] for r in t.rows]
     ncol = len(header)
     nat0, min0 = [0.0] * ncol, [0.0] * ncol
-    for r in [header, *rows]:
+    for i, r in enumerate([header, *rows]):
+        wide = BOLD_WIDTH if i == 0 else 1.0  # the header is set in bold, which the estimate measures as roman
         for c, cell in enumerate(r):
             n, m = line_width(cell)
-            nat0[c], min0[c] = max(nat0[c], n), max(min0[c], m)
+            nat0[c], min0[c] = max(nat0[c], n * wide), max(min0[c], m * wide)
     limit = TEXTWIDTH_PT - 2.0
     for size, scale in TABLE_SIZES:
         nat = [n * scale + 2.0 for n in nat0]
