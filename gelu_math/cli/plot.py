@@ -12,7 +12,10 @@ KIND_HELP = ("compare (activations and first derivatives; default GELU ReLU ELU 
              "(|error| of the approximations against GELU, abs and rel, f and f′, certified maximisers; default "
              "gelu_tanh gelu_sigmoid), sweep (sup error vs the coefficient a of gelu_tanh and k of gelu_sigmoid, "
              "published and certified optimal values marked), design (certified sup error vs degree of GELU's "
-             "minimax polynomials D = 2..16 on [-4, 4] and [-8, 8], exact and float16 coefficients; about 90 s)")
+             "minimax polynomials D = 2..16 on [-4, 4] and [-8, 8], exact and float16 coefficients; about 90 s), "
+             "relax (f with its certified chebyshev lines on three intervals; default gelu), variance-maps, chi1, "
+             "kernels (Gaussian-input maps with certified marks), network (the seeds' 8-layer network: predicted "
+             "against Monte Carlo)")
 
 
 def _run_plot(args) -> int:
