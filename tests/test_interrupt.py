@@ -102,11 +102,19 @@ def _check_outputs(out: Path, reference: dict[str, bytes], killed: bool) -> None
     assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == set(reference)
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _interrupt(argv, out: Path, sig: int, moment: str, tag: str) -> tuple[int, str]:
     """Run the wrapper; at ``moment`` ("compute": once the workers run; "fsync N": during the N-th
     file write) send ``sig`` to the main process only; the exit code and stderr."""
+    # SIGINT restored to its default in the child: a test run started in the background of a
+    # non-interactive shell inherits SIGINT ignored, and Python then installs no KeyboardInterrupt
+    # handler — the command would rightly not be interrupted, and the test would test nothing
     p = subprocess.Popen([sys.executable, "-c", WRAPPER, *argv], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE, text=True, env=_env(tag, SLOW_FSYNC_S="0.3"))
+                         stderr=subprocess.PIPE, text=True, env=_env(tag, SLOW_FSYNC_S="0.3"),
+                         preexec_fn=_default_sigint)
     lines = []
     try:
         if moment == "compute":

@@ -33,8 +33,11 @@ def test_a_cluster_report_is_byte_identical_to_a_local_one(scheduler, tmp_path):
         assert (remote / name).read_bytes() == (local / name).read_bytes(), name
 
 
-def test_an_unreachable_scheduler_is_one_line_exit_2(capsys, tmp_path):
-    # port 9 (discard) on the loopback: nothing listens there
+def test_an_unreachable_scheduler_is_one_line_exit_2(capsys, tmp_path, monkeypatch):
+    # port 9 (discard) on the loopback: nothing listens there (a 1 s connect timeout: nothing to wait for)
+    from gelu_math import cluster
+
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 1)
     rc = main(["report", "--only", "relu", "--out", str(tmp_path), "--figures", "", "--cluster", "tcp://127.0.0.1:9"])
     err = capsys.readouterr().err
     assert rc == 2 and err.count("\n") == 1 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in err
