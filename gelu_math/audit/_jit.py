@@ -55,6 +55,17 @@ def round_bits(v, kind, s32, u32, s64, u64):
     return sign | h
 
 @njit
+def _kernel_value(i, xs, yi, yk, has_yk, a1, has_taylor, radius, toward):
+    """The kernel's float64 value at input i before rounding: its own (yk) or the reference's (y),
+    replaced near 0 by the Taylor term a1·x nudged toward the side of a2 (the tie rule)."""
+    v = yk[i] if has_yk else yi
+    if has_taylor:
+        xi = xs[i]
+        if xi != 0.0 and abs(xi) <= radius:
+            v = np.nextafter(a1 * xi, toward)
+    return v
+
+@njit
 def fused_round(kind, xs, y, m, has_m, yk, has_yk, a1, a2, has_taylor, rel, absb, radius, mag_mask,
                 want, got, amb):
     """want ← round(y), got ← round(adjust(yk or y)); amb ← indices where round(y ± bound)
@@ -77,11 +88,7 @@ def fused_round(kind, xs, y, m, has_m, yk, has_yk, a1, a2, has_taylor, rel, absb
             amb[k] = i
             k += 1
         want[i] = round_bits(yi, kind, s32, u32, s64, u64)
-        v = yk[i] if has_yk else yi
-        if has_taylor:
-            xi = xs[i]
-            if xi != 0.0 and abs(xi) <= radius:
-                v = np.nextafter(a1 * xi, toward)
+        v = _kernel_value(i, xs, yi, yk, has_yk, a1, has_taylor, radius, toward)
         got[i] = round_bits(v, kind, s32, u32, s64, u64)
     return k
 
@@ -102,11 +109,7 @@ def fused_float32(xs, y, m, has_m, yk, has_yk, a1, a2, has_taylor, rel, absb, ra
         hi_v = yi + b
         w = np.float32(yi)
         want[i] = w
-        v = yk[i] if has_yk else yi
-        if has_taylor:
-            xi = xs[i]
-            if xi != 0.0 and abs(xi) <= radius:
-                v = np.nextafter(a1 * xi, toward)
+        v = _kernel_value(i, xs, yi, yk, has_yk, a1, has_taylor, radius, toward)
         g = np.float32(v)
         got[i] = g
         ambiguous = np.float32(yi - b) != np.float32(hi_v) or not np.isfinite(hi_v)

@@ -56,22 +56,29 @@ class Criticality:
     reason: str = ""
 
 
+def is_homogeneous(pieces) -> bool:
+    """Pieces k·x on (−∞, 0) and (0, ∞) (ReLU, leaky ReLU): positively homogeneous, so
+    S(q) = q S(1), D(q) = D(1).  ``pieces``: a :class:`~gelu_math.analysis.pieces.Pieces`."""
+    if any(e not in (-sp.oo, sp.oo, 0) for p in pieces.pieces for e in (p.lo, p.hi)):
+        return False
+    for p in pieces.pieces:
+        try:
+            poly = sp.Poly(p.expr, x)
+        except sp.PolynomialError:
+            return False
+        if poly.degree() > 1 or poly.coeff_monomial(1) != 0 or poly.free_symbols - {x}:
+            return False
+    return True
+
+
 def _homogeneous(inst, sb, lo, hi, digits: int) -> Criticality | None:
     """Positively homogeneous f (pieces k·x on (−∞, 0) and (0, ∞)): S(q) = q S(1), D(q) = D(1),
     so G(q) = q (1 − S(1)/D(1)) − σ_b² is linear and solved exactly."""
     from ..certified.numbers import exact_number
     from .moments import moments
 
-    pieces = decompose(inst.expr).pieces
-    if any(e not in (-sp.oo, sp.oo, 0) for p in pieces for e in (p.lo, p.hi)):
+    if not is_homogeneous(decompose(inst.expr)):
         return None
-    for p in pieces:
-        try:
-            poly = sp.Poly(p.expr, x)
-        except sp.PolynomialError:
-            return None
-        if poly.degree() > 1 or poly.coeff_monomial(1) != 0 or poly.free_symbols - {x}:
-            return None
     m = moments(inst, digits=digits).moments
     S1, D1 = m["second"].value.exact, m["fprime_second"].value.exact
     slope = sp.simplify(1 - S1 / D1)

@@ -43,10 +43,9 @@ from ..analysis.pieces import decompose
 from ..certified.arbeval import const_ball
 from ..certified.balls import bits_for, check_digits, precision
 from ..certified.numbers import exact_number
-from ..definitions.symbols import x
 from ..errors import InputError
 from ..facts import Number
-from .criticality import Integrals
+from .criticality import Integrals, is_homogeneous
 from .moments import instance_of, moments, positive
 
 INPUT = 784
@@ -96,20 +95,6 @@ class Network:
     batch: int
 
 
-def _homogeneous(pieces) -> bool:
-    """Pieces k·x on (−∞, 0) and (0, ∞) (ReLU, leaky ReLU): S(q) = q S(1), D(q) = D(1)."""
-    if any(e not in (-sp.oo, sp.oo, 0) for p in pieces.pieces for e in (p.lo, p.hi)):
-        return False
-    for p in pieces.pieces:
-        try:
-            poly = sp.Poly(p.expr, x)
-        except sp.PolynomialError:
-            return False
-        if poly.degree() > 1 or poly.coeff_monomial(1) != 0 or poly.free_symbols - {x}:
-            return False
-    return True
-
-
 def _rational(v: arb) -> sp.Rational:
     m, e = v.man_exp()
     return sp.Integer(int(m)) * sp.Integer(2) ** int(e)
@@ -123,7 +108,7 @@ class _Model:
         self.bits = bits_for(digits) + GUARD_BITS
         m = moments(inst, digits=digits).moments
         self.S1, self.D1 = m["second"].value, m["fprime_second"].value
-        self.homogeneous = _homogeneous(decompose(inst.expr))
+        self.homogeneous = is_homogeneous(decompose(inst.expr))
         self._integrals = None
 
     def ball(self, v) -> arb:

@@ -316,8 +316,7 @@ def generate(out: str = "proofs", *, names=None, formats=tuple(FORMATS), digits:
                 log(f"figures skipped: {why}")
             figures = None
     outdir = check_writable_dir(out)  # before any work: a wrong or read-only --out is reported at once
-    if figures:
-        check_writable_dir(figures, "figures directory")
+    figdir = check_writable_dir(figures, "figures directory") if figures else None
     tasks = [("function", (n, digits, order)) for n in chosen]
     approx = APPROX_HOST in chosen
     if approx:  # the slow approximation tasks go first, so they overlap the rest
@@ -342,7 +341,6 @@ def generate(out: str = "proofs", *, names=None, formats=tuple(FORMATS), digits:
 
     results = [loads(r) for r in results]
     if figures:
-        figdir = check_writable_dir(figures, "figures directory")
         for files in results[:len(stems)]:
             for fname, data in files:
                 write_bytes(figdir / fname, data)  # atomic, like every file written here
