@@ -86,3 +86,25 @@ def test_imports_never_go_up_a_layer():
             if None not in (mine, theirs) and theirs > mine and (module, target) not in EXCEPTIONS:
                 bad.append(f"{module} (L{mine}) imports {target} (L{theirs})")
     assert not bad, "\n".join(sorted(bad))
+
+
+def test_plugin_and_command_line_load_without_numpy_and_set_one_blas_thread():
+    """pytest loads gelu-math's plugin in every session: it must not import numpy (a conftest could then
+    no longer choose numpy's BLAS threads), and the command line sets one BLAS thread per process before
+    numpy loads, unless the user chose a number."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys, os, gelu_math.testing.plugin; assert 'numpy' not in sys.modules\n"
+            "import gelu_math.cli; assert 'numpy' not in sys.modules\n"
+            "import numpy; print(os.environ['OPENBLAS_NUM_THREADS'])")
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "1", out.stderr
+    out = subprocess.run([sys.executable, "-c", code], env={**env, "OPENBLAS_NUM_THREADS": "3"},
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "3", out.stderr
+    from tests import conftest
+
+    assert not conftest.NUMPY_BEFORE_CONFTEST  # this session's conftest did set it

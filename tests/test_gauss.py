@@ -310,6 +310,26 @@ def test_tanh_edge_of_chaos_against_mpmath(capsys):
         assert abs(sw ** 2 * D - 1) < mp.mpf("1e-24")  # χ₁ = 1
 
 
+def test_sigmoid_edge_of_chaos_where_the_t_quadrature_fails():
+    # σ(√q t) has poles at t = iπ(2k+1)/√q, which a ball of q smears towards the path: the search
+    # must switch to the variable x (it raised "the Arb integrator did not converge" before) and
+    # still find every point; the point is checked as q* = V(q*), χ₁ = 1 with mpmath quadrature
+    from gelu_math.gauss.criticality import criticality
+
+    c = criticality("sigmoid", sigma_b="1/10", digits=12)
+    assert len(c.points) == 1
+    p = c.points[0]
+    sig = lambda z: 1 / (1 + mp.exp(-z))  # noqa: E731
+    with mp.workdps(DPS):
+        q, sw = (mp.mpf(p[k].ball.mid().str(30, radius=False)) for k in ("q_star", "sigma_w"))
+        S = _quad(lambda z: sig(mp.sqrt(q) * z), power=2)
+        D = _quad(lambda z: sig(mp.sqrt(q) * z) * (1 - sig(mp.sqrt(q) * z)), power=2)
+        assert abs(sw ** 2 * S + mp.mpf(1) / 100 - q) < mp.mpf("1e-10") * q  # q* = V(q*)
+        assert abs(sw ** 2 * D - 1) < mp.mpf("1e-10")  # χ₁ = 1
+        assert 45 < q < 46  # far out: a box in t near q = 45 is where the quadrature did not converge
+    assert p["q_star"].ball.rad() < 1e-11 * 46 and p["sigma_w"].ball.rad() < 1e-11 * 11
+
+
 def test_relu_edge_of_chaos_is_exact():
     from gelu_math.gauss.criticality import criticality
 

@@ -55,25 +55,32 @@ def test_closed_forms_agree_with_neural_tangents(name, nt, q1, q2, rho):
     assert k.value.method.value == "exact"  # ours are closed forms too (and certified)
 
 
-# Reference: mpmath 1.3 nested tanh-sinh quadrature at 35 digits, E_t[tanh(t) E_w tanh(t/2 + (√3/2) w)]
-# with both integrals over (−∞, 0] ∪ [0, ∞) against the normal density (computed for this test; 8 minutes).
-TANH_HALF = "0.186324413203448086106782889972409"
+# References, (u, v) ~ N(0, [[1, ρ], [ρ, 1]]): k = E f(u)f(v), k′ = E f′(u)f′(v), computed for these tests
+# (2026-12-01) by two independent methods that agree to 40 digits: (1) the 2-D trapezoid rule in
+# python-flint ball arithmetic at 240 bits on |x| <= 15 (the integrands are analytic in a strip of
+# half-width π/2 (tanh) or π (SiLU), so the step error is ~exp(−2πd/h)), steps 1/10 and 1/20 in (t, w)
+# with v = ρt + √(1−ρ²)w and 1/10, 1/16 on a rotated grid, agreeing to 3e−45; (2) nested mpmath
+# tanh-sinh quadrature at 42 digits, split at 0 and ±4 (mpmath's error estimates 1e−47).  The first
+# value also reproduces an earlier 33-digit nested-quadrature value 0.186324413203448086106782889972409.
+KERNEL_REFERENCES = [  # (name, rho, k, k′)
+    ("tanh", "1/2", "0.18632441320344808610678288997240866246", "0.38474702844103890153146806936358089260"),
+    ("silu", "1/2", "0.18316966308815954082462507053071595991", "0.31227961529353979910938584983929798127"),
+    ("silu", "-1/3", "-0.033784858191317826698481863634389278729", None),
+    ("tanh", "-1/3", None, "0.37447512277362965565122159482026460643"),
+]
 
 
-def test_tanh_kernel_by_hermite_series_against_2d_quadrature():
-    k = kernel("tanh", rho="1/2", digits=12)
-    assert k.value.method.value == "certified"
-    b = k.value.value.ball
-    assert bool(b.overlaps(arb(TANH_HALF, "1e-33"))) and b.rad() < 1e-12
-    # odd f: k(−ρ) = −k(ρ), proved by the balls
-    assert bool((kernel("tanh", rho="-1/2", digits=12).value.value.ball + b).contains(0))
-
-
-# Reference: mpmath nested tanh-sinh quadrature at 16 digits of E_t[SiLU(t) E_w SiLU(t/2 + (√3/2) w)]
-# (the same scheme as TANH_HALF; 7 minutes).
-SILU_HALF = "0.1831696630881595"
-
-
-def test_silu_kernel_by_hermite_series_against_2d_quadrature():
-    b = kernel("silu", rho="1/2", digits=8).value.value.ball
-    assert bool(b.overlaps(arb(SILU_HALF, "1e-15"))) and b.rad() < 1e-8
+@pytest.mark.parametrize("name, rho, k_ref, dk_ref", KERNEL_REFERENCES)
+def test_hermite_series_kernels_against_2d_quadrature(name, rho, k_ref, dk_ref):
+    k = kernel(name, rho=rho, digits=16)
+    low = kernel(name, rho=rho, digits=8)
+    assert k.value.method.value == "certified" and k.derivative.method.value == "certified"
+    for ref, fine, coarse in ((k_ref, k.value.value.ball, low.value.value.ball),
+                              (dk_ref, k.derivative.value.ball, low.derivative.value.ball)):
+        assert fine.rad() < 1e-16 and coarse.rad() < 1e-8
+        assert bool(coarse.overlaps(fine))  # rising digits: the enclosures agree
+        if ref is not None:
+            assert bool(fine.overlaps(arb(ref, "1e-38"))), (name, rho, fine, ref)
+    if name == "tanh":  # odd f: k(−ρ) = −k(ρ), proved by the balls
+        assert bool((kernel("tanh", rho=f"-{rho}" if not rho.startswith("-") else rho[1:], digits=8).value.value.ball
+                     + low.value.value.ball).contains(0))

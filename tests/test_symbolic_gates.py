@@ -113,9 +113,12 @@ def test_undecidable_difference_is_a_failure_not_a_claim(monkeypatch):
     assert "parity" not in a.facts and "not identically 0" in a.failures["parity"]
 
 
-def test_fit_with_a_function_math_lacks_is_a_clean_error():
+def test_fit_with_a_function_math_lacks_is_a_clean_error(capsys):
     # lambdify(modules="math") fails only when called (NameError for LambertW): the ball grid is used
     from gelu_math.cli import main
 
     assert main(["fit", "--expr", "x*sigmoid(k*x) + LambertW(exp(-x^2))/10^6", "--param", "k=1.702",
                  "--coefficient", "k"]) == 3  # exit 3: could not certify (a one-line error, no traceback)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no sign proof" in err and "over all of ℝ" in err
+    assert "--domain" not in err  # the envelope's remedy: fit has no such option

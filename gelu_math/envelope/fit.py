@@ -48,6 +48,7 @@ from ..timebox import task_limit
 from .api import Envelope, envelope
 from .error import _error_function
 from .spec import EnvelopeSpec, spec_of
+from .sup import UnprovedTail
 
 GRID = 1601
 SPAN = (-10, 10)
@@ -204,7 +205,11 @@ def fit(approx, coefficient: str, target: str = "gelu", metric: str = "abs", ref
     a = spec.approximation
     with task_limit(f"the fit of {coefficient} in {a if isinstance(a, str) else resolve(a).name}"), \
             calculus.without_units_import():
-        return _fit(spec, coefficient, digits, search)
+        try:
+            return _fit(spec, coefficient, digits, search)
+        except UnprovedTail as exc:  # the envelope's remedy (a bounded --domain) is not the fit's
+            raise CertificationError(f"{exc.reason}: the fit minimises the error over all of ℝ, so it needs that "
+                                     "proof") from None
 
 
 def _search_range(search, published) -> tuple[sp.Rational, sp.Rational]:

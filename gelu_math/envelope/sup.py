@@ -236,8 +236,17 @@ def _tail(err: ErrorFunction, side: int, L: sp.Expr) -> Tail:
                 + ("|e| ≤ |e({0})| there." if L == 0 else "|e| ≤ max(|e({0})|, |{1}|) there, and |{1}| is not attained."))
         cut = _cut(proof.cut, side, edge)
         return Tail(side, cut, L, "monotone tail", (Step(text, (cut, L)),) + proof.steps)
-    raise CertificationError(f"cannot bound the error for x → {'+' if side > 0 else '-'}∞: no sign proof for e′ "
-                             f"on the tail ({why}); give a bounded --domain")
+    raise UnprovedTail(f"cannot bound the error for x → {'+' if side > 0 else '-'}∞: no sign proof for e′ "
+                       f"on the tail ({why})")
+
+
+class UnprovedTail(CertificationError):
+    """No proof bounds the error on a tail at ±∞; ``reason`` says why, and the message adds the remedy of
+    the envelope (a bounded domain), which a caller without that option (``fit``, over ℝ) replaces."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(f"{reason}; give a bounded --domain")
 
 
 def _cut(cut, side: int, edge) -> sp.Expr:

@@ -84,11 +84,17 @@ def _segment(expr: sp.Expr, lo, hi, tol: arb) -> arb:
     """∫_lo^hi expr(t) φ(t) dt for ball ends: quadrature between the ends' exact midpoints, plus
     |∫ between an end and its midpoint| <= rad · sup |integrand| on the end's ball."""
     g = sp.sympify(expr) * PHI_T
-    F = compile_acb(g, t)
-    a, b = arb(lo.mid()), arb(hi.mid())
-    r = acb.integral(F, a, b, rel_tol=tol, abs_tol=tol)
+    return between(compile_acb(g, t), lo, hi, tol,
+                   lambda: CertificationError(f"the Arb integrator did not converge on [{lo.mid()}, {hi.mid()}]"))
+
+
+def between(F, lo: arb, hi: arb, tol: arb, fails) -> arb:
+    """∫ F from lo to hi (F an ``acb.integral`` integrand, real on the real line; the ends balls): Arb's
+    quadrature between the ends' exact midpoints (``fails()`` is raised when it does not converge) plus
+    |∫ between an end and its midpoint| <= rad · sup |F| on the end's ball."""
+    r = acb.integral(F, arb(lo.mid()), arb(hi.mid()), rel_tol=tol, abs_tol=tol)
     if not (r.real.is_finite() and r.imag.is_finite()):
-        raise CertificationError(f"the Arb integrator did not converge on [{a.mid()}, {b.mid()}]")
+        raise fails()
     value = r.real
     for end in (lo, hi):
         if end.rad() != 0:
