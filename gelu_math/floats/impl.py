@@ -70,22 +70,29 @@ def _taylor_at_zero(definition: sp.Expr):
     return float(a1), float(a2)
 
 
-def _numeric_modules():
-    try:
-        from scipy import special
-    except ImportError:  # pragma: no cover - scipy is a dependency of the float extra
-        raise UnsupportedError("the float implementations need scipy: pip install 'gelu-math[float]'") from None
+_SCIPY = ("Sigmoid", "Erfc", "erf", "erfc", "LambertW")  # the names only scipy.special evaluates
 
-    def softplus(t):
-        return np.logaddexp(0.0, t)
 
-    return [{"Sigmoid": special.expit, "Softplus": softplus, "Expm1": np.expm1, "Log1p": np.log1p,
-             "Erfc": special.erfc, "erf": special.erf, "erfc": special.erfc,
-             "LambertW": lambda t: special.lambertw(t).real}, "numpy"]  # principal branch, real for t >= -1/e
+def _softplus(t):
+    return np.logaddexp(0.0, t)
+
+
+def _numeric_modules(expr: sp.Expr):
+    """lambdify's modules for ``expr``: numpy, and scipy.special only where ``expr`` needs it (its
+    import costs ~1 s cold; ReLU-type forms and the network Monte Carlo of ReLU do without)."""
+    table = {"Softplus": _softplus, "Expm1": np.expm1, "Log1p": np.log1p}
+    if any(type(f).__name__ in _SCIPY for f in expr.atoms(sp.Function)):
+        try:
+            from scipy import special
+        except ImportError:  # pragma: no cover - scipy is a dependency of the float extra
+            raise UnsupportedError("the float implementations need scipy: pip install 'gelu-math[float]'") from None
+        table.update({"Sigmoid": special.expit, "Erfc": special.erfc, "erf": special.erf, "erfc": special.erfc,
+                      "LambertW": lambda t: special.lambertw(t).real})  # principal branch, real for t >= -1/e
+    return [table, "numpy"]
 
 
 def _compile(expr: sp.Expr) -> Callable[[np.ndarray], np.ndarray]:
-    f = sp.lambdify(x, expr, modules=_numeric_modules())
+    f = sp.lambdify(x, expr, modules=_numeric_modules(expr))
 
     def run(v: np.ndarray) -> np.ndarray:
         v = np.asarray(v, dtype=np.float64)
