@@ -94,6 +94,16 @@ def test_cli_verify_exit_codes(tmp_path, capsys):
     capsys.readouterr()
 
 
+def test_a_point_interval_is_an_interval(tmp_path, capsys):
+    # [a, a] is not empty (`gelu-math relax --on -1,-1` relaxes on it too): GELU(-1) = -0.158655253931457
+    # (mpmath: -1·Φ(-1)), so -0.16 is below it and -0.15 is not
+    good = tmp_path / "point.toml"
+    good.write_text(claim(function="gelu", on=["-1", "-1"], lower=["0", "-0.16"]))
+    assert main(["verify", str(good)]) == 0 and "[TRUE]" in capsys.readouterr().out
+    good.write_text(claim(function="gelu", on=["-1", "-1"], lower=["0", "-0.15"]))
+    assert main(["verify", str(good)]) == 1 and "[FALSE]" in capsys.readouterr().out
+
+
 def test_the_end_limit_matches_relax():
     assert RELAX_MAX_END == MAX_ABS_END
 

@@ -339,8 +339,8 @@ def _relax(raw, where):
     if not (isinstance(on, list) and len(on) == 2) or any(isinstance(v, str) and "inf" in v.lower() for v in on):
         raise InputError(f"{where}: on must be a finite interval [L, U], got {on!r}")
     lo, hi = (_rational(v, where, "interval end") for v in on)
-    if not lo < hi:
-        raise InputError(f"{where}: interval [{on[0]}, {on[1]}] is empty")
+    if lo > hi:  # a point [a, a] is an interval (as for `gelu-math relax --on a,a`)
+        raise InputError(f"{where}: interval [{on[0]}, {on[1]}] is empty (L > U)")
     if max(abs(lo), abs(hi)) > RELAX_MAX_END:
         raise InputError(f"{where}: interval ends must lie within ±10^5 for relax claims")
     lines = {}
