@@ -326,8 +326,26 @@ def test_sigmoid_edge_of_chaos_where_the_t_quadrature_fails():
         D = _quad(lambda z: sig(mp.sqrt(q) * z) * (1 - sig(mp.sqrt(q) * z)), power=2)
         assert abs(sw ** 2 * S + mp.mpf(1) / 100 - q) < mp.mpf("1e-10") * q  # q* = V(q*)
         assert abs(sw ** 2 * D - 1) < mp.mpf("1e-10")  # χ₁ = 1
-        assert 45 < q < 46  # far out: a box in t near q = 45 is where the quadrature did not converge
+        assert 45 < q < 46  # (the quadrature in t first fails on D over q in [1/32, 1/16])
     assert p["q_star"].ball.rad() < 1e-11 * 46 and p["sigma_w"].ball.rad() < 1e-11 * 11
+
+
+def test_boxes_where_g_cannot_be_enclosed_are_split(monkeypatch):
+    # isolate() bisects a box on which G raises WideBox and still proves the one zero of G(q) = q − 1/3;
+    # a search whose boxes are all too wide ends in an error naming the reason, never in a list
+    from gelu_math.errors import CertificationError
+    from gelu_math.gauss.criticality import WideBox, isolate
+
+    def G(a, b, bits, derivative=False, limit=sp.Rational(1, 8)):
+        if b - a > limit:
+            raise WideBox("too wide")
+        return arb(1) if derivative else arb(a.p) / a.q - arb(1) / 3
+
+    roots, boxes = isolate(G, sp.Rational(1, 100), sp.Integer(4))
+    assert len(roots) == 1 and roots[0][0] < sp.Rational(1, 3) < roots[0][1] and boxes > 4
+    with pytest.raises(CertificationError, match="boxes were split because G could not be enclosed"):
+        isolate(lambda a, b, bits, derivative=False: G(a, b, bits, derivative, limit=sp.Rational(1, 10 ** 9)),
+                sp.Rational(1, 100), sp.Integer(4))
 
 
 def test_relu_edge_of_chaos_is_exact():
