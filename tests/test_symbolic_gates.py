@@ -113,12 +113,31 @@ def test_undecidable_difference_is_a_failure_not_a_claim(monkeypatch):
     assert "parity" not in a.facts and "not identically 0" in a.failures["parity"]
 
 
-def test_fit_with_a_function_math_lacks_is_a_clean_error(capsys):
-    # lambdify(modules="math") fails only when called (NameError for LambertW): the ball grid is used
+def test_fit_without_a_tail_proof_is_one_clean_line(capsys):
+    # fit works over ℝ: a tail it cannot prove is "not certified" (exit 3, one line), and the envelope's
+    # remedy (a bounded --domain) is not offered, fit having no such option
     from gelu_math.cli import main
 
-    assert main(["fit", "--expr", "x*sigmoid(k*x) + LambertW(exp(-x^2))/10^6", "--param", "k=1.702",
-                 "--coefficient", "k"]) == 3  # exit 3: could not certify (a one-line error, no traceback)
+    assert main(["fit", "--expr", "x*sigmoid(k*x) + erf(x)*exp(-x^2)*log(1+x^2)/10^6", "--param", "k=1.702",
+                 "--coefficient", "k"]) == 3
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no sign proof" in err and "over all of ℝ" in err
-    assert "--domain" not in err  # the envelope's remedy: fit has no such option
+    assert "--domain" not in err
+
+
+def test_fit_scan_uses_balls_where_math_lacks_a_function():
+    # lambdify(modules="math") accepts LambertW and fails only when called (NameError): the scan's grid
+    # magnitudes then come from Arb balls; reference |c·e^(−t²)·W(1)| by mpmath (W(1) = 0.56714329040978...)
+    import mpmath as mp
+
+    from gelu_math.certified.arbeval import compile_arb
+    from gelu_math.envelope.fit import _Scan
+
+    c = sp.Symbol("c_k", real=True)
+    E = c * sp.exp(-x ** 2) * sp.LambertW(1)
+    scan = _Scan(c, E, sp.diff(E, x), sp.diff(E, x, 2))
+    assert scan._float is not None  # created without complaint: the failure comes at the call
+    mags = scan._magnitudes(sp.Rational(3, 2), compile_arb(E.subs(c, sp.Rational(3, 2)), x))
+    for t, m in zip(scan.grid[::100], mags[::100]):
+        ref = mp.mpf(3) / 2 * mp.exp(-(mp.mpf(int(t.p)) / int(t.q)) ** 2) * mp.lambertw(1).real
+        assert abs(m - float(ref)) <= 1e-15 * float(ref) + 1e-300
