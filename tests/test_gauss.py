@@ -366,3 +366,15 @@ def test_branch_cuts_are_respected():
     define("gauss_sqrt", "sqrt(x^2+1)")
     m = moments("gauss_sqrt", digits=30).moments
     assert _ball_contains(m["mean"].value, _quad(lambda z: mp.sqrt(z * z + 1)))
+
+
+def test_tail_start_is_a_short_upper_bound():
+    # i-GELU's outer pieces start at |t| = 1.769·√2 (its clipping point); the growth bound is stated from
+    # a short decimal at or above it (printed in the report), not from Arb's dyadic end
+    from gelu_math.analysis.pieces import decompose
+    from gelu_math.definitions.registry import get
+    from gelu_math.gauss.moments import structural_growth
+
+    g = structural_growth(decompose(get("i_gelu").expr), sp.Integer(0), sp.Integer(1), 1)
+    assert g.start == sp.Rational("2.50175") and g.start >= sp.Rational(1769, 1000) * sp.sqrt(2)
+    assert sp.Rational("2.50174") < sp.Rational(1769, 1000) * sp.sqrt(2)  # the shortest 6-digit one

@@ -168,6 +168,16 @@ def _abs_upper(value: sp.Expr) -> sp.Expr:
     return v if v.is_Rational else sp.Rational(_upper(exact_number(v, 20).ball))
 
 
+def _short_upper(value: sp.Rational, digits: int = 6) -> sp.Rational:
+    """A rational >= ``value`` (> 0) with at most ``digits`` significant decimal digits: a start of a tail
+    bound printed as 2.50175, not as the dyadic 2816713102174523/1125899906842624 Arb rounded out to (any
+    larger start is as valid: the bound is proved for every |t| beyond it)."""
+    if value <= 0 or len(str(value.q)) <= digits and len(str(value.p)) <= digits:
+        return value
+    k = digits - 1 - int(sp.floor(sp.log(value, 10)))
+    return sp.Rational(sp.ceiling(value * sp.Integer(10) ** k), sp.Integer(10) ** k)
+
+
 def structural_growth(pieces, mu: sp.Expr, s: sp.Expr, power: int) -> Growth | None:
     """|g(μ + σt)|^power <= (Σ C_i |t|^i)^power beyond the outer breakpoints, from the proved
     polynomial bounds of the two unbounded pieces (:mod:`.growth`), or None."""
@@ -187,7 +197,7 @@ def structural_growth(pieces, mu: sp.Expr, s: sp.Expr, power: int) -> Growth | N
     coeffs = tuple(sp.Max(*(_abs_upper(r[i]) if i < len(r) else sp.Integer(0) for r in rows)) for i in range(n))
     start = sp.Integer(0)
     if len(ps) > 1:
-        start = sp.Max(_abs_upper((ps[0].hi - mu) / s), _abs_upper((ps[-1].lo - mu) / s))
+        start = _short_upper(sp.Max(_abs_upper((ps[0].hi - mu) / s), _abs_upper((ps[-1].lo - mu) / s)))
     return Growth(coeffs, power, start)
 
 
