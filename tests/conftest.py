@@ -6,15 +6,13 @@ import contextlib
 import functools
 import os
 import subprocess
-import sys
 
 # One BLAS thread per process, as the command line sets it (gelu_math/cli/__init__.py): several tests
 # run worker pools, and OpenBLAS's threads on top of them spin against each other on a loaded machine.
 # It takes effect only if numpy is not imported yet (gelu-math's own pytest plugin does not import it:
-# gelu_math.testing loads its assertions lazily); tests/test_architecture.py checks that.
+# gelu_math.testing loads its assertions lazily; tests/test_architecture.py checks that).
 for _var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
-NUMPY_BEFORE_CONFTEST = "numpy" in sys.modules
 
 import mpmath
 import pytest

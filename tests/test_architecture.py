@@ -105,6 +105,3 @@ def test_plugin_and_command_line_load_without_numpy_and_set_one_blas_thread():
     out = subprocess.run([sys.executable, "-c", code], env={**env, "OPENBLAS_NUM_THREADS": "3"},
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and out.stdout.strip() == "3", out.stderr
-    from tests import conftest
-
-    assert not conftest.NUMPY_BEFORE_CONFTEST  # this session's conftest did set it
