@@ -183,6 +183,19 @@ def test_claims_may_use_user_functions(tmp_path, capsys):
     assert "[TRUE]" in capsys.readouterr().out
 
 
+def test_an_unprovable_tail_is_undecided_with_the_claims_remedy(tmp_path, capsys, forget_user_functions):
+    # the envelope command's remedy is --domain; verify has no such option, a claim has a `domain` key —
+    # and an undecided verdict from an uncertifiable fact is not labelled "certified" (found in review)
+    funcs = tmp_path / "f.toml"
+    funcs.write_text('[function.tailless]\nexpr = "x*sigmoid(k*x) + erf(x)*exp(-x^2)*log(1+x^2)/10^6"\n'
+                     'params = { k = "1.702" }\n')
+    path = _file(tmp_path, claim("envelope", approximation="tailless", reference="gelu", below="0.03"))
+    assert main(["verify", path, "--functions", str(funcs), "--json"]) == 0
+    v = json.loads(capsys.readouterr().out)["claims"][0]
+    assert v["verdict"] == "undecided" and v["method"] == "not certified"
+    assert v["evidence"].endswith("give the claim a bounded domain = [L, U]") and "--domain" not in v["evidence"]
+
+
 def test_shipped_report_is_current(capsys):
     """proofs/claims.md is exactly what the documented command prints (deterministic, not stale)."""
     assert main(["verify", "proofs/claims.toml", "--markdown"]) == 1  # the file contains false claims

@@ -310,6 +310,23 @@ def test_tanh_edge_of_chaos_against_mpmath(capsys):
         assert abs(sw ** 2 * D - 1) < mp.mpf("1e-24")  # χ₁ = 1
 
 
+def test_edge_of_chaos_to_40_digits_with_a_non_dyadic_sigma_b():
+    # σ_b² = 9/100 was enclosed once at 96 bits, so a non-dyadic σ_b stopped interval Newton near 27
+    # digits ("did not reach the requested digits", found by an independent review)
+    from gelu_math.gauss.criticality import criticality
+
+    hi = criticality("tanh", sigma_b="3/10", digits=40).points[0]
+    lo = criticality("tanh", sigma_b="3/10", digits=20).points[0]
+    for k in ("q_star", "sigma_w"):
+        assert hi[k].ball.rad() < 1e-40 * 2 and bool(lo[k].ball.contains(hi[k].ball))
+    with mp.workdps(60):
+        q, sw = (mp.mpf(hi[k].ball.mid().str(55, radius=False)) for k in ("q_star", "sigma_w"))
+        S = mp.quad(lambda z: mp.tanh(mp.sqrt(q) * z) ** 2 * mp.npdf(z), [-mp.inf, 0, mp.inf])
+        D = mp.quad(lambda z: mp.sech(mp.sqrt(q) * z) ** 4 * mp.npdf(z), [-mp.inf, 0, mp.inf])
+        assert abs(sw ** 2 * S + mp.mpf(9) / 100 - q) < mp.mpf("1e-40")  # q* = V(q*)
+        assert abs(sw ** 2 * D - 1) < mp.mpf("1e-40")  # χ₁ = 1
+
+
 def test_sigmoid_edge_of_chaos_where_the_t_quadrature_fails():
     # σ(√q t) has poles at t = iπ(2k+1)/√q, which a ball of q smears towards the path: the search
     # must switch to the variable x (it raised "the Arb integrator did not converge" before) and

@@ -563,12 +563,21 @@ _KINDS = {"property": _property, "value": _value, "zero_set": _zero_set, "coeffi
           "relax": _relax}
 
 
+def _braces(text: str) -> str:
+    return text.replace("{", "(").replace("}", ")")  # the evidence's {i} are placeholders
+
+
 def check_claim(claim: Claim, digits: int = DIGITS) -> Verdict:
     """The verdict on one validated claim; a fact that cannot be certified gives 'undecided'."""
+    from ..envelope.sup import UnprovedTail
+
     try:
         d = _KINDS[claim.kind](claim.spec, digits)
+    except UnprovedTail as exc:  # the envelope command's remedy is --domain; a claim's is its domain key
+        d = Decision(UNDECIDED, "could not certify: " + _braces(exc.reason) + "; give the claim a bounded "
+                     "domain = [L, U]", method="not certified")
     except (CertificationError, UnsupportedError) as exc:  # a SymbolicTimeout is an error, not a verdict
-        d = Decision(UNDECIDED, "could not certify: " + str(exc).replace("{", "(").replace("}", ")"))
+        d = Decision(UNDECIDED, "could not certify: " + _braces(str(exc)), method="not certified")
     return Verdict(claim, d.verdict, d.step(), d.method)
 
 

@@ -309,15 +309,20 @@ def criticality(f, params=None, *, sigma_b, search=SEARCH, digits: int = DEFAULT
     h = _homogeneous(inst, sb, lo, hi, digits)
     if h is not None:
         return h
-    with precision(BOX_BITS):
-        sb2 = arb(const_ball(sb)) ** 2 if sb != 0 else arb(0)
+    sb2s: dict = {}
+
+    def sb2(bits: int) -> arb:  # σ_b² at the working precision (a fixed 96-bit ball capped the digits)
+        if bits not in sb2s:
+            with precision(bits):
+                sb2s[bits] = arb(const_ball(sb ** 2))
+        return sb2s[bits]
 
     def run(I: Integrals) -> Criticality:
         def G(a, b, bits, derivative=False):
-            return I.G(a, b, sb2, bits, derivative=derivative)
+            return I.G(a, b, sb2(bits), bits, derivative=derivative)
 
         def G_box(a, b, bits, derivative=False):
-            return I.G(a, b, sb2, bits, derivative=derivative, tol_bits=BOX_TOL_BITS)
+            return I.G(a, b, sb2(bits), bits, derivative=derivative, tol_bits=BOX_TOL_BITS)
 
         roots, boxes = isolate(G_box, lo, hi)
         points = []
