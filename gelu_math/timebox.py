@@ -70,6 +70,12 @@ gc.callbacks.append(_track_collection)
 _TRACKER_CODE = _track_collection.__code__  # the alarm can land inside the callback itself, before the flag is set
 
 
+# weakref callbacks outside weakref.py: importlib's module-lock callback runs whenever a lock of a finished
+# import is collected (seen in an interrupted report: "Exception ignored in: <function
+# _get_module_lock.<locals>.cb>" and a traceback on stderr)
+_CALLBACKS = {"_get_module_lock.<locals>.cb"}
+
+
 def _blocked(frame, entry, parts) -> bool:
     """Whether a garbage collection runs, or a frame from ``frame`` up to (not including) ``entry``
     runs the collector's callback, a ``__del__`` or code from a file whose path contains one of
@@ -78,7 +84,8 @@ def _blocked(frame, entry, parts) -> bool:
         return True
     while frame is not None and frame is not entry:
         code = frame.f_code
-        if code is _TRACKER_CODE or code.co_name == "__del__" or any(part in code.co_filename for part in parts):
+        if (code is _TRACKER_CODE or code.co_name == "__del__" or any(part in code.co_filename for part in parts)
+                or getattr(code, "co_qualname", "") in _CALLBACKS):
             return True
         frame = frame.f_back
     return False

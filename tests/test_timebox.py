@@ -127,6 +127,23 @@ def test_alarm_inside_the_collection_tracker_is_deferred():
     assert not tb._interruptible(frame(here, frame(tb._track_collection.__code__)), None)
 
 
+def test_importlibs_module_lock_callback_is_a_finalizer():
+    """importlib's weakref callback for module locks runs whenever a finished import's lock is collected; a
+    worker's SIGTERM landing there printed "Exception ignored in: <function _get_module_lock.<locals>.cb>"
+    and a traceback on an interrupted report's stderr: the handlers must recognise that frame."""
+    import importlib._bootstrap as bootstrap
+    import types
+
+    from gelu_math import timebox as tb
+
+    cb = next(c for c in bootstrap._get_module_lock.__code__.co_consts
+              if isinstance(c, types.CodeType) and c.co_name == "cb")
+    here = test_importlibs_module_lock_callback_is_a_finalizer.__code__
+    frame = types.SimpleNamespace(f_code=cb, f_back=types.SimpleNamespace(f_code=here, f_back=None))
+    assert tb.in_finalizer(frame) and not tb._interruptible(frame, None)
+    assert not tb.in_finalizer(types.SimpleNamespace(f_code=here, f_back=None))
+
+
 def test_sympy_giving_up_is_an_unsupported_error():
     from sympy.core.function import PoleError
 
