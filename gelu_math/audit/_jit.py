@@ -55,6 +55,13 @@ def round_bits(v, kind, s32, u32, s64, u64):
     return sign | h
 
 @njit
+def _with_bound(i, y, m, has_m, rel, absb):
+    """The reference's float64 value at input i and its error bound REL_BOUND·M + ABS_BOUND (M = |y|
+    without a magnitude form): the same arithmetic as :meth:`.reference.Reference.float64_with_bound`."""
+    yi = y[i]
+    return yi, rel * (m[i] if has_m else abs(yi)) + absb
+
+@njit
 def _kernel_value(i, xs, yi, yk, has_yk, a1, has_taylor, radius, toward):
     """The kernel's float64 value at input i before rounding: its own (yk) or the reference's (y),
     replaced near 0 by the Taylor term a1·x nudged toward the side of a2 (the tie rule)."""
@@ -78,9 +85,7 @@ def fused_round(kind, xs, y, m, has_m, yk, has_yk, a1, a2, has_taylor, rel, absb
     k = 0
     toward = np.inf if a2 > 0 else -np.inf
     for i in range(n):
-        yi = y[i]
-        mi = m[i] if has_m else abs(yi)
-        b = rel * mi + absb
+        yi, b = _with_bound(i, y, m, has_m, rel, absb)
         hi_v = yi + b
         lo_b = round_bits(yi - b, kind, s32, u32, s64, u64)
         hi_b = round_bits(hi_v, kind, s32, u32, s64, u64)
@@ -103,9 +108,7 @@ def fused_float32(xs, y, m, has_m, yk, has_yk, a1, a2, has_taylor, rel, absb, ra
     c = 0
     toward = np.inf if a2 > 0 else -np.inf
     for i in range(n):
-        yi = y[i]
-        mi = m[i] if has_m else abs(yi)
-        b = rel * mi + absb
+        yi, b = _with_bound(i, y, m, has_m, rel, absb)
         hi_v = yi + b
         w = np.float32(yi)
         want[i] = w
