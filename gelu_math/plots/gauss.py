@@ -61,8 +61,11 @@ def S_D(name: str, q: float) -> tuple[float, float]:
 
 
 def _stable_q(name: str, sw2: float, sb2: float, steps: int = 400) -> float:
-    """The attracting fixed point reached by iterating V from q = 1 (nan when q grows past 10⁴)."""
-    q = 1.0
+    """The smallest fixed point of V, reached by iterating V from q = σ_b² (V is increasing and V >= σ_b²,
+    so the iterates rise to it; nan when they grow past 10⁴: no fixed point).  From q = 1 the iteration
+    missed GELU's small fixed point for σ_w > 1.5 and the curve stopped short of its certified
+    edge-of-chaos mark at σ_w ≈ 1.727."""
+    q = sb2
     for _ in range(steps):
         S, _ = S_D(name, q)
         new = sw2 * S + sb2
@@ -142,7 +145,7 @@ def chi1(names=CHI_NAMES, ax=None, width="single", lo: float = 0.5, hi: float = 
         ax.set_ylabel("$\\chi_1$")
         ax.set_yscale("log")
         ax.set_title(f"$\\sigma_b = {_tex(SIGMA_B)}$", loc="left")
-        ax.legend(loc="upper left")
+        ax.legend(loc="lower right")  # the upper left holds the curves and the χ₁ = 1 line
         ax.set_gid("chi1")
     return ax
 
