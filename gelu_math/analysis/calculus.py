@@ -46,7 +46,8 @@ def without_units_import():
     the largest single cost of a cold ``analyze``.  While the package is not loaded no expression
     can hold one, so inside this block that import finds a stub whose ``Quantity`` no expression
     contains: every answer is the one SymPy would give.  Any other use of the package inside the
-    block loads the real one; outside it nothing changes."""
+    block loads the real one; outside it nothing changes.  Also a decorator
+    (``@without_units_import()``) for the entry points that simplify (engine, envelope, gauss)."""
     if _UNITS in sys.modules:
         yield
         return

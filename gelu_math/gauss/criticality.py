@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import sympy as sp
 from flint import acb, arb
 
+from ..analysis import calculus
 from ..analysis.pieces import decompose
 from ..certified.balls import DEFAULT_DIGITS, bits_for, check_digits, precision, tight_enough
 from ..certified.arbeval import const_ball
@@ -130,6 +131,7 @@ class Integrals:
             lip = [(f0 + L * X, sp.Integer(0)), (L + 0 * X, sp.Integer(0))]
             self.bounds = [b or lip[i] for i, b in enumerate(self.bounds)]
         self.compiled = [[(p.lo, p.hi, compile_acb(p.expr, x)) for p in P.pieces] for P in (self.pieces, self.dpieces)]
+        self._coeffs = [tuple(sp.Poly(b[0], X).all_coeffs()[::-1]) for b in self.bounds]  # P's, lowest first
         self._growths = {}
         self._cache: dict = {}
 
@@ -153,8 +155,7 @@ class Integrals:
         key = (which, slope, qlo, qhi)
         if key in self._growths:
             return self._growths[key]
-        P = self.bounds[which][0]
-        cs = [const_ball(c) for c in sp.Poly(P, X).all_coeffs()[::-1]]
+        cs = [const_ball(c) for c in self._coeffs[which]]
         with precision(128):
             r = arb(const_ball(qhi)).sqrt()
             cs = [c * r ** i for i, c in enumerate(cs)]
@@ -296,6 +297,7 @@ def _mid(a: sp.Rational, b: sp.Rational) -> sp.Rational:
     return sp.Rational(int(m * 2 ** 20), 2 ** 20) if b - a > sp.Rational(1, 2 ** 18) else m
 
 
+@calculus.without_units_import()
 def criticality(f, params=None, *, sigma_b, search=SEARCH, digits: int = DEFAULT_DIGITS) -> Criticality:
     """All (q*, σ_w) on the edge of chaos for bias variance σ_b², q* in ``search`` (proved complete)."""
     check_digits(digits)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from ..analysis import calculus
 from ..analysis.pieces import decompose
 from ..certified.balls import DEFAULT_DIGITS, check_digits
 from ..definitions.domain import compare
@@ -131,6 +132,7 @@ def _hermite(pieces, rho, q1, q2, digits, what, why_not) -> Moment:
     return Moment(Number(None, ball), Method.CERTIFIED, (step,))
 
 
+@calculus.without_units_import()
 def kernel(f, params=None, *, rho, q=1, q2=None, digits: int = DEFAULT_DIGITS) -> Kernel:
     """k(ρ) and k′(ρ), each exact or certified; u ~ N(0, q), v ~ N(0, q2) (default q2 = q), corr ρ.
 

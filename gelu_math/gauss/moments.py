@@ -303,6 +303,7 @@ def derivative_pieces(pieces):
     return pieces.map(lambda e: sp.diff(e, x))
 
 
+@calculus.without_units_import()
 def moments(f, params=None, *, mean=0, std=1, digits: int = DEFAULT_DIGITS) -> GaussMoments:
     """E f(Z), E f(Z)², Var f(Z), E f′(Z)² for Z ~ N(mean, std²), each exact or certified.
 

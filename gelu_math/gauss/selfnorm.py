@@ -54,6 +54,7 @@ def _phi_form(e: sp.Expr) -> sp.Expr:
     return e.subs({p1: Phi(-1), p2: Phi(-2)})
 
 
+@calculus.without_units_import()
 def derive(family=None, parameter: str = "alpha", digits: int = DEFAULT_DIGITS) -> tuple:
     """(α*, λ*, (α* and λ* in Φ form, λ* in terms of α), steps) exact for the family g_α (default: ELU), Z ~ N(0, 1)."""
     inst = get(family or "elu", {parameter: ALPHA})
