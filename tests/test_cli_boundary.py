@@ -223,3 +223,20 @@ def test_debug_environment_prints_the_traceback_of_an_internal_error(monkeypatch
     assert err.splitlines()[-1].startswith("gelu-math: internal error: ZeroDivisionError")
     monkeypatch.delenv("GELU_MATH_DEBUG")
     assert main(["list"]) == EXIT_INTERNAL and "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, where", [
+    (["gauss", "relu", "--mean", "-1/2", "--digits", "8"], "N(-1/2, 1^2)"),      # a negative fraction
+    (["gauss", "relu", "--mean", "-1e-1", "--digits", "8"], "N(-1/10, 1^2)"),    # a negative exponent form
+    (["gauss", "relu", "--rho", "-1/3", "--digits", "8"], "rho = -1/3"),
+])
+def test_negative_values_after_a_space_are_values(capsys, argv, where):
+    # argparse alone reads only -5 and -.5 as numbers and took '-1/2' for an option ("--mean: expected one
+    # argument"); a word starting with a minus and a digit is now the option's value
+    assert main(argv) == 0
+    assert where in capsys.readouterr().out
+
+
+def test_a_negative_value_is_still_checked(capsys):
+    assert main(["criticality", "gelu", "--sigma-b", "-1/10"]) == 2
+    assert "sigma_b must be >= 0, got -1/10" in _one_line_err(capsys)

@@ -8,7 +8,17 @@ import re
 from ..errors import InputError, ParameterError
 
 
+# argparse reads only -5 and -.5 as negative numbers and takes '-1/2', '-1e-3' or '-3/10,2' for an
+# option ("--mean: expected one argument"): a word that starts with a minus and then a digit, a point
+# or a parenthesis is a value (no option of gelu-math looks like that)
+NEGATIVE_VALUE = re.compile(r"^-[0-9.(]")
+
+
 class Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = NEGATIVE_VALUE  # argparse's own hook (an attribute since 3.2)
+
     def error(self, message):  # argparse's own usage errors: one line, exit 2
         raise InputError(message)
 
