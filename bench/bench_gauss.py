@@ -9,8 +9,10 @@ For each function, in the same run and process:
   breakpoints), each piece's definition lambdified from the same SymPy expression — an
   uncertified estimate.
 
-Prints seconds for both, their ratio, how many moments were exact, and whether mpmath's value
-lies in the certified ball.  ``python bench/bench_gauss.py [--digits 30] [--only NAME ...]``.
+Prints seconds for both, their ratio, how many moments were exact, whether mpmath's value lies in
+the certified ball, and how much of gelu-math's time went into simplifying the exact closed forms
+(``gauss.moments.tidy``: SymPy's simplify, which mpmath has no counterpart of) with the ratio
+without it.  ``python bench/bench_gauss.py [--digits 30] [--only NAME ...]``.
 """
 
 from __future__ import annotations
@@ -52,12 +54,30 @@ def main(argv=None) -> None:
     ap.add_argument("--digits", type=int, default=30)
     ap.add_argument("--only", nargs="*")
     args = ap.parse_args(argv)
+    import importlib
+
+    M = importlib.import_module("gelu_math.gauss.moments")  # the module (the package exports the function)
+
+    spent = [0.0]
+    tidy = M.tidy
+
+    def timed_tidy(e):
+        t = time.perf_counter()
+        try:
+            return tidy(e)
+        finally:
+            spent[0] += time.perf_counter() - t
+
+    M.tidy = timed_tidy  # the closed forms' simplification, timed (the module looks it up at each call)
     rows = []
-    print(f"{'function':<16} {'gelu-math s':>11} {'mpmath s':>9} {'ratio':>6} {'exact':>5}  mpmath in ball")
+    print(f"{'function':<16} {'gelu-math s':>11} {'mpmath s':>9} {'ratio':>6} {'exact':>5}  mpmath in ball"
+          f"  {'simplify s':>10} {'ratio w/o':>9}")
     for name in args.only or names():
+        spent[0] = 0.0
         t0 = time.perf_counter()
         m = moments(name, digits=args.digits).moments
         ours = time.perf_counter() - t0
+        simp = spent[0]
         ref, theirs = _mpmath_moments(name, args.digits)
         inside = []
         with mp.workdps(args.digits + 10):  # at the benchmark's digits, not in float64
@@ -68,11 +88,14 @@ def main(argv=None) -> None:
                 inside.append(b is not None and abs(mp.mpf(b.mid().str(args.digits + 10, radius=False)) - r)
                               <= mp.mpf(b.rad().str(5, radius=False)) * 2 + slack)
         exact = sum(v.method.value == "exact" for v in m.values())
-        rows.append((name, ours, theirs))
+        rows.append((name, ours, theirs, simp))
         print(f"{name:<16} {ours:>11.2f} {theirs:>9.2f} {ours / theirs:>6.1f} {exact:>3}/4  "
-              f"{'yes' if all(inside) else 'NO'}", flush=True)
-    tot_o, tot_t = sum(r[1] for r in rows), sum(r[2] for r in rows)
-    print(f"{'total':<16} {tot_o:>11.2f} {tot_t:>9.2f} {tot_o / tot_t:>6.1f}")
+              f"{'yes' if all(inside) else 'NO':<14}  {simp:>10.2f} {(ours - simp) / theirs:>9.1f}", flush=True)
+    tot_o, tot_t, tot_s = (sum(r[i] for r in rows) for i in (1, 2, 3))
+    print(f"{'total':<16} {tot_o:>11.2f} {tot_t:>9.2f} {tot_o / tot_t:>6.1f} {'':>5}  {'':<14}  {tot_s:>10.2f} "
+          f"{(tot_o - tot_s) / tot_t:>9.1f}")
+    slower = [r[0] for r in rows if r[1] > r[2]]
+    print(f"slower than mpmath: {len(slower)} of {len(rows)}{' (' + ', '.join(slower) + ')' if slower else ''}")
 
 
 if __name__ == "__main__":

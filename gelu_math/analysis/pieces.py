@@ -63,11 +63,30 @@ def _rewrite(expr: sp.Expr) -> sp.Expr:
     return sp.piecewise_fold(expr) if expr.has(sp.Piecewise) else expr
 
 
+def _is_zero(e: sp.Expr) -> bool:
+    """Whether ``e`` is identically 0: decided by expansion where that is exact and SymPy's
+    ``simplify`` only costs time (a rational number; a polynomial in x with rational coefficients:
+    the pieces of i-GELU, ReLU6, the hard functions), by ``simplify`` otherwise."""
+    e = sp.sympify(e)
+    if e.is_Rational:
+        return e == 0
+    if e.is_polynomial(x):
+        try:
+            return sp.Poly(e, x, domain="QQ").is_zero
+        except (sp.PolynomialError, sp.CoercionFailed):
+            pass
+    return sp.simplify(e) == 0
+
+
 def _continues(point_value, expr: sp.Expr, at: sp.Expr) -> bool:
     """Whether the value a definition gives at the point ``at`` (None: none of its own) is that of
     ``expr`` there, so that two equal pieces may merge across ``at`` (sign(x)² is 1 beside 0 but 0
     at 0: its pieces must not merge)."""
-    return point_value is None or sp.simplify(point_value.subs(x, at) - expr.subs(x, at)) == 0
+    return point_value is None or _is_zero(point_value.subs(x, at) - expr.subs(x, at))
+
+
+def _point_value(v: sp.Expr) -> sp.Expr:
+    return v if v.is_Rational else sp.simplify(v)  # a rational number is its own simplest form
 
 
 @functools.lru_cache(maxsize=256)
@@ -100,13 +119,13 @@ def decompose(expr: sp.Expr) -> Pieces:
             point_values.setdefault(lo, value)
         if not ropen and hi.is_finite:
             point_values.setdefault(hi, value)
-        if pieces and sp.simplify(pieces[-1].expr - value) == 0 and _continues(point_values.get(lo), value, lo):
+        if pieces and _is_zero(pieces[-1].expr - value) and _continues(point_values.get(lo), value, lo):
             pieces[-1] = Piece(pieces[-1].lo, hi, pieces[-1].expr)  # the same expression on both sides of lo
             continue
-        if pieces and sp.simplify(pieces[-1].hi - lo) != 0:
+        if pieces and not _is_zero(pieces[-1].hi - lo):
             raise UnsupportedError(f"pieces leave a gap between {pieces[-1].hi} and {lo}")
         pieces.append(Piece(lo, hi, value))
     inner = {p.hi for p in pieces[:-1]}
-    values = tuple((bp, sp.simplify(point_values[bp].subs(x, bp)))
+    values = tuple((bp, _point_value(point_values[bp].subs(x, bp)))
                    for bp in sorted(inner, key=float) if bp in point_values)
     return Pieces(tuple(pieces), values)

@@ -76,6 +76,20 @@ def derivatives_up_to(pieces: Pieces, order: int) -> list[Pieces]:
 
 
 @functools.lru_cache(maxsize=128)
+def discontinuities(pieces: Pieces) -> tuple[sp.Expr, ...]:
+    """The breakpoints where f itself jumps (its one-sided limits differ, or its value there differs
+    from them) — those of :func:`smoothness` with order 0 or not continuous, without deriving f′, f″, …"""
+    values = dict(pieces.point_values)
+    out = []
+    for i, c in enumerate(pieces.breakpoints):
+        left, right = one_sided(pieces.pieces[i], c), one_sided(pieces.pieces[i + 1], c)
+        if not proved_zero(left - right) or (c in values and not (proved_zero(left - values[c])
+                                                                  and proved_zero(right - values[c]))):
+            out.append(c)
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=128)
 def smoothness(pieces: Pieces) -> Smoothness:
     """Class C^k of f on ℝ, with every breakpoint's first jumping derivative."""
     if not pieces.breakpoints:

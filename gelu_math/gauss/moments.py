@@ -344,9 +344,9 @@ def moments(f, params=None, *, mean=0, std=1, digits: int = DEFAULT_DIGITS) -> G
             small = abs(v.ball) if not v.ball.contains(0) else arb(1)
             lost = (big / arb.min(small, arb(1))).log() / arb(10).log() + (guard - digits - 4)
         guard = digits + 6 + int(lost.upper().ceil().unique_fmpz())
-    from ..analysis.smoothness import smoothness
+    from ..analysis.smoothness import discontinuities
 
-    jumps = [bp.x for bp in smoothness(pieces).breakpoints if not bp.continuous or bp.order == 0]
+    jumps = discontinuities(pieces)
     fp = _moment(pd, growth["fprime_second"], digits, "E f'(Z)^2", why)
     if jumps:  # f′ as autograd sees it: the derivative almost everywhere
         note = (f"f jumps at x = {', '.join(map(sp.sstr, jumps))}: f′ is the derivative almost everywhere (what "
