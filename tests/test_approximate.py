@@ -346,3 +346,45 @@ def test_parity_with_a_piece_that_has_zero_inside_is_refused(capsys):
     assert main(["approximate", "gelu", "--degree", "4", "--on=-4,4", "--parity", "even", "--knots=1"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Haar" in err
+
+
+def test_high_degree_exchange_targets_the_function_at_working_precision():
+    # independent review: at degree 36-44 designs came out with certified sup errors of 161 and 8e16 (the target
+    # was evaluated at Arb's default 53 bits, and mpf coefficients were rounded to 15 digits before their
+    # decimals were taken); now the exchange's decimal coefficients keep its own error.  Reference: mpmath's
+    # chebyfit (near-minimax, so the minimax error E* is below its error) at 50 digits.
+    import mpmath
+
+    from gelu_math.approximate.design import _decimal_coefficients, _fraction, _Spec
+    from gelu_math.approximate.remez import remez
+
+    with mpmath.workdps(40):
+        v = mpmath.mpf(1) / 3
+        assert _fraction(v) == Fraction(int(v.man), 1) * Fraction(2) ** int(v.exp)  # not rounded to 15 digits
+    spec = _Spec.make("tanh", 30, "-1,1", None, None, "abs", None, None, None)
+    with mpmath.workdps(50):
+        t = mpmath.mpf("0.3")
+        assert abs(spec.g(t) - mpmath.tanh(t)) < mpmath.mpf(10) ** -40
+    res = remez(spec.g, list(spec.powers), -1, 1)
+    real = _decimal_coefficients(res, spec.powers, 1, res.levelled)
+    with mpmath.workdps(50):
+        _, cheb_err = mpmath.chebyfit(mpmath.tanh, [-1, 1], 31, error=True)
+        assert res.converged and res.levelled <= cheb_err
+        worst = max(abs(mpmath.fsum(mpmath.mpf(c.p) / c.q * u ** k for k, c in enumerate(real)) - mpmath.tanh(u))
+                    for u in mpmath.linspace(-1, 1, 401))
+        assert worst <= 2 * res.levelled, (worst, res.levelled)
+    spec._check_exchange(res, real, -1, 1)  # the design is usable: no error
+
+
+def test_a_design_that_lost_its_accuracy_is_refused():
+    from gelu_math.approximate.design import _decimal_coefficients, _Spec
+    from gelu_math.approximate.remez import remez
+    from gelu_math.errors import CertificationError
+
+    spec = _Spec.make("tanh", 12, "-1,1", None, None, "abs", None, None, None)
+    res = remez(spec.g, list(spec.powers), -1, 1)
+    real = _decimal_coefficients(res, spec.powers, 1, res.levelled)
+    bad = list(real)
+    bad[3] += sp.Rational(1, 10 ** 6)  # far above the exchange's error (~1e-9)
+    with pytest.raises(CertificationError, match="did not make a usable design"):
+        spec._check_exchange(res, bad, -1, 1)

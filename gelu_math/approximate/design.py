@@ -237,11 +237,14 @@ class _Reference:
             self.limit0 = compile_arb(sp.diff(piece.expr, x).subs(x, 0), x)
 
     def __call__(self, t):
-        if self.divide and t == 0:
-            return _to_mpf(self.limit0(arb(0)))
-        ft = float(t)
-        fn = next(f for (lo, hi), (_, _, f) in zip(self.bounds, self.pieces) if lo <= ft <= hi)
-        return _to_mpf(fn(_to_arb(t)))
+        # at mpmath's working precision (the exchange runs at 30 + D/2 digits): at Arb's default 53 bits the
+        # target carried float64 rounding (tanh(0.3) off by 6e-17), far above a high degree's minimax error
+        with precision(mpmath.mp.prec + 16):
+            if self.divide and t == 0:
+                return _to_mpf(self.limit0(arb(0)))
+            ft = float(t)
+            fn = next(f for (lo, hi), (_, _, f) in zip(self.bounds, self.pieces) if lo <= ft <= hi)
+            return _to_mpf(fn(_to_arb(t)))
 
 
 def _to_arb(t) -> arb:
@@ -251,7 +254,8 @@ def _to_arb(t) -> arb:
 
 
 def _fraction(t) -> Fraction:
-    t = mpmath.mpf(t)
+    if not isinstance(t, mpmath.mpf):  # mpf(an mpf) would round it to the current precision (15 digits)
+        t = mpmath.mpf(t)
     man, exp = t.man_exp
     return (-1 if t < 0 else 1) * Fraction(int(man)) * Fraction(2) ** int(exp)
 
@@ -279,7 +283,8 @@ def _decimal_coefficients(res: RemezResult, powers, scale, level) -> list[sp.Rat
     for c, k in zip(res.coefficients, powers):
         budget = level * float(COEFFICIENT_SLACK) / (len(res.powers) * max(float(scale), 1.0) ** k)
         n = max(0, int(np.ceil(-np.log10(budget))))
-        out.append(sp.Rational(round(mpmath.mpf(c) * 10 ** n), 10 ** n))
+        out.append(sp.Rational(round(_fraction(c) * 10 ** n), 10 ** n))  # exact: mpf · 10^n at mpmath's
+        # default 15 digits rounded large coefficients (tanh of degree 40: ~1e10) by more than the error
     return out
 
 
@@ -571,7 +576,31 @@ class _Spec:
         res = remez(self.g, red, rlo, b, weight=self.weight)
         scale = max(abs(a), abs(b))
         real = _decimal_coefficients(res, self.powers, scale, res.levelled * (10 ** -8 if self.metric == "rel" else 1))
+        self._check_exchange(res, real, rlo, b)
         return _Remezed(a, b, rlo, res, scale, _full(real, self.powers, self.degree))
+
+    def _check_exchange(self, res: RemezResult, real, lo, hi) -> None:
+        """Refuse a design the exchange did not really make: at high degrees (GELU of degree 36 on [−4, 4],
+        tanh of degree 40 on [−1, 1]) the monomial basis is so ill-conditioned that the decimal coefficients'
+        error, in mpmath on a Chebyshev grid, was many times the exchange's own estimate (sup errors of 161
+        and 8e16 were certified and printed as minimax designs).  A design whose error exceeds twice the
+        estimate is an error (exit 3), never a result."""
+        expect = max(abs(res.max_error), abs(res.levelled))
+        with mpmath.workdps(50 + max(res.powers) // 2):  # 20 digits beyond the exchange's own
+            p = [mpmath.mpf(sp.Rational(c).p) / sp.Rational(c).q for c in real]
+            pts = list(res.reference) + chebyshev_points(mpmath.mpf(lo), mpmath.mpf(hi), 8 * len(real) + 16)
+            worst = mpmath.mpf(0)
+            for t in pts:
+                if res.powers[0] > 0 and t == 0:
+                    continue
+                e = mpmath.fsum(c * mpmath.mpf(t) ** k for k, c in zip(res.powers, p)) - self.g(t)
+                worst = max(worst, abs(e * (self.weight(t) if self.weight else 1)))
+        if not worst <= 2 * expect + mpmath.mpf(10) ** -30:
+            raise CertificationError(
+                f"the Remez exchange did not make a usable design of degree {self.degree} on [{lo}, {hi}]: the "
+                f"coefficients' error reaches {mpmath.nstr(worst, 3)} against the exchange's estimate "
+                f"{mpmath.nstr(expect, 3)} (the monomial basis is too ill-conditioned at this degree); try a lower "
+                "degree or --pieces")
 
     def alternation(self, r: _Remezed, digits: int):
         """(reference points with errors, lower bound or None, why not) of the real-coefficient design:

@@ -25,6 +25,8 @@ from typing import Callable
 import mpmath
 import numpy as np
 
+from ..errors import CertificationError
+
 PARABOLA_ROUNDS = 10
 GRID_PER_BASIS = 120
 MIN_GRID = 1500
@@ -88,12 +90,27 @@ def remez(g: Callable, powers, lo, hi, weight: Callable | None = None, dps: int 
             v = t / s
             return w(t) * (mpmath.fsum(c * v ** k for k, c in zip(powers, a)) - g(t))
 
+        # float64 resolves e on the grid only where |E| is well above its rounding of w·g and of the
+        # terms c_j u^k (high degrees: GELU of degree 36 on [-4, 4] has E ~ 1e-13 against terms ~ 1e3; tanh of
+        # degree 40 on [-1, 1] has E ~ 3e-22): below that, the sign runs are rounding noise and the exchange
+        # collapses (a "minimax" error of 161, or a singular system), so e is evaluated in mpmath instead
+        scale_g = float(np.max(np.abs(wvals * gvals))) or 1.0
         a, E, converged, it, ext = None, mpmath.mpf(0), False, 0, []
         for it in range(1, max_iter + 1):
             rows = [[(r / s) ** k for k in powers] + [(-1) ** i / w(r)] for i, r in enumerate(ref)]
-            sol = mpmath.lu_solve(mpmath.matrix(rows), mpmath.matrix([g(r) for r in ref]))
+            try:
+                sol = mpmath.lu_solve(mpmath.matrix(rows), mpmath.matrix([g(r) for r in ref]))
+            except ZeroDivisionError:  # mpmath: "matrix is numerically singular" (reference points merged)
+                raise CertificationError(f"the Remez exchange broke down at degree {max(powers)} on [{mpmath.nstr(lo, 8)}, "
+                                         f"{mpmath.nstr(hi, 8)}] (a singular reference system at iteration {it}): "
+                                         "no design; try a lower degree or a shorter interval") from None
             a, E = [sol[j] for j in range(m)], sol[m]
-            es = wvals * (np.array([float(c) for c in a]) @ upow - gvals)
+            fa = np.array([float(c) for c in a])
+            noise = 1e-12 * max(scale_g, float(np.max(np.abs(fa))))
+            if abs(E) > noise:
+                es = wvals * (fa @ upow - gvals)
+            else:
+                es = np.array([float(err(a, t)) for t in grid])
             found = _extrema(grid, es, lambda t: err(a, t))
             if len(found) < m + 1:  # no full alternation found: keep the last solution
                 break
