@@ -388,3 +388,15 @@ def test_a_design_that_lost_its_accuracy_is_refused():
     bad[3] += sp.Rational(1, 10 ** 6)  # far above the exchange's error (~1e-9)
     with pytest.raises(CertificationError, match="did not make a usable design"):
         spec._check_exchange(res, bad, -1, 1)
+
+
+def test_a_parity_the_function_lacks_is_noted_with_its_certified_bound():
+    # independent review: --parity even on GELU printed "best possible >= 0.1146" with no warning; for an even p,
+    # |GELU(4) - GELU(-4)| = 4 <= |p(4) - GELU(4)| + |p(-4) - GELU(-4)|, so sup |error| >= 2 (exact arithmetic)
+    d = approximate("gelu", 4, "-4,4", parity="even")
+    (note,) = [n for n in d.notes if "is not even" in n]
+    bound = Fraction(note.split(">= ")[1].split(",")[0])
+    assert Fraction(199, 100) < bound <= 2
+    assert d.sup_on.sup.ball.lower() >= 2  # the design's certified sup respects it
+    odd = approximate("tanh", 5, "-3,3", parity="odd")  # tanh is odd: no note
+    assert not any("is not" in n for n in odd.notes)

@@ -39,7 +39,7 @@ import sympy as sp
 from flint import arb, fmpq
 
 from ..analysis.pieces import Pieces, decompose
-from ..certified.arbeval import compile_arb
+from ..certified.arbeval import compile_arb, const_ball
 from ..certified.balls import DEFAULT_DIGITS, bits_for, check_digits, precision, sign_of
 from ..definitions.parse import parse_number
 from ..definitions.registry import Activation, Instance, resolve
@@ -209,6 +209,32 @@ def _intervals(lo, hi, pieces, knots) -> list[tuple[sp.Rational, sp.Rational]]:
         ks = [lo + (hi - lo) * sp.Rational(i, n) for i in range(1, n)]
     ends = [lo, *ks, hi]
     return list(zip(ends, ends[1:]))
+
+
+def _parity_note(inst: Instance, parity: str, b: sp.Rational) -> str:
+    """A note when f lacks the requested symmetry, with the certified bound it implies: an even p has
+    p(b) = p(−b), so |f(b) − f(−b)| <= |p(b) − f(b)| + |p(−b) − f(−b)| <= 2·sup|p − f| (odd: f(b) + f(−b))."""
+    pieces = decompose(inst.expr)
+    with precision(64):
+        vals = []
+        for end in (b, -b):
+            piece = next((p for p in pieces.pieces if p.contains(end)), None)
+            if piece is None:  # b is a breakpoint: no note (decided by the alternation alone)
+                return ""
+            vals.append(compile_arb(piece.expr, x)(arb(const_ball(end))))
+        gap = abs(vals[0] - vals[1] if parity == "even" else vals[0] + vals[1]) / 2
+        if not gap > 0:
+            return ""
+        man, exp = gap.lower().mid().man_exp()
+    low = Fraction(int(man)) * Fraction(2) ** int(exp)
+    import decimal
+
+    with decimal.localcontext() as c:  # six significant digits, rounded down (a lower bound stays one)
+        c.prec, c.rounding = 6, decimal.ROUND_FLOOR
+        shown = decimal.Decimal(low.numerator) / decimal.Decimal(low.denominator)
+    return (f"{inst.name} is not {parity}: |f({b}) {'-' if parity == 'even' else '+'} f({-b})|/2 >= "
+            f"{shown}, so every {parity} polynomial has sup |error| >= that on [{-b}, {b}] "
+            "(a certified bound; the optimality line uses the alternation only)")
 
 
 def _powers(degree: int, parity: str | None) -> list[int]:
@@ -548,7 +574,8 @@ class _Spec:
         if not inst.is_numeric:
             raise DesignError(f"{inst.name}: give numeric parameter values")
         powers = _powers(degree, parity)
-        notes = []
+        notes = [_parity_note(inst, parity, hi)] if parity is not None and lo == -hi else []
+        notes = [n for n in notes if n]
         divide = False
         if metric == "rel":
             zero_at_0 = sp.simplify(decompose(inst.expr).at(sp.Integer(0))) == 0
