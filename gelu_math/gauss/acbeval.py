@@ -103,7 +103,7 @@ def _build(e: sp.Expr, var: sp.Symbol) -> Callable:
         rest = [p for p in e.args if p.has(var)]
         parts = [_build(p, var) for p in rest]
         if const:
-            parts.append(_constant(e.func(*const)))
+            parts.append(_build(e.func(*const), var))  # a constant (free symbols refused there)
         return _sum(parts) if e.is_Add else _product(parts)
     if e.is_Pow:
         base, ex = e.args
