@@ -400,3 +400,9 @@ def test_a_parity_the_function_lacks_is_noted_with_its_certified_bound():
     assert d.sup_on.sup.ball.lower() >= 2  # the design's certified sup respects it
     odd = approximate("tanh", 5, "-3,3", parity="odd")  # tanh is odd: no note
     assert not any("is not" in n for n in odd.notes)
+
+
+def test_no_parity_note_for_piecewise_designs():
+    # with pieces, p on [0, 4] and p on [-4, 0] are different polynomials: p(4) = p(-4) does not hold
+    d = approximate("gelu", 2, "-4,4", parity="even", pieces=2)
+    assert not any("is not even" in n for n in d.notes)

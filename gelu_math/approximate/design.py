@@ -574,7 +574,8 @@ class _Spec:
         if not inst.is_numeric:
             raise DesignError(f"{inst.name}: give numeric parameter values")
         powers = _powers(degree, parity)
-        notes = [_parity_note(inst, parity, hi)] if parity is not None and lo == -hi else []
+        # one polynomial on [−b, b] only: with pieces, the pieces at b and −b are different polynomials
+        notes = [_parity_note(inst, parity, hi)] if parity is not None and lo == -hi and len(intervals) == 1 else []
         notes = [n for n in notes if n]
         divide = False
         if metric == "rel":
