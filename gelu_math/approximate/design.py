@@ -58,6 +58,7 @@ TAIL_KINDS = ("asymptote", "zero", "identity", "poly")
 PARITIES = ("even", "odd")
 COEFFICIENT_SLACK = sp.Rational(1, 10 ** 12)  # decimal rounding of a coefficient moves e by < this · E
 NO_ZERO_DEPTH = 14
+CORNER_MAX = 12  # coefficients up to which every round-down/round-up corner is tried (4096 designs)
 ROUNDING_GRID = 4000  # points of the sampled error that guides the format rounding
 
 
@@ -370,18 +371,37 @@ def _round_to_format(res: RemezResult, fmt: Format, g, weight, lo, hi, scale) ->
         p = V @ (np.array([float(v) for v in vs]) * sc)
         return float(np.max(np.abs(wv * (p - gv))))
 
-    best = sampled(vals)
-    for _ in range(2):  # greedy ±1 ulp descent
-        improved = False
-        for j in range(len(powers)):
-            for d in (1, -1):
-                trial = list(vals)
-                trial[j] = fmt.step(vals[j], d)
-                s = sampled(trial)
-                if s < best:
-                    vals, best, improved = trial, s, True
-        if not improved:
-            break
+    def descend(vals, best):
+        for _ in range(2):  # greedy ±1 ulp descent
+            improved = False
+            for j in range(len(powers)):
+                for d in (1, -1):
+                    trial = list(vals)
+                    trial[j] = fmt.step(vals[j], d)
+                    s = sampled(trial)
+                    if s < best:
+                        vals, best, improved = trial, s, True
+            if not improved:
+                break
+        return vals, best
+
+    vals, best = descend(vals, sampled(vals))
+    # the corners: every choice of the two format values around each real minimax coefficient (2^m designs,
+    # one matrix product; an independent review found the sequential rounding and descent stuck at sup
+    # 0.01623 for bfloat16 GELU of degree 8 on [-4, 4], where a corner gives 0.01168)
+    if len(powers) <= CORNER_MAX:
+        around = []
+        for j, c in enumerate(res.coefficients):
+            near = fmt.round(_fraction(c), f"coefficient of x^{powers[j]}")
+            other = fmt.step(near, 1 if near < _fraction(c) else -1)
+            around.append([near] if near == _fraction(c) else [near, other])
+        combos = np.array(np.meshgrid(*[[float(v) for v in a] for a in around], indexing="ij")).reshape(len(powers), -1)
+        errs = np.concatenate([np.max(np.abs(wv[:, None] * (V @ (combos[:, i:i + 512] * sc[:, None]) - gv[:, None])), axis=0)
+                               for i in range(0, combos.shape[1], 512)])  # 512 designs at a time (memory)
+        k = int(np.argmin(errs))  # the first of equal minima: deterministic
+        if errs[k] < best:
+            idx = np.unravel_index(k, [len(a) for a in around])
+            vals, best = descend([around[j][i] for j, i in enumerate(idx)], float(errs[k]))
     return vals
 
 
