@@ -30,6 +30,7 @@ coefficients are certified (the search itself is a heuristic, like Sollya's fpmi
 
 from __future__ import annotations
 
+import decimal
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -228,8 +229,6 @@ def _parity_note(inst: Instance, parity: str, b: sp.Rational) -> str:
             return ""
         man, exp = gap.lower().mid().man_exp()
     low = Fraction(int(man)) * Fraction(2) ** int(exp)
-    import decimal
-
     with decimal.localcontext() as c:  # six significant digits, rounded down (a lower bound stays one)
         c.prec, c.rounding = 6, decimal.ROUND_FLOOR
         shown = decimal.Decimal(low.numerator) / decimal.Decimal(low.denominator)
@@ -332,7 +331,8 @@ def _round_to_format(res: RemezResult, fmt: Format, g, weight, lo, hi, scale) ->
     V = np.array([u ** k for k in powers]).T  # scaled monomials
     sc = np.array([float(scale) ** k for k in powers])
     coef = np.array([float(c) for c in res.coefficients])
-    exact = [_fraction(c) for c in res.coefficients]  # the Remez values, before any rounding
+    real = [_fraction(c) for c in res.coefficients]  # the Remez values (kept for the corners below)
+    exact = list(real)  # the values the sequential rounding works from (the LP replaces the free ones)
     fixed: dict[int, Fraction] = {}
 
     def exact_value(j):
@@ -391,10 +391,9 @@ def _round_to_format(res: RemezResult, fmt: Format, g, weight, lo, hi, scale) ->
     # 0.01623 for bfloat16 GELU of degree 8 on [-4, 4], where a corner gives 0.01168)
     if len(powers) <= CORNER_MAX:
         around = []
-        for j, c in enumerate(res.coefficients):
-            near = fmt.round(_fraction(c), f"coefficient of x^{powers[j]}")
-            other = fmt.step(near, 1 if near < _fraction(c) else -1)
-            around.append([near] if near == _fraction(c) else [near, other])
+        for j, c in enumerate(real):
+            near = fmt.round(c, f"coefficient of x^{powers[j]}")
+            around.append([near] if near == c else [near, fmt.step(near, 1 if near < c else -1)])
         combos = np.array(np.meshgrid(*[[float(v) for v in a] for a in around], indexing="ij")).reshape(len(powers), -1)
         errs = np.concatenate([np.max(np.abs(wv[:, None] * (V @ (combos[:, i:i + 512] * sc[:, None]) - gv[:, None])), axis=0)
                                for i in range(0, combos.shape[1], 512)])  # 512 designs at a time (memory)
