@@ -141,7 +141,9 @@ def analyze(name_or_instance: str | Instance, params: dict | None = None, *, dig
     check_order(order)
     inst = resolve(name_or_instance, params)
     key = (inst.name, inst.params, inst.expr, digits, order, None if parts is None else tuple(parts), extended)
-    if key in _CACHE:
+    # a hit must be of this very activation: a user function defined again under its name (even with the same
+    # expression) is another object, and an Analysis of the old one could not be sent to a worker by name
+    if key in _CACHE and _CACHE[key].instance.activation is inst.activation:
         _CACHE.move_to_end(key)
         return _CACHE[key]
     with task_limit(f"the analysis of {inst.name}"), calculus.without_units_import():

@@ -104,6 +104,27 @@ def test_deterministic(tmp_path):
         assert (a / f).read_bytes() == (b / f).read_bytes(), f
 
 
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_workers_get_user_functions_whose_formula_is_no_expression(tmp_path, monkeypatch, forget_user_functions,
+                                                                    method):
+    # found by running the test files in another order: the published catalog registers its piecewise tables
+    # (puma_gelu) as user functions whose formula text is no expression of the grammar; the workers'
+    # initializer parsed that text again, failed, and every worker died (BrokenProcessPool).  The parsed
+    # body crosses now.
+    import multiprocessing
+
+    from gelu_math.approximate.published import names as published_names
+
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"{method} is not available here")
+    published_names()
+    monkeypatch.setenv("GELU_MATH_START_METHOD", method)
+    generate(str(tmp_path / "pool"), names=["puma_gelu"], formats=("md",), jobs=2, approximations=False)
+    generate(str(tmp_path / "one"), names=["puma_gelu"], formats=("md",), jobs=1, approximations=False)
+    for f in ("puma_gelu.md", "comparison.md", "index.md"):
+        assert (tmp_path / "pool" / f).read_bytes() == (tmp_path / "one" / f).read_bytes(), f
+
+
 # --- formats ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", SUBSET)

@@ -109,6 +109,8 @@ class Activation:
     constraint: Callable[[Mapping[str, sp.Expr]], str | None] | None = field(default=None, compare=False)
     label: str = ""  # the name in figures and legends ("GELU (tanh)"); default: the name
     fitted: str | None = None  # for an approximation of GELU: the coefficient reports fit (minimax-optimal)
+    recipe: tuple | None = field(default=None, compare=False, repr=False)  # a user function's (body, symbols):
+    # plain SymPy data, so another process can rebuild it without parsing (:func:`.user.definition_data`)
 
     @property
     def display(self) -> str:
@@ -206,7 +208,9 @@ class Registry:
             return self._by_name[key]
         if name in self._user:
             return self._user[name]
-        close = difflib.get_close_matches(name, [*self._by_name, *self._alias, *self._user], n=3, cutoff=0.6)
+        known = [*self._by_name, *self._alias, *self._user]
+        folded = {k.lower(): k for k in reversed(known)}  # case-insensitive: 'GELU' suggests gelu
+        close = [folded[k] for k in difflib.get_close_matches(name.lower(), list(folded), n=3, cutoff=0.6)]
         hint = f"; did you mean {' or '.join(close)}?" if close else "; see 'gelu-math list'"
         raise UnknownFunctionError(f"unknown function {name!r}{hint}")
 

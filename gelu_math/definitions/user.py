@@ -198,7 +198,27 @@ def _activation(name: str, body: sp.Expr, symbols: dict, parameters: list, formu
 
     build(**{p.name: p.default for p in parameters})  # the defaults must give a defined expression
     return Activation(name, build, description or f"user function {name}", formula, tuple(parameters),
-                      references=refs, family="user")
+                      references=refs, family="user", recipe=(body, tuple(symbols.items())))
+
+
+def definition_data(act: Activation) -> tuple:
+    """A registered user function as plain, picklable data — its parsed SymPy body, parameter
+    symbols and defaults, formula text, title and references — for :func:`define_data` in another
+    process (a report worker).  The body, not the text, crosses: the catalog's piecewise tables
+    (``published``) have a formula that is no expression of the grammar, and nothing is parsed twice."""
+    if act.recipe is None:
+        raise ExpressionError(f"{act.name!r} is not a user function")
+    body, symbols = act.recipe
+    return (act.name, body, symbols, act.parameters, act.formula, act.title, act.references)
+
+
+def define_data(data: tuple) -> Activation:
+    """Register the user function of :func:`definition_data` (its checks run again here)."""
+    name, body, symbols, parameters, formula, title, refs = data
+    _check_name(name)
+    if REGISTRY.is_builtin(name):
+        raise ExpressionError(f"user function {name!r} clashes with a built-in function name")
+    return REGISTRY.add_user(_activation(name, body, dict(symbols), list(parameters), formula, title, list(refs)))
 
 
 def define(name: str, expr: str, params: Mapping[str, object] | None = None, **kw) -> Activation:

@@ -92,9 +92,11 @@ def _hosts_approximations(a) -> bool:
 def _write_formats(doc, formats, digits: int) -> dict[str, str]:
     files = {}
     for fmt in formats:
-        files[f"{doc.name}.{fmt}"] = FORMATS[fmt].render(doc, digits)
-        if fmt == "tex":
-            files[f"{doc.name}-body.tex"] = latex.render_body(doc, digits)
+        if fmt == "tex":  # the body once: the article inlines it
+            body = latex.render_body(doc, digits)
+            files[f"{doc.name}.tex"], files[f"{doc.name}-body.tex"] = latex.standalone(body), body
+        else:
+            files[f"{doc.name}.{fmt}"] = FORMATS[fmt].render(doc, digits)
     return files
 
 
@@ -185,34 +187,21 @@ class _WorkerTerminated(BaseException):
 
 
 def _user_definitions() -> tuple:
-    """The registered user functions as plain data (name, expression text, defaults, title, references)."""
+    """The registered user functions as plain data (:func:`~gelu_math.definitions.user.definition_data`:
+    parsed body, parameters, formula, title, references), for the workers' initializer."""
     from ...definitions.registry import REGISTRY
+    from ...definitions.user import definition_data
 
-    out = []
-    for name in REGISTRY.user_names():
-        act = REGISTRY.get(name)
-        out.append((act.name, act.formula, {p.name: p.default for p in act.parameters}, act.title,
-                    act.references))
-    return tuple(out)
+    return tuple(definition_data(REGISTRY.get(name)) for name in REGISTRY.user_names())
 
 
 def _register_user_functions(definitions) -> None:
-    """Define ``definitions`` (from :func:`_user_definitions`) here; a function may use one defined
-    after it (a redefinition keeps its place), so repeat until every one is defined."""
-    from ...definitions.user import define
+    """Register ``definitions`` (from :func:`_user_definitions`) here, in their order; their bodies
+    are already parsed (a function that calls another has it inlined), so no order matters."""
+    from ...definitions.user import define_data
 
-    pending = list(definitions)
-    while pending:
-        failed, error = [], None
-        for name, expr, params, title, refs in pending:
-            try:
-                define(name, expr, params, description=title, reference=list(refs))
-            except Exception as exc:  # noqa: BLE001 - retried below, re-raised if no progress
-                failed.append((name, expr, params, title, refs))
-                error = exc
-        if len(failed) == len(pending):
-            raise error
-        pending = failed
+    for data in definitions:
+        define_data(data)
 
 
 def _watch_parent() -> None:
@@ -386,8 +375,6 @@ def generate(out: str = "proofs", *, names=None, formats=tuple(FORMATS), digits:
             write(fname, text)
     for fname, text in render_index(chosen, formats, digits, order, approximations=full).items():
         write(fname, text)
-    for fmt in formats:
-        write(f"comparison.{fmt}", FORMATS[fmt].render(comparison, digits))
-        if fmt == "tex":
-            write("comparison-body.tex", latex.render_body(comparison, digits))
+    for fname, text in _write_formats(comparison, formats, digits).items():
+        write(fname, text)
     return written

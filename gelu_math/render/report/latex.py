@@ -26,7 +26,7 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
 from ..numbers import Grouped
-from .markdown import tex_line
+from .markdown import latex_of, tex_line
 from .model import Display, Document, Figure, Para, Raw, Table
 from .texwidth import line_width, tex_width, text, _split_math_text
 
@@ -42,15 +42,15 @@ TABLE_SCALE = 10 / 11  # tables are \small (10 pt)
 
 
 class _Printer(LatexPrinter):
-    """SymPy's LaTeX printer (``sp.latex`` with default settings); a whole formula and the pieces
-    of a broken one are printed by the same instance, so they read alike."""
+    """SymPy's LaTeX printer with default settings, as ``sp.latex`` (:func:`.markdown.latex_of`,
+    which prints whole formulas) uses it: the pieces of a broken formula read like the whole."""
 
 
 _P = _Printer()
 
 
 def _tex(expr) -> str:
-    return _P.doprint(expr)
+    return latex_of(expr)  # = _P.doprint(expr), shared with the Markdown back end
 
 
 def _paren(s: str, inline: bool) -> tuple[str, str]:
@@ -67,7 +67,7 @@ _MUL_SEP = {True: r" \* ", False: " "}
 
 def _pieces(expr, budget: float, inline: bool) -> list[tuple[str, str, bool]]:
     """``expr`` as pieces that may go on separate lines; one piece when it fits ``budget``."""
-    s = _P.doprint(expr)
+    s = _tex(expr)
     if tex_width(s, 1 if inline else 0) <= budget or not isinstance(expr, (sp.Expr, sp.Equality)):
         return [("", s, False)]
     if isinstance(expr, sp.Equality):
@@ -340,7 +340,12 @@ def render_body(doc: Document, digits: int) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def standalone(body: str) -> str:
+    """The standalone article around a :func:`render_body` text: preamble + the body (inlined, so
+    it compiles from any directory).  A caller that writes both files renders the body once."""
+    return "\n".join((*PREAMBLE, r"\begin{document}", body.rstrip("\n"), r"\end{document}")) + "\n"
+
+
 def render(doc: Document, digits: int) -> str:
-    """The standalone article: preamble + the body (inlined, so it compiles from any directory)."""
-    return "\n".join((*PREAMBLE, r"\begin{document}", render_body(doc, digits).rstrip("\n"),
-                      r"\end{document}")) + "\n"
+    """The standalone article of ``doc``."""
+    return standalone(render_body(doc, digits))

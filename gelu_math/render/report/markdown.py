@@ -13,8 +13,27 @@ from .numfmt import parts
 EXT = "md"
 
 
-def _tex(expr) -> str:
+_MEMO: dict[int, tuple[object, str]] = {}
+_MEMO_MAX = 4096
+
+
+def latex_of(expr) -> str:
+    """SymPy's ``latex(expr)`` (default settings), memoised by object identity: the Markdown and
+    LaTeX back ends print the same formulas of one document.  The memo holds the object, so its
+    ``id`` cannot be reused while the entry lives; identity (not ``==``) is the key because
+    SymPy < 1.13 has ``Float(2.0) == 2`` although the two print differently."""
+    hit = _MEMO.get(id(expr))
+    if hit is not None and hit[0] is expr:
+        return hit[1]
     s = sp.latex(expr)
+    if len(_MEMO) >= _MEMO_MAX:
+        _MEMO.clear()
+    _MEMO[id(expr)] = (expr, s)
+    return s
+
+
+def _tex(expr) -> str:
+    s = latex_of(expr)
     return s.replace(r"\left|", r"\left\vert ").replace(r"\right|", r"\right\vert ").replace("|", r"\vert ")
 
 
