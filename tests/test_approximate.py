@@ -12,6 +12,7 @@ import sympy as sp
 
 from gelu_math.approximate import DesignError, FormatError, approximate, audit_kernel, numpy_kernel, source
 from gelu_math.cli import main
+from gelu_math.definitions.symbols import x
 
 DIGITS = 10
 
@@ -224,8 +225,25 @@ def test_relative_metric_needs_a_nonzero_reference(forget_user_functions):
     from gelu_math.definitions.user import define
 
     define("shifted", "x - 1")
-    with pytest.raises(DesignError, match="cannot prove"):
+    with pytest.raises(DesignError, match="changes sign"):  # x - 1 vanishes at 1: bad input (exit 2)
         approximate("shifted", 2, "0,2", metric="rel")
+
+
+def test_relative_metric_of_an_odd_function_through_0(forget_user_functions):
+    # independent review: tanh(x)/x on [-2, 2] was "cannot prove != 0" (exit 2), since Arb gives 0/0 on a
+    # ball with 0; by the mean value theorem tanh(x)/x = sech^2(xi) there, which is >= sech^2(2) > 0
+    from gelu_math.approximate.design import _no_zero, _Spec
+
+    assert not _no_zero(sp.tanh(x) / x, sp.Integer(-2), sp.Integer(2))
+    assert _no_zero(sp.tanh(x) / x, sp.Integer(-2), sp.Integer(2), near_zero=1 - sp.tanh(x) ** 2)
+    spec = _Spec.make("tanh", 7, "-2,2", None, "odd", "rel", None, None, None)
+    assert spec.divide and spec.powers == (1, 3, 5, 7)
+    # x*(x - 1) has R/x = x - 1, zero at 1: refused as a certified sign change
+    from gelu_math.definitions.user import define
+
+    define("through_one", "x*(x - 1)")
+    with pytest.raises(DesignError, match="changes sign"):
+        _Spec.make("through_one", 3, "-2,2", None, None, "rel", None, None, None)
 
 
 def test_degree_zero_is_the_midrange():
@@ -390,29 +408,43 @@ def test_a_design_that_lost_its_accuracy_is_refused():
         spec._check_exchange(res, bad, -1, 1)
 
 
-def test_a_parity_the_function_lacks_is_noted_with_its_certified_bound():
-    # independent review: --parity even on GELU printed "best possible >= 0.1146" with no warning; for an even p,
-    # |GELU(4) - GELU(-4)| = 4 <= |p(4) - GELU(4)| + |p(-4) - GELU(-4)|, so sup |error| >= 2 (exact arithmetic)
-    d = approximate("gelu", 4, "-4,4", parity="even")
-    (note,) = [n for n in d.notes if "is not even" in n]
-    bound = Fraction(note.split(">= ")[1].split(",")[0])
+def test_a_parity_the_function_lacks_is_refused_with_its_certified_bound():
+    # independent reviews: --parity even on GELU printed "best possible >= 0.1146" with no warning; an even design
+    # for tanh on [-1, 1] (fitted on [0, 1] and mirrored) had sup 1.66 where p = 0 has 0.76.  For an even p,
+    # |GELU(4) - GELU(-4)| = 4 <= |p(4) - GELU(4)| + |p(-4) - GELU(-4)|, so sup |error| >= 2 (exact arithmetic);
+    # tanh is odd, so |tanh(1) - tanh(-1)|/2 = tanh(1) = 0.76159415595576488812 (mpmath) bounds any even p
+    with pytest.raises(DesignError, match="gelu is not even") as e:
+        approximate("gelu", 4, "-4,4", parity="even")
+    bound = Fraction(str(e.value).split(">= ")[1].split(" ")[0])
     assert Fraction(199, 100) < bound <= 2
-    assert d.sup_on.sup.ball.lower() >= 2  # the design's certified sup respects it
-    odd = approximate("tanh", 5, "-3,3", parity="odd")  # tanh is odd: no note
-    assert not any("is not" in n for n in odd.notes)
+    with pytest.raises(DesignError, match="tanh is not even") as e:
+        approximate("tanh", 3, "-1,1", parity="even", fmt="float16")
+    bound = Fraction(str(e.value).split(">= ")[1].split(" ")[0])
+    assert Fraction("0.76159") < bound <= Fraction("0.76159415595576488812")
+    with pytest.raises(DesignError, match="silu is not odd"):  # a symmetric piece of a piecewise design too
+        approximate("silu", 3, "-2,2", parity="odd", knots=["-1", "1"])
+    assert main(["approximate", "gelu", "--degree", "4", "--on=-4,4", "--parity", "even"]) == 2
+    odd = approximate("tanh", 5, "-3,3", parity="odd")  # tanh is odd: designed
+    assert odd.sup_on.certified
 
 
-def test_no_parity_note_for_piecewise_designs():
-    # with pieces, p on [0, 4] and p on [-4, 0] are different polynomials: p(4) = p(-4) does not hold
+def test_parity_pieces_without_0_inside_are_not_mirrored():
+    # with pieces [-4, 0] and [0, 4], each is designed on itself (even powers are a Haar space on each): no
+    # symmetry of GELU is needed, and each piece's error alternates on its own reference
     d = approximate("gelu", 2, "-4,4", parity="even", pieces=2)
-    assert not any("is not even" in n for n in d.notes)
+    assert d.sup_on.certified and d.ratio_upper is not None and d.ratio_upper < 1.001
 
 
 def test_format_rounding_tries_the_corners():
     # independent review: trying every round-down/round-up choice of the real minimax coefficients (its own
     # mpmath error, dense sampling) gave sup 0.0116766 for bfloat16 GELU of degree 8 on [-4, 4], where the
-    # sequential rounding and the +-1 ulp descent certified 0.01623 (ratio 1.66)
+    # sequential rounding and the +-1 ulp descent certified 0.01623 (ratio 1.66); a third review's one-ulp
+    # coordinate descent from the corner, run to its end, reached 0.0104182198517 (c0 = 139/16384, its mpmath
+    # Horner evaluation, dense sampling plus golden-section refinement)
     d = approximate("gelu", 8, "-4,4", fmt="bfloat16")
-    assert d.sup_on.sup.ball.upper() < mpmath.mpf("0.0116767")
+    assert d.sup_on.sup.ball.upper() < mpmath.mpf("0.0104183")
+    (cs,) = [p.coefficients for p in d.pieces]
+    assert cs[3] == cs[5] == cs[7] == 0  # GELU - x/2 is even: the odd terms beyond x/2 are negligible, set to 0
+    assert all(c == 0 or sp.Rational(c).q & (sp.Rational(c).q - 1) == 0 for c in cs)  # dyadic: bfloat16 values
     t = approximate("tanh", 9, "-3,3", parity="odd", fmt="float16")  # the review's best corner: 0.0057763441
     assert t.sup_on.sup.ball.upper() < mpmath.mpf("0.0057764")

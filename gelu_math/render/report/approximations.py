@@ -193,8 +193,9 @@ def _family_claims(members) -> list[Claim]:
         blocks = (Table(head, tuple(rows)),)
         steps = (line("Design: Remez exchange from Chebyshev points in high precision (mpmath), one per degree and "
                       "interval; the float16 coefficients by sequential rounding with LP re-optimisation, a ±1-ulp "
-                      "descent and, up to 12 coefficients, every round-down/round-up corner of the real "
-                      "coefficients (a heuristic search: only its result is certified)."),
+                      "descent to a local minimum of the sampled error, up to 12 coefficients every "
+                      "round-down/round-up corner of the real coefficients, and 0 for a negligible term (a "
+                      "heuristic search: only its result is certified)."),
                  line("The sup over the interval: the certified envelope (branch and bound in Arb with interval "
                       "Newton) of |p_D − GELU| for the exact rational coefficients."),
                  line("The sup over ℝ: the maximum of the envelopes on (−∞, LO], [LO, HI] and [HI, ∞), the jumps "
