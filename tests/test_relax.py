@@ -168,6 +168,28 @@ def test_tangent_chord_and_image():
     assert abs(float(hi.ball.mid()) - float(mp.ncdf(1))) < 1e-14
 
 
+def test_tangent_chord_across_a_breakpoint():
+    # independent review: ELU (alpha = 1) on [-1/2, 1/2] was refused as "neither convex nor concave", although
+    # ELU'(x) = e^x (x < 0), 1 (x > 0) is nondecreasing and continuous at 0: convex on R.  The tangent at the
+    # midpoint 0 is y = x (ELU(0) = 0, ELU'(0) = 1) and the chord's slope is (1/2 - (e^(-1/2) - 1))/1.
+    r = relax("elu", "-1/2", "1/2", "tangent-chord", digits=DIGITS)
+    assert r.optimality["shape"] == "convex"
+    assert abs(float(r.lower.slope) - 1) < 1e-12 and abs(float(r.lower.intercept)) <= 2e-12  # outward: -1e-12
+    assert abs(float(r.upper.slope) - float(mp.mpf(1) / 2 - mp.expm1(-0.5))) < 1e-12
+    _check_certified("elu", r, -0.5, 0.5)
+    # SELU: lambda*alpha*(e^x - 1) for x < 0, lambda*x for x > 0: f' jumps down at 0 (lambda*alpha = 1.7581 to
+    # lambda = 1.0507, Klambauer et al. 2017), so convex on (-inf, 0], linear after, and not convex on the union
+    with pytest.raises(RelaxInputError, match="neither"):
+        relax("selu", "-1/2", "1/2", "tangent-chord")
+    # x^2 for x < 0 and -x for x >= 0: convex, then linear, with a concave kink (f' from 0 to -1) at 0
+    from gelu_math.definitions.registry import Activation
+
+    kinked = Activation("kinked", lambda: sp.Piecewise((x ** 2, x < 0), (-x, True)), "test", "x^2 | -x",
+                        family="user").instance()
+    with pytest.raises(RelaxInputError, match="neither"):
+        relax(kinked, -1, 1, "tangent-chord")
+
+
 @pytest.mark.parametrize("bad", [("2", "1"), ("a", "1"), ("1", "nan"), ("sqrt(2)", "3"), ("\u0663", "4"),
                                  ("1e999", "2")])
 def test_bad_intervals(bad):

@@ -346,17 +346,60 @@ def _area_slope(c: Curve, sm, i: int, j: int):
     return r
 
 
+def _covers_lo(iv, L) -> bool:
+    return iv.lo.infinite < 0 or (iv.lo.exact is not None and iv.lo.exact.is_Rational and bool(iv.lo.exact <= L)) \
+        or (iv.lo.ball is not None and iv.lo.ball <= arb(fq(L)) and not iv.lo.ball.contains(arb(fq(L))))
+
+
+def _covers_hi(iv, U) -> bool:
+    return iv.hi.infinite > 0 or (iv.hi.exact is not None and iv.hi.exact.is_Rational and bool(U <= iv.hi.exact)) \
+        or (iv.hi.ball is not None and iv.hi.ball >= arb(fq(U)) and not iv.hi.ball.contains(arb(fq(U))))
+
+
+def _joins(c: Curve, t: sp.Rational, shape: str) -> bool:
+    """f, convex (concave) on closed intervals meeting at ``t``, is so on their union: f is continuous
+    at t (the convexity analysis refuses discontinuous f) and f′ does not jump down (up) there —
+    no breakpoint, f′ continuous (the first jump of order >= 2, or none), or a kink of the right
+    direction, compared exactly."""
+    from ..analysis.smoothness import smoothness
+    from ..certified.numbers import compare, exact_number
+
+    bp = next((b for b in smoothness(c.pieces).breakpoints if b.x == t), None)
+    if bp is None or not bp.continuous or bp.order == 0:
+        return False  # a shape change away from a breakpoint, or a jump of f: not decided here
+    if bp.order != 1:
+        return True
+    from ..errors import CertificationError
+
+    try:
+        d = compare(exact_number(bp.right, 20), exact_number(bp.left, 20))
+    except CertificationError:
+        return False
+    return d > 0 if shape == "convex" else d < 0
+
+
 def _shape(c: Curve, L, U) -> str:
+    """The shape of f on [L, U]: one convexity interval covering it, or a run of consecutive ones,
+    convex (concave) and linear, joined at exact breakpoints where f′ does not jump the wrong way
+    (ELU on [−1/2, 1/2]: convex on (−∞, 0], linear on [0, ∞), f′ continuous at 0: convex)."""
     from ..engine import analyze
 
     a = analyze(c.instance, digits=20, parts=("convexity",))
-    for iv in a["convexity"].value:
-        lo_ok = iv.lo.infinite < 0 or (iv.lo.exact is not None and iv.lo.exact.is_Rational and bool(iv.lo.exact <= L)) \
-            or (iv.lo.ball is not None and iv.lo.ball <= arb(fq(L)) and not iv.lo.ball.contains(arb(fq(L))))
-        hi_ok = iv.hi.infinite > 0 or (iv.hi.exact is not None and iv.hi.exact.is_Rational and bool(U <= iv.hi.exact)) \
-            or (iv.hi.ball is not None and iv.hi.ball >= arb(fq(U)) and not iv.hi.ball.contains(arb(fq(U))))
-        if lo_ok and hi_ok:
+    ivs = list(a["convexity"].value)
+    for iv in ivs:
+        if _covers_lo(iv, L) and _covers_hi(iv, U):
             return iv.label
+    starts = [i for i, iv in enumerate(ivs) if _covers_lo(iv, L)]
+    if starts:  # the run from the last interval that starts at or before L
+        run = [ivs[starts[-1]]]
+        while not _covers_hi(run[-1], U) and starts[-1] + len(run) < len(ivs):
+            run.append(ivs[starts[-1] + len(run)])
+        strict = {iv.label for iv in run} - {"linear"}
+        if _covers_hi(run[-1], U) and len(strict) == 1:
+            shape = strict.pop()
+            ends = [iv.hi.exact for iv in run[:-1]]
+            if all(t is not None and t.is_Rational and L < t < U and _joins(c, t, shape) for t in ends):
+                return shape
     raise RelaxInputError(f"tangent-chord needs f convex or concave on [{L}, {U}]; {c.name} is neither there "
                           f"(use chebyshev or area)")
 
