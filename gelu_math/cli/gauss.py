@@ -126,6 +126,9 @@ def as_text(r: dict, digits: int) -> str:
         lines.append(f"dual kernel, u ~ N(0, q1), v ~ N(0, q2), corr(u, v) = rho; {qs}, rho = {sp.sstr(k.rho)}:")
         lines.append(f"  k(rho)  = E f(u)f(v)   = {number_text(k.value.value, digits)}  ({k.value.method.value})")
         lines.append(f"  k'(rho) = E f'(u)f'(v) = {number_text(k.derivative.value, digits)}  ({k.derivative.method.value})")
+        if k.q * k.q2 != 1:  # the derivative kernel's convention (neural-tangents) is no derivative in rho here
+            lines.append(f"  (the derivative kernel; d k / d rho = sqrt(q1*q2) * E f'(u)f'(v) = "
+                         f"{sp.sstr(sp.sqrt(k.q * k.q2))} * that, by Price's theorem)")
     if "selfnorm" in r:
         s = r["selfnorm"]
         lines.append("self-normalising constants (E f(Z) = 0, E f(Z)^2 = 1, Z ~ N(0, 1)), derived:")

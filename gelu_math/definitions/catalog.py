@@ -221,7 +221,7 @@ _add("logsigmoid", lambda: -softplus(-x), "Log-sigmoid", "log(sigmoid(x)) = -log
 
 # --- Additions in modern use (ACTIVATIONS.md) ---------------------------------------------------
 
-_add("relu2", lambda: _pw((0, x < 0), (x**2, True)), "Squared ReLU", "max(0, x)^2",
+_add("relu2", lambda: _pw((0, x < 0), (x**2, True)), "Squared ReLU", "max(0, x)^2", aliases=("squared_relu",),
      references=("So et al., Primer: Searching for Efficient Transformers for Language Modeling, NeurIPS 2021",))
 
 

@@ -89,13 +89,13 @@ def envelope_text(env, digits: int | None = None) -> str:
     if env.unbounded:
         lines.append(f"  sup |error| = +inf (unbounded): {env.reason}")
         if env.argmax:
-            lines.append("  pole at x = " + ", ".join(number_text(n, min(digits, 20)) for n in env.argmax))
+            lines.append("  pole at x = " + ", ".join(number_text(n, digits) for n in env.argmax))
     else:
         lo, hi = interval_strings(env.sup, digits)
         lines.append(f"  sup |error| in [{lo}, {hi}]  ({'attained' if env.attained else 'approached, not attained'})")
         intervals = [w for w in env.where if w.startswith("constant")]  # e constant and maximal on an interval
         if env.argmax:
-            lines.append("  attained at x = " + ", ".join(number_text(n, min(digits, 20)) for n in env.argmax))
+            lines.append("  attained at x = " + ", ".join(number_text(n, digits) for n in env.argmax))
         if intervals:
             lines.append("  attained at every x of: " + "; ".join(w.removeprefix("constant on ") for w in intervals))
         if not env.argmax and not intervals:
