@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 
 import mpmath
 import pytest
@@ -519,6 +520,7 @@ def test_symmetry_refuted_by_a_ball_without_simplify(monkeypatch):
     (["envelope", "gelu_tanhh"], "did you mean gelu_tanh"),
     (["envelope", "gelu_tanh", "--reference", "gleu"], "did you mean gelu"),
     (["fit", "gelu_sigmoidd", "--coefficient", "k"], "did you mean gelu_sigmoid"),
+    (["envelope", "GELU_TANH"], "did you mean gelu_tanh"),  # case-insensitive (an independent review: GELU)
 ])
 def test_envelope_names_are_resolved_like_analyze(argv, hint, capsys):
     assert main(argv) == 2
@@ -527,6 +529,15 @@ def test_envelope_names_are_resolved_like_analyze(argv, hint, capsys):
     unknown = argv[-1] if "--reference" in argv else argv[1]
     assert main(["analyze", unknown]) == 2
     assert capsys.readouterr().err == err  # the same resolver, the same message
+
+
+def test_envelope_text_prints_the_argmax_at_the_requested_digits(capsys):
+    # independent review: the argmax was printed at 20 digits (rad 2e-28) whatever --digits said
+    for digits in (30, 45):
+        assert main(["envelope", "gelu_tanh", "--digits", str(digits)]) == 0
+        line = next(ln for ln in capsys.readouterr().out.splitlines() if "attained at x" in ln)
+        rads = re.findall(r"± ([0-9.]+e-?[0-9]+)", line)
+        assert len(rads) == 2 and all(float(r) <= 10.0 ** -digits for r in rads), line
 
 
 def test_fit_default_range_of_silu_is_refused_as_uncertified(capsys):

@@ -242,6 +242,16 @@ def test_cli_kernel_json(capsys):
     assert "kernel" not in json.dumps(out["moments"])
 
 
+def test_cli_text_says_when_the_derivative_kernel_is_not_dk_drho(capsys):
+    # independent review: with q = 2 the printed k'(rho) = E f'(u)f'(v) = 1/3 for ReLU at rho = 1/2, while
+    # dk/drho of Cho & Saul's q/(2 pi)(sqrt(1 - rho^2) + (pi - arccos rho) rho) is q (pi - arccos rho)/(2 pi) = 2/3
+    assert main(["gauss", "relu", "--rho", "1/2", "--q", "2", "--digits", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "d k / d rho = sqrt(q1*q2) * E f'(u)f'(v) = 2 * that" in out
+    assert main(["gauss", "relu", "--rho", "1/2", "--digits", "10"]) == 0
+    assert "d k / d rho" not in capsys.readouterr().out  # q = 1: the derivative kernel is dk/drho
+
+
 def test_cli_text_is_deterministic(capsys):
     main(["gauss", "hardtanh", "--digits", "15"])
     first = capsys.readouterr().out
@@ -395,3 +405,10 @@ def test_tail_start_is_a_short_upper_bound():
     g = structural_growth(decompose(get("i_gelu").expr), sp.Integer(0), sp.Integer(1), 1)
     assert g.start == sp.Rational("2.50175") and g.start >= sp.Rational(1769, 1000) * sp.sqrt(2)
     assert sp.Rational("2.50174") < sp.Rational(1769, 1000) * sp.sqrt(2)  # the shortest 6-digit one
+
+
+def test_squared_relu_is_an_alias_of_relu2(capsys):
+    # independent review: `gauss squared_relu` was an unknown function (So et al. 2021 call it squared ReLU);
+    # E max(0, Z)^2 = 1/2 for Z ~ N(0, 1) (half the second moment of Z)
+    assert main(["gauss", "squared_relu", "--json", "--digits", "10"]) == 0
+    assert json.loads(capsys.readouterr().out)["moments"]["mean"]["exact"] == "1/2"
