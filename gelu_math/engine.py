@@ -192,7 +192,7 @@ def _value_at_0(b: _Builder) -> Fact:
 
 def _derivatives(b: _Builder) -> Fact:
     ds = Derivatives((k, calculus.as_piecewise(b.deriv(k))) for k in range(1, b.order + 1))
-    steps = [Step("Differentiate each analytic piece separately (never the Piecewise as a whole) and simplify.")]
+    steps = [Step("Differentiate each analytic piece separately (never the piecewise definition as a whole) and simplify.")]
     if b.pieces.breakpoints:
         steps.append(Step("At the breakpoints {0} the derivative is left undefined by the strict conditions; "
                           "its one-sided values are part of the smoothness fact.", (sp.FiniteSet(*b.pieces.breakpoints),)))
@@ -365,12 +365,18 @@ def _kinks(b: _Builder, p: Profile) -> dict:
 def _convexity(b: _Builder) -> Fact:
     _require_continuous(b, "convexity intervals")
     p = b.profile(1)
-    ivs = Segments((Interval(i.lo, i.hi, _SHAPE[i.label]) for i in _merge(p.segments, b.digits, _kinks(b, p))),
-                   "shape")
-    return Fact("convexity", "convexity intervals covering ℝ", ivs, Method.CERTIFIED,
-                (Step("The sign of f″ between consecutive zeros of f″ and breakpoints is read off a certified "
-                      "ball; at a breakpoint where f′ jumps up (down) the kink is convex (concave); segments merge "
-                      "while at most one strict shape occurs."),))
+    kinks = _kinks(b, p)
+    ivs = Segments((Interval(i.lo, i.hi, _SHAPE[i.label]) for i in _merge(p.segments, b.digits, kinks)), "shape")
+    steps = [Step("The sign of f″ between consecutive zeros of f″ and breakpoints is read off a certified "
+                  "ball; at a breakpoint where f′ jumps up (down) the kink is convex (concave); segments merge "
+                  "while at most one strict shape occurs.")]
+    # the kinks themselves: the table alone reads "convex, linear" for SELU as for ELU, yet SELU's f′ jumps down
+    for bp in smoothness(b.pieces).breakpoints:
+        if bp.order == 1 and bp.continuous:
+            kind = "convex" if compare(exact_number(bp.right, 20), exact_number(bp.left, 20)) > 0 else "concave"
+            steps.append(Step(f"At x = {{0}} f′ jumps from {{1}} (left) to {{2}} (right): a {kind} kink.",
+                              (bp.x, bp.left, bp.right)))
+    return Fact("convexity", "convexity intervals covering ℝ", ivs, Method.CERTIFIED, tuple(steps))
 
 
 def _inflection(b: _Builder) -> Fact:

@@ -266,3 +266,55 @@ def test_exact_values_simplified(reports):
     # GELU′(0) = Φ(0) = 1/2 is printed as the fraction, not 0.5
     md = markdown.render(reports["gelu"][1], DIGITS)
     assert "= $0.5$" not in md and r"\right\vert _{\substack{ x=0 }}$ = $\frac{1}{2}$" in md
+
+
+def test_a_wide_ball_prints_only_the_digits_its_radius_supports():
+    # independent review: gelu.md printed the fitted a as 0.04438294381675170728 ± 5.2e-14 under "20 certified
+    # digits"; the printed ball must contain the value and stop one digit below the radius's leading digit
+    from decimal import Decimal
+
+    from flint import arb, ctx
+
+    from gelu_math.render.numbers import number_text, supported_ball
+
+    old = ctx.prec
+    ctx.prec = 200
+    try:
+        b = arb("0.04438294381675170728") + arb(0).union(arb("5.2e-14")) - arb("2.6e-14")
+        mid, rad = supported_ball(Number(None, b), 20)
+        assert mid == "0.044382943816752"
+        m, r = Decimal(mid), Decimal(rad)
+        lo, hi = b.lower(), b.upper()  # the printed ball contains the whole Arb ball
+        assert arb(str(m - r)) <= lo and arb(str(m + r)) >= hi
+        assert number_text(Number(None, b), 20).startswith("[0.044382943816752 ± ")
+        p = parts(Number(None, b), 20)
+        assert p.mid == "0.044382943816752" and p.rad[1] == "-14"
+        tight = arb(sp.pi.evalf(40).__str__())  # a ball that meets the request prints as before
+        assert supported_ball(Number(None, tight), 20)[0].startswith("3.14159265358979323846")
+    finally:
+        ctx.prec = old
+
+
+def _md(ln) -> str:
+    return markdown.render_line(ln, 20)
+
+
+def test_parity_lipschitz_and_kinks_read_as_a_reviewer_expects():
+    # independent review of the reports: parity printed as "−f(−x) + f(x) = 2 erf(x)" (SymPy's order); xielu's
+    # "sup|f″| = +∞ (f is discontinuous)" although f″ is bounded on its pieces (it is the Lipschitz constant of
+    # f′ that is infinite); SELU's convexity table reads like ELU's although f′ jumps down at 0
+    from gelu_math.engine import analyze
+    from gelu_math.render.report.build import property_claims
+
+    erf = property_claims(analyze("erf", digits=20))
+    assert _md(erf["parity"].statement) == "f is odd: f(−x) = −f(x)"
+    gelu = property_claims(analyze("gelu", digits=20))
+    assert _md(gelu["parity"].statement) == "f is neither even nor odd: f(x) − f(−x) = $x$"
+    xielu = property_claims(analyze("xielu", digits=20))
+    lines = [_md(xielu["lipschitz"].statement)] + [_md(b.line) for b in xielu["lipschitz"].blocks]
+    assert lines[1] == "Lipschitz constant of f′: $+\\infty$ (f is discontinuous)" and "sup" not in lines[1]
+    selu = property_claims(analyze("selu", digits=20))
+    kinks = [_md(s) for s in selu["convexity"].steps if "kink" in _md(s) and "At x" in _md(s)]
+    assert len(kinks) == 1 and kinks[0].endswith("a concave kink.") and "At x = $0$" in kinks[0]
+    elu = property_claims(analyze("elu", digits=20))  # alpha = 1: f′ continuous at 0, no kink to state
+    assert not any("At x" in _md(s) for s in elu["convexity"].steps)

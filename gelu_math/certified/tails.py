@@ -304,9 +304,9 @@ def _monotone_limit(e: sp.Expr, side: int, depth: int) -> TailSign:
     towards_from_below = dproof.sign * side > 0  # g increases towards L as x -> side*inf
     where = "+∞" if side > 0 else "−∞"
     if towards_from_below and (L.is_nonpositive or (L.is_finite and _constant_sign(L) <= 0)):
-        sign, cut, why = -1, dproof.cut, "it stays below its limit {1} ≤ 0"
+        sign, cut, why = -1, dproof.cut, "it stays below its limit {1}, which is ≤ 0"
     elif not towards_from_below and (L.is_nonnegative or (L.is_finite and _constant_sign(L) >= 0)):
-        sign, cut, why = 1, dproof.cut, "it stays above its limit {1} ≥ 0"
+        sign, cut, why = 1, dproof.cut, "it stays above its limit {1}, which is ≥ 0"
     else:
         want = 1 if towards_from_below else -1  # need g(cut) of this sign
         cut = dproof.cut if dproof.cut is not None else sp.Integer(side)

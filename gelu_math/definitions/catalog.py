@@ -57,7 +57,7 @@ _add(
     ],
     references=(HG,),
     family="gelu",
-    notes=("sigma -> 0 with mu = 0 gives ReLU.",),
+    notes=("σ → 0 with μ = 0 gives ReLU.",),
 )
 
 _add(

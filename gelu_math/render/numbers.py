@@ -28,6 +28,28 @@ def decimal_ball(n: Number, digits: int) -> tuple[str, str]:
     return _dec(int(mid), e), _dec(int(rad), e)
 
 
+def supported_ball(n: Number, digits: int) -> tuple[str, str]:
+    """:func:`decimal_ball` with the midpoint cut one digit below the radius's leading digit (the
+    radius grows by the cut, so the ball still contains the value): a ball wider than requested — a
+    fitted coefficient certified to 13 digits in a 20-digit report — shows only the digits it
+    supports, never a 20-digit midpoint beside a radius of 10⁻¹³.  Balls that meet the request are
+    unchanged (their midpoints stop there already)."""
+    mid, rad = decimal_ball(n, digits)
+    if rad == "0" or "E" in mid:
+        return mid, rad
+    m, r = Decimal(mid), Decimal(rad)
+    quantum = Decimal(1).scaleb(r.adjusted() - 1)
+    if m.as_tuple().exponent >= quantum.as_tuple().exponent:
+        return mid, rad
+    cut = m.quantize(quantum)  # half-even; the difference joins the radius
+    return _dec_str(cut), _dec_str(r + abs(m - cut))
+
+
+def _dec_str(d: Decimal) -> str:
+    sign, digits_, exp = d.as_tuple()
+    return _dec((-1 if sign else 1) * int("".join(map(str, digits_)) or "0"), exp)
+
+
 def _dec(m: int, e: int) -> str:
     if m == 0:
         return "0"
@@ -75,7 +97,7 @@ def number_text(n: Number, digits: int) -> str:
     exact = terminating_decimal(n.exact)
     if exact is not None and len(exact) <= 60:
         return exact if sp.sstr(n.exact) == exact else f"{sp.sstr(n.exact)} = {exact}"
-    mid, rad = decimal_ball(n, digits)
+    mid, rad = supported_ball(n, digits)
     ball = mid if rad == "0" else f"[{mid} ± {short_upper(rad)}]"
     if n.exact is not None and sp.sstr(n.exact) != mid:
         return f"{sp.sstr(n.exact)} = {ball}"

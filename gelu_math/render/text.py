@@ -109,7 +109,10 @@ class TextPrinter(Printer):
         body = []
         for key, label in (("f", "Lipschitz constant of f  (sup|f′|)"), ("fprime", "Lipschitz constant of f′ (sup|f″|)")):
             v = fact.value[key]
-            extra = f" — {v['reason']}" if "reason" in v else ("" if v["attained"] else " (not attained)")
+            if "reason" in v:  # a jump: no Lipschitz constant (the sup of the next derivative may be finite)
+                body.append(f"{label.split(' (')[0].rstrip()}: {self.doprint(v['value'])} — {v['reason']}")
+                continue
+            extra = "" if v["attained"] else " (not attained)"
             body.append(f"{label}: {self.doprint(v['value'])}{extra}")
         return body
 

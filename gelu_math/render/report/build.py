@@ -173,15 +173,22 @@ class ClaimPrinter(Printer):
         parts = []
         for key, name in (("f", "sup|f′|"), ("fprime", "sup|f″|")):
             v = fact.value[key]
-            note = v.get("reason") or ("attained" if v["attained"] else "not attained")
-            parts.append(line(("Lipschitz constant of f: " if key == "f" else "Lipschitz constant of f′: ")
-                              + name + " = {0} (" + note + ")", v["value"]))
+            head = "Lipschitz constant of f: " if key == "f" else "Lipschitz constant of f′: "
+            if "reason" in v:  # no Lipschitz constant because of a jump: not "sup|f″| = +∞" (f″ may be bounded)
+                parts.append(line(head + "{0} (" + v["reason"] + ")", v["value"]))
+                continue
+            note = "attained" if v["attained"] else "not attained"
+            parts.append(line(head + name + " = {0} (" + note + ")", v["value"]))
         return parts[0], [Para(p) for p in parts[1:]]
 
     def _claim_Parity(self, prop, fact):
         p = fact.value
-        return (line(f"f is {p.kind}: " + "{0}", sp.Eq(fx - f(-x), p.difference, evaluate=False)),
-                [Para(line("even part {0}, odd part {1}", p.even, p.odd))])
+        if p.kind in ("even", "odd"):  # the identity itself (f(x) − f(−x) = 2f(x) of an odd f says nothing more)
+            statement = line(f"f is {p.kind}: " + ("f(−x) = f(x)" if p.kind == "even" else "f(−x) = −f(x)"))
+        else:  # written as prose: SymPy would print the difference as −f(−x) + f(x)
+            statement = line(("f is neither even nor odd" if p.kind == "neither" else "parity undecided")
+                             + ": f(x) − f(−x) = {0}", p.difference)
+        return statement, [Para(line("even part {0}, odd part {1}", p.even, p.odd))]
 
 
 def property_claims(a) -> dict[str, Claim]:
@@ -205,7 +212,8 @@ def function_document(a, claims: dict) -> Document:
     if params:
         intro.append(Para(sum((line((", " if i else "Parameters: ") + f"{k} = " + "{0}", v)
                                for i, (k, v) in enumerate(params)), ())))
-    intro.append(Para(line(f"Computed with {a.digits} certified digits and derivatives to order {a.order}. Each claim "
+    intro.append(Para(line(f"Computed with {a.digits} certified digits (a ball certified more widely is printed with "
+                           f"the digits its radius supports) and derivatives to order {a.order}. Each claim "
                            "states its certificate: exact (symbolic), certified (interval arithmetic: mid ± rad "
                            "contains the true value) or estimate.")))
     for note in act.notes:

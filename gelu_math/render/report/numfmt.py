@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ...facts import Number
-from ..numbers import decimal_ball, short_upper, terminating_decimal
+from ..numbers import short_upper, supported_ball, terminating_decimal
 
 SHORT_DIGITS = 6  # comparison tables
 SHORT_OPS = 3  # comparison tables show an exact form alone when it is this small
@@ -52,7 +52,7 @@ def parts(n: Number, digits: int, short: bool = False) -> NumParts:
             return NumParts(exact=n.exact)  # (no ball: symbolic parameters)
     # no more digits than the ball supports (a wide enclosure prints a short midpoint)
     supported = max(1, int(n.ball.rel_accuracy_bits() * 0.30103))
-    mid, rad = decimal_ball(n, min(SHORT_DIGITS if short else digits, supported))
+    mid, rad = supported_ball(n, min(SHORT_DIGITS if short else digits, supported))
     r = None
     if rad != "0":
         mant, _, exp = short_upper(rad).partition("e")
