@@ -368,9 +368,9 @@ def _accept(value, expr, point) -> sp.Expr:
     if value is not None and value.has(sp.AccumBounds):  # SymPy: oscillates between the bounds
         lo, hi = (value.min, value.max) if isinstance(value, sp.AccumBounds) else ("?", "?")
         where = "+∞" if point == sp.oo else "−∞" if point == -sp.oo else sp.sstr(point)
-        raise UnsupportedError(f"{sp.sstr(expr).replace('**', '^')} has no limit as x → {where}: SymPy finds it "
-                               f"oscillating between {lo} and {hi} (periodic terms); nothing that needs that limit "
-                               "(an asymptote; a finite list of zeros, extrema or signs there) is stated")
+        raise UnsupportedError(f"{sp.sstr(expr).replace('**', '^')} has no limit as x → {where}: SymPy finds "
+                               f"that it oscillates between {lo} and {hi} (periodic terms); nothing that needs "
+                               "that limit (an asymptote; a finite list of zeros, extrema or signs there) is stated")
     if value is None or isinstance(value, sp.Limit) or value is sp.nan:
         raise UnsupportedError(f"no limit found for {expr} as x -> {point}")
     if value.has(sp.zoo):
