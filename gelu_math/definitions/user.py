@@ -207,7 +207,8 @@ def definition_data(act: Activation) -> tuple:
     process (a report worker).  The body, not the text, crosses: the catalog's piecewise tables
     (``published``) have a formula that is no expression of the grammar, and nothing is parsed twice."""
     if act.recipe is None:
-        raise ExpressionError(f"{act.name!r} is not a user function")
+        raise ExpressionError(f"{act.name!r} was not made by define / load_functions, so it cannot be sent to "
+                              "worker processes (run with one job, or define it with gelu_math.definitions.user.define)")
     body, symbols = act.recipe
     return (act.name, body, symbols, act.parameters, act.formula, act.title, act.references)
 
