@@ -318,3 +318,32 @@ def test_parity_lipschitz_and_kinks_read_as_a_reviewer_expects():
     assert len(kinks) == 1 and kinks[0].endswith("a concave kink.") and "At x = $0$" in kinks[0]
     elu = property_claims(analyze("elu", digits=20))  # alpha = 1: f′ continuous at 0, no kink to state
     assert not any("At x" in _md(s) for s in elu["convexity"].steps)
+
+
+def test_supported_ball_is_exact_for_long_midpoints():
+    # found by the report bench: `gelu-math analyze gelu_tanh` (30 digits) died with decimal.InvalidOperation,
+    # since Decimal's default 28-digit context could not hold a 34-digit midpoint cut (and would have rounded
+    # the grown radius); every printed ball must contain the Arb ball, for midpoints of any length and magnitude
+    import random
+    from fractions import Fraction
+
+    from flint import arb, ctx
+
+    from gelu_math.render.numbers import supported_ball
+
+    rng = random.Random(20261202)
+    old = ctx.prec
+    ctx.prec = 400
+    try:
+        for _ in range(300):
+            mid = arb(f"{rng.randint(1, 10 ** 40)}e{rng.randint(-60, 20)}") * (1 if rng.random() < 0.5 else -1)
+            rad = arb(f"{rng.randint(1, 10 ** 6)}e{rng.randint(-70, 5)}")
+            b = mid + arb(0).union(rad) - rad / 2
+            for digits in (10, 20, 30, 50):
+                m, r = supported_ball(Number(None, b), digits)
+                if "E" in m:
+                    continue
+                lo, hi = Fraction(m) - Fraction(r), Fraction(m) + Fraction(r)
+                assert arb(lo.numerator) / lo.denominator <= b.lower() and arb(hi.numerator) / hi.denominator >= b.upper()
+    finally:
+        ctx.prec = old

@@ -41,8 +41,11 @@ def supported_ball(n: Number, digits: int) -> tuple[str, str]:
     quantum = Decimal(1).scaleb(r.adjusted() - 1)
     if m.as_tuple().exponent >= quantum.as_tuple().exponent:
         return mid, rad
-    cut = m.quantize(quantum)  # half-even; the difference joins the radius
-    return _dec_str(cut), _dec_str(r + abs(m - cut))
+    with localcontext() as c:  # exact: enough digits for every operand (the default 28 would round the radius)
+        c.prec = len(m.as_tuple().digits) + len(r.as_tuple().digits) + abs(m.adjusted() - r.adjusted()) + 10
+        cut = m.quantize(quantum)  # half-even; the difference joins the radius
+        grown = r + abs(m - cut)
+    return _dec_str(cut), _dec_str(grown)
 
 
 def _dec_str(d: Decimal) -> str:
