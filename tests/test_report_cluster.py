@@ -22,9 +22,13 @@ def scheduler():
         cluster.close()
 
 
-def test_a_cluster_report_is_byte_identical_to_a_local_one(scheduler, tmp_path):
+def test_a_cluster_report_is_byte_identical_to_a_local_one(scheduler, tmp_path, forget_user_functions):
+    # a user function too: the workers get its parsed body in their initializer (gelu_math.transport)
+    from gelu_math.definitions.user import define
+
+    define("halfrelu", "max(x, 0)/2")
     local, remote = tmp_path / "local", tmp_path / "remote"
-    names = ["relu", "hardtanh"]
+    names = ["relu", "hardtanh", "halfrelu"]
     a = generate(str(local), names=names, formats=("md", "tex"), digits=10, order=2, jobs=1)
     b = generate(str(remote), names=names, formats=("md", "tex"), digits=10, order=2, cluster=scheduler)
     assert [p.replace(str(local), "") for p in a] == [p.replace(str(remote), "") for p in b]

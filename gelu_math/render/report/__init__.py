@@ -186,21 +186,25 @@ class _WorkerTerminated(BaseException):
     """SIGTERM in a worker: unwinds the task (``finally`` blocks run), then the worker exits."""
 
 
-def _user_definitions() -> tuple:
+def _user_definitions() -> bytes:
     """The registered user functions as plain data (:func:`~gelu_math.definitions.user.definition_data`:
-    parsed body, parameters, formula, title, references), for the workers' initializer."""
+    parsed body, parameters, formula, title, references), for the workers' initializer — through
+    :mod:`gelu_math.transport`, since plain pickling (spawn, forkserver, a cluster) would rebuild each
+    body by evaluating it again (a Piecewise could come back merged)."""
     from ...definitions.registry import REGISTRY
     from ...definitions.user import definition_data
+    from ...transport import dumps
 
-    return tuple(definition_data(REGISTRY.get(name)) for name in REGISTRY.user_names())
+    return dumps(tuple(definition_data(REGISTRY.get(name)) for name in REGISTRY.user_names()))
 
 
-def _register_user_functions(definitions) -> None:
+def _register_user_functions(definitions: bytes) -> None:
     """Register ``definitions`` (from :func:`_user_definitions`) here, in their order; their bodies
     are already parsed (a function that calls another has it inlined), so no order matters."""
     from ...definitions.user import define_data
+    from ...transport import loads
 
-    for data in definitions:
+    for data in loads(definitions):
         define_data(data)
 
 
