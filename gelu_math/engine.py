@@ -25,7 +25,7 @@ from .analysis.smoothness import Smoothness, smoothness
 from .certified.balls import DEFAULT_DIGITS, check_digits
 from .certified.limits import checked_limit
 from .certified.numbers import abs_number, compare, exact_number, hull_extreme, value_at_root
-from .certified.profile import Profile, Segment, profile
+from .certified.profile import Profile, Segment, kinks, profile
 from .definitions.registry import Instance, resolve
 from .definitions.symbols import x
 from .errors import CertificationError, PrecisionError, UnsupportedError
@@ -350,32 +350,25 @@ def _monotonicity(b: _Builder) -> Fact:
 
 def _kinks(b: _Builder, p: Profile) -> dict:
     """Breakpoints where f′ jumps: '+' (jump up: convex kink) or '-' (concave kink), keyed by Point id."""
-    sm = smoothness(b.pieces)
-    out = {}
-    for seg in p.segments:
-        if seg.lo is None or not seg.lo.is_break:
-            continue
-        bp = next((x_ for x_ in sm.breakpoints if x_.x == seg.lo.at), None)
-        if bp is not None and bp.order == 1:
-            d = compare(exact_number(bp.right, 20), exact_number(bp.left, 20))
-            out[id(seg.lo)] = "+" if d > 0 else "-"
-    return out
+    kind = kinks(b.pieces)
+    return {id(seg.lo): kind[seg.lo.at] for seg in p.segments
+            if seg.lo is not None and seg.lo.is_break and seg.lo.at in kind}
 
 
 def _convexity(b: _Builder) -> Fact:
     _require_continuous(b, "convexity intervals")
     p = b.profile(1)
-    kinks = _kinks(b, p)
-    ivs = Segments((Interval(i.lo, i.hi, _SHAPE[i.label]) for i in _merge(p.segments, b.digits, kinks)), "shape")
+    ivs = Segments((Interval(i.lo, i.hi, _SHAPE[i.label]) for i in _merge(p.segments, b.digits, _kinks(b, p))),
+                   "shape")
     steps = [Step("The sign of f″ between consecutive zeros of f″ and breakpoints is read off a certified "
                   "ball; at a breakpoint where f′ jumps up (down) the kink is convex (concave); segments merge "
                   "while at most one strict shape occurs.")]
     # the kinks themselves: the table alone reads "convex, linear" for SELU as for ELU, yet SELU's f′ jumps down
+    kind = kinks(b.pieces)
     for bp in smoothness(b.pieces).breakpoints:
-        if bp.order == 1 and bp.continuous:
-            kind = "convex" if compare(exact_number(bp.right, 20), exact_number(bp.left, 20)) > 0 else "concave"
-            steps.append(Step(f"At x = {{0}} f′ jumps from {{1}} (left) to {{2}} (right): a {kind} kink.",
-                              (bp.x, bp.left, bp.right)))
+        if bp.x in kind:
+            steps.append(Step(f"At x = {{0}} f′ jumps from {{1}} (left) to {{2}} (right): a {_SHAPE[kind[bp.x]]} "
+                              "kink.", (bp.x, bp.left, bp.right)))
     return Fact("convexity", "convexity intervals covering ℝ", ivs, Method.CERTIFIED, tuple(steps))
 
 

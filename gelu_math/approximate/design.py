@@ -490,9 +490,8 @@ def _changes_sign(expr: sp.Expr, lo, hi, probes: int = 64) -> bool:
                 v = F(arb(const_ball(t)))
             except (ZeroDivisionError, ValueError):
                 continue
-            if v > 0 or v < 0:
-                signs.add(v > 0)
-    return len(signs) == 2
+            signs.add(sign_of(v))
+    return {1, -1} <= signs
 
 
 def _alternation(poly: sp.Expr, ref: Pieces, metric: str, divide: bool, points, digits: int):

@@ -8,6 +8,7 @@ same profile of f′ gives convexity, inflection points and sup|f′| (Lipschitz
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -17,6 +18,7 @@ from flint import arb
 from ..analysis.calculus import one_sided
 from .limits import checked_limit as limit
 from ..analysis.pieces import Pieces
+from ..analysis.smoothness import smoothness
 from ..definitions.symbols import x
 from ..errors import CertificationError
 from ..facts import Number, Step
@@ -80,6 +82,18 @@ class Profile:
     inf: Extremum
     sup: Extremum
     steps: tuple[Step, ...]
+
+
+@functools.lru_cache(maxsize=256)
+def kinks(F: Pieces) -> dict:
+    """The breakpoints where F′ jumps (jump order 1) and the kind of each kink: ``{x: "+"}`` where
+    F′ jumps up (a convex kink), ``"-"`` where it jumps down (concave), the one-sided values
+    compared exactly (CertificationError when they cannot be ordered).  Read-only (memoised)."""
+    out = {}
+    for bp in smoothness(F).breakpoints:
+        if bp.order == 1:
+            out[bp.x] = "+" if compare(exact_number(bp.right, 20), exact_number(bp.left, 20)) > 0 else "-"
+    return out
 
 
 def _ball(p: Point, digits: int = 17) -> arb:

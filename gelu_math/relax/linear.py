@@ -360,22 +360,20 @@ def _joins(c: Curve, t: sp.Rational, shape: str) -> bool:
     """f, convex (concave) on closed intervals meeting at ``t``, is so on their union: f is continuous
     at t (the convexity analysis refuses discontinuous f) and f′ does not jump down (up) there —
     no breakpoint, f′ continuous (the first jump of order >= 2, or none), or a kink of the right
-    direction, compared exactly."""
+    direction (:func:`~gelu_math.certified.profile.kinks`, compared exactly)."""
     from ..analysis.smoothness import smoothness
-    from ..certified.numbers import compare, exact_number
+    from ..certified.profile import kinks
+    from ..errors import CertificationError
 
     bp = next((b for b in smoothness(c.pieces).breakpoints if b.x == t), None)
     if bp is None or not bp.continuous or bp.order == 0:
         return False  # a shape change away from a breakpoint, or a jump of f: not decided here
     if bp.order != 1:
         return True
-    from ..errors import CertificationError
-
     try:
-        d = compare(exact_number(bp.right, 20), exact_number(bp.left, 20))
+        return kinks(c.pieces)[t] == ("+" if shape == "convex" else "-")
     except CertificationError:
         return False
-    return d > 0 if shape == "convex" else d < 0
 
 
 def _shape(c: Curve, L, U) -> str:

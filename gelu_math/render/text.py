@@ -107,13 +107,13 @@ class TextPrinter(Printer):
 
     def _text_Constants(self, prop, fact):
         body = []
-        for key, label in (("f", "Lipschitz constant of f  (sup|f′|)"), ("fprime", "Lipschitz constant of f′ (sup|f″|)")):
+        for key, name, sup in (("f", "Lipschitz constant of f ", "sup|f′|"), ("fprime", "Lipschitz constant of f′", "sup|f″|")):
             v = fact.value[key]
             if "reason" in v:  # a jump: no Lipschitz constant (the sup of the next derivative may be finite)
-                body.append(f"{label.split(' (')[0].rstrip()}: {self.doprint(v['value'])} — {v['reason']}")
+                body.append(f"{name.rstrip()}: {self.doprint(v['value'])} — {v['reason']}")
                 continue
             extra = "" if v["attained"] else " (not attained)"
-            body.append(f"{label}: {self.doprint(v['value'])}{extra}")
+            body.append(f"{name} ({sup}): {self.doprint(v['value'])}{extra}")
         return body
 
     def _text_Taylor(self, prop, fact):
