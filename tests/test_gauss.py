@@ -304,6 +304,55 @@ def test_structural_growth_bounds_hold_beyond_the_breakpoints():
                     assert val <= bound * (1 + mp.mpf(10) ** -20), (name, tt, val, bound)
 
 
+def test_global_growth_bounds_hold_on_the_whole_line():
+    """|f(x)| <= P(|x|) for every real x (the dual kernel's inner expectation sees every piece), spot-checked
+    with mpmath (50 digits) on a grid through the breakpoints and far out, f from its SymPy definition
+    (Piecewise evaluated by mpmath, not the pieces), f′ from the pieces; every registered f has one."""
+    from gelu_math.analysis.pieces import decompose
+    from gelu_math.definitions.registry import get, names
+    from gelu_math.definitions.symbols import x
+    from gelu_math.gauss.growth import X, global_bound
+    from gelu_math.gauss.moments import derivative_pieces
+
+    grid = [k / 8 for k in range(-80, 81)] + [-1e3, -40.5, 33.25, 1e3]
+    for name in names():
+        pieces = decompose(get(name).expr)
+        P = global_bound(pieces)
+        assert P is not None, name
+        dP = global_bound(derivative_pieces(pieces))
+        f = sp.lambdify(x, get(name).expr, "mpmath")
+        dpieces = [(p.lo, p.hi, sp.lambdify(x, p.expr, "mpmath")) for p in derivative_pieces(pieces).pieces]
+        for bound, value in ((P, f), (dP, None)):
+            if bound is None:
+                continue
+            coeffs = sp.Poly(bound, X).all_coeffs()[::-1]
+            for xx in grid:
+                with mp.workdps(DPS):
+                    v = mp.mpf(xx)
+                    if value is None:  # f′ off the breakpoints, from the piece that holds the point
+                        piece = next((g for lo, hi, g in dpieces if (lo == -sp.oo or lo < xx) and
+                                      (hi == sp.oo or xx < hi)), None)
+                        if piece is None:
+                            continue
+                        val = abs(piece(v))
+                    else:
+                        val = abs(value(v))
+                    top = sum(mp.mpf(sp.N(c, 30)) * abs(v) ** i for i, c in enumerate(coeffs))
+                    assert val <= top * (1 + mp.mpf(10) ** -20), (name, xx, val, top)
+
+
+def test_growth_rules_use_the_sign_of_x_on_a_half_line():
+    # softsign's pieces x/(1 − x) (x <= 0) and x/(1 + x) (x >= 0): 1 ∓ x >= 1 there, so |x/(1 ∓ x)| <= |x|;
+    # on the other side the rule must not apply (1 − x vanishes at x = 1)
+    from gelu_math.definitions.symbols import x
+    from gelu_math.gauss.growth import X, polynomial_bound
+
+    assert polynomial_bound(x / (1 - x), -1, sp.Integer(0)) == X
+    assert polynomial_bound(x / (1 + x), 1, sp.Integer(0)) == X
+    assert polynomial_bound(x / (1 - x), 1, sp.Integer(0)) is None
+    assert polynomial_bound(x / (1 - x), -1, sp.Integer(2)) is None  # x <= 2 contains the pole
+
+
 # --- edge of chaos -----------------------------------------------------------------------------
 
 def test_tanh_edge_of_chaos_against_mpmath(capsys):

@@ -84,3 +84,67 @@ def test_hermite_series_kernels_against_2d_quadrature(name, rho, k_ref, dk_ref):
     if name == "tanh":  # odd f: k(−ρ) = −k(ρ), proved by the balls
         assert bool((kernel("tanh", rho=f"-{rho}" if not rho.startswith("-") else rho[1:], digits=8).value.value.ball
                      + low.value.value.ball).contains(0))
+
+
+# --- functions without a certified Lipschitz constant: a proved polynomial growth bound ---------
+
+
+def _arc_cosine_2(q1, q2, rho):
+    """E relu(u)² relu(v)² and E (2 relu(u))(2 relu(v)) from Cho & Saul, Kernel Methods for Deep Learning,
+    NIPS 2009, eq. (6)–(7): k_n = (1/π)|x|ⁿ|y|ⁿ J_n(θ), J_1 = sin θ + (π − θ) cos θ,
+    J_2 = 3 sin θ cos θ + (π − θ)(1 + 2cos²θ), θ = arccos ρ (their k_n carries a factor 2: E = k_n/2)."""
+    th = mp.acos(rho)
+    j1 = mp.sin(th) + (mp.pi - th) * mp.cos(th)
+    j2 = 3 * mp.sin(th) * mp.cos(th) + (mp.pi - th) * (1 + 2 * mp.cos(th) ** 2)
+    return q1 * q2 * j2 / (2 * mp.pi), 4 * mp.sqrt(q1 * q2) * j1 / (2 * mp.pi)
+
+
+def _mp(s: str) -> mp.mpf:
+    """A rational literal "p/q" as an mpf at the current precision."""
+    num, _, den = s.partition("/")
+    return mp.mpf(int(num)) / (int(den) if den else 1)
+
+
+@pytest.mark.parametrize("q1, q2, rho", [*POINTS, ("1", "1", "99/100"), ("2", "1/2", "1"), ("1", "1", "-1")])
+def test_squared_relu_kernel_is_the_degree_two_arc_cosine_kernel(q1, q2, rho):
+    # sup|f′| = +∞ for relu(x)²: the tail is bounded by the proved growth x² instead (it was refused, exit 3)
+    with mp.workdps(40):
+        ref = _arc_cosine_2(_mp(q1), _mp(q2), _mp(rho))
+    k = kernel("relu2", rho=rho, q=q1, q2=q2, digits=30)
+    assert k.value.method.value == "exact" and k.derivative.method.value == "exact"
+    assert _in(k.value.value, ref[0]) and _in(k.derivative.value, ref[1]), (k.value.value.exact, ref)
+
+
+# Nested mpmath quadrature (mpmath 1.3 quad, tanh-sinh, dps 20, inner E_w split at the breakpoints
+# (b − √q ρ t)/√(q(1 − ρ²)), outer split at b/√q), v = ρt + √(1 − ρ²)w, q = 1, ρ = 1/2: snake(x) =
+# x + sin²x, xIELU with its defaults (α_p = α_n = 4/5, β = 1/2, ε = −10⁻⁶), softsign x/(1 + |x|).
+# They were refused (exit 3): no certified Lipschitz constant (Snake's f″ oscillates; xIELU grows like
+# x²), or no closed inner expectation and two pieces (softsign: the Hermite series took one piece only).
+PIECEWISE_OR_FAST_GROWING = [  # (name, k, k′)
+    ("snake", "0.69955911280835353534", "1.0664282655299731667"),
+    ("xielu", "0.86139491098647822033", "1.4428736915507694644"),
+    ("softsign", "0.086354393549956816558", "0.17770993605950984184"),
+]
+
+
+@pytest.mark.parametrize("name, k_ref, dk_ref", PIECEWISE_OR_FAST_GROWING)
+def test_kernels_of_piecewise_or_fast_growing_functions(name, k_ref, dk_ref):
+    k = kernel(name, rho="1/2", digits=16)
+    low = kernel(name, rho="1/2", digits=8)
+    for ref, fine, coarse in ((k_ref, k.value.value.ball, low.value.value.ball),
+                              (dk_ref, k.derivative.value.ball, low.derivative.value.ball)):
+        assert fine.rad() < 1e-16 and coarse.rad() < 1e-8 and bool(coarse.overlaps(fine))
+        assert bool(fine.overlaps(arb(ref, "2e-20"))), (name, fine, ref)
+
+
+def test_derivative_kernel_of_a_jump_says_it_is_taken_almost_everywhere(capsys):
+    # xIELU jumps at 0 (ε < 0): E f′(u)f′(v) is over f′ a.e. (autograd's), as for E f′(Z)², and says so
+    import json
+
+    from gelu_math.cli import main
+
+    assert main(["gauss", "xielu", "--rho", "1/2", "--digits", "8", "--json"]) == 0
+    notes = json.loads(capsys.readouterr().out)["kernel"]["notes"]
+    assert set(notes) == {"derivative"} and "almost everywhere" in notes["derivative"]
+    assert main(["gauss", "gelu", "--rho", "1/2", "--digits", "8", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["kernel"]["notes"] == {}

@@ -71,7 +71,9 @@ def as_json(r: dict, digits: int) -> dict:
         k = r["kernel"]
         out["kernel"] = {"rho": sp.sstr(k.rho), "q": sp.sstr(k.q), "q2": sp.sstr(k.q2), "value": num(k.value.value),
                          "derivative": num(k.derivative.value),
-                         "methods": {"value": k.value.method.value, "derivative": k.derivative.method.value}}
+                         "methods": {"value": k.value.method.value, "derivative": k.derivative.method.value},
+                         "notes": {key: m.reason for key, m in (("value", k.value), ("derivative", k.derivative))
+                                   if m.reason}}
     if "selfnorm" in r:
         s = r["selfnorm"]
         out["self_normalizing"] = {
@@ -126,6 +128,9 @@ def as_text(r: dict, digits: int) -> str:
         lines.append(f"dual kernel, u ~ N(0, q1), v ~ N(0, q2), corr(u, v) = rho; {qs}, rho = {sp.sstr(k.rho)}:")
         lines.append(f"  k(rho)  = E f(u)f(v)   = {number_text(k.value.value, digits)}  ({k.value.method.value})")
         lines.append(f"  k'(rho) = E f'(u)f'(v) = {number_text(k.derivative.value, digits)}  ({k.derivative.method.value})")
+        for m in (k.value, k.derivative):
+            if m.reason:
+                lines.append(f"    {m.reason}")
         if k.q * k.q2 != 1:  # the derivative kernel's convention (neural-tangents) is no derivative in rho here
             lines.append(f"  (the derivative kernel; d k / d rho = sqrt(q1*q2) * E f'(u)f'(v) = "
                          f"{sp.sstr(sp.sqrt(k.q * k.q2))} * that, by Price's theorem)")

@@ -5,8 +5,9 @@ A bound is built bottom-up by rules that each hold for every real x of the piece
 
 * constants: |c|; x: |x|; sums and products: the sums and products of the bounds; integer powers n >= 0;
 * |tanh u|, |erf u|, |sin u|, |cos u|, |sign u|, |sech u| <= 1, |erfc u| <= 2, |atan u| <= 2;
-* b^(−n) <= c^(−n) when b = c + (terms SymPy proves nonnegative for real x) with a constant c > 0
-  (1/(1 + e^u) <= 1), and cosh(u)^(−n) <= 1;
+* b^(−n) <= c^(−n) when b = c + (terms SymPy proves nonnegative for real x, or monomials c·x^k of
+  one sign on the piece's half-line) with a constant c > 0 (1/(1 + e^u) <= 1; softsign's
+  1/(1 − x) on x <= 0), and cosh(u)^(−n) <= 1;
 * e^w · B^(−m) <= B^(−(m−1)) when B = e^w + nonnegative terms (0 < e^w/B <= 1);
 * e^u for a polynomial u: degree 0; degree 2 with negative leading coefficient a (max at the
   vertex, c − b²/(4a)); degree 1, u = px + r, on a half-line where it is bounded above
@@ -36,13 +37,28 @@ def _nonneg_const(c: sp.Expr) -> sp.Expr:
     return sp.Abs(c)
 
 
-def _positive_part(b: sp.Expr) -> sp.Expr:
-    """c > 0 when b = c + (terms nonnegative for every real x), else raise."""
+def _nonnegative_on(term: sp.Expr, side: int, end) -> bool:
+    """Whether ``term`` >= 0 on the piece: SymPy proves it for every real x, or it is a monomial c·x^k
+    on a half-line of one sign (x >= end >= 0, or x <= end <= 0: c·x^k has the sign of c·(±1)^k)."""
+    if term.is_nonnegative is True:
+        return True
+    c, k = term.as_coeff_exponent(x)
+    if end is None or c.has(x) or not (k.is_Integer and k > 0):
+        return False
+    if side > 0 and compare(end, 0) in (0, 1):
+        return compare(c, 0) in (0, 1)
+    if side < 0 and compare(end, 0) in (0, -1):
+        return compare(c * (-1) ** k, 0) in (0, 1)
+    return False
+
+
+def _positive_part(b: sp.Expr, side: int = 0, end=None) -> sp.Expr:
+    """c > 0 when b = c + (terms nonnegative on the piece, :func:`_nonnegative_on`), else raise."""
     c = sp.Integer(0)
     for term in sp.Add.make_args(b):
         if not term.has(x):
             c += term
-        elif term.is_nonnegative is not True:
+        elif not _nonnegative_on(term, side, end):
             raise _NoBound
     if compare(c, 0) != 1:
         raise _NoBound
@@ -113,7 +129,7 @@ def _bound(e: sp.Expr, side: int, end) -> sp.Expr:
             return _bound(base, side, end) ** n
         if isinstance(base, sp.cosh):
             return sp.Integer(1)
-        return _positive_part(base) ** n
+        return _positive_part(base, side, end) ** n
     if isinstance(e, _ONE):
         return sp.Integer(1)
     if isinstance(e, sp.erfc):
@@ -137,8 +153,20 @@ def polynomial_bound(e: sp.Expr, side: int, end: sp.Expr | None) -> sp.Expr | No
     """P(X) with nonnegative coefficients and |e(x)| <= P(|x|) on the piece, or None.
 
     ``side`` −1: the piece is x < end; +1: x > end; 0: all of ℝ (``end`` None)."""
+    e = sp.sympify(e)
+    P = _checked(e, side, end)
+    if e.is_rational_function(x) and (P is None or sp.degree(P, X) > 0):
+        # term by term the bound can be loose where the terms cancel: softsign′ on x >= 0 is
+        # 1/(1 + x) − x/(1 + x)² = 1/(1 + x)², bounded by 1, not by 1 + |x|
+        Q = _checked(sp.cancel(e), side, end)
+        if Q is not None and (P is None or sp.degree(Q, X) < sp.degree(P, X)):
+            return Q
+    return P
+
+
+def _checked(e: sp.Expr, side: int, end) -> sp.Expr | None:
     try:
-        P = sp.expand(_bound(sp.sympify(e), side, end))
+        P = sp.expand(_bound(e, side, end))
     except _NoBound:
         return None
     try:
@@ -148,3 +176,35 @@ def polynomial_bound(e: sp.Expr, side: int, end: sp.Expr | None) -> sp.Expr | No
     if any(c.has(x) or c.free_symbols for c in poly.all_coeffs()):
         return None
     return P
+
+
+def global_bound(pieces) -> sp.Expr | None:
+    """P(X) with nonnegative coefficients and |f(x)| <= P(|x|) for *every* real x, or None.
+
+    The outer pieces' bounds (each valid on its half-line) and the middle pieces' constants
+    sup|piece| on their bounded intervals are combined coefficient by coefficient (the maximum of
+    polynomials with nonnegative coefficients bounds each of them); a middle constant is an upper
+    end of the Arb enclosure of the piece over the interval ball [lo, hi] (interval arithmetic
+    contains the range).  The kernel needs a bound on all of ℝ: the inner expectation
+    E_w f(a t + b w) sees every piece for every t."""
+    from flint import arb
+
+    from ..certified.arbeval import compile_arb, const_ball
+
+    ps = pieces.pieces
+    if len(ps) == 1:
+        return polynomial_bound(ps[0].expr, 0, None)
+    outer = [polynomial_bound(ps[0].expr, -1, ps[0].hi), polynomial_bound(ps[-1].expr, 1, ps[-1].lo)]
+    if None in outer:
+        return None
+    rows = [sp.Poly(P, X).all_coeffs()[::-1] for P in outer]
+    coeffs = [sp.Max(*(r[i] if i < len(r) else sp.Integer(0) for r in rows)) for i in range(max(map(len, rows)))]
+    for p in ps[1:-1]:
+        lo, hi = const_ball(p.lo), const_ball(p.hi)
+        ball = (lo + hi) / 2 + arb(0, ((hi - lo) / 2).upper())  # contains [lo, hi]
+        top = abs(compile_arb(p.expr, x)(ball))
+        if not top.is_finite():
+            return None
+        m, e = top.upper().man_exp()
+        coeffs[0] = sp.Max(coeffs[0], sp.Integer(int(m)) * sp.Integer(2) ** int(e))
+    return sp.Add(*(c * X ** i for i, c in enumerate(coeffs)))

@@ -8,17 +8,22 @@ and Mehler's formula gives, for (Z₁, Z₂) standard normal with correlation ρ
 
 with b_n the coefficients at q₂.  The tail after N terms is bounded by Cauchy–Schwarz and |ρ| <= 1:
 |Σ_{n>N} a_n b_n ρⁿ| <= |ρ|^(N+1) √(R_a R_b), R_a = E g(√q₁ Z)² − Σ_{n<=N} a_n² >= 0 — every term
-certified: each a_n and E g² is an Arb quadrature (``acb.integral``, h_n by its three-term
-recurrence h_(n+1) = (z h_n − √n h_(n−1))/√(n+1)) on [−T, T] plus a tail |t| > T bounded in closed
-form from the proved growth |g(x)| <= P(|x|) and |h_n(t)| <= Σ_k |c_nk| |t|^k (the absolute
-coefficients).  N grows until the tail bound is below the target, so the series converges fast
-for |ρ| < 1 and smooth g (tanh, SiLU, Mish: analytic in a strip, coefficients decaying like
-e^(−c√n)); |ρ| = 1 is one-dimensional and handled by :mod:`.kernel`.  k′(ρ) = E f′(u) f′(v) is
+certified: the coefficients a_0 … a_N come from one Gauss–Legendre pass over unit intervals of
+[−T, T] (h_n by its three-term recurrence h_(n+1) = (z h_n − √n h_(n−1))/√(n+1) at every node),
+each interval's error bounded on a Bernstein ellipse, and E g² from Arb's ``acb.integral``; the tails
+|t| > T are bounded in closed form from the proved growth |g(x)| <= P(|x|) and Cramér's inequality
+|He_n(t)| <= K √n! e^(t²/4).  A piecewise g (softsign, the hard functions, xIELU) is integrated piece
+by piece, every quadrature split at the breakpoints t = b/√q.  N grows until the tail bound is below
+the target, so the series converges fast for |ρ| < 1 and smooth g (tanh, SiLU, Mish: analytic in a
+strip, coefficients decaying like e^(−c√n)); a kink makes the coefficients decay like a power of n,
+so the tail then rests on |ρ|^(N+1) alone.  |ρ| = 1 is one-dimensional and handled by
+:mod:`.kernel`.  k′(ρ) = E f′(u) f′(v) is
 the same series for g = f′.
 """
 
 from __future__ import annotations
 
+import functools
 
 import sympy as sp
 from flint import acb, arb
@@ -28,7 +33,7 @@ from ..certified.balls import bits_for, precision, tight_enough
 from ..definitions.symbols import x
 from ..errors import CertificationError, UnsupportedError
 from .acbeval import compile_acb
-from .integrate import Growth, tail_bound
+from .integrate import Growth, between, tail_bound
 
 MAX_TERMS = 400
 
@@ -39,12 +44,18 @@ def _rational(v: arb) -> sp.Rational:
 
 
 class Coefficients:
-    """a_n = E g(√q Z) h_n(Z) for one expression g (one analytic piece on ℝ) and one q, certified."""
+    """a_n = E g(√q Z) h_n(Z) for g given as analytic pieces and one q, certified.
 
-    def __init__(self, expr: sp.Expr, bound: sp.Expr, q: sp.Expr, bits: int):
+    ``pieces``: ((lo, hi, expr in x), ...) in order, covering ℝ; ``bound``: P(X) with |g(x)| <= P(|x|)
+    on all of ℝ.  Every quadrature is split at the breakpoints t = b/√q, so each part integrates one
+    analytic expression (a kink makes the coefficients decay slowly, not the quadrature fail)."""
+
+    def __init__(self, pieces: tuple, bound: sp.Expr, q: sp.Expr, bits: int):
         from .growth import X
 
-        self.F = compile_acb(expr, x)
+        self.parts = [compile_acb(e, x) for _, _, e in pieces]
+        self.F = self.parts[0] if len(self.parts) == 1 else None
+        self.cuts = [sp.sympify(hi) / sp.sqrt(q) for _, hi, _ in pieces[:-1]]  # breakpoints in t, in order
         self.q, self.bits = q, bits
         self.P = [const_ball(c) for c in sp.Poly(sp.expand(bound), X).all_coeffs()[::-1]]  # |g(x)| <= P(|x|)
         with precision(bits):
@@ -52,6 +63,39 @@ class Coefficients:
         self.tol = arb(2) ** (-bits + 8)
         self._cramer = self._growth([sp.Integer(1)], arb(1), sp.sqrt(2) * sp.sqrt(q))  # P(√(2q)|s|)
         self.target = arb(2) ** (-bits + 12)
+
+    def _segments(self, points: list) -> list:
+        """[(a, b, F)] covering [points[0], points[-1]] (exact integers, increasing): the intervals
+        between consecutive points, cut again at every breakpoint strictly inside; F is the compiled
+        piece on that part.  Breakpoints are ordered against the points exactly (:func:`compare`)."""
+        from ..definitions.domain import compare
+
+        lo, hi = points[0], points[-1]
+        inner = []
+        index = 0  # the piece that holds points[0]: the number of breakpoints <= lo
+        for c in self.cuts:
+            below, above = compare(c, lo), compare(c, hi)
+            if below is None or above is None:
+                raise CertificationError(f"cannot place the breakpoint {c} against the quadrature range")
+            if below != 1:
+                index += 1
+            elif above == -1:
+                inner.append(c)
+        def order(m1, m2):
+            c = compare(m1[0], m2[0])
+            if c is None:
+                raise CertificationError(f"cannot order the breakpoints {m1[0]} and {m2[0]}")
+            return c or m1[1] - m2[1]
+
+        marks = sorted([(sp.Integer(p), 0) for p in points] + [(c, 1) for c in inner], key=functools.cmp_to_key(order))
+        out, prev = [], None
+        for value, is_cut in marks:
+            if prev is not None and compare(value, prev) == 1:
+                out.append((prev, value, index))
+            if is_cut:
+                index += 1
+            prev = value if prev is None or compare(value, prev) == 1 else prev
+        return [(const_ball(a), const_ball(b), self.parts[i]) for a, b, i in out]
 
     def _growth(self, extra: list, scale: arb, q_root=None) -> Growth:
         """Rational upper coefficients of P(r|t|)·Σ extra_k |t|^k·scale, r = √q (or ``q_root``);
@@ -66,42 +110,26 @@ class Coefficients:
                         prod[i + j] += a * arb(const_ball(b)) * scale
             return Growth(tuple(_rational(arb(c.upper())) for c in prod), 1)
 
-    def _integral(self, integrand, growth: Growth, tail=tail_bound) -> arb:
+    def _integral(self, integrand_of, growth: Growth, tail=tail_bound) -> arb:
+        """∫ over [−T, T] of ``integrand_of(F)`` piece by piece (ball ends as :func:`.integrate.between`),
+        plus the tail bound beyond ±T."""
         T = 6
         with precision(self.bits):
             while not tail(growth, arb(T)) < self.target:
                 T += 1 + T // 8
                 if T > 4000:
                     raise CertificationError("the Hermite coefficient's tail bound does not fall below the target")
-            res = acb.integral(integrand, -T, T, rel_tol=self.tol, abs_tol=self.tol)
-            if not res.real.is_finite():
-                raise CertificationError("the Arb integrator did not converge on a Hermite coefficient")
-            return res.real + arb(0, tail(growth, arb(T)))
+            total = arb(0)
+            for a, b, F in self._segments([-T, T]):
+                total += between(integrand_of(F), a, b, self.tol, lambda: CertificationError(
+                    "the Arb integrator did not converge on a Hermite coefficient"))
+            return total + arb(0, tail(growth, arb(T)))
 
     @staticmethod
     def _cramer_bound(growth: Growth, T: arb) -> arb:
         with precision(max(64, T.bits() if hasattr(T, "bits") else 64)):
             s = T / arb(2).sqrt()
             return arb((arb("1.086436") * arb(2).sqrt() * tail_bound(growth, arb(s.lower()))).upper())
-
-    def coefficient(self, n: int) -> arb:
-        """a_n, with the tail |t| > T bounded by Cramér's inequality |He_n(t)| <= K √n! e^(t²/4),
-        K = 1.086435 (Abramowitz & Stegun 22.14.17, for H_n(t) = 2^(n/2) He_n(√2 t)):
-        |∫_{|t|>T} g(√q t) h_n(t) φ(t) dt| <= K √2 ∫_{|s|>T/√2} P(√(2q)|s|) φ(s) ds."""
-        F = self.F
-        with precision(self.bits):
-            r = acb(self.r)
-            c = 1 / (2 * arb.pi()).sqrt()
-            roots = [arb(k).sqrt() for k in range(n + 2)]
-
-        def integrand(z, analytic):
-            h0, h1 = acb(1), z
-            for k in range(1, n):
-                h0, h1 = h1, (z * h1 - roots[k] * h0) / roots[k + 1]
-            h = h0 if n == 0 else h1
-            return F(r * z, analytic) * h * (-(z * z) / 2).exp() * c
-
-        return self._integral(integrand, self._cramer, self._cramer_bound)
 
     def all_coefficients(self, N: int) -> list[arb]:
         """a_0, …, a_N at once: Gauss–Legendre on unit pieces of [−T, T] with every h_n from one
@@ -117,15 +145,24 @@ class Coefficients:
                     raise CertificationError("the Hermite coefficients' tail bound does not fall below the target")
             tail = self._cramer_bound(self._cramer, arb(T))
             total = [arb(0, tail)] * (N + 1)
-            budget = self.target / (2 * T)
-            for k in range(-T, T):
-                for piece in self._pieces(arb(k), arb(k + 1), N, budget, 0):
+            segments = self._segments(list(range(-T, T + 1)))
+            budget = self.target / len(segments)
+            for a, b, F in segments:
+                # a ball end (a breakpoint b/√q): integrate from its exact midpoint and add
+                # rad · sup|integrand| on the end's ball, for every n (as :func:`.integrate.between`)
+                for piece in self._pieces(arb(a.mid()), arb(b.mid()), N, budget, 0, F):
                     total = [u + v for u, v in zip(total, piece)]
+                for end in (a, b):
+                    if end.rad() != 0:
+                        vals = self._values(acb(end), N, F, False)
+                        if not all(v.is_finite() for v in vals):
+                            raise CertificationError("a Hermite integrand is not finite next to a breakpoint")
+                        total = [u + arb(0, (abs(v) * end.rad()).upper()) for u, v in zip(total, vals)]
             return total
 
-    def _values(self, z: acb, N: int) -> list:
+    def _values(self, z: acb, N: int, F=None, analytic: bool = True) -> list:
         c = 1 / (2 * arb.pi()).sqrt()
-        base = self.F(acb(self.r) * z, True) * (-(z * z) / 2).exp() * c
+        base = (F or self.F)(acb(self.r) * z, analytic) * (-(z * z) / 2).exp() * c
         out, h0, h1 = [base], acb(1), z
         if N >= 1:
             out.append(base * z)
@@ -134,14 +171,14 @@ class Coefficients:
             out.append(base * h1)
         return out
 
-    def _pieces(self, a: arb, b: arb, N: int, budget: arb, depth: int):
+    def _pieces(self, a: arb, b: arb, N: int, budget: arb, depth: int, F):
         """Yield the enclosures (lists over n) of ∫_a^b on [a, b], split when no ellipse works."""
         if not hasattr(self, "_roots") or len(self._roots) < N + 2:
             self._roots = [arb(k).sqrt() for k in range(N + 2)]
         mid, hw = (a + b) / 2, (b - a) / 2
         for R in (arb(4), arb(2), arb(3) / 2):
             box = acb(arb(mid, (hw * (R + 1 / R) / 2).upper()), arb(0, (hw * (R - 1 / R) / 2).upper()))
-            vals = self._values(box, N)
+            vals = self._values(box, N, F)
             if not all(v.is_finite() for v in vals):
                 continue
             M = max((abs(v).upper() for v in vals), key=lambda u: float(u.mid()))
@@ -154,29 +191,30 @@ class Coefficients:
             nodes = _gauss_legendre(d, self.bits)
             acc = [arb(0)] * (N + 1)
             for xk, wk in nodes:
-                vs = self._values(acb(mid + hw * xk), N)
+                vs = self._values(acb(mid + hw * xk), N, F)
                 acc = [s_ + wk * v.real for s_, v in zip(acc, vs)]
             yield [hw * s_ + e for s_, e in zip(acc, err)]
             return
         if depth >= 8:
             raise CertificationError("no analytic neighbourhood of the real line found for the Hermite quadrature")
-        yield from self._pieces(a, a + hw, N, budget / 2, depth + 1)
-        yield from self._pieces(a + hw, b, N, budget / 2, depth + 1)
+        yield from self._pieces(a, a + hw, N, budget / 2, depth + 1, F)
+        yield from self._pieces(a + hw, b, N, budget / 2, depth + 1, F)
 
     def second(self) -> arb:
         """E g(√q Z)² (Parseval's total)."""
-        F = self.F
         with precision(self.bits):
             r, c = acb(self.r), 1 / (2 * arb.pi()).sqrt()
 
-        def integrand(z, analytic):
-            v = F(r * z, analytic)
-            return v * v * (-(z * z) / 2).exp() * c
+        def integrand_of(F):
+            def integrand(z, analytic):
+                v = F(r * z, analytic)
+                return v * v * (-(z * z) / 2).exp() * c
+            return integrand
 
         # P(√q|t|)² = P(√q|t|)·(coefficients of P(√q|t|)), already scaled: square via _growth with extra = P·r^i
         with precision(self.bits + 32):
             extra = [_rational(arb((c * self.r ** i).upper())) for i, c in enumerate(self.P)]
-        return self._integral(integrand, self._growth(extra, arb(1)))
+        return self._integral(integrand_of, self._growth(extra, arb(1)))
 
 
 _NODES: dict = {}
@@ -190,8 +228,9 @@ def _gauss_legendre(d: int, bits: int) -> list:
     return _NODES[key]
 
 
-def series(expr: sp.Expr, bound: sp.Expr, rho: sp.Expr, q1: sp.Expr, q2: sp.Expr, digits: int) -> arb:
-    """E g(√q₁ Z₁) g(√q₂ Z₂) for correlation ρ (|ρ| < 1), certified to ``digits`` (module text)."""
+def series(pieces: tuple, bound: sp.Expr, rho: sp.Expr, q1: sp.Expr, q2: sp.Expr, digits: int) -> arb:
+    """E g(√q₁ Z₁) g(√q₂ Z₂) for correlation ρ (|ρ| < 1), certified to ``digits`` (module text);
+    ``pieces`` ((lo, hi, expr in x), ...) cover ℝ in order and ``bound`` is P with |g(x)| <= P(|x|) on ℝ."""
     with precision(64):
         r = abs(arb(const_ball(rho)))
         if not r < 1:
@@ -203,8 +242,8 @@ def series(expr: sp.Expr, bound: sp.Expr, rho: sp.Expr, q1: sp.Expr, q2: sp.Expr
                                f"digits (up to {int(float(pessimistic)) + 1} terms; the limit is {MAX_TERMS})")
     for guard in (8, 24):
         bits = bits_for(digits + guard)
-        A = Coefficients(expr, bound, q1, bits)
-        B = A if q2 == q1 else Coefficients(expr, bound, q2, bits)
+        A = Coefficients(pieces, bound, q1, bits)
+        B = A if q2 == q1 else Coefficients(pieces, bound, q2, bits)
         with precision(bits):
             rb = arb(const_ball(rho))
             Ra, Rb = A.second(), (A.second() if B is A else B.second())
@@ -234,7 +273,5 @@ def series(expr: sp.Expr, bound: sp.Expr, rho: sp.Expr, q1: sp.Expr, q2: sp.Expr
 
 
 def kernel_series(pieces, rho, q1, q2, bound, digits: int) -> arb:
-    """The series for a function given as pieces: one analytic piece on ℝ only."""
-    if len(pieces.pieces) != 1:
-        raise UnsupportedError("the Hermite series needs one analytic piece on ℝ (a kink makes it converge slowly)")
-    return series(pieces.pieces[0].expr, bound, rho, q1, q2, digits)
+    """The series for a function given as :class:`~gelu_math.analysis.pieces.Pieces`."""
+    return series(tuple((p.lo, p.hi, p.expr) for p in pieces.pieces), bound, rho, q1, q2, digits)

@@ -10,11 +10,16 @@ and h has a closed form whenever the pieces of f are in the exact class of :mod:
 The outer one-dimensional integral is certified (:mod:`.integrate`) with the growth bound
 |f(√q₁ t)|, |h(t)| <= |f(0)| + Lr + Lr|t| with r = max(√q₁, √q₂) (|f(x)| <= |f(0)| + L|x|
 and E|W| <= 1), or
-|f′|, |h′| <= L for k′; and it is exact where f(√q t)·h(t) is in the class again: ReLU gives
+|f′|, |h′| <= L for k′; where sup|f′| is not certified finite (squared ReLU, xIELU: quadratic
+growth; Snake: f″ oscillates) from a proved polynomial bound |f(x)| <= P(|x|) on all of ℝ
+(:func:`.growth.global_bound`): |f(√q₁ t)| <= P(√q₁|t|) and |h(t)| <= E P(a|t| + b|W|) =
+Σ_k p_k Σ_j C(k, j) a^j |t|^j b^(k−j) E|W|^(k−j), a = √q₂|ρ|, b = √(q₂(1 − ρ²)),
+E|W|^i = 2^(i/2) Γ((i+1)/2)/√π; and it is exact where f(√q t)·h(t) is in the class again: ReLU gives
 the arc-cosine kernel (Cho & Saul 2009), GELU an arcsin form (Tsuchida et al. 2021).
 ρ = ±1 is one-dimensional (v = ±√(q₂/q₁) u).  A function whose inner expectation has no closed form
-(tanh, SiLU, Mish, ...) goes to the certified Hermite (Mehler) series of :mod:`.hermite` when it is one
-analytic piece on ℝ (|ρ| < 1); otherwise it is refused with the reason.
+(tanh, SiLU, Mish, softsign, Snake, ...) goes to the certified Hermite (Mehler) series of
+:mod:`.hermite` (|ρ| < 1, its quadratures split at the breakpoints); without a proved growth bound it
+is refused with the reason.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from ..analysis.pieces import decompose
 from ..certified.balls import DEFAULT_DIGITS, check_digits
 from ..definitions.domain import compare
 from ..definitions.symbols import x
-from ..errors import InputError, UnsupportedError
+from ..errors import CertificationError, InputError, UnsupportedError
 from ..facts import Method, Number, Step
 from .closed import gaussian_integral, t
 from .integrate import Growth
@@ -112,24 +117,66 @@ def _one(pieces, rho, q1, q2, growth, digits, what) -> Moment:
 
 
 def _hermite(pieces, rho, q1, q2, digits, what, why_not) -> Moment:
-    """The certified Hermite (Mehler) series of :mod:`.hermite`, for one analytic piece on ℝ."""
-    from .growth import X, polynomial_bound
+    """The certified Hermite (Mehler) series of :mod:`.hermite` (its quadratures split at the breakpoints)."""
+    from .growth import X, global_bound
     from .hermite import kernel_series
 
-    if len(pieces.pieces) != 1:
-        raise UnsupportedError(f"{why_not}; the Hermite series needs one analytic piece on ℝ")
-    bound = polynomial_bound(pieces.pieces[0].expr, 0, None)
+    bound = global_bound(pieces)
     if bound is None:
-        L = _lipschitz(pieces)
+        L = _certified_lipschitz(pieces)
         if L == sp.oo:
             raise UnsupportedError(f"{why_not}; and no proved growth bound for the Hermite series")
-        bound = _abs_upper(pieces.at(sp.Integer(0))) + L * X
+        bound = _abs_upper(_at_zero(pieces)) + L * X
     ball = kernel_series(pieces, rho, q1, q2, bound, digits)
     step = Step("Certified by the Hermite (Mehler) series {0} = Σ a_n b_n ρⁿ, a_n = E g(√q₁Z) He_n(Z)/√n!, "
                 "each coefficient an Arb Gauss–Legendre quadrature with Bernstein-ellipse error bounds and a tail "
                 "|t| > T bounded by Cramér's inequality; the series tail by |ρ|^(N+1)·√(R_a R_b), R = E g² − Σ a_n² "
                 "(Parseval).", (sp.Symbol(what),))
     return Moment(Number(None, ball), Method.CERTIFIED, (step,))
+
+
+def _abs_moment(i: int) -> sp.Expr:
+    """E|W|^i for W ~ N(0, 1): 2^(i/2) Γ((i + 1)/2)/√π (exact)."""
+    return sp.Integer(2) ** sp.Rational(i, 2) * sp.gamma(sp.Rational(i + 1, 2)) / sp.sqrt(sp.pi)
+
+
+def _polynomial_growth(pieces, rho, q1, q2) -> Growth | None:
+    """|f(√q₁ t)·h(t)| <= P(√q₁|t|)·E P(a|t| + b|W|) for every t (see the module docstring), with P the
+    proved global bound of f (None when there is none); coefficients rounded up to rationals."""
+    from .growth import X, global_bound
+
+    P = global_bound(pieces)
+    if P is None:
+        return None
+    U = sp.Symbol("U", nonnegative=True)
+    p = sp.Poly(P, X).all_coeffs()[::-1]
+    a, b = sp.sqrt(q2) * sp.Abs(rho), sp.sqrt(q2 * (1 - rho ** 2))
+    H = sp.Add(*(c * sp.binomial(k, j) * a ** j * U ** j * b ** (k - j) * _abs_moment(k - j)
+                 for k, c in enumerate(p) for j in range(k + 1)))
+    F = sp.Add(*(c * (sp.sqrt(q1) * U) ** k for k, c in enumerate(p)))
+    coeffs = sp.Poly(sp.expand(F * H), U).all_coeffs()[::-1]
+    return Growth(tuple(_abs_upper(c) for c in coeffs), 1)
+
+
+def _at_zero(pieces) -> sp.Expr:
+    """f(0), or for derivative pieces (no breakpoint values) the value of a piece whose closure holds 0:
+    the fallback runs only where f is continuous (a finite Lipschitz constant)."""
+    try:
+        return pieces.at(sp.Integer(0))
+    except UnsupportedError:
+        for p in pieces.pieces:
+            if compare(p.lo, 0) in (-1, 0, None) and compare(p.hi, 0) in (1, 0, None) and p.lo != sp.oo:
+                return p.expr.subs(x, 0)
+        raise
+
+
+def _certified_lipschitz(pieces) -> sp.Expr:
+    """sup|f′| as :func:`.moments._lipschitz`, or +oo where the profile of f′ cannot be certified (Snake:
+    f″ oscillates at ±∞)."""
+    try:
+        return _lipschitz(pieces)
+    except (UnsupportedError, CertificationError):
+        return sp.oo
 
 
 @calculus.without_units_import()
@@ -147,13 +194,20 @@ def kernel(f, params=None, *, rho, q=1, q2=None, digits: int = DEFAULT_DIGITS) -
         raise InputError(f"rho must satisfy |rho| <= 1, got {rho}")
     pieces = decompose(inst.expr)
     dpieces = derivative_pieces(pieces)
-    L = _lipschitz(pieces)
+    L = _certified_lipschitz(pieces)
     if L == sp.oo:
-        g = gp = None
+        g, gp = _polynomial_growth(pieces, rho, q, q2), _polynomial_growth(dpieces, rho, q, q2)
     else:
         r = sp.Max(sp.sqrt(q), sp.sqrt(q2))
         A = _abs_upper(pieces.at(sp.Integer(0))) + L * r
         g, gp = Growth((A, L * r), 2), Growth((L,), 2)
     value = _one(pieces, rho, q, q2, g, digits, "k(rho)")
     deriv = _one(dpieces, rho, q, q2, gp, digits, "k'(rho)")
+    from ..analysis.smoothness import discontinuities
+
+    jumps = discontinuities(pieces)
+    if jumps:  # as for E f′(Z)² (moments): f′ as autograd sees it
+        note = (f"f jumps at x = {', '.join(map(sp.sstr, jumps))}: f′ is the derivative almost everywhere (what "
+                "autograd computes); the distributional derivative has a Dirac mass there")
+        deriv = Moment(deriv.value, deriv.method, deriv.steps + (Step(note),), deriv.reason or note)
     return Kernel(rho, q, value, deriv, q2)
