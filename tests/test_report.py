@@ -69,6 +69,25 @@ def test_committed_reports_match(name):
         assert committed.read_text(encoding="utf-8") == text, f"proofs/{fname} is stale; run: gelu-math report"
 
 
+def test_committed_reports_read_as_prose():
+    # independent review of the derivation reports: "1 zero(s)", "0 inflection point(s)", "4 candidate(s)"
+    # (counts are known when the sentence is written); the Gaussian steps did not say which moment they
+    # derive, repeated "too long to print" once per step and printed Arb's dyadic stand-ins
+    # (7186705221432913/18014398509481984) as tail-bound coefficients; parameters named by Greek letters
+    # printed as "mu = 0"
+    for path in sorted(PROOFS.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\w\(s\)", text), (path.name, re.search(r".{40}\w\(s\).{20}", text).group(0))
+        if "## Gaussian inputs" in text:
+            gauss = text.split("## Gaussian inputs", 1)[1].split("\n## ", 1)[0]
+            assert gauss.count("too long to print") <= 1, path.name
+            assert not re.search(r"\\frac\{\d{10,}", gauss), path.name
+            for step in re.findall(r"^\d+\. (.*)$", gauss, flags=re.M):
+                if "Arb quadrature (acb.integral)" in step:
+                    assert re.match(r"(E f\(Z\)|E f\(Z\)²|E f′\(Z\)²): certified by", step), step[:80]
+    assert "Parameters: $\\mu$ = $0$, $\\sigma$ = $1$" in (PROOFS / "gelu.md").read_text(encoding="utf-8")
+
+
 def test_committed_index_and_comparison_rows():
     for fname, text in render_index(names(), approximations=True).items():  # a full run: it links approximations.*
         assert (PROOFS / fname).read_text(encoding="utf-8") == text

@@ -274,7 +274,9 @@ def piece_zeros(piece: Piece, dg_expr: sp.Expr) -> PieceZeros:
     steps.append(Step(
         "On the bounded interval [{0}, {1}] interval bisection in ball arithmetic excludes a zero from every "
         "sub-interval whose image ball misses 0, and isolates each zero in a sub-interval where the derivative "
-        "ball keeps one sign and g changes sign: {2} zero(s).", (lo, hi, sp.Integer(len(roots)))))
+        "ball keeps one sign and g changes sign: " + ("no zero." if not roots else
+                                                      "{2} zero." if len(roots) == 1 else "{2} zeros."),
+        (lo, hi, sp.Integer(len(roots)))))
     return PieceZeros(piece, roots, False, tuple(tails), tuple(steps))
 
 

@@ -247,8 +247,8 @@ _add(
     references=("Huang, arXiv:2411.13010 (2024) (xIELU; used in the Apertus models)",
                 "HF transformers XIELUActivation defaults alpha_p_init = alpha_n_init = 0.8, beta = 0.5, eps = -1e-6, "
                 "so alpha_p = softplus(a_p) = 0.8 and alpha_n = beta + softplus(a_n) = 0.8"),
-    notes=("With eps < 0 the negative branch at x = 0 is alpha_n*expm1(eps), not 0: "
-           "xIELU jumps at 0 by -alpha_n*expm1(eps) (8.0e-7 with the defaults).",),
+    notes=("With eps < 0 the negative branch at x = 0 is αₙ·expm1(eps), not 0: "
+           "xIELU jumps at 0 by −αₙ·expm1(eps) (8.0·10⁻⁷ with the defaults).",),
 )
 
 _add("erf", lambda: sp.erf(x), "Error function", "erf(x)",
@@ -263,6 +263,6 @@ _add(
     [Parameter("a", sp.Integer(1), "frequency", **POS)],
     references=("Liu, Hartikainen & Ziyin, Neural Networks Fail to Learn Periodic Functions and How to Fix It, "
                 "NeurIPS 2020",),
-    notes=("f' = 1 + sin(2ax) >= 0 vanishes on the lattice x = -pi/(4a) + k*pi/a (k integer): infinitely many "
+    notes=("f′ = 1 + sin(2ax) ≥ 0 vanishes on the lattice x = −π/(4a) + kπ/a (k an integer): infinitely many "
            "stationary points, which the engine does not enumerate (stated as not certified).",),
 )

@@ -465,7 +465,8 @@ def _certified_sup(err: ErrorFunction, lo: sp.Expr, hi: sp.Expr, digits: int) ->
     if not tight_enough_rel(value, digits):
         raise CertificationError(f"the supremum enclosure did not reach {digits} digits")
     steps.append(Step("Branch and bound on the core [{0}, {1}] in ball arithmetic ({2} box evaluations) leaves "
-                      "{3} candidate(s); the supremum is their certified maximum.",
+                      + ("{3} candidate; the supremum is its certified value." if len(cands) == 1 else
+                         "{3} candidates; the supremum is their certified maximum."),
                       (core_lo, core_hi, sp.Integer(boxes), sp.Integer(len(cands)))))
     return SupResult(False, "", Number(None, value), attained, tuple(Number(None, b) for b in locs),
                      tuple(c.where for c in top), tuple(tails), (core_lo, core_hi), boxes, tuple(steps))

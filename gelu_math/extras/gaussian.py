@@ -34,11 +34,11 @@ def _shown(n: Number) -> Number:
     return Number(None, n.ball) if n.exact is not None and _long(n.exact) else n
 
 
-def _step(st: Step) -> Step:
-    if any(_long(v) or (isinstance(v, Number) and v.exact is not None and _long(v.exact)) for v in st.math):
-        return Step("A closed form was derived and checked against the certified enclosure; it is too long to "
-                    "print here (`gelu-math gauss NAME --json` prints it).")
-    return st
+LABELS = {"mean": "E f(Z)", "second": "E f(Z)²", "variance": "Var f(Z)", "fprime_second": "E f′(Z)²"}
+
+
+def _too_long(st: Step) -> bool:
+    return any(_long(v) or (isinstance(v, Number) and v.exact is not None and _long(v.exact)) for v in st.math)
 
 
 def _chi1_at_rms_gain(m, digits: int):
@@ -80,10 +80,30 @@ def _gaussian(ctx) -> Fact:
                                      "quadrature" if all(m.moments[k].method.value == "exact" for k in KEYS) else
                                      "Each moment is an Arb quadrature on a bounded core plus a tail bound proved "
                                      "from the growth of f, exact where a closed form exists") + ".")]
+    long_forms = []
     for k in KEYS:
-        steps.extend(_step(st) for st in m.moments[k].steps)
-        if m.moments[k].reason:
-            steps.append(Step(m.moments[k].reason))
+        for st in m.moments[k].steps:
+            tail = st.text.startswith("certified by Arb quadrature")
+            if _too_long(st) and not tail:  # a closed form (of a moment, or Var = E f² − (E f)²)
+                long_forms.append(LABELS[k])
+            elif _too_long(st):  # a tail bound with a long polynomial: said in words
+                steps.append(Step(f"{LABELS[k]}: certified by Arb quadrature on a bounded core plus the tails, "
+                                  "bounded by a polynomial growth bound proved from the definition "
+                                  f"(`gelu-math gauss {ctx.instance.name} --json` gives the value)."))
+            elif st.text.startswith(LABELS[k]):  # "Var f(Z) = E f(Z)² − (E f(Z))² in ball arithmetic."
+                steps.append(st)
+            elif st.text.startswith("{0} in closed form"):
+                steps.append(Step(f"{LABELS[k]} = {st.text}", st.math))
+            else:
+                steps.append(Step(f"{LABELS[k]}: {st.text}", st.math))
+        if m.moments[k].reason and m.moments[k].reason not in (st.text for st in m.moments[k].steps):
+            steps.append(Step(f"{LABELS[k]}: {m.moments[k].reason}."))
+    if long_forms:
+        names = list(dict.fromkeys(long_forms))
+        steps.append(Step(f"{', '.join(names)}: {'closed forms were' if len(names) > 1 else 'a closed form was'} "
+                          "derived and checked against the certified "
+                          f"{'enclosures' if len(names) > 1 else 'enclosure'}; too long to print here "
+                          f"(`gelu-math gauss {ctx.instance.name} --json` prints {'them' if len(names) > 1 else 'it'})."))
     if odd:
         steps.append(Step("f is odd (its even part is proved 0 on every region between breakpoints) and Z ~ N(0, 1) "
                           "is symmetric, so E f(Z) = 0 exactly, Var f(Z) = E f(Z)² and the std gain is the rms gain."))

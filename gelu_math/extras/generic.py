@@ -103,6 +103,11 @@ def _monotone(a) -> Fact | None:
                       "when no two intervals have opposite strict directions."),), (kind,), (LEE,))
 
 
+def _count(n: int, noun: str) -> str:
+    """"1 interval", "3 intervals"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _negative_gradient(a) -> Fact | None:
     if "stationary_points" not in a.facts:
         return None
@@ -121,9 +126,11 @@ def _negative_gradient(a) -> Fact | None:
     value = Record(nonzero=not flat, flat=[list(iv) for iv in flat], isolated_zeros=zeros,
                    limit_minus_inf=exact_number(lim, a.digits))
     steps = [Step("From the stationary-points fact (all zeros of f′ on ℝ, certified complete): "
-                  + (f"f′ vanishes on {len(flat)} interval(s) meeting x < 0, so the gradient is zero there."
-                     if flat else f"f′ has {len(zeros)} isolated zero(s) with x < 0 and vanishes on no interval, so "
-                                  "f′(x) ≠ 0 for every other x < 0."))]
+                  + (f"f′ vanishes on {_count(len(flat), 'interval')} meeting x < 0, so the gradient is zero there."
+                     if flat else
+                     "f′ has no zero with x < 0, so f′(x) ≠ 0 for every x < 0." if not zeros else
+                     f"f′ has {_count(len(zeros), 'isolated zero')} with x < 0 and vanishes on no interval, so "
+                     "f′(x) ≠ 0 for every other x < 0."))]
     steps.append(Step("lim f′ as x → −∞ of the leftmost piece {0} is {1} (SymPy limit, checked by ball evaluation "
                       "far out).", (d1.pieces[0].expr, lim)))
     return Fact("negative_gradient", "f′(x) ≠ 0 for x < 0 except at isolated points: {0}; {1} = {2}", value,

@@ -168,11 +168,11 @@ def _abs_upper(value: sp.Expr) -> sp.Expr:
     return v if v.is_Rational else sp.Rational(_upper(exact_number(v, 20).ball))
 
 
-def _short_upper(value: sp.Rational, digits: int = 6) -> sp.Rational:
+def _short_upper(value: sp.Expr, digits: int = 6) -> sp.Expr:
     """A rational >= ``value`` (> 0) with at most ``digits`` significant decimal digits: a start of a tail
     bound printed as 2.50175, not as the dyadic 2816713102174523/1125899906842624 Arb rounded out to (any
     larger start is as valid: the bound is proved for every |t| beyond it)."""
-    if value <= 0 or len(str(value.q)) <= digits and len(str(value.p)) <= digits:
+    if not value.is_Rational or value <= 0 or len(str(value.q)) <= digits and len(str(value.p)) <= digits:
         return value
     k = digits - 1 - int(sp.floor(sp.log(value, 10)))
     return sp.Rational(sp.ceiling(value * sp.Integer(10) ** k), sp.Integer(10) ** k)
@@ -194,7 +194,10 @@ def structural_growth(pieces, mu: sp.Expr, s: sp.Expr, power: int) -> Growth | N
         # |x| = |μ + σt| <= |μ| + σ|t|
         rows.append(sp.Poly(sp.expand(P.subs(X, sp.Abs(mu) + s * U)), U).all_coeffs()[::-1])
     n = max(len(r) for r in rows)
-    coeffs = tuple(sp.Max(*(_abs_upper(r[i]) if i < len(r) else sp.Integer(0) for r in rows)) for i in range(n))
+    # rounded up to six significant digits: the bound printed in the derivation reads 1.60000, not the
+    # dyadic 3602877900457447/2251799813685248 that Arb's outward rounding gives (a larger one is as valid)
+    coeffs = tuple(_short_upper(sp.Max(*(_abs_upper(r[i]) if i < len(r) else sp.Integer(0) for r in rows)))
+                   for i in range(n))
     start = sp.Integer(0)
     if len(ps) > 1:
         start = _short_upper(sp.Max(_abs_upper((ps[0].hi - mu) / s), _abs_upper((ps[-1].lo - mu) / s)))
@@ -245,17 +248,22 @@ def _moment(pieces_t, growth: Growth | None, digits: int, what: str, why: str, m
         exact = tidy(sp.Add(*parts))
     u = sp.Abs(sp.Symbol("t", real=True))
     bound = sp.Add(*(c * u ** i for i, c in enumerate(growth.coeffs))) ** growth.k
-    steps = [Step("Certified: Arb quadrature (acb.integral) on the core [−T, T] split at the breakpoints, "
-                  "plus the tails |t| > T bounded by {0} (proved for |t| ≥ {1}) against φ.",
-                  (bound, exact_number(sp.nsimplify(growth.start), digits)))]
+    if bound.is_Rational:  # (1.12838)² is printed as 1.27325, not 3183103561/2500000000 (a larger bound holds too)
+        bound = _short_upper(bound)
+    text = ("certified by Arb quadrature (acb.integral) on the core [−T, T] split at the breakpoints, plus the "
+            "tails |t| > T, where the integrand is at most {0}·φ(t)")
+    if growth.start == 0:
+        steps = [Step(text + " for every t.", (bound,))]
+    else:
+        steps = [Step(text + " for |t| ≥ {1}.", (bound, exact_number(sp.nsimplify(growth.start), digits)))]
     if exact is None:
         return Moment(Number(None, ball), Method.CERTIFIED, tuple(steps))
     n = exact_number(exact, digits)
     if not _inside(exact, ball, digits):
         raise CertificationError(f"{what}: the closed form {exact} is not inside the certified enclosure "
                                  f"{ball.str(20, radius=True)} (a bug: please report)")
-    steps.insert(0, Step("Closed form, piece by piece against the Gaussian density (completing the square, "
-                         "integration by parts, Stein's identity): {0}; it lies in the certified enclosure.",
+    steps.insert(0, Step("{0} in closed form, piece by piece against the Gaussian density (completing the square, "
+                         "integration by parts, Stein's identity); it lies in the certified enclosure.",
                          (exact,)))
     return Moment(n, Method.EXACT, tuple(steps))
 
@@ -351,7 +359,7 @@ def moments(f, params=None, *, mean=0, std=1, digits: int = DEFAULT_DIGITS) -> G
     if jumps:  # f′ as autograd sees it: the derivative almost everywhere
         note = (f"f jumps at x = {', '.join(map(sp.sstr, jumps))}: f′ is the derivative almost everywhere (what "
                 "autograd computes); the distributional derivative has a Dirac mass there")
-        fp = Moment(fp.value, fp.method, fp.steps + (Step(note),), fp.reason or note)
+        fp = Moment(fp.value, fp.method, fp.steps, fp.reason or note)  # the reason is the note (stated once)
     out["fprime_second"] = fp
     v = out["variance"].value
     if v.is_finite and v.exact is None and not tight_enough(v.ball, digits):

@@ -138,7 +138,9 @@ class ClaimPrinter(Printer):
                 rows.append((_interval(*p["interval"]), line("{0}", p["value"]), (Text(p["kind"]),)))
             else:
                 rows.append((line("{0}", p["x"]), line("{0}", p["value"])) + (((Text(p["kind"]),),) if kinds else ()))
-        st = line(prop.phrases.get("count", "{n} point(s):").replace("{n}", str(len(pts)))) if pts else \
+        one = len(pts) == 1 and "count_one" in prop.phrases  # "1 inflection point", not "1 inflection point(s)"
+        st = line(prop.phrases["count_one" if one else "count"].replace("{n}", str(len(pts)))
+                  if "count" in prop.phrases else f"{len(pts)} point{'' if len(pts) == 1 else 's'}:") if pts else \
             line(prop.phrases.get("none", "none."))
         head = ("x", "f(x)", "kind") if kinds else ("x", "f(x)")
         return st, [Table(head, tuple(rows))] if rows else []
@@ -201,6 +203,18 @@ def parameter_numbers(a, digits: int) -> list[tuple[str, Number]]:
     return [(k, Number(v, None) if v.free_symbols else exact_number(v, digits)) for k, v in a.instance.params]
 
 
+def _parameter(name: str, value, i: int) -> tuple:
+    """"μ = 0" for a parameter named by a Greek letter (mu, alpha_p: printed as the symbol, as in the formulas),
+    the plain name otherwise (negative_slope, eps: the name ``--param`` takes)."""
+    from sympy.printing.conventions import split_super_sub
+    from sympy.printing.latex import greek_letters_set
+
+    head = ", " if i else "Parameters: "
+    if split_super_sub(name)[0] in greek_letters_set:
+        return line(head + "{0} = {1}", sp.Symbol(name), value)
+    return line(head + f"{name} = " + "{0}", value)
+
+
 def function_document(a, claims: dict) -> Document:
     """The report of one function without its failures (``claims`` from :func:`gelu_math.extras.extra_facts`);
     :func:`assemble` adds further sections and the "Not certified" list."""
@@ -210,8 +224,7 @@ def function_document(a, claims: dict) -> Document:
     intro = [Para(line("Definition: {0}", sp.Eq(fx, inst.expr, evaluate=False)))]
     params = parameter_numbers(a, a.digits)
     if params:
-        intro.append(Para(sum((line((", " if i else "Parameters: ") + f"{k} = " + "{0}", v)
-                               for i, (k, v) in enumerate(params)), ())))
+        intro.append(Para(sum((_parameter(k, v, i) for i, (k, v) in enumerate(params)), ())))
     intro.append(Para(line(f"Computed with {a.digits} certified digits (a ball certified more widely is printed with "
                            f"the digits its radius supports) and derivatives to order {a.order}. Each claim "
                            "states its certificate: exact (symbolic), certified (interval arithmetic: mid ± rad "

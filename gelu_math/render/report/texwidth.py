@@ -29,6 +29,7 @@ _UNICODE = {
     "“": "``", "”": "''", "‘": "`", "é": r"\'e", "ö": r'\"o', "ü": r'\"u', "ä": r'\"a',
 }
 _UNICODE.update({chr(0x2080 + i): f"$_{{{i}}}$" for i in range(10)})  # subscript digits
+_UNICODE.update({"ₙ": "$_{n}$", "ₚ": "$_{p}$", "ₖ": "$_{k}$", "ᵢ": "$_{i}$"})  # subscript letters (αₙ, αₚ)
 _UNICODE.update({c: f"$^{{{i}}}$" for i, c in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")})  # superscript digits
 
 
