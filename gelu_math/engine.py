@@ -416,8 +416,14 @@ def _lipschitz(b: _Builder) -> Fact:
     sm = smoothness(b.pieces)
     out, steps = Constants(), []
     for key, k, name in (("f", 1, "f′"), ("fprime", 2, "f″")):
-        if sm.k == -1:
-            out[key] = {"value": Number.inf(1), "attained": False, "reason": "f is discontinuous"}
+        if sm.k == -1:  # f jumps: neither f nor f′ (undefined at the jump, its one-sided limits apart) is Lipschitz
+            bp = next(bp for bp in sm.breakpoints if not bp.continuous)
+            out[key] = {"value": Number.inf(1), "attained": False,
+                        "reason": "f is discontinuous" if key == "f" else "f′ is discontinuous", "at": bp.x}
+            steps.append(Step("f jumps at x = {0} (from {1} to {2}), so f has no Lipschitz constant." if key == "f" else
+                              "f′ does not exist at the jump x = {0}, and no constant bounds |f′(x) − f′(y)|/|x − y| "
+                              "for x, y on either side of it, so f′ has no Lipschitz constant.",
+                              (bp.x, bp.left, bp.right) if key == "f" else (bp.x,)))
             continue
         if k == 2 and sm.k == 0:
             bp = next(bp for bp in sm.breakpoints if bp.order == 1)

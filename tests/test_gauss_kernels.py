@@ -148,3 +148,15 @@ def test_derivative_kernel_of_a_jump_says_it_is_taken_almost_everywhere(capsys):
     assert set(notes) == {"derivative"} and "almost everywhere" in notes["derivative"]
     assert main(["gauss", "gelu", "--rho", "1/2", "--digits", "8", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["kernel"]["notes"] == {}
+
+
+def test_hermite_series_with_a_piece_that_is_identically_zero(forget_user_functions):
+    # independent review: max(0, tanh x) crashed (exit 4: log of a zero bound on the x < 0 segments) once the
+    # series split at breakpoints. Reference: nested mpmath quad (dps 15, inner split at −ρt/√(1−ρ²)),
+    # k = 0.127011965516334, k′ = 0.110225071243681.
+    from gelu_math.definitions.user import define
+
+    inst = define("relu_tanh_zero_piece", "max(0, tanh(x))")
+    k = kernel(inst, rho="1/2", digits=12)
+    assert bool(k.value.value.ball.overlaps(arb("0.127011965516334", "2e-15")))
+    assert bool(k.derivative.value.ball.overlaps(arb("0.110225071243681", "2e-15")))

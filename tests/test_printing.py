@@ -312,7 +312,8 @@ def test_parity_lipschitz_and_kinks_read_as_a_reviewer_expects():
     assert _md(gelu["parity"].statement) == "f is neither even nor odd: f(x) − f(−x) = $x$"
     xielu = property_claims(analyze("xielu", digits=20))
     lines = [_md(xielu["lipschitz"].statement)] + [_md(b.line) for b in xielu["lipschitz"].blocks]
-    assert lines[1] == "Lipschitz constant of f′: $+\\infty$ (f is discontinuous)" and "sup" not in lines[1]
+    assert lines[1] == "Lipschitz constant of f′: $+\\infty$ (f′ is discontinuous)" and "sup" not in lines[1]
+    assert any("f jumps at x = $0$" in _md(s) for s in xielu["lipschitz"].steps)  # a derivation, not none
     selu = property_claims(analyze("selu", digits=20))
     kinks = [_md(s) for s in selu["convexity"].steps if "kink" in _md(s) and "At x" in _md(s)]
     assert len(kinks) == 1 and kinks[0].endswith("a concave kink.") and "At x = $0$" in kinks[0]

@@ -503,3 +503,24 @@ def test_tanh_form_reports_abbreviate_the_argument():
     exact = dict(a.facts["derivatives"].value)
     for d in derivs:  # Eq(Derivative(f(x), (x, k)), expression in u)
         assert d.rhs.subs(u, core) == exact[d.lhs.derivative_count]
+
+
+def test_a_jump_at_0_has_no_slope_and_the_references_fit_the_function():
+    # independent review: xIELU jumps at 0 (f(0) = α_n·expm1(ε) < 0 = f(0⁺)); its slope claim said the
+    # one-sided slopes differ, although the right difference quotient tends to +∞; Lee (2023), a GELU
+    # paper, was cited for SELU's stationary points and smoothness, Klambauer et al. for erf's moments
+    from gelu_math.engine import analyze
+    from gelu_math.references import LEE
+    from gelu_math.render.report.build import property_claims
+    from gelu_math.render.report import markdown
+
+    xielu = property_claims(analyze("xielu", digits=20))
+    statement = markdown.render_line(xielu["slope_at_0"].statement, 20)
+    assert statement.startswith("f′(0) does not exist (f jumps at 0)") and "lim f′" in statement
+    selu = property_claims(analyze("selu", digits=20))
+    assert all(LEE not in c.references for c in selu.values())
+    gelu = property_claims(analyze("gelu", digits=20))
+    assert LEE in gelu["stationary_points"].references
+    for name, cited in (("erf", False), ("selu", True)):
+        text = (PROOFS / f"{name}.md").read_text(encoding="utf-8").split("## Gaussian inputs", 1)[1]
+        assert ("Klambauer" in text.split("\n## ", 1)[0]) is cited, name

@@ -273,8 +273,8 @@ def piece_zeros(piece: Piece, dg_expr: sp.Expr) -> PieceZeros:
                               ((x - c) ** m, c, sp.Integer(m))))
     steps.append(Step(
         "On the bounded interval [{0}, {1}] interval bisection in ball arithmetic excludes a zero from every "
-        "sub-interval whose image ball misses 0, and isolates each zero in a sub-interval where the derivative "
-        "ball keeps one sign and g changes sign: " + ("no zero." if not roots else
+        "sub-interval whose image ball misses 0, and isolates each zero in a sub-interval where the function "
+        "changes sign and its derivative's ball keeps one sign: " + ("no zero." if not roots else
                                                       "{2} zero." if len(roots) == 1 else "{2} zeros."),
         (lo, hi, sp.Integer(len(roots)))))
     return PieceZeros(piece, roots, False, tuple(tails), tuple(steps))

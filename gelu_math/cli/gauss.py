@@ -131,7 +131,10 @@ def as_text(r: dict, digits: int) -> str:
         for m in (k.value, k.derivative):
             if m.reason:
                 lines.append(f"    {m.reason}")
-        if k.q * k.q2 != 1:  # the derivative kernel's convention (neural-tangents) is no derivative in rho here
+        if k.derivative.reason:  # f jumps: Price's identity needs f absolutely continuous
+            lines.append("  (the derivative kernel over f' almost everywhere; f jumps, so d k / d rho also has terms "
+                         "from the jump and is not sqrt(q1*q2) * E f'(u)f'(v))")
+        elif k.q * k.q2 != 1:  # the derivative kernel's convention (neural-tangents) is no derivative in rho here
             lines.append(f"  (the derivative kernel; d k / d rho = sqrt(q1*q2) * E f'(u)f'(v) = "
                          f"{sp.sstr(sp.sqrt(k.q * k.q2))} * that, by Price's theorem)")
     if "selfnorm" in r:

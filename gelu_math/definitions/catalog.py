@@ -261,7 +261,7 @@ _add(
     "Snake",
     "x + sin(a*x)^2/a",
     [Parameter("a", sp.Integer(1), "frequency", **POS)],
-    references=("Liu, Hartikainen & Ziyin, Neural Networks Fail to Learn Periodic Functions and How to Fix It, "
+    references=("Liu Ziyin, Tilman Hartwig & Masahito Ueda, Neural Networks Fail to Learn Periodic Functions and How to Fix It, "
                 "NeurIPS 2020",),
     notes=("f′ = 1 + sin(2ax) ≥ 0 vanishes on the lattice x = −π/(4a) + kπ/a (k an integer): infinitely many "
            "stationary points, which the engine does not enumerate (stated as not certified).",),

@@ -79,7 +79,12 @@ def _gaussian(ctx) -> Fact:
                                      "identity, E erf(aZ + b) in closed form), checked against a certified "
                                      "quadrature" if all(m.moments[k].method.value == "exact" for k in KEYS) else
                                      "Each moment is an Arb quadrature on a bounded core plus a tail bound proved "
-                                     "from the growth of f, exact where a closed form exists") + ".")]
+                                     "from the growth of f; it is stated exactly where the closed-form class "
+                                     "(piecewise polynomial·exp, erf of linear arguments) covers f") + ".")]
+    if ctx.instance.name == "selu" and not ctx.instance.params:
+        steps.append(Step("The registered λ and α are the 32-digit roundings of the constants that make E f(Z) = 0 "
+                          "and E f(Z)² = 1 exactly (Klambauer et al.; derived by `gelu-math gauss selu`), so the "
+                          "moments below differ from 0 and 1 by about 10⁻³²."))
     long_forms = []
     for k in KEYS:
         for st in m.moments[k].steps:
@@ -130,7 +135,8 @@ def _gaussian(ctx) -> Fact:
                           "point q* = 1, so χ₁ = σ_w² E f′(√q* Z)² = E f′(Z)²/E f(Z)² (> 1: gradients grow with "
                           "depth; < 1: they vanish)."))
     return Fact("gaussian", statement,
-                value, method, tuple(steps), math, (HE, KLAMBAUER) + ((TORCH_INIT,) if torch else ()))
+                value, method, tuple(steps), math,
+                (HE,) + ((KLAMBAUER,) if ctx.instance.name == "selu" else ()) + ((TORCH_INIT,) if torch else ()))
 
 
 PROPERTY = register(Property("gaussian", "Moments and gains for Z ∼ N(0, 1)", "Gaussian inputs", _gaussian,

@@ -61,6 +61,16 @@ def _slope_at_0(a) -> Fact:
     i = a.pieces.breakpoints.index(zero)
     left, right = exact_constant(one_sided(d1.pieces[i], zero)), exact_constant(one_sided(d1.pieces[i + 1], zero))
     nl, nr = exact_number(left, a.digits), exact_number(right, a.digits)
+    from ..analysis.smoothness import discontinuities
+
+    if any(calculus.proved_zero(j) for j in discontinuities(a.pieces)):
+        # f itself jumps at 0 (xIELU with ε < 0): no slope, whatever the pieces' slopes are; the difference
+        # quotient from the side that does not hold f(0) tends to ±∞, so only the limits of f′ are finite
+        steps = (Step("f is discontinuous at 0 (a jump; see Smoothness), so it is not differentiable there. The "
+                      "adjacent pieces give the one-sided limits of f′: {0} on the left and {1} on the right, "
+                      "evaluated (or their one-sided limits taken) at 0.", (d1.pieces[i].expr, d1.pieces[i + 1].expr)),)
+        return Fact("slope_at_0", "f′(0) does not exist (f jumps at 0); lim f′ as x → 0⁻ is {0}, as x → 0⁺ is {1}",
+                    Record(left=nl, right=nr), Method.EXACT, steps, (nl, nr))
     same = calculus.proved_zero(left - right)
     if not same:
         compare(nl, nr)  # "not shown equal" is no proof: the balls must separate (CertificationError if not)

@@ -182,6 +182,9 @@ class Coefficients:
             if not all(v.is_finite() for v in vals):
                 continue
             M = max((abs(v).upper() for v in vals), key=lambda u: float(u.mid()))
+            if M == 0:  # the integrand is exactly 0 on the whole box (a zero piece: max(0, tanh x) for x < 0)
+                yield [arb(0)] * (N + 1)
+                return
             # smallest d with hw·64M/(15(R²−1)R^(2d)) <= budget
             need = (hw * 64 * arb(M) / (15 * (R * R - 1) * budget)).log() / (2 * R.log())
             d = max(4, int(float(need.upper().mid())) + 1)

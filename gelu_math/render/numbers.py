@@ -35,7 +35,7 @@ def supported_ball(n: Number, digits: int) -> tuple[str, str]:
     supports, never a 20-digit midpoint beside a radius of 10⁻¹³.  Balls that meet the request are
     unchanged (their midpoints stop there already)."""
     mid, rad = decimal_ball(n, digits)
-    if rad == "0" or "E" in mid:
+    if rad == "0":
         return mid, rad
     m, r = Decimal(mid), Decimal(rad)
     quantum = Decimal(1).scaleb(r.adjusted() - 1)
@@ -45,7 +45,7 @@ def supported_ball(n: Number, digits: int) -> tuple[str, str]:
         c.prec = len(m.as_tuple().digits) + len(r.as_tuple().digits) + abs(m.adjusted() - r.adjusted()) + 10
         cut = m.quantize(quantum)  # half-even; the difference joins the radius
         grown = r + abs(m - cut)
-    return _dec_str(cut), _dec_str(grown)
+    return (str(cut) if "E" in mid else _dec_str(cut)), _dec_str(grown)  # scientific stays scientific
 
 
 def _dec_str(d: Decimal) -> str:

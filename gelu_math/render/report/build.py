@@ -195,8 +195,11 @@ class ClaimPrinter(Printer):
 
 def property_claims(a) -> dict[str, Claim]:
     """Every registered property of the analysis ``a`` as a report claim, keyed by property."""
+    from ...references import cited_for
+
     printer = ClaimPrinter()
-    return {p.key: printer.claim(p, a.facts[p.key]) for p in registered() if p.key in a.facts}
+    claims = {p.key: printer.claim(p, a.facts[p.key]) for p in registered() if p.key in a.facts}
+    return {k: dataclasses.replace(c, references=cited_for(a.instance.name, c.references)) for k, c in claims.items()}
 
 
 def parameter_numbers(a, digits: int) -> list[tuple[str, Number]]:

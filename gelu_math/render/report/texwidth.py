@@ -34,7 +34,17 @@ _UNICODE.update({c: f"$^{{{i}}}$" for i, c in enumerate("⁰¹²³⁴⁵⁶⁷�
 
 
 def text(s: str) -> str:
-    """Escape prose for LaTeX; every non-ASCII character must have a mapping (else ValueError)."""
+    """Escape prose for LaTeX; every non-ASCII character must have a mapping (else ValueError).  A
+    `command` between backticks (Markdown's code span) is set in typewriter type with its hyphens
+    kept apart (LaTeX would make ``--json`` an en dash and the backticks quotes)."""
+    parts = s.split("`")
+    if len(parts) > 1 and len(parts) % 2 == 1:
+        return "".join(_escape(p) if i % 2 == 0 else r"\texttt{" + _escape(p).replace("-", "-{}") + "}"
+                       for i, p in enumerate(parts))
+    return _escape(s)
+
+
+def _escape(s: str) -> str:
     out = []
     for ch in s:
         if ch in _SPECIAL:
