@@ -192,7 +192,8 @@ def _value_at_0(b: _Builder) -> Fact:
 
 def _derivatives(b: _Builder) -> Fact:
     ds = Derivatives((k, calculus.as_piecewise(b.deriv(k))) for k in range(1, b.order + 1))
-    steps = [Step("Differentiate each analytic piece separately (never the piecewise definition as a whole) and simplify.")]
+    steps = [Step("Differentiate each analytic piece separately (never the piecewise definition as a whole) and simplify."
+                  if b.pieces.breakpoints else "Differentiate the definition and simplify.")]
     if b.pieces.breakpoints:
         steps.append(Step("At the breakpoints {0} the derivative is left undefined by the strict conditions; "
                           "its one-sided values are part of the smoothness fact.", (sp.FiniteSet(*b.pieces.breakpoints),)))
@@ -275,9 +276,13 @@ def _stationary(b: _Builder) -> Fact:
     items = Points(items)
     numbers = [d["x"] for d in items if "x" in d]
     method = _method_of(*numbers) if numbers else Method.EXACT
-    steps = list(p.steps) + [Step("Sign of f′ between consecutive zeros (certified ball at an interior point): "
-                                  + ", ".join("+" if s.sign > 0 else "−" if s.sign < 0 else "0" for s in p.segments)
-                                  + "; a change − to + is a minimum, + to − a maximum.")]
+    signs = ", ".join("+" if s.sign > 0 else "−" if s.sign < 0 else "0" for s in p.segments)
+    steps = list(p.steps) + [Step(
+        ("Sign of f′ on the segments between consecutive zeros of f′ and breakpoints (certified ball at an interior "
+         "point): " if b.pieces.breakpoints else "Sign of f′ between consecutive zeros (certified ball at an interior "
+         "point): ") + signs + "; at a zero of f′, a change − to + is a minimum, + to − a maximum"
+        + (" (a sign change at a breakpoint, where f′ does not exist, is an extremum of f that is no stationary point "
+           "and is not listed here)." if b.pieces.breakpoints else "."))]
     return Fact("stationary_points", "all zeros of f′ on ℝ", items, method, tuple(steps))
 
 

@@ -40,17 +40,17 @@ def _relaxations(ctx) -> Fact:
                      "lower_intercept": n(r.lower.intercept), "upper_intercept": n(r.upper.intercept),
                      "gap_lower": n(_upper_bound(r.lower.gap_max)), "gap_upper": n(_upper_bound(r.upper.gap_max))})
         assert r.lower.slope == r.upper.slope  # chebyshev mode: one slope (the minimax line's)
-    table = Table(rows, (("on", "interval [L, U]"), ("slope", "slope a"), ("lower_intercept", "b (lower)"),
-                         ("upper_intercept", "b (upper)"), ("gap_lower", "max gap ≤ (lower)"),
+    table = Table(rows, (("on", "interval [L, U]"), ("slope", "slope a"), ("lower_intercept", "b₁ (lower line)"),
+                         ("upper_intercept", "b₂ (upper line)"), ("gap_lower", "max gap ≤ (lower)"),
                          ("gap_upper", "max gap ≤ (upper)")))
     steps = (Step("Each line has a decimal slope; its intercept is the certified minimum (lower line) or maximum "
                   "(upper line) of f(x) − a·x over the interval (branch and bound in Arb on the exact definition), "
                   "rounded outward to the printed decimal, so the lines are sound as printed."),
-             Step("chebyshev mode: both lines share the slope of the minimax line of f on the interval, so each "
+             Step("Chebyshev mode: both lines share the slope of the minimax line of f on the interval, so each "
                   "line's largest gap is within a certified factor of the best possible (gelu-math relax prints "
                   "the factor). The largest gaps are shown as decimal upper bounds of their certified enclosures."))
-    return Fact("relaxations", "Sound linear bounds a·x + b (lower) ≤ f(x) ≤ a·x + b (upper) for x in [L, U], on "
-                "{0} intervals (chebyshev mode):",
+    return Fact("relaxations", "Sound linear bounds a·x + b₁ ≤ f(x) ≤ a·x + b₂ for x in [L, U], on "
+                "{0} intervals (Chebyshev mode: one slope a per interval):",
                 table, Method.CERTIFIED, steps, (sp.Integer(len(rows)),))
 
 

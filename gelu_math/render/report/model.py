@@ -157,7 +157,15 @@ def _merge(parts: list) -> Line:
 
 
 def step_lines(fact) -> tuple[Line, ...]:
-    return tuple(line(s.text, *s.math) for s in fact.steps)
+    """The derivation's steps as lines, each stated once (two routes to one fact can produce the same
+    sentence — mish's "Rewrite …; the denominator … is positive" for two pieces of the same form)."""
+    out, seen = [], set()
+    for s in fact.steps:
+        key = (s.text, tuple(sp.srepr(m) if isinstance(m, sp.Basic) else repr(m) for m in s.math))
+        if key not in seen:
+            seen.add(key)
+            out.append(line(s.text, *s.math))
+    return tuple(out)
 
 
 def map_document(doc: Document, line_fn, display_fn, keep_intro=()) -> Document:
