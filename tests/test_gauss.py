@@ -461,3 +461,17 @@ def test_squared_relu_is_an_alias_of_relu2(capsys):
     # E max(0, Z)^2 = 1/2 for Z ~ N(0, 1) (half the second moment of Z)
     assert main(["gauss", "squared_relu", "--json", "--digits", "10"]) == 0
     assert json.loads(capsys.readouterr().out)["moments"]["mean"]["exact"] == "1/2"
+
+
+def test_closed_form_near_the_edge_of_a_wide_enclosure_is_checked_with_more_digits(forget_user_functions):
+    # independent review: E f(Z) for f = 1{x ≥ 20} is 1/2 − erf(10√2)/2 = Q(20) = 2.7536·10⁻⁸⁹ (mpmath:
+    # mp.ncdf(-20) at 100 digits), inside the certified [± 7.1·10⁻⁸⁸]; the consistency check evaluated the
+    # closed form once, loosely ([± 2.8·10⁻⁸⁹]), and called it "not inside ... (a bug: please report)"
+    from gelu_math.definitions.user import define
+
+    m = moments(define("step_at_20", "piecewise(x < 20, 0, 1)"), digits=16)
+    mean = m.moments["mean"]
+    assert mean.method.value == "exact" and mean.value.exact == sp.Rational(1, 2) - sp.erf(10 * sp.sqrt(2)) / 2
+    with mp.workdps(100):
+        ref = mp.ncdf(-20)
+        assert bool(mean.value.ball.contains(arb(mp.nstr(ref, 40))))
