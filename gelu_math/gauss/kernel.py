@@ -37,7 +37,8 @@ from ..errors import CertificationError, InputError, UnsupportedError
 from ..facts import Method, Number, Step
 from .closed import gaussian_integral, t
 from .integrate import Growth
-from .moments import Moment, _abs_upper, derivative_pieces, _lipschitz, _moment, exact_value, instance_of, positive
+from .moments import (Moment, _abs_upper, _lipschitz, _moment, almost_everywhere, derivative_pieces, exact_value,
+                      instance_of, positive)
 
 _s = sp.Symbol("s_outer", real=True)  # the outer variable while the inner integral is taken
 
@@ -202,12 +203,5 @@ def kernel(f, params=None, *, rho, q=1, q2=None, digits: int = DEFAULT_DIGITS) -
         A = _abs_upper(pieces.at(sp.Integer(0))) + L * r
         g, gp = Growth((A, L * r), 2), Growth((L,), 2)
     value = _one(pieces, rho, q, q2, g, digits, "k(rho)")
-    deriv = _one(dpieces, rho, q, q2, gp, digits, "k'(rho)")
-    from ..analysis.smoothness import discontinuities
-
-    jumps = discontinuities(pieces)
-    if jumps:  # as for E f′(Z)² (moments): f′ as autograd sees it
-        note = (f"f jumps at x = {', '.join(map(sp.sstr, jumps))}: f′ is the derivative almost everywhere (what "
-                "autograd computes); the distributional derivative has a Dirac mass there")
-        deriv = Moment(deriv.value, deriv.method, deriv.steps + (Step(note),), deriv.reason or note)
+    deriv = almost_everywhere(_one(dpieces, rho, q, q2, gp, digits, "k'(rho)"), pieces)
     return Kernel(rho, q, value, deriv, q2)

@@ -309,6 +309,19 @@ def tidy(e: sp.Expr) -> sp.Expr:
     return calculus.tidy(e)
 
 
+def almost_everywhere(m: Moment, pieces) -> Moment:
+    """A moment of f′ (E f′(Z)², the derivative kernel) with the note, as its reason, that f′ is taken
+    almost everywhere — what autograd computes — when f jumps; ``m`` itself when f is continuous."""
+    from ..analysis.smoothness import discontinuities
+
+    jumps = discontinuities(pieces)
+    if not jumps:
+        return m
+    note = (f"f jumps at x = {', '.join(map(sp.sstr, jumps))}: f′ is the derivative almost everywhere (what "
+            "autograd computes); the distributional derivative has a Dirac mass there")
+    return Moment(m.value, m.method, m.steps, m.reason or note)
+
+
 def derivative_pieces(pieces):
     """f′ piece by piece, unsimplified (it is integrated and bounded, never printed; SymPy's
     simplify of large derivatives costs seconds)."""
@@ -356,15 +369,7 @@ def moments(f, params=None, *, mean=0, std=1, digits: int = DEFAULT_DIGITS) -> G
             small = abs(v.ball) if not v.ball.contains(0) else arb(1)
             lost = (big / arb.min(small, arb(1))).log() / arb(10).log() + (guard - digits - 4)
         guard = digits + 6 + int(lost.upper().ceil().unique_fmpz())
-    from ..analysis.smoothness import discontinuities
-
-    jumps = discontinuities(pieces)
-    fp = _moment(pd, growth["fprime_second"], digits, "E f'(Z)^2", why)
-    if jumps:  # f′ as autograd sees it: the derivative almost everywhere
-        note = (f"f jumps at x = {', '.join(map(sp.sstr, jumps))}: f′ is the derivative almost everywhere (what "
-                "autograd computes); the distributional derivative has a Dirac mass there")
-        fp = Moment(fp.value, fp.method, fp.steps, fp.reason or note)  # the reason is the note (stated once)
-    out["fprime_second"] = fp
+    out["fprime_second"] = almost_everywhere(_moment(pd, growth["fprime_second"], digits, "E f'(Z)^2", why), pieces)
     v = out["variance"].value
     if v.is_finite and v.exact is None and not tight_enough(v.ball, digits):
         raise CertificationError(f"Var f(Z) did not reach {digits} digits (cancellation)")
