@@ -252,11 +252,20 @@ def _smoothness(b: _Builder) -> Fact:
                               "computed from each adjacent piece; all lower orders agree.",
                               (bp.x, sp.Integer(bp.order), bp.left, bp.right)))
     if not s.breakpoints:
-        steps.append(Step("One analytic expression on ℝ: every division and logarithm has an argument of "
-                          "constant sign, so f is C^∞" + (" and real-analytic." if s.analytic else ".")))
+        e = b.pieces.pieces[0].expr
+        powers = [p for p in e.atoms(sp.Pow) if p.base.has(x)]  # of x: √2 and 1/π are constants
+        singular = [name for name, present in (
+            ("every denominator", any(p.exp.is_negative for p in powers)),
+            ("every argument of a logarithm", any(g.has(x) for g in e.atoms(sp.log))),
+            ("every radicand", any(not p.exp.is_integer for p in powers))) if present]
+        steps.append(Step("One analytic expression on ℝ: "
+                          + (" and ".join(singular) + (" has" if len(singular) == 1 else " have") + " constant sign"
+                             if singular else "no division, logarithm or root")
+                          + ", so f is C^∞" + (" and real-analytic." if s.analytic else ".")))
         if s.entire:
-            steps.append(Step("It is built from entire functions (polynomials, exp, erf) by sums, products and "
-                              "composition, so it extends to an entire function on ℂ."))
+            names = sorted({type(g).__name__ for g in e.atoms(sp.Function)})
+            steps.append(Step("It is built from entire functions (" + ", ".join(["polynomials", *names]) + ") by "
+                              "sums, products and composition, so it extends to an entire function on ℂ."))
     return Fact("smoothness", "smoothness class", s, Method.EXACT, tuple(steps))
 
 
@@ -363,17 +372,24 @@ def _kinks(b: _Builder, p: Profile) -> dict:
 def _convexity(b: _Builder) -> Fact:
     _require_continuous(b, "convexity intervals")
     p = b.profile(1)
-    ivs = Segments((Interval(i.lo, i.hi, _SHAPE[i.label]) for i in _merge(p.segments, b.digits, _kinks(b, p))),
-                   "shape")
+    merged = _merge(p.segments, b.digits, _kinks(b, p))
+    ivs = Segments((Interval(i.lo, i.hi, _SHAPE[i.label]) for i in merged), "shape")
     steps = [Step("The sign of f″ between consecutive zeros of f″ and breakpoints is read off a certified "
-                  "ball; at a breakpoint where f′ jumps up (down) the kink is convex (concave); segments merge "
-                  "while at most one strict shape occurs.")]
+                  "ball; at a breakpoint where f′ jumps up (down) the kink is convex (concave); segments of one "
+                  "strict shape merge, and a linear stretch is listed on its own.")]
     # the kinks themselves: the table alone reads "convex, linear" for SELU as for ELU, yet SELU's f′ jumps down
     kind = kinks(b.pieces)
     for bp in smoothness(b.pieces).breakpoints:
         if bp.x in kind:
             steps.append(Step(f"At x = {{0}} f′ jumps from {{1}} (left) to {{2}} (right): a {_SHAPE[kind[bp.x]]} "
                               "kink.", (bp.x, bp.left, bp.right)))
+    # f′ non-decreasing on ℝ (f″ >= 0 on every interval, no downward jump of f′) is convexity on all of ℝ
+    for sign, word in (("+", "convex"), ("-", "concave")):
+        labels = {i.label for i in merged} | set(kind.values())
+        if len(merged) > 1 and sign in labels and labels <= {sign, "0"}:
+            steps.append(Step(f"f″ {'≥' if sign == '+' else '≤'} 0 on every interval and f′ "
+                              f"{'never jumps down' if sign == '+' else 'never jumps up'} at a breakpoint, so f′ is "
+                              f"{'non-decreasing' if sign == '+' else 'non-increasing'} and f is {word} on all of ℝ."))
     return Fact("convexity", "convexity intervals covering ℝ", ivs, Method.CERTIFIED, tuple(steps))
 
 
@@ -448,7 +464,8 @@ def _lipschitz(b: _Builder) -> Fact:
 
 def _taylor(b: _Builder) -> Fact:
     t = taylor(b.pieces, b.order)
-    steps = [Step("SymPy series of the piece containing 0, to order {0}.", (sp.Integer(b.order),))]
+    steps = [Step("SymPy series of the piece containing 0, to order {0}." if t.polynomial is not None else
+                  "0 is a breakpoint: SymPy series of each adjacent piece, to order {0}.", (sp.Integer(b.order),))]
     if t.general_term is not None:
         steps.append(Step("SymPy's formal power series gives the general term {0} (summed over n ≥ 0, plus {1}); "
                           "its first terms are checked against the series.", (t.general_term, t.extra)))

@@ -475,3 +475,28 @@ def test_closed_form_near_the_edge_of_a_wide_enclosure_is_checked_with_more_digi
     with mp.workdps(100):
         ref = mp.ncdf(-20)
         assert bool(mean.value.ball.contains(arb(mp.nstr(ref, 40))))
+
+
+# --- extreme means: closed forms that cancel to far below their terms ---------------------------------
+
+
+@pytest.mark.parametrize("mean", ["-100", "-10**20"])
+def test_relu_moments_at_extreme_means_contain_the_value(mean):
+    """E ReLU(Z) = φ(μ) − |μ| Q(|μ|) for Z ~ N(μ, 1), μ < 0 (completing the square); mpmath at enough digits
+    (erfc keeps the relative accuracy at 10^(−2·10³⁹))."""
+    import mpmath as mp
+    import sympy as sp
+
+    m = moments("relu", mean=sp.sympify(mean), digits=20).moments["mean"]
+    mu = int(sp.sympify(mean))
+    with mp.workdps(40):
+        want = mp.npdf(mu) - abs(mu) * mp.erfc(abs(mu) / mp.sqrt(2)) / 2
+        log_want = mp.log10(want)
+    ball = m.value.ball
+    up, lo = arb(ball.upper()), arb(ball.lower())
+    assert up > 0 and float((up.log() / arb(10).log()).mid()) >= float(log_want) - 1e-6
+    assert not lo > 0 or float((lo.log() / arb(10).log()).mid()) <= float(log_want) + 1e-6
+    if mu == -100:  # the closed form cancels to 10^−2176 and is still checked (about 2200 digits)
+        assert m.method.value == "exact"
+    else:  # 10^(2·10³⁹) digits would be needed: the closed form is withheld, the certified ball stands
+        assert m.method.value == "certified" and "cancels too far" in m.steps[-1].text

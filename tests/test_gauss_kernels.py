@@ -160,3 +160,52 @@ def test_hermite_series_with_a_piece_that_is_identically_zero(forget_user_functi
     k = kernel(inst, rho="1/2", digits=12)
     assert bool(k.value.value.ball.overlaps(arb("0.127011965516334", "2e-15")))
     assert bool(k.derivative.value.ball.overlaps(arb("0.110225071243681", "2e-15")))
+
+
+# --- |ρ| near 1: nested quadrature (the Hermite series would need more than MAX_TERMS terms) -------
+
+# References: nested mpmath tanh-sinh quadrature at 30 digits (mp.quad of φ(w) g(√q₂(ρt + √(1−ρ²)w)) over w,
+# split at ±2, ±4 and, for softsign, at its breakpoint w = −√q₂ρt/d and ±1 around it, inside mp.quad over t
+# split at 0, ±1, ±2, ±4; mpmath's error estimates <= 4e−32).  A first run without the splits around the
+# moving breakpoint was off by 2e−10 — the reason the test keeps it.
+NESTED_REFERENCES = [  # (name, rho, q1, q2, k, k′)
+    ("tanh", "19/20", "1", "2", "0.4236599414456617343465032896", "0.3797168031241352270965294497"),
+    ("softsign", "-97/100", "2", "2", "-0.238940303712000347137204147952", "0.1581665452713053441181741266"),
+]
+
+
+@pytest.mark.parametrize("name, rho, q1, q2, k_ref, dk_ref", NESTED_REFERENCES)
+def test_kernels_near_rho_one_by_nested_quadrature(name, rho, q1, q2, k_ref, dk_ref):
+    from gelu_math.gauss.hermite import MAX_TERMS, terms_needed
+
+    import sympy as sp
+    assert terms_needed(sp.Rational(rho), 16) > MAX_TERMS  # the series is refused here: the nested route runs
+    k = kernel(name, rho=rho, q=q1, q2=q2, digits=16)
+    for moment, ref in ((k.value, k_ref), (k.derivative, dk_ref)):
+        assert moment.method.value == "certified" and "nested Arb quadrature" in moment.steps[0].text
+        ball = moment.value.ball
+        assert ball.rad() < 1e-16
+        assert bool(ball.overlaps(arb(ref, "1e-28"))), (name, rho, ball, ref)
+
+
+def test_nested_quadrature_agrees_with_the_hermite_series():
+    """Two independent routes at ρ = 4/5, where both apply: the Mehler series and the nested quadrature."""
+    import importlib
+
+    import sympy as sp
+
+    from gelu_math.analysis.pieces import decompose
+    from gelu_math.definitions.registry import get
+    from gelu_math.gauss.growth import global_bound
+    from gelu_math.gauss.quad2d import nested
+
+    K = importlib.import_module("gelu_math.gauss.kernel")
+    rho, q = sp.Rational(4, 5), sp.Integer(2)
+    pieces = decompose(get("softsign").expr)
+    bound = global_bound(pieces)
+    L = K._certified_lipschitz(pieces)
+    growth = K.Growth((K._abs_upper(pieces.at(sp.Integer(0))) + L * sp.sqrt(q), L * sp.sqrt(q)), 2)
+    two_d = nested(tuple((p.lo, p.hi, p.expr) for p in pieces.pieces), bound, growth, rho, q, q, 14)
+    series = kernel("softsign", rho=rho, q=q, digits=14).value.value.ball
+    assert two_d.rad() < 1e-14 and series.rad() < 1e-14
+    assert bool(two_d.overlaps(series)), (two_d, series)

@@ -348,3 +348,21 @@ def test_supported_ball_is_exact_for_long_midpoints():
                 assert arb(lo.numerator) / lo.denominator <= b.lower() and arb(hi.numerator) / hi.denominator >= b.upper()
     finally:
         ctx.prec = old
+
+
+def test_balls_with_exponents_beyond_the_decimal_module():
+    """E GELU(Z) at mean −10¹⁰ is about 10^(−1.1·10¹⁹): Python's decimal module refuses such exponents
+    (InvalidOperation), the integer path prints them; a midpoint cut to nothing prints as 0, not 0E-45."""
+    from flint import arb
+
+    from gelu_math.facts import Number
+    from gelu_math.render.numbers import number_text, short_upper, supported_ball
+
+    tiny = arb(10) ** (-10 ** 19)
+    mid, rad = supported_ball(Number(None, arb("1.2345678901234567", "1e-10") * tiny), 20)
+    assert mid.startswith("1.23456789") and mid.endswith("E-10000000000000000000")
+    lo, hi = float(mid.partition("E")[0]) - float(rad.partition("E")[0]), float(mid.partition("E")[0]) + float(rad.partition("E")[0])
+    assert rad.endswith("E-10000000000000000010") and lo <= 1.2345678901234567 <= hi
+    assert short_upper("9.96E-2000000000") == "1.0e-1999999999"  # rounded up past a power of ten
+    assert supported_ball(Number(None, arb(0, 1) * tiny), 20)[0] == "0"
+    assert number_text(Number(None, arb("3.97e-57") + arb(0, "7.19e-51")), 16).startswith("[0 ± 7.2e-51]")

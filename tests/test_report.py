@@ -88,7 +88,16 @@ def test_committed_reports_read_as_prose():
             for step in re.findall(r"^\d+\. (.*)$", gauss, flags=re.M):
                 if "Arb quadrature (acb.integral)" in step:
                     assert re.match(r"(E f\(Z\)|E f\(Z\)²|E f′\(Z\)²): certified by", step), step[:80]
+        # second review: f′ = 0 was claimed on (−∞, −3] where f′(−3) does not exist (hardswish, hardsigmoid);
+        # "constant piece x = 3" for the piece [3, ∞); smoothness and Taylor boilerplate that did not fit
+        stationary = text.split("### Stationary points", 1)[1].split("\n### ", 1)[0] if "### Stationary points" in text else ""
+        assert not re.search(r"^\| [(\[][^|]*\] \|", stationary, flags=re.M), path.name
+        assert "constant piece x =" not in text, path.name
+        assert "SymPy series of the piece containing 0" not in text or "0 is a breakpoint" not in text, path.name
     assert "Parameters: $\\mu$ = $0$, $\\sigma$ = $1$" in (PROOFS / "gelu.md").read_text(encoding="utf-8")
+    snake = (PROOFS / "snake.md").read_text(encoding="utf-8")
+    assert "(polynomials, sin)" in snake and "every denominator" not in snake and "no division, logarithm or root" in snake
+    assert "convex on all of ℝ" in (PROOFS / "celu.md").read_text(encoding="utf-8")
 
 
 def test_committed_index_and_comparison_rows():

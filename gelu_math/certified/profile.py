@@ -169,7 +169,9 @@ def _candidates(F: Pieces, segments, criticals, digits) -> list[Candidate]:
         if seg.sign == 0:
             piece = F.pieces[seg.piece_index]
             val = exact_number(piece.expr, digits)
-            out.append(Candidate(val, True, "constant piece", None if seg.lo is None else seg.lo.number(digits)))
+            # "constant piece right of x = 3" (hardsigmoid's [3, ∞)), not "constant piece x = 3"
+            out.append(Candidate(val, True, "constant piece reaching −∞" if seg.lo is None else "constant piece right of",
+                                 None if seg.lo is None else seg.lo.number(digits)))
     point_values = dict(F.point_values)
     for i, bp in enumerate(F.breakpoints):
         left, right = F.pieces[i], F.pieces[i + 1]

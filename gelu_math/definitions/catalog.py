@@ -97,7 +97,7 @@ _add(
     "x*sigmoid(k*x)",
     [Parameter("k", dec("1.702"), "sigmoid slope", **POS)],
     aliases=("quick_gelu",),
-    references=(HG, "Radford et al., CLIP (2021), QuickGELU"),
+    references=(HG, "Radford et al., Learning Transferable Visual Models From Natural Language Supervision (CLIP), ICML 2021 (QuickGELU)"),
     family="gelu",
     fitted="k",
 )
@@ -190,7 +190,7 @@ _add(
     "Softplus",
     "(1/beta)*log(1+exp(beta*x))",
     [Parameter("beta", sp.Integer(1), "sharpness", **POS)],
-    references=("Dugas et al., NeurIPS 2000", TORCH),
+    references=("Dugas et al., Incorporating Second-Order Functional Knowledge for Better Option Pricing, NIPS 13 (2000)", TORCH),
 )
 
 _add("sigmoid", lambda: sigmoid(x), "Logistic sigmoid", "1/(1+exp(-x))", references=(TORCH,))
@@ -252,7 +252,7 @@ _add(
 )
 
 _add("erf", lambda: sp.erf(x), "Error function", "erf(x)",
-     references=("Williams, Computing with Infinite Networks, NeurIPS 1997 (arc-sine kernel)",
+     references=("Williams, Computing with Infinite Networks, NIPS 9 (1996; proceedings 1997) (arc-sine kernel)",
                  "neural-tangents stax.Erf (a*erf(b*x) + c)"))
 
 _add(

@@ -123,8 +123,8 @@ def _gaussian(ctx) -> Fact:
                           + "; relative differences std {1}, rms {2}, grad {3}.",
                           (torch["value"], *(_shown(torch["against"][k]["relative_difference"])
                                              for k in ("std", "rms", "grad")))))
-    method = weakest(*(Method.EXACT if n.exact is not None or n.infinite else Method.CERTIFIED
-                       for n in (*mo.values(), *ga.values())))
+    shown = (*mo.values(), *ga.values()) + ((value["chi1_at_rms_gain"],) if chi is not None else ())
+    method = weakest(*(Method.EXACT if n.exact is not None or n.infinite else Method.CERTIFIED for n in shown))
     math = (mo["mean"], mo["second"], mo["variance"], mo["fprime_second"], ga["std"], ga["rms"], ga["grad"])
     statement = ("For Z ∼ N(0, 1): E f(Z) = {0}, E f(Z)² = {1}, Var f(Z) = {2}, E f′(Z)² = {3}; "
                  "initialisation gains: std 1/√Var f(Z) = {4}, rms 1/√E f(Z)² = {5}, grad 1/√E f′(Z)² = {6}")
@@ -132,8 +132,10 @@ def _gaussian(ctx) -> Fact:
         math += (value["chi1_at_rms_gain"],)
         statement += "; χ₁ at σ_w = the rms gain (σ_b = 0, where q* = 1 is a fixed point) = E f′(Z)²/E f(Z)² = {7}"
         steps.append(Step("With σ_w² = 1/E f(Z)² and σ_b = 0 the variance map V(q) = σ_w² E f(√q Z)² has the fixed "
-                          "point q* = 1, so χ₁ = σ_w² E f′(√q* Z)² = E f′(Z)²/E f(Z)² (> 1: gradients grow with "
-                          "depth; < 1: they vanish)."))
+                          "point q* = 1, so χ₁ = σ_w² E f′(√q* Z)² = E f′(Z)²/E f(Z)²; for inputs of variance q* the mean "
+                          "squared gradient is multiplied by χ₁ per layer (Schoenholz et al. 2017): > 1, it grows with "
+                          "depth; < 1, it vanishes (whether q* attracts nearby variances is a separate question, "
+                          "answered by V′(q*))."))
     return Fact("gaussian", statement,
                 value, method, tuple(steps), math,
                 (HE,) + ((KLAMBAUER,) if ctx.instance.name == "selu" else ()) + ((TORCH_INIT,) if torch else ()))

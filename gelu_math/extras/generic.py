@@ -136,7 +136,8 @@ def _negative_gradient(a) -> Fact | None:
     value = Record(nonzero=not flat, flat=[list(iv) for iv in flat], isolated_zeros=zeros,
                    limit_minus_inf=exact_number(lim, a.digits))
     steps = [Step("From the stationary-points fact (all zeros of f′ on ℝ, certified complete): "
-                  + (f"f′ vanishes on {_count(len(flat), 'interval')} meeting x < 0, so the gradient is zero there."
+                  + (f"f′ vanishes on {_count(len(flat), 'interval')} meeting x < 0, so the gradient is zero there"
+                     + (f"; it also has {_count(len(zeros), 'isolated zero')} with x < 0." if zeros else ".")
                      if flat else
                      "f′ has no zero with x < 0, so f′(x) ≠ 0 for every x < 0." if not zeros else
                      f"f′ has {_count(len(zeros), 'isolated zero')} with x < 0 and vanishes on no interval, so "

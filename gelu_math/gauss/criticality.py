@@ -102,10 +102,10 @@ def _homogeneous(inst, sb, lo, hi, digits: int) -> Criticality | None:
     slope = sp.simplify(1 - S1 / D1)
     sw = exact_number(sp.simplify(1 / sp.sqrt(D1)), digits)
     why = (f"f is positively homogeneous, so E f(√q Z)² = q·{sp.sstr(S1)} and E f′(√q Z)² = {sp.sstr(D1)}: "
-           f"G(q) = q·({sp.sstr(slope)}) − σ_b²")
+           + (f"G(q) = q·({sp.sstr(slope)}) − σ_b²" if slope != 0 else "G(q) = −σ_b² (the q terms cancel)"))
     if slope == 0:
         if sb == 0:
-            return Criticality(sb, (lo, hi), (), 0, {"sigma_w": sw}, "exact", why + " ≡ 0: every q* is critical")
+            return Criticality(sb, (lo, hi), (), 0, {"sigma_w": sw}, "exact", why + ", so G ≡ 0: every q* is critical")
         return Criticality(sb, (lo, hi), (), 0, None, "exact", why + " ≠ 0 for every q: no critical point")
     qs = sp.simplify(sb ** 2 / slope)
     pts = ()
@@ -378,7 +378,8 @@ def isolate(G, lo: sp.Rational, hi: sp.Rational) -> tuple[list, int]:
         a, b = stack.pop()
         boxes += 1
         if boxes > MAX_BOXES:
-            why = "a zero on an interval, or a double zero, cannot be isolated" + (
+            why = ("G stays too close to 0 on some boxes to decide its sign there: a zero on an interval, a double "
+                   "zero, or G tending to 0 at the end of the range") + (
                 f"; {wide} boxes were split because G could not be enclosed on them" if wide else "")
             raise CertificationError(f"the search did not finish within {MAX_BOXES} boxes ({why})")
         m = _mid(a, b)

@@ -231,15 +231,21 @@ def _gauss_legendre(d: int, bits: int) -> list:
     return _NODES[key]
 
 
-def series(pieces: tuple, bound: sp.Expr, rho: sp.Expr, q1: sp.Expr, q2: sp.Expr, digits: int) -> arb:
-    """E g(√q₁ Z₁) g(√q₂ Z₂) for correlation ρ (|ρ| < 1), certified to ``digits`` (module text);
-    ``pieces`` ((lo, hi, expr in x), ...) cover ℝ in order and ``bound`` is P with |g(x)| <= P(|x|) on ℝ."""
+def terms_needed(rho: sp.Expr, digits: int) -> arb:
+    """The terms the series needs when the coefficients do not decay at all: |ρ|^N <= 10^-(digits+2)
+    (an upper bound; 0 for ρ = 0).  Above :data:`MAX_TERMS` the series is refused (the kernel then uses the
+    nested quadrature of :mod:`.quad2d`)."""
     with precision(64):
         r = abs(arb(const_ball(rho)))
         if not r < 1:
             raise UnsupportedError("the Hermite series needs |rho| < 1 (|rho| = 1 is one-dimensional)")
-        # terms needed when the coefficients did not decay at all: |ρ|^N <= 10^-(digits+2)
-        pessimistic = (arb(10).log() * (digits + 2) / -r.log()).upper() if r > 0 else arb(0)
+        return (arb(10).log() * (digits + 2) / -r.log()).upper() if r > 0 else arb(0)
+
+
+def series(pieces: tuple, bound: sp.Expr, rho: sp.Expr, q1: sp.Expr, q2: sp.Expr, digits: int) -> arb:
+    """E g(√q₁ Z₁) g(√q₂ Z₂) for correlation ρ (|ρ| < 1), certified to ``digits`` (module text);
+    ``pieces`` ((lo, hi, expr in x), ...) cover ℝ in order and ``bound`` is P with |g(x)| <= P(|x|) on ℝ."""
+    pessimistic = terms_needed(rho, digits)
     if pessimistic > MAX_TERMS:
         raise UnsupportedError(f"|rho| = {sp.sstr(sp.Abs(rho))} is too close to 1 for the Hermite series at {digits} "
                                f"digits (up to {int(float(pessimistic)) + 1} terms; the limit is {MAX_TERMS})")

@@ -113,14 +113,16 @@ def _one(pieces, rho, q1, q2, growth, digits, what) -> Moment:
     try:
         h = _inner(pieces, rho, q2)
     except UnsupportedError as exc:
-        return _hermite(pieces, rho, q1, q2, digits, what, exc)
+        return _hermite(pieces, rho, q1, q2, growth, digits, what, exc)
     return _moment(_outer_pieces(pieces, q1, h), growth, digits, what, why)
 
 
-def _hermite(pieces, rho, q1, q2, digits, what, why_not) -> Moment:
-    """The certified Hermite (Mehler) series of :mod:`.hermite` (its quadratures split at the breakpoints)."""
+def _hermite(pieces, rho, q1, q2, growth, digits, what, why_not) -> Moment:
+    """The certified Hermite (Mehler) series of :mod:`.hermite` (its quadratures split at the breakpoints),
+    or, where it needs more than ``hermite.MAX_TERMS`` terms (|ρ| near 1), the nested quadrature of
+    :mod:`.quad2d` — decided from ρ and the digits alone."""
     from .growth import X, global_bound
-    from .hermite import kernel_series
+    from .hermite import MAX_TERMS, kernel_series, terms_needed
 
     bound = global_bound(pieces)
     if bound is None:
@@ -128,6 +130,18 @@ def _hermite(pieces, rho, q1, q2, digits, what, why_not) -> Moment:
         if L == sp.oo:
             raise UnsupportedError(f"{why_not}; and no proved growth bound for the Hermite series")
         bound = _abs_upper(_at_zero(pieces)) + L * X
+    if terms_needed(rho, digits) > MAX_TERMS:
+        from .quad2d import nested
+
+        if growth is None:
+            raise UnsupportedError(f"{why_not}; and no proved growth bound for the nested quadrature")
+        ball = nested(tuple((p.lo, p.hi, p.expr) for p in pieces.pieces), bound, growth, rho, q1, q2, digits)
+        step = Step("Certified by nested Arb quadrature: {0} = ∫ φ(t) g(√q₁ t) ∫ φ(w) g(√q₂(ρt + √(1 − ρ²) w)) dw dt "
+                    "(g = f for k, g = f′ for k′) on [−T, T] × [−W, W], both integrals Arb's Gauss–Legendre scheme "
+                    "with certified error bounds, split wherever a piece of g changes; the inner integral is "
+                    "certified holomorphic in t on the outer ellipses (every evaluation checked); the rest of the "
+                    "plane is bounded by the proved growth |g(x)| ≤ P(|x|).", (sp.Symbol(what),))
+        return Moment(Number(None, ball), Method.CERTIFIED, (step,))
     ball = kernel_series(pieces, rho, q1, q2, bound, digits)
     step = Step("Certified by the Hermite (Mehler) series {0} = Σ a_n b_n ρⁿ, a_n = E g(√q₁Z) He_n(Z)/√n!, "
                 "each coefficient an Arb Gauss–Legendre quadrature with Bernstein-ellipse error bounds and a tail "

@@ -37,6 +37,8 @@ def supported_ball(n: Number, digits: int) -> tuple[str, str]:
     mid, rad = decimal_ball(n, digits)
     if rad == "0":
         return mid, rad
+    if _huge(mid) or _huge(rad):  # exponents past Python's decimal module: integer arithmetic
+        return _supported_huge(n, digits)
     m, r = Decimal(mid), Decimal(rad)
     quantum = Decimal(1).scaleb(r.adjusted() - 1)
     if m.as_tuple().exponent >= quantum.as_tuple().exponent:
@@ -45,6 +47,8 @@ def supported_ball(n: Number, digits: int) -> tuple[str, str]:
         c.prec = len(m.as_tuple().digits) + len(r.as_tuple().digits) + abs(m.adjusted() - r.adjusted()) + 10
         cut = m.quantize(quantum)  # half-even; the difference joins the radius
         grown = r + abs(m - cut)
+    if cut == 0:  # the digits left are all 0: "0", not "0E-45"
+        return "0", _dec_str(grown)
     return (str(cut) if "E" in mid else _dec_str(cut)), _dec_str(grown)  # scientific stays scientific
 
 
@@ -53,9 +57,45 @@ def _dec_str(d: Decimal) -> str:
     return _dec((-1 if sign else 1) * int("".join(map(str, digits_)) or "0"), exp)
 
 
+HUGE_EXPONENT = 10 ** 6  # decimal strings with larger exponents are built from integers
+
+
+def _huge(text: str) -> bool:
+    _, _, ex = text.upper().partition("E")
+    return bool(ex) and abs(int(ex)) > HUGE_EXPONENT
+
+
+def _scientific(m: int, e: int) -> str:
+    """m·10^e in the decimal module's scientific notation ('-7.2E-2171472409516259138'), from integers."""
+    if m == 0:
+        return "0"
+    s = str(abs(m))
+    adjusted = e + len(s) - 1
+    body = s[0] + ("." + s[1:] if len(s) > 1 else "")
+    return f"{'-' if m < 0 else ''}{body}E{'+' if adjusted >= 0 else '-'}{abs(adjusted)}"
+
+
+def _supported_huge(n: Number, digits: int) -> tuple[str, str]:
+    """:func:`supported_ball` for exponents beyond the decimal module (E GELU(Z) at mean −10¹⁰ is about
+    10^(−2.2·10¹⁹)): the midpoint cut to the digit below the radius's leading one, half-even, and the
+    radius grown by the cut."""
+    mid, rad, exp = n.ball.mid_rad_10exp(digits + 4)
+    m, r, e = int(mid), int(rad), int(exp)
+    k = len(str(r)) - 2
+    if k <= 0:
+        return _scientific(m, e), _scientific(r, e)
+    q = 10 ** k
+    d, rem = divmod(m, q)
+    if 2 * rem > q or (2 * rem == q and d % 2 == 1):
+        d += 1
+    return _scientific(d, e + k), _scientific(r + abs(m - d * q), e)
+
+
 def _dec(m: int, e: int) -> str:
     if m == 0:
         return "0"
+    if abs(e) > HUGE_EXPONENT:
+        return _scientific(m, e)
     d = Decimal(f"{m}E{e}")  # exact: no context rounding
     text = format(d, "f") if -40 <= e <= 0 and abs(d.adjusted()) < 40 else str(d)
     return text.rstrip("0").rstrip(".") if "." in text and "E" not in text else text
@@ -109,6 +149,14 @@ def number_text(n: Number, digits: int) -> str:
 
 def short_upper(rad: str) -> str:
     """A radius with 2 significant digits, rounded up so the ball still contains the value."""
+    if _huge(rad):  # two digits, rounded up, from the integers
+        mant, _, ex = rad.upper().partition("E")
+        digits_ = mant.replace("-", "").replace(".", "").lstrip("0")
+        e = int(ex) + len(mant.replace("-", "").split(".")[0].lstrip("0")) - 1
+        head = int(digits_[:2].ljust(2, "0")) + (1 if digits_[2:].strip("0") else 0)
+        if head == 100:
+            head, e = 10, e + 1
+        return f"{head // 10}.{head % 10}e{'+' if e >= 0 else '-'}{abs(e)}"
     with localcontext() as c:
         c.prec, c.rounding = 2, ROUND_CEILING
         return f"{+Decimal(rad):.1e}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..definitions.symbols import x
 from ..engine import Analysis
 from ..facts import Number
 from ..properties import registered
@@ -112,7 +113,7 @@ class TextPrinter(Printer):
             if "reason" in v:  # a jump: no Lipschitz constant (the sup of the next derivative may be finite)
                 body.append(f"{name.rstrip()}: {self.doprint(v['value'])} — {v['reason']}")
                 continue
-            extra = "" if v["attained"] else " (not attained)"
+            extra = "" if v["attained"] else " (unbounded)" if v["value"].infinite else " (not attained)"
             body.append(f"{name} ({sup}): {self.doprint(v['value'])}{extra}")
         return body
 
@@ -120,11 +121,13 @@ class TextPrinter(Printer):
         t = fact.value
         if t.polynomial is None:
             return ["0 is a breakpoint: no Taylor series; one-sided expansions",
-                    f"left:  {sp.sstr(t.left)}", f"right: {sp.sstr(t.right)}"]
+                    f"as x -> 0-: {sp.sstr(t.left + sp.O(x ** (t.order + 1)))}",
+                    f"as x -> 0+: {sp.sstr(t.right + sp.O(x ** (t.order + 1)))}"]
         body = [f"{sp.sstr(t.polynomial)} + O(x^{t.order + 1})"]
         if t.general_term is not None:
             g = t.general_term  # the summand: a sum is parenthesised (Sum_(n>=0) (a + b))
-            body.append(f"= {sp.sstr(t.extra)} + Sum_(n>=0) {sp.sstr(Grouped(g) if isinstance(g, sp.Add) else g)}")
+            head = "" if t.extra == 0 else f"{sp.sstr(t.extra)} + "
+            body.append(f"= {head}Sum_(n>=0) {sp.sstr(Grouped(g) if isinstance(g, sp.Add) else g)}")
         return body
 
     def _text_Parity(self, prop, fact):

@@ -57,10 +57,10 @@ def _where(ext) -> Line:
     return tuple(out)
 
 
-def _interval(lo: Number, hi: Number, short: bool = False) -> Line:
-    """[lo, hi] with open brackets at infinite ends."""
-    return ((Text("(" if not lo.is_finite else "["), Num(lo, short), Text(", "), Num(hi, short),
-             Text(")" if not hi.is_finite else "]")))
+def _interval(lo: Number, hi: Number, short: bool = False, closed: bool = True) -> Line:
+    """[lo, hi] with open brackets at infinite ends ((lo, hi) when not ``closed``)."""
+    return ((Text("(" if not (closed and lo.is_finite) else "["), Num(lo, short), Text(", "), Num(hi, short),
+             Text(")" if not (closed and hi.is_finite) else "]")))
 
 
 def _interval_rows(ivs) -> tuple:
@@ -98,15 +98,17 @@ class ClaimPrinter(Printer):
         blocks = []
         if t.polynomial is None:
             st = line("0 is a breakpoint: no Taylor series; one-sided expansions to order {0}:", t.order)
-            blocks += [Para(line("left: {0}", t.left)), Para(line("right: {0}", t.right))]
+            for side, e in (("x → 0⁻", t.left), ("x → 0⁺", t.right)):
+                blocks += [Para(line(f"as {side}:")), Display(sp.Eq(fx, e + sp.O(x ** (t.order + 1)), evaluate=False))]
         else:
             st = line("Taylor expansion at 0 to order {0}:", t.order)
             blocks.append(Display(sp.Eq(fx, t.polynomial + sp.O(x ** (t.order + 1)), evaluate=False)))
             if t.general_term is not None:
                 n = next(iter(t.general_term.free_symbols - {x}))
                 blocks.append(Para(line("General term (valid for all n ≥ 0):")))
-                blocks.append(Display(sp.Eq(fx, sp.Add(t.extra, sp.Sum(t.general_term, (n, 0, sp.oo)),
-                                                       evaluate=False), evaluate=False)))
+                total = sp.Sum(t.general_term, (n, 0, sp.oo))
+                blocks.append(Display(sp.Eq(fx, total if t.extra == 0 else sp.Add(t.extra, total, evaluate=False),
+                                            evaluate=False)))
         return st, blocks
 
     def _claim_Sides(self, prop, fact):
@@ -135,7 +137,8 @@ class ClaimPrinter(Printer):
         rows = []
         for p in pts:
             if "interval" in p:
-                rows.append((_interval(*p["interval"]), line("{0}", p["value"]), (Text(p["kind"]),)))
+                # f′ = 0 on the open piece; at its finite ends f′ need not exist (hardswish at −3)
+                rows.append((_interval(*p["interval"], closed=False), line("{0}", p["value"]), (Text(p["kind"]),)))
             else:
                 rows.append((line("{0}", p["x"]), line("{0}", p["value"])) + (((Text(p["kind"]),),) if kinds else ()))
         one = len(pts) == 1 and "count_one" in prop.phrases  # "1 inflection point", not "1 inflection point(s)"
@@ -179,7 +182,7 @@ class ClaimPrinter(Printer):
             if "reason" in v:  # no Lipschitz constant because of a jump: not "sup|f″| = +∞" (f″ may be bounded)
                 parts.append(line(head + "{0} (" + v["reason"] + ")", v["value"]))
                 continue
-            note = "attained" if v["attained"] else "not attained"
+            note = ("unbounded" if v["value"].infinite else "attained" if v["attained"] else "not attained")
             parts.append(line(head + name + " = {0} (" + note + ")", v["value"]))
         return parts[0], [Para(p) for p in parts[1:]]
 
@@ -305,7 +308,7 @@ class CellPrinter(Printer):
             if cell:
                 cell.append(Text("; "))
             if "interval" in p:
-                cell += [Text("constant on ")] + list(_interval(*p["interval"], short=True))
+                cell += [Text("constant on ")] + list(_interval(*p["interval"], short=True, closed=False))
             else:
                 cell += [Text(p["kind"] + " at ")] + list(_s(p["x"]))
         return tuple(cell) or (Text("none"),)

@@ -1,0 +1,232 @@
+"""Dual kernels near |ρ| = 1 by nested certified quadrature (where the Hermite series needs too many terms).
+
+With u = √q₁ t and v = √q₂(ρt + s w), s = √(1 − ρ²), t and w independent standard normals,
+
+    k = ∫ φ(t) g(a t) G(t) dt,   G(t) = ∫ φ(w) g(c t + d w) dw,   a = √q₁, c = √q₂ ρ, d = √q₂ s.
+
+Both integrals are python-flint's ``acb.integral`` (Petras' Gauss–Legendre scheme with certified error
+bounds).  The outer one needs G holomorphic in t near the path and a bound of |G| on complex boxes (its
+Bernstein ellipses); G is given as
+
+* at a point t (a ball of radius below 2^(−p/2)): ``acb.integral`` over the inner path, whose error is
+  inside the returned ball;
+* on a wider box (or when the outer integrator asks for holomorphy): the path cut into cells, each cell
+  enclosed by the rectangle hull of its ends and |∫ over the cell| <= length · sup |φ(w) g(ct + dw)| on
+  it, every evaluation with the ``analytic`` check — so a finite bound also certifies that every piece is
+  holomorphic on every (t, w) the path can reach from the box, hence G is holomorphic there.
+
+The inner path runs over [−W, W] in w, cut where a piece of g changes: w_β(t) = (β − c t)/d for a
+breakpoint β.  The outer range [−T, T] is cut at the breakpoints β/a of g(a t) and where some w_β(t)
+crosses ±W, so that on each outer segment the same breakpoints lie inside (−W, W) and G is one analytic
+expression of t (its path ends move with t; complex t gives complex ends).  Segments are integrated
+between the exact midpoints of the cut points' balls: at an outer breakpoint as
+:func:`.integrate.between` (plus rad · sup|integrand| on the cut's ball); at a crossing of ±W a point t
+within that radius of the crossing is given the neighbouring segment's breakpoint layout, which differs
+from the true truncated integral only over |w| > W − 1 and is covered by the truncation bound below.
+
+The rest of the plane is bounded by the proved growth |g(x)| <= P(|x|) (:func:`.growth.global_bound`,
+nonnegative coefficients):
+
+* |t| > T: ∫ φ(t) P(a|t|) E P(|c||t| + d|W|) dt (the Growth the caller passes, from
+  :func:`.kernel._polynomial_growth`), bounded by :func:`.integrate.tail_bound`;
+* |t| <= T, |w| > W − 1 (the cut-off and the layout near its crossings, counted three times):
+  3 · E P(a|Z|) · ∫_{|w|>W−1} φ(w) P(|c| T + d|w|) dw.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import sympy as sp
+from flint import acb, arb
+
+from ..certified.arbeval import const_ball
+from ..certified.balls import bits_for, precision, tight_enough
+from ..definitions.domain import compare
+from ..definitions.symbols import x
+from ..errors import CertificationError
+from .acbeval import compile_acb
+from .integrate import Growth, between, tail_bound
+
+CELLS = 32  # cells per inner path segment in a box bound
+GUARDS = (8, 24)
+
+
+def _abs_moment(i: int) -> sp.Expr:
+    """E|Z|^i (exact)."""
+    return sp.Integer(2) ** sp.Rational(i, 2) * sp.gamma(sp.Rational(i + 1, 2)) / sp.sqrt(sp.pi)
+
+
+def _upper(v: arb) -> sp.Rational:
+    m, e = arb(v.upper()).man_exp()
+    return sp.Integer(int(m)) * sp.Integer(2) ** int(e)
+
+
+class _Nested:
+    """The nested quadrature for one (ρ, q₁, q₂) at one working precision (module text)."""
+
+    def __init__(self, pieces: tuple, bound: sp.Expr, rho, q1, q2, bits: int):
+        from .growth import X
+
+        self.bits = bits
+        self.cuts = [sp.sympify(hi) for _, hi, _ in pieces[:-1]]  # breakpoints β of g, in order
+        self.parts = [compile_acb(e, x) for _, _, e in pieces]
+        self.P = sp.Poly(sp.expand(bound), X).all_coeffs()[::-1]
+        self.a, self.c = sp.sqrt(q1), sp.sqrt(q2) * rho
+        self.d = sp.sqrt(q2 * (1 - rho ** 2))
+        with precision(bits):
+            self.A, self.C, self.D = (acb(const_ball(v)) for v in (self.a, self.c, self.d))
+            self.betas = [acb(const_ball(b)) for b in self.cuts]
+            self.phi_c = 1 / (2 * arb.pi()).sqrt()
+        self.wide = arb(2) ** (-(bits // 2))
+
+    # --- bounds of the rest of the plane ---------------------------------------------------------
+    def expected_P(self) -> arb:
+        """E P(a|Z|) (an upper bound, exact arithmetic then rounded up)."""
+        return const_ball(sp.Add(*(p * self.a ** k * _abs_moment(k) for k, p in enumerate(self.P))))
+
+    def inner_tail(self, T: int, W: int) -> arb:
+        """3 · E P(a|Z|) · ∫_{|w|>W−1} φ(w) P(|c| T + d|w|) dw (module text)."""
+        U = sp.Symbol("U", nonnegative=True)
+        poly = sp.Poly(sp.expand(sp.Add(*(p * (sp.Abs(self.c) * T + self.d * U) ** k for k, p in enumerate(self.P)))), U)
+        growth = Growth(tuple(_upper(const_ball(co)) for co in poly.all_coeffs()[::-1]), 1)
+        return 3 * self.expected_P() * tail_bound(growth, arb(W - 1))
+
+    # --- the inner integral G(t) ------------------------------------------------------------------
+    def _layout(self, t_mid: sp.Expr, W: int) -> tuple[int, list[int]]:
+        """(index of the piece at w = −W, indices of the breakpoints inside (−W, W)) at an exact t."""
+        first, inside = 0, []
+        for j, beta in enumerate(self.cuts):
+            w = (beta - self.c * t_mid) / self.d
+            lo, hi = compare(w, -W), compare(w, W)
+            if lo is None or hi is None:
+                raise CertificationError("cannot place a breakpoint of the inner integral against its range")
+            if lo != 1:
+                first = j + 1
+            elif hi == -1:
+                inside.append(j)
+        return first, inside
+
+    def _path(self, t: acb, layout, W: int) -> list[tuple[acb, acb, int]]:
+        first, inside = layout
+        ends = [acb(-W)] + [(self.betas[j] - self.C * t) / self.D for j in inside] + [acb(W)]
+        return [(ends[i], ends[i + 1], first + i) for i in range(len(ends) - 1)]
+
+    def _integrand(self, t: acb, k: int):
+        F, C, D, c0 = self.parts[k], self.C * t, self.D, self.phi_c
+
+        def h(w, analytic):
+            return (-(w * w) / 2).exp() * c0 * F(C + D * w, analytic)
+        return h
+
+    def G(self, t: acb, analytic: bool, layout, W: int, tol: arb) -> acb:
+        path = self._path(t, layout, W)
+        if analytic or not (t.real.rad() < self.wide and t.imag.rad() < self.wide):
+            return self._box_bound(t, path)
+        total = acb(0)
+        for p0, p1, k in path:
+            h = self._integrand(t, k)
+            m0, m1 = acb(p0.real.mid(), p0.imag.mid()), acb(p1.real.mid(), p1.imag.mid())
+            r = acb.integral(h, m0, m1, rel_tol=tol, abs_tol=tol)
+            if not (r.real.is_finite() and r.imag.is_finite()):
+                raise CertificationError("the Arb integrator did not converge on the inner integral of the kernel")
+            total += r
+            for end, m in ((p0, m0), (p1, m1)):  # |∫ between a ball end and its midpoint| <= |end − m| · sup
+                gap = abs(end - m).upper()
+                if gap != 0:
+                    v = abs(h(end.union(m), True))
+                    if not v.is_finite():
+                        raise CertificationError("the inner integrand is not finite next to a breakpoint")
+                    total += acb(arb(0, (gap * v).upper()), arb(0, (gap * v).upper()))
+        return total
+
+    def _box_bound(self, t: acb, path) -> acb:
+        """0 ± a bound of |G| for every t in the box, certifying holomorphy on the way (module text)."""
+        bound = arb(0)
+        for p0, p1, k in path:
+            h = self._integrand(t, k)
+            step = (p1 - p0) / CELLS
+            for j in range(CELLS):
+                cell = (p0 + step * j).union(p0 + step * (j + 1))
+                v = h(cell, True)
+                if not (v.real.is_finite() and v.imag.is_finite()):
+                    return acb(arb("nan"), arb("nan"))
+                bound += abs(step) * abs(v)
+        b = arb(0, bound.upper())
+        return acb(b, b)
+
+    # --- the outer integral -----------------------------------------------------------------------
+    def _outer_cuts(self, T: int, W: int) -> list[tuple[sp.Expr, bool]]:
+        """Cut points strictly inside (−T, T), ordered, each with whether it is a breakpoint of g(a t)."""
+        cand = [(b / self.a, True) for b in self.cuts]
+        if self.c != 0:
+            cand += [((b - s * self.d * W) / self.c, False) for b in self.cuts for s in (-1, 1)]
+        inside = []
+        for v, outer in cand:
+            lo, hi = compare(v, -T), compare(v, T)
+            if lo is None or hi is None:
+                raise CertificationError("cannot place a cut point of the kernel's quadrature")
+            if lo == 1 and hi == -1:
+                inside.append((v, outer))
+
+        def order(p, q):
+            r = compare(p[0], q[0])
+            if r is None:
+                raise CertificationError("cannot order the cut points of the kernel's quadrature")
+            return r
+        inside.sort(key=functools.cmp_to_key(order))
+        out = []
+        for v, outer in inside:
+            if out and compare(out[-1][0], v) == 0:
+                out[-1] = (out[-1][0], out[-1][1] or outer)
+            else:
+                out.append((v, outer))
+        return out
+
+    def integral(self, growth: Growth, target: arb) -> arb:
+        with precision(self.bits):
+            T = 6
+            while not tail_bound(growth, arb(T)) < target / 4:
+                T += 1 + T // 8
+                if T > 4000:
+                    raise CertificationError("the kernel's tail bound does not fall below the target")
+            W = 6
+            while not self.inner_tail(T, W) < target / 4:
+                W += 1 + W // 8
+                if W > 4000:
+                    raise CertificationError("the kernel's inner tail bound does not fall below the target")
+            cuts = self._outer_cuts(T, W)
+            ends = [(sp.Integer(-T), False)] + cuts + [(sp.Integer(T), False)]
+            n = len(ends) - 1
+            tol = target / (8 * n)
+            inner_tol = target / (8 * arb.max(arb(1), self.expected_P()))
+            total = arb(0, (tail_bound(growth, arb(T)) + self.inner_tail(T, W)).upper())
+            for (lo, lo_outer), (hi, _hi_outer) in zip(ends[:-1], ends[1:]):
+                mid = (lo + hi) / 2
+                layout = self._layout(mid, W)
+                k = sum(1 for b in self.cuts if compare(b / self.a, mid) == -1)  # the piece of g(a t)
+                F, A, c0 = self.parts[k], self.A, self.phi_c
+
+                def outer(t, analytic, F=F, layout=layout):
+                    g = self.G(t, analytic, layout, W, inner_tol)
+                    return F(A * t, analytic) * (-(t * t) / 2).exp() * c0 * g
+
+                lo_b, hi_b = const_ball(lo), const_ball(hi)
+                total += between(outer, lo_b, hi_b, tol, lambda: CertificationError(
+                    "the Arb integrator did not converge on the kernel's outer integral"))
+            return total
+
+
+def nested(pieces: tuple, bound: sp.Expr, growth: Growth, rho, q1, q2, digits: int) -> arb:
+    """E g(√q₁ Z₁) g(√q₂ Z₂) for correlation ρ (0 < |ρ| < 1), certified to ``digits`` (module text).
+
+    ``pieces`` ((lo, hi, expr in x), ...) cover ℝ in order; ``bound`` is P with |g(x)| <= P(|x|) on ℝ;
+    ``growth`` bounds |g(√q₁ t) E_w g(...)| for the outer tail."""
+    for guard in GUARDS:
+        bits = bits_for(digits + guard)
+        with precision(bits):
+            target = arb(10) ** (-(digits + 3))
+            out = _Nested(pieces, bound, rho, q1, q2, bits).integral(growth, target)
+        if tight_enough(out, digits):
+            return out
+    raise CertificationError(f"the nested quadrature of the kernel did not reach {digits} digits")
