@@ -91,9 +91,9 @@ LONG = 160  # exact forms longer than this are left to --json in the text output
 def _text(n, digits: int) -> str:
     import sympy as sp
 
-    from ..render.numbers import number_text
+    from ..render.numbers import exact_str, number_text
 
-    if n.exact is not None and n.ball is not None and len(sp.sstr(n.exact)) > LONG:
+    if n.exact is not None and n.ball is not None and len(exact_str(n.exact)) > LONG:
         from dataclasses import replace
 
         return number_text(replace(n, exact=None), digits) + "  (closed form: see --json)"

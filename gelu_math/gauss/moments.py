@@ -319,10 +319,17 @@ def _sub(a: Moment, b: Moment, digits: int) -> Moment:
 BIG_RATIONAL = 10 ** 12
 
 
+BIG_EXPONENT = 100  # exp(c) with |c| above this: simplify's sign tests evaluate through huge cancellation
+
+
 def tidy(e: sp.Expr) -> sp.Expr:
-    """calculus.tidy, except for forms with long rational constants (the 32-digit SELU constants),
-    where simplify spends seconds and shortens nothing — decided from the expression."""
+    """calculus.tidy, except for forms with long rational constants (the 32-digit SELU constants) or
+    exponentials of large constants (exp(−5000) at mean −100: simplify's numeric sign tests then cancel
+    through thousands of digits, 76 s for E ReLU(Z)'s variance), where simplify spends seconds and
+    shortens nothing — decided from the expression."""
     if any(abs(r.p) > BIG_RATIONAL or r.q > BIG_RATIONAL for r in e.atoms(sp.Rational)):
+        return e
+    if any(a.args[0].is_Rational and abs(a.args[0]) > BIG_EXPONENT for a in e.atoms(sp.exp)):
         return e
     return calculus.tidy(e)
 
@@ -397,6 +404,7 @@ def moments(f, params=None, *, mean=0, std=1, digits: int = DEFAULT_DIGITS) -> G
 # --- gains -----------------------------------------------------------------------------------
 
 GAIN_KEYS = {"std": "variance", "rms": "second", "grad": "fprime_second"}
+GAIN_OF = {"variance": "Var f(Z)", "second": "E f(Z)²", "fprime_second": "E f′(Z)²"}
 
 
 def _inv_sqrt(m: Moment, digits: int) -> Moment:
@@ -417,6 +425,27 @@ def _inv_sqrt(m: Moment, digits: int) -> Moment:
     return Moment(Number(None, g), Method.CERTIFIED, (Step("1/√m in ball arithmetic."),))
 
 
+GAIN_DIGITS = ((2, 20), (4, 60), (8, 200))  # a certified moment whose ball holds 0 is recomputed with a·N + b digits
+
+
 def gains(m: GaussMoments) -> dict:
-    """std, rms and grad gains from moments (meaningful for Z ~ N(0, 1))."""
-    return {k: _inv_sqrt(m.moments[src], m.digits) for k, src in GAIN_KEYS.items()}
+    """std, rms and grad gains from moments (meaningful for Z ~ N(0, 1)).
+
+    A gain needs its moment certified positive; a certified moment is only accurate to 10^−(N+2) absolutely,
+    so a tiny one (E f(Z)² ≈ 2·10⁻⁸⁹ for tanh(x)·[x > 20]) is recomputed with more digits, in a fixed
+    sequence (:data:`GAIN_DIGITS`) — decided by the balls, never by time."""
+    out = {}
+    for k, src in GAIN_KEYS.items():
+        mom = m.moments[src]
+        for factor in (None, *GAIN_DIGITS):
+            if factor is not None:
+                mom = moments(m.instance, mean=m.mean, std=m.std, digits=factor[0] * m.digits + factor[1]).moments[src]
+            try:
+                out[k] = _inv_sqrt(mom, m.digits)
+                break
+            except CertificationError:
+                if factor == GAIN_DIGITS[-1]:
+                    raise CertificationError(f"cannot certify that {GAIN_OF[src]} > 0 (its ball holds 0 with "
+                                             f"{factor[0] * m.digits + factor[1]} digits), so the {k} gain is not "
+                                             "certified")
+    return out

@@ -18,18 +18,18 @@ Bernstein ellipses); G is given as
 The inner path runs over [−W, W] in w, cut where a piece of g changes: w_β(t) = (β − c t)/d for a
 breakpoint β.  The outer range [−T, T] is cut at the breakpoints β/a of g(a t) and where some w_β(t)
 crosses ±W, so that on each outer segment the same breakpoints lie inside (−W, W) and G is one analytic
-expression of t (its path ends move with t; complex t gives complex ends).  Segments are integrated
-between the exact midpoints of the cut points' balls: at an outer breakpoint as
-:func:`.integrate.between` (plus rad · sup|integrand| on the cut's ball); at a crossing of ±W a point t
-within that radius of the crossing is given the neighbouring segment's breakpoint layout, which differs
-from the true truncated integral only over |w| > W − 1 and is covered by the truncation bound below.
+expression of t (its path ends move with t; complex t gives complex ends).  Each segment, with its own
+layout and its own piece of g(a t), is integrated by :func:`.integrate.between`: between the exact
+midpoints of its end cuts' balls, plus rad · sup|integrand| on each end's ball — which covers the stretch
+between an exact cut and its midpoint on either side, so on every exact segment the layout is the right
+one (at outer breakpoints and at crossings of ±W alike).
 
 The rest of the plane is bounded by the proved growth |g(x)| <= P(|x|) (:func:`.growth.global_bound`,
 nonnegative coefficients):
 
 * |t| > T: ∫ φ(t) P(a|t|) E P(|c||t| + d|W|) dt (the Growth the caller passes, from
   :func:`.kernel._polynomial_growth`), bounded by :func:`.integrate.tail_bound`;
-* |t| <= T, |w| > W − 1 (the cut-off and the layout near its crossings, counted three times):
+* |t| <= T, |w| > W: E P(a|Z|) · ∫_{|w|>W} φ(w) P(|c| T + d|w|) dw, bounded with slack as
   3 · E P(a|Z|) · ∫_{|w|>W−1} φ(w) P(|c| T + d|w|) dw.
 """
 
@@ -86,7 +86,8 @@ class _Nested:
         return const_ball(sp.Add(*(p * self.a ** k * _abs_moment(k) for k, p in enumerate(self.P))))
 
     def inner_tail(self, T: int, W: int) -> arb:
-        """3 · E P(a|Z|) · ∫_{|w|>W−1} φ(w) P(|c| T + d|w|) dw (module text)."""
+        """3 · E P(a|Z|) · ∫_{|w|>W−1} φ(w) P(|c| T + d|w|) dw, a bound with slack of the part |t| <= T,
+        |w| > W (module text)."""
         U = sp.Symbol("U", nonnegative=True)
         poly = sp.Poly(sp.expand(sp.Add(*(p * (sp.Abs(self.c) * T + self.d * U) ** k for k, p in enumerate(self.P)))), U)
         growth = Growth(tuple(_upper(const_ball(co)) for co in poly.all_coeffs()[::-1]), 1)
@@ -201,10 +202,13 @@ class _Nested:
             tol = target / (8 * n)
             inner_tol = target / (8 * arb.max(arb(1), self.expected_P()))
             total = arb(0, (tail_bound(growth, arb(T)) + self.inner_tail(T, W)).upper())
-            for (lo, lo_outer), (hi, _hi_outer) in zip(ends[:-1], ends[1:]):
+            for (lo, _), (hi, _) in zip(ends[:-1], ends[1:]):
                 mid = (lo + hi) / 2
                 layout = self._layout(mid, W)
-                k = sum(1 for b in self.cuts if compare(b / self.a, mid) == -1)  # the piece of g(a t)
+                order = [compare(b / self.a, mid) for b in self.cuts]
+                if None in order:
+                    raise CertificationError("cannot place a breakpoint of g(a t) against an outer segment")
+                k = sum(1 for c in order if c == -1)  # the piece of g(a t)
                 F, A, c0 = self.parts[k], self.A, self.phi_c
 
                 def outer(t, analytic, F=F, layout=layout):

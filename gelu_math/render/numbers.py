@@ -101,14 +101,23 @@ def _dec(m: int, e: int) -> str:
     return text.rstrip("0").rstrip(".") if "." in text and "E" not in text else text
 
 
+def exact_str(e: sp.Expr) -> str:
+    """SymPy's str of an exact value; with the terms in stored order where the value holds exp(c) of a large
+    constant (E ReLU6(Z) at mean −1000 has exp(−500000)): the printer's term ordering evaluates numerically,
+    and through that cancellation mpmath's erf ran for minutes."""
+    if any(a.args[0].is_Rational and abs(a.args[0]) > 100 for a in sp.sympify(e).atoms(sp.exp)):
+        return sp.sstr(e, order="none")
+    return sp.sstr(e)
+
+
 def number_json(n: Number, digits: int):
     """The schema's number object: {exact, mid, rad}, or "-inf"/"+inf"."""
     if n.infinite:
         return "+inf" if n.infinite > 0 else "-inf"
     if n.ball is None:  # symbolic (parameters kept as symbols): exact form only
-        return {"exact": sp.sstr(n.exact), "mid": None, "rad": None}
+        return {"exact": exact_str(n.exact), "mid": None, "rad": None}
     mid, rad = decimal_ball(n, digits)
-    return {"exact": None if n.exact is None else sp.sstr(n.exact), "mid": mid, "rad": rad}
+    return {"exact": None if n.exact is None else exact_str(n.exact), "mid": mid, "rad": rad}
 
 
 def terminating_decimal(q: sp.Expr) -> str | None:
@@ -136,14 +145,14 @@ def number_text(n: Number, digits: int) -> str:
     if n.infinite:
         return "+inf" if n.infinite > 0 else "-inf"
     if n.ball is None:
-        return sp.sstr(n.exact)
+        return exact_str(n.exact)
     exact = terminating_decimal(n.exact)
     if exact is not None and len(exact) <= 60:
-        return exact if sp.sstr(n.exact) == exact else f"{sp.sstr(n.exact)} = {exact}"
+        return exact if exact_str(n.exact) == exact else f"{exact_str(n.exact)} = {exact}"
     mid, rad = supported_ball(n, digits)
     ball = mid if rad == "0" else f"[{mid} ± {short_upper(rad)}]"
-    if n.exact is not None and sp.sstr(n.exact) != mid:
-        return f"{sp.sstr(n.exact)} = {ball}"
+    if n.exact is not None and exact_str(n.exact) != mid:
+        return f"{exact_str(n.exact)} = {ball}"
     return ball
 
 
