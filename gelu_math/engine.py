@@ -206,7 +206,7 @@ def _limits(b: _Builder) -> Fact:
     lims = Sides((side, _maybe_number(checked_limit(e, sp.oo * side), b.digits)) for side, e in ends.items())
     return Fact("limits", "{0} = {1} and {2} = {3}", lims, Method.EXACT,
                 (Step("SymPy's symbolic limit (Gruntz algorithm) of the unbounded piece at each end, {0} and {1}; "
-                      "as a guard against SymPy errors each is compared with ball evaluation at |x| = 16, 64, 256, …, 2^64, "
+                      "as a guard against SymPy errors each is compared with ball evaluation at |x| = 16, 64, 256, …, 2⁶⁴, "
                       "and a contradicted limit is refused.",
                       (b.pieces.pieces[0].expr, b.pieces.pieces[-1].expr)),),
                 (sp.Limit(_f(x), x, -sp.oo), lims[-1], sp.Limit(_f(x), x, sp.oo), lims[1]))

@@ -55,7 +55,12 @@ def _escape(s: str) -> str:
             out.append(_UNICODE[ch])
         else:
             raise ValueError(f"no LaTeX mapping for {ch!r} (U+{ord(ch):04X}) in {s!r}")
-    return "".join(out)
+    # a run of superscript (subscript) characters is one script: 2⁶⁴ as 2$^{64}$, not 2$^{6}$$^{4}$
+    return _RUN.sub(lambda m: m.group(0)[:2] + "{" + "".join(_ONE.findall(m.group(0))) + "}$", "".join(out))
+
+
+_RUN = re.compile(r"\$\^\{[^{}$]+\}\$(?:\$\^\{[^{}$]+\}\$)+|\$_\{[^{}$]+\}\$(?:\$_\{[^{}$]+\}\$)+")
+_ONE = re.compile(r"[\^_]\{([^{}$]+)\}")
 
 
 # --- width estimate ---------------------------------------------------------------------------
