@@ -52,6 +52,12 @@ def q(value) -> fmpq:
     return fmpq(int(value.p), int(value.q))
 
 
+def dyadic(v: arb) -> sp.Rational:
+    """An exact arb (a ball's endpoint: ``lower()``, ``upper()``) as the SymPy rational m·2^e it is."""
+    m, e = v.man_exp()
+    return sp.Integer(int(m)) * sp.Integer(2) ** int(e)
+
+
 def ball_between(lo: fmpq, hi: fmpq) -> arb:
     """The smallest ball at the current precision containing [lo, hi]."""
     return arb(lo).union(arb(hi))

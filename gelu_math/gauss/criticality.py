@@ -31,7 +31,7 @@ from flint import acb, arb
 
 from ..analysis import calculus
 from ..analysis.pieces import decompose
-from ..certified.balls import DEFAULT_DIGITS, bits_for, check_digits, precision, tight_enough
+from ..certified.balls import DEFAULT_DIGITS, bits_for, check_digits, dyadic, precision, tight_enough
 from ..certified.arbeval import const_ball
 from ..definitions.symbols import x
 from ..errors import CertificationError, InputError
@@ -166,7 +166,7 @@ class Integrals:
             if slope:  # times (U² + 1)/(2 qlo)
                 w = 1 / (2 * arb(const_ball(qlo)))
                 sq = [(sq[i] if i < len(sq) else 0) * w + (sq[i - 2] * w if i >= 2 else 0) for i in range(len(sq) + 2)]
-            g = Growth(tuple(_rational(arb(c.upper())) for c in sq), 1)
+            g = Growth(tuple(dyadic(arb(c.upper())) for c in sq), 1)
         if len(self._growths) > 4096:
             self._growths.clear()
         self._growths[key] = g
@@ -423,7 +423,7 @@ def refine(G, a, b, digits: int) -> tuple[arb, int, sp.Rational, sp.Rational]:
         dg = G(a, b, bits, True)
         with precision(bits):
             N = (arb(const_ball(m)) - G(m, m, bits) / dg).intersection(Q)
-            a, b = _rational(N.lower()), _rational(N.upper())
+            a, b = dyadic(N.lower()), dyadic(N.upper())
     raise CertificationError("interval Newton did not reach the requested digits")
 
 
@@ -461,7 +461,3 @@ def fixed_points(f, params=None, *, sigma_w2, sigma_b2, search=SEARCH, digits: i
     return _search(inst, run)
 
 
-def _rational(v: arb) -> sp.Rational:
-    """An exact arb (an endpoint: lower() or upper()) as a SymPy rational."""
-    m, e = v.man_exp()
-    return sp.Integer(int(m)) * sp.Integer(2) ** int(e)

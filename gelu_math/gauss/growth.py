@@ -190,6 +190,7 @@ def global_bound(pieces) -> sp.Expr | None:
     from flint import arb
 
     from ..certified.arbeval import compile_arb, const_ball
+    from ..certified.balls import dyadic
 
     ps = pieces.pieces
     if len(ps) == 1:
@@ -205,6 +206,5 @@ def global_bound(pieces) -> sp.Expr | None:
         top = abs(compile_arb(p.expr, x)(ball))
         if not top.is_finite():
             return None
-        m, e = top.upper().man_exp()
-        coeffs[0] = sp.Max(coeffs[0], sp.Integer(int(m)) * sp.Integer(2) ** int(e))
+        coeffs[0] = sp.Max(coeffs[0], dyadic(arb(top.upper())))
     return sp.Add(*(c * X ** i for i, c in enumerate(coeffs)))

@@ -29,18 +29,13 @@ import sympy as sp
 from flint import acb, arb
 
 from ..certified.arbeval import const_ball
-from ..certified.balls import bits_for, precision, tight_enough
+from ..certified.balls import bits_for, dyadic, precision, tight_enough
 from ..definitions.symbols import x
 from ..errors import CertificationError, UnsupportedError
 from .acbeval import compile_acb
 from .integrate import Growth, between, tail_bound
 
 MAX_TERMS = 400
-
-
-def _rational(v: arb) -> sp.Rational:
-    m, e = v.man_exp()
-    return sp.Integer(int(m)) * sp.Integer(2) ** int(e)
 
 
 class Coefficients:
@@ -108,7 +103,7 @@ class Coefficients:
                 for j, b in enumerate(extra):
                     if b != 0:
                         prod[i + j] += a * arb(const_ball(b)) * scale
-            return Growth(tuple(_rational(arb(c.upper())) for c in prod), 1)
+            return Growth(tuple(dyadic(arb(c.upper())) for c in prod), 1)
 
     def _integral(self, integrand_of, growth: Growth, tail=tail_bound) -> arb:
         """∫ over [−T, T] of ``integrand_of(F)`` piece by piece (ball ends as :func:`.integrate.between`),
@@ -216,7 +211,7 @@ class Coefficients:
 
         # P(√q|t|)² = P(√q|t|)·(coefficients of P(√q|t|)), already scaled: square via _growth with extra = P·r^i
         with precision(self.bits + 32):
-            extra = [_rational(arb((c * self.r ** i).upper())) for i, c in enumerate(self.P)]
+            extra = [dyadic(arb((c * self.r ** i).upper())) for i, c in enumerate(self.P)]
         return self._integral(integrand_of, self._growth(extra, arb(1)))
 
 

@@ -55,6 +55,11 @@ def _power_coeffs(coeffs: tuple, k: int) -> tuple:
     return out
 
 
+def abs_moment(i: int) -> sp.Expr:
+    """E|W|^i for W ~ N(0, 1): 2^(i/2) Γ((i + 1)/2)/√π (exact)."""
+    return sp.Integer(2) ** sp.Rational(i, 2) * sp.gamma(sp.Rational(i + 1, 2)) / sp.sqrt(sp.pi)
+
+
 def tail_bound(growth: Growth, T: arb) -> arb:
     """Upper bound (a ball's upper end) of ∫_{|t|>T} (Σ C_i |t|^i)^k φ(t) dt, T >= start:
     2 Σ_j D_j M_j(T) with D the coefficients of the k-th power and M_j(T) = ∫_T^∞ u^j φ, from

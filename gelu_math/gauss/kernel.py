@@ -36,7 +36,7 @@ from ..definitions.symbols import x
 from ..errors import CertificationError, InputError, UnsupportedError
 from ..facts import Method, Number, Step
 from .closed import gaussian_integral, t
-from .integrate import Growth
+from .integrate import Growth, abs_moment
 from .moments import (Moment, _abs_upper, _lipschitz, _moment, almost_everywhere, derivative_pieces, exact_value,
                       instance_of, positive)
 
@@ -150,11 +150,6 @@ def _hermite(pieces, rho, q1, q2, growth, digits, what, why_not) -> Moment:
     return Moment(Number(None, ball), Method.CERTIFIED, (step,))
 
 
-def _abs_moment(i: int) -> sp.Expr:
-    """E|W|^i for W ~ N(0, 1): 2^(i/2) Γ((i + 1)/2)/√π (exact)."""
-    return sp.Integer(2) ** sp.Rational(i, 2) * sp.gamma(sp.Rational(i + 1, 2)) / sp.sqrt(sp.pi)
-
-
 def _polynomial_growth(pieces, rho, q1, q2) -> Growth | None:
     """|f(√q₁ t)·h(t)| <= P(√q₁|t|)·E P(a|t| + b|W|) for every t (see the module docstring), with P the
     proved global bound of f (None when there is none); coefficients rounded up to rationals."""
@@ -166,7 +161,7 @@ def _polynomial_growth(pieces, rho, q1, q2) -> Growth | None:
     U = sp.Symbol("U", nonnegative=True)
     p = sp.Poly(P, X).all_coeffs()[::-1]
     a, b = sp.sqrt(q2) * sp.Abs(rho), sp.sqrt(q2 * (1 - rho ** 2))
-    H = sp.Add(*(c * sp.binomial(k, j) * a ** j * U ** j * b ** (k - j) * _abs_moment(k - j)
+    H = sp.Add(*(c * sp.binomial(k, j) * a ** j * U ** j * b ** (k - j) * abs_moment(k - j)
                  for k, c in enumerate(p) for j in range(k + 1)))
     F = sp.Add(*(c * (sp.sqrt(q1) * U) ** k for k, c in enumerate(p)))
     coeffs = sp.Poly(sp.expand(F * H), U).all_coeffs()[::-1]

@@ -29,7 +29,7 @@ from flint import arb
 
 from ..analysis import calculus
 from ..analysis.pieces import decompose
-from ..certified.balls import DEFAULT_DIGITS, check_digits, precision, bits_for, tight_enough
+from ..certified.balls import DEFAULT_DIGITS, bits_for, check_digits, dyadic, precision, tight_enough
 from ..certified.limits import checked_limit
 from ..certified.numbers import exact_number
 from ..definitions.registry import Activation, Instance, get
@@ -153,19 +153,12 @@ def _lipschitz(pieces) -> sp.Expr:
         return sp.Max(sp.Abs(ends[0].exact), sp.Abs(ends[1].exact))
     with precision(128):
         top = arb.max(abs(ends[0].ball), abs(ends[1].ball))
-    return sp.Rational(_upper(top))
-
-
-def _upper(b: arb) -> str:
-    """A decimal string >= the ball's upper end (exact rational from Arb's outward rounding)."""
-    m, e = b.upper().man_exp()
-    return str(sp.Integer(int(m)) * sp.Integer(2) ** int(e)) if int(e) >= 0 else \
-        f"{int(m)}/{2 ** (-int(e))}"
+    return dyadic(arb(top.upper()))
 
 
 def _abs_upper(value: sp.Expr) -> sp.Expr:
     v = sp.Abs(value)
-    return v if v.is_Rational else sp.Rational(_upper(exact_number(v, 20).ball))
+    return v if v.is_Rational else dyadic(arb(exact_number(v, 20).ball.upper()))
 
 
 def _short_upper(value: sp.Expr, digits: int = 6) -> sp.Expr:

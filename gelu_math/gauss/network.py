@@ -41,7 +41,7 @@ from flint import arb
 
 from ..analysis.pieces import decompose
 from ..certified.arbeval import const_ball
-from ..certified.balls import bits_for, check_digits, precision
+from ..certified.balls import bits_for, check_digits, dyadic, precision
 from ..certified.numbers import exact_number
 from ..errors import InputError
 from ..facts import Number
@@ -95,11 +95,6 @@ class Network:
     batch: int
 
 
-def _rational(v: arb) -> sp.Rational:
-    m, e = v.man_exp()
-    return sp.Integer(int(m)) * sp.Integer(2) ** int(e)
-
-
 class _Model:
     """S(q), D(q): exact where known (homogeneous f, q = 1), else certified balls at a ball of q."""
 
@@ -126,7 +121,7 @@ class _Model:
             self._integrals = Integrals(self.inst)
         with precision(self.bits):
             Q = self.ball(q) if isinstance(q, sp.Basic) else q
-            lo, hi = _rational(Q.lower()), _rational(Q.upper())
+            lo, hi = dyadic(Q.lower()), dyadic(Q.upper())
         I = self._integrals
         return I.integral(0, False, lo, hi, self.bits), I.integral(1, False, lo, hi, self.bits)
 

@@ -41,25 +41,15 @@ import sympy as sp
 from flint import acb, arb
 
 from ..certified.arbeval import const_ball
-from ..certified.balls import bits_for, precision, tight_enough
+from ..certified.balls import bits_for, dyadic, precision, tight_enough
 from ..definitions.domain import compare
 from ..definitions.symbols import x
 from ..errors import CertificationError
 from .acbeval import compile_acb
-from .integrate import Growth, between, tail_bound
+from .integrate import Growth, abs_moment, between, tail_bound
 
 CELLS = 32  # cells per inner path segment in a box bound
 GUARDS = (8, 24)
-
-
-def _abs_moment(i: int) -> sp.Expr:
-    """E|Z|^i (exact)."""
-    return sp.Integer(2) ** sp.Rational(i, 2) * sp.gamma(sp.Rational(i + 1, 2)) / sp.sqrt(sp.pi)
-
-
-def _upper(v: arb) -> sp.Rational:
-    m, e = arb(v.upper()).man_exp()
-    return sp.Integer(int(m)) * sp.Integer(2) ** int(e)
 
 
 class _Nested:
@@ -83,14 +73,14 @@ class _Nested:
     # --- bounds of the rest of the plane ---------------------------------------------------------
     def expected_P(self) -> arb:
         """E P(a|Z|) (an upper bound, exact arithmetic then rounded up)."""
-        return const_ball(sp.Add(*(p * self.a ** k * _abs_moment(k) for k, p in enumerate(self.P))))
+        return const_ball(sp.Add(*(p * self.a ** k * abs_moment(k) for k, p in enumerate(self.P))))
 
     def inner_tail(self, T: int, W: int) -> arb:
         """3 · E P(a|Z|) · ∫_{|w|>W−1} φ(w) P(|c| T + d|w|) dw, a bound with slack of the part |t| <= T,
         |w| > W (module text)."""
         U = sp.Symbol("U", nonnegative=True)
         poly = sp.Poly(sp.expand(sp.Add(*(p * (sp.Abs(self.c) * T + self.d * U) ** k for k, p in enumerate(self.P)))), U)
-        growth = Growth(tuple(_upper(const_ball(co)) for co in poly.all_coeffs()[::-1]), 1)
+        growth = Growth(tuple(dyadic(arb(const_ball(co).upper())) for co in poly.all_coeffs()[::-1]), 1)
         return 3 * self.expected_P() * tail_bound(growth, arb(W - 1))
 
     # --- the inner integral G(t) ------------------------------------------------------------------
