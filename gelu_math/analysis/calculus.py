@@ -85,6 +85,16 @@ def _rational_tidy(expr: sp.Expr) -> sp.Expr:
     return best
 
 
+LARGE_EXPONENT = 100
+
+
+def has_large_exponential(expr: sp.Expr) -> bool:
+    """Whether ``expr`` holds exp(c) of a rational constant |c| > 100 (exp(−5000): E ReLU(Z) at mean −100).
+    Numeric sign tests on such forms — SymPy's simplify, its printer's term ordering — evaluate through
+    cancellation of thousands of digits and take minutes; callers skip them."""
+    return any(a.args[0].is_Rational and abs(a.args[0]) > LARGE_EXPONENT for a in sp.sympify(expr).atoms(sp.exp))
+
+
 @functools.lru_cache(maxsize=4096)
 def tidy(expr: sp.Expr) -> sp.Expr:
     """A simplified form of ``expr``; the unsimplified one if the expression is too large

@@ -312,9 +312,6 @@ def _sub(a: Moment, b: Moment, digits: int) -> Moment:
 BIG_RATIONAL = 10 ** 12
 
 
-BIG_EXPONENT = 100  # exp(c) with |c| above this: simplify's sign tests evaluate through huge cancellation
-
-
 def tidy(e: sp.Expr) -> sp.Expr:
     """calculus.tidy, except for forms with long rational constants (the 32-digit SELU constants) or
     exponentials of large constants (exp(−5000) at mean −100: simplify's numeric sign tests then cancel
@@ -322,7 +319,7 @@ def tidy(e: sp.Expr) -> sp.Expr:
     shortens nothing — decided from the expression."""
     if any(abs(r.p) > BIG_RATIONAL or r.q > BIG_RATIONAL for r in e.atoms(sp.Rational)):
         return e
-    if any(a.args[0].is_Rational and abs(a.args[0]) > BIG_EXPONENT for a in e.atoms(sp.exp)):
+    if calculus.has_large_exponential(e):
         return e
     return calculus.tidy(e)
 
@@ -427,12 +424,15 @@ def gains(m: GaussMoments) -> dict:
     A gain needs its moment certified positive; a certified moment is only accurate to 10^−(N+2) absolutely,
     so a tiny one (E f(Z)² ≈ 2·10⁻⁸⁹ for tanh(x)·[x > 20]) is recomputed with more digits, in a fixed
     sequence (:data:`GAIN_DIGITS`) — decided by the balls, never by time."""
-    out = {}
+    out, again = {}, {}  # again: digits -> the moments recomputed with them (shared by the gains)
     for k, src in GAIN_KEYS.items():
         mom = m.moments[src]
         for factor in (None, *GAIN_DIGITS):
             if factor is not None:
-                mom = moments(m.instance, mean=m.mean, std=m.std, digits=factor[0] * m.digits + factor[1]).moments[src]
+                d = factor[0] * m.digits + factor[1]
+                if d not in again:
+                    again[d] = moments(m.instance, mean=m.mean, std=m.std, digits=d)
+                mom = again[d].moments[src]
             try:
                 out[k] = _inv_sqrt(mom, m.digits)
                 break

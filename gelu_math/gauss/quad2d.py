@@ -68,12 +68,10 @@ class _Nested:
             self.A, self.C, self.D = (acb(const_ball(v)) for v in (self.a, self.c, self.d))
             self.betas = [acb(const_ball(b)) for b in self.cuts]
             self.phi_c = 1 / (2 * arb.pi()).sqrt()
+            self.EP = const_ball(sp.Add(*(p * self.a ** k * abs_moment(k) for k, p in enumerate(self.P))))  # E P(a|Z|)
         self.wide = arb(2) ** (-(bits // 2))
 
     # --- bounds of the rest of the plane ---------------------------------------------------------
-    def expected_P(self) -> arb:
-        """E P(a|Z|) (an upper bound, exact arithmetic then rounded up)."""
-        return const_ball(sp.Add(*(p * self.a ** k * abs_moment(k) for k, p in enumerate(self.P))))
 
     def inner_tail(self, T: int, W: int) -> arb:
         """3 · E P(a|Z|) · ∫_{|w|>W−1} φ(w) P(|c| T + d|w|) dw, a bound with slack of the part |t| <= T,
@@ -81,7 +79,7 @@ class _Nested:
         U = sp.Symbol("U", nonnegative=True)
         poly = sp.Poly(sp.expand(sp.Add(*(p * (sp.Abs(self.c) * T + self.d * U) ** k for k, p in enumerate(self.P)))), U)
         growth = Growth(tuple(dyadic(arb(const_ball(co).upper())) for co in poly.all_coeffs()[::-1]), 1)
-        return 3 * self.expected_P() * tail_bound(growth, arb(W - 1))
+        return 3 * self.EP * tail_bound(growth, arb(W - 1))
 
     # --- the inner integral G(t) ------------------------------------------------------------------
     def _layout(self, t_mid: sp.Expr, W: int) -> tuple[int, list[int]]:
@@ -147,31 +145,30 @@ class _Nested:
         return acb(b, b)
 
     # --- the outer integral -----------------------------------------------------------------------
-    def _outer_cuts(self, T: int, W: int) -> list[tuple[sp.Expr, bool]]:
-        """Cut points strictly inside (−T, T), ordered, each with whether it is a breakpoint of g(a t)."""
-        cand = [(b / self.a, True) for b in self.cuts]
+    def _outer_cuts(self, T: int, W: int) -> list[sp.Expr]:
+        """Cut points strictly inside (−T, T), ordered, without repeats: the breakpoints β/a of g(a t) and the
+        t where some w_β(t) crosses ±W."""
+        cand = [b / self.a for b in self.cuts]
         if self.c != 0:
-            cand += [((b - s * self.d * W) / self.c, False) for b in self.cuts for s in (-1, 1)]
+            cand += [(b - s * self.d * W) / self.c for b in self.cuts for s in (-1, 1)]
         inside = []
-        for v, outer in cand:
+        for v in cand:
             lo, hi = compare(v, -T), compare(v, T)
             if lo is None or hi is None:
                 raise CertificationError("cannot place a cut point of the kernel's quadrature")
             if lo == 1 and hi == -1:
-                inside.append((v, outer))
+                inside.append(v)
 
         def order(p, q):
-            r = compare(p[0], q[0])
+            r = compare(p, q)
             if r is None:
                 raise CertificationError("cannot order the cut points of the kernel's quadrature")
             return r
         inside.sort(key=functools.cmp_to_key(order))
         out = []
-        for v, outer in inside:
-            if out and compare(out[-1][0], v) == 0:
-                out[-1] = (out[-1][0], out[-1][1] or outer)
-            else:
-                out.append((v, outer))
+        for v in inside:
+            if not (out and compare(out[-1], v) == 0):
+                out.append(v)
         return out
 
     def integral(self, growth: Growth, target: arb) -> arb:
@@ -186,13 +183,12 @@ class _Nested:
                 W += 1 + W // 8
                 if W > 4000:
                     raise CertificationError("the kernel's inner tail bound does not fall below the target")
-            cuts = self._outer_cuts(T, W)
-            ends = [(sp.Integer(-T), False)] + cuts + [(sp.Integer(T), False)]
+            ends = [sp.Integer(-T), *self._outer_cuts(T, W), sp.Integer(T)]
             n = len(ends) - 1
             tol = target / (8 * n)
-            inner_tol = target / (8 * arb.max(arb(1), self.expected_P()))
+            inner_tol = target / (8 * arb.max(arb(1), self.EP))
             total = arb(0, (tail_bound(growth, arb(T)) + self.inner_tail(T, W)).upper())
-            for (lo, _), (hi, _) in zip(ends[:-1], ends[1:]):
+            for lo, hi in zip(ends[:-1], ends[1:]):
                 mid = (lo + hi) / 2
                 layout = self._layout(mid, W)
                 order = [compare(b / self.a, mid) for b in self.cuts]

@@ -105,7 +105,9 @@ def exact_str(e: sp.Expr) -> str:
     """SymPy's str of an exact value; with the terms in stored order where the value holds exp(c) of a large
     constant (E ReLU6(Z) at mean −1000 has exp(−500000)): the printer's term ordering evaluates numerically,
     and through that cancellation mpmath's erf ran for minutes."""
-    if any(a.args[0].is_Rational and abs(a.args[0]) > 100 for a in sp.sympify(e).atoms(sp.exp)):
+    from ..analysis.calculus import has_large_exponential
+
+    if has_large_exponential(e):
         return sp.sstr(e, order="none")
     return sp.sstr(e)
 
