@@ -25,6 +25,7 @@ from typing import Callable
 import sympy as sp
 from flint import arb, fmpq
 
+from ..definitions.normal import Phi
 from ..errors import UnsupportedError
 
 ArbFn = Callable[[arb], arb]
@@ -49,6 +50,7 @@ _UNARY = {
     sp.LambertW: lambda u: u.lambertw(),
     sp.sign: lambda u: u.sgn(),
     sp.Abs: lambda u: abs(u),
+    Phi: lambda u: (-u * arb(2).rsqrt()).erfc() / 2,  # Φ(u) = erfc(−u/√2)/2: accurate in the lower tail
 }
 
 

@@ -44,12 +44,13 @@ def _too_long(st: Step) -> bool:
 def _chi1_at_rms_gain(m, digits: int):
     """E f′(Z)²/E f(Z)² as a Number (exact when both moments are), or None when not finite and positive."""
     from ..certified.balls import bits_for, precision
+    from ..gauss.phiform import tidy  # the moments' stated form (the ratio of two of them)
 
     a, b = m.moments["fprime_second"].value, m.moments["second"].value
     if not (a.is_finite and b.is_finite):
         return None
     if a.exact is not None and b.exact is not None and not (_long(a.exact) or _long(b.exact)):
-        return None if b.exact == 0 else exact_number(sp.simplify(a.exact / b.exact), digits)
+        return None if b.exact == 0 else exact_number(tidy(a.exact / b.exact), digits)
     if not b.ball > 0:
         return None
     with precision(bits_for(digits) + 32):

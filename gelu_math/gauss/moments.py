@@ -38,6 +38,7 @@ from ..errors import CertificationError, InputError, ParameterError, Unsupported
 from ..facts import Method, Number, Step
 from .closed import gaussian_integral, t
 from .integrate import Growth, certified_integral
+from .phiform import tidy
 
 KEYS = ("mean", "second", "variance", "fprime_second")
 LIPSCHITZ_DIGITS = 20  # the growth bound needs an upper bound of L only
@@ -248,7 +249,7 @@ def _moment(pieces_t, growth: Growth | None, digits: int, what: str, why: str, m
     if growth.start == 0:
         steps = [Step(text + " for every t.", (bound,))]
     else:
-        steps = [Step(text + " for |t| ≥ {1}.", (bound, exact_number(sp.nsimplify(growth.start), digits)))]
+        steps = [Step(text + " for |t| ≥ {1}.", (bound, exact_number(growth.start if growth.start.is_Rational else sp.nsimplify(growth.start), digits)))]
     if exact is None:
         return Moment(Number(None, ball), Method.CERTIFIED, tuple(steps))
     n = exact_number(exact, digits)
@@ -307,21 +308,6 @@ def _sub(a: Moment, b: Moment, digits: int) -> Moment:
     with precision(max(bits_for(digits), a.value.ball.bits(), b.value.ball.bits()) + 64):
         ball = a.value.ball - b.value.ball * b.value.ball
     return Moment(Number(None, ball), Method.CERTIFIED, (Step("Var f(Z) = E f(Z)² − (E f(Z))² in ball arithmetic."),))
-
-
-BIG_RATIONAL = 10 ** 12
-
-
-def tidy(e: sp.Expr) -> sp.Expr:
-    """calculus.tidy, except for forms with long rational constants (the 32-digit SELU constants) or
-    exponentials of large constants (exp(−5000) at mean −100: simplify's numeric sign tests then cancel
-    through thousands of digits, 76 s for E ReLU(Z)'s variance), where simplify spends seconds and
-    shortens nothing — decided from the expression."""
-    if any(abs(r.p) > BIG_RATIONAL or r.q > BIG_RATIONAL for r in e.atoms(sp.Rational)):
-        return e
-    if calculus.has_large_exponential(e):
-        return e
-    return calculus.tidy(e)
 
 
 def almost_everywhere(m: Moment, pieces) -> Moment:

@@ -30,6 +30,7 @@ from ..errors import CertificationError, UnsupportedError
 from ..facts import Number, Step
 from .closed import gaussian_integral
 from .moments import _pieces_t, moments
+from .phiform import phi_form
 
 ALPHA = sp.Symbol("alpha", positive=True)
 CHECK_DIGITS = 40  # the registered constants have 32 significant digits
@@ -39,19 +40,16 @@ CHECK_DIGITS = 40  # the registered constants have 32 significant digits
 class SelfNormalizing:
     alpha: Number
     lam: Number
-    alpha_phi: sp.Expr  # the same values written with Φ(−1), Φ(−2) (display; Φ is not evaluated)
+    alpha_phi: sp.Expr  # the same values written with Φ(−1), Φ(−2) (definitions.normal.Phi)
     lam_phi: sp.Expr  # in terms of the symbol alpha (= α*)
     registered: dict  # {"alpha": {...}, "lambda": {...}} for SELU: value, difference, agrees
     steps: tuple[Step, ...]
 
 
 def _phi_form(e: sp.Expr) -> sp.Expr:
-    """erf(√2/2) = 1 − 2Φ(−1), erf(√2) = 1 − 2Φ(−2): the constants of the paper."""
-    Phi = sp.Function("Phi")
-    p1, p2 = sp.Symbol("p1"), sp.Symbol("p2")
-    e = e.subs({sp.erf(sp.sqrt(2) / 2): 1 - 2 * p1, sp.erf(sp.sqrt(2)): 1 - 2 * p2})
-    e = sp.factor_terms(sp.simplify(e)) if sp.count_ops(e) <= 120 else e
-    return e.subs({p1: Phi(-1), p2: Phi(-2)})
+    """erf(√2/2) = 1 − 2Φ(−1), erf(√2) = 1 − 2Φ(−2): the constants of the paper (:func:`.phiform.phi_form`)."""
+    e = phi_form(e)
+    return sp.factor_terms(sp.simplify(e)) if sp.count_ops(e) <= 120 else e
 
 
 @calculus.without_units_import()

@@ -7,8 +7,8 @@ its printer only fixes what breaks XML or reads wrongly in 1.12–1.14:
   characters themselves;
 * strict relations print a bare ``<`` / ``>``: they are escaped;
 * ``Piecewise`` prints as ``piecewise((…))``: it becomes a brace with a table of cases;
-* undefined functions (``Phi(x)``, ``GELU(x)``) are lower-cased: their names print as symbols
-  (``Φ``, ``GELU``);
+* undefined functions (``Phi(x)``, ``GELU(x)``) and :class:`~gelu_math.definitions.normal.Phi` are
+  lower-cased: their names print as symbols (``Φ``, ``GELU``);
 * ``Subs`` prints as ``subs(…)``: it becomes the evaluation bar f′(x)|_{x=0};
 * ``Order`` prints as ``order(x⁵,(x,0))``: it becomes O(x⁵) (O(x⁵; x → ∞) away from 0);
 * a first derivative prints as d¹/dx¹: it becomes d/dx;
@@ -55,6 +55,8 @@ class _Printer(MathMLPresentationPrinter):
         mrow.appendChild(self._print(sp.Symbol(e.func.__name__)))
         mrow.appendChild(self._paren_comma_separated(*e.args))
         return mrow
+
+    _print_Phi = _print_AppliedUndef  # definitions.normal.Phi, a defined function: its name as Φ, not "phi"
 
     def _print_Derivative(self, e):
         # SymPy prints d^n/d^n x; only single-variable derivatives occur in reports
