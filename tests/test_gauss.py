@@ -7,6 +7,7 @@ breakpoints), or are literature closed forms (cited next to each assertion).
 
 from __future__ import annotations
 
+import importlib
 import json
 
 import mpmath as mp
@@ -523,3 +524,31 @@ def test_gain_of_a_tiny_moment_is_certified_with_more_digits(forget_user_functio
     ball = g["rms"].value.ball
     assert ball.rad() < 1e-8 * abs(ball.mid())
     assert bool(ball.overlaps(arb(mp.nstr(want, 35), f"{mp.nstr(want * mp.mpf('1e-30'), 3)}"))), (ball, want)
+
+
+# --- odd functions: E f(Z) = 0 exactly for Z symmetric ------------------------------------------
+
+def test_odd_functions_have_mean_exactly_zero_checked_by_parity_and_quadrature():
+    # two independent routes for each registered function: the engine's parity fact (analysis.series.parity,
+    # region by region with proved_zero) against gauss.moments.proved_odd; and where the mean is stated as an
+    # exact 0, the certified Arb quadrature of the same integral contains 0
+    from gelu_math.analysis.pieces import decompose
+    from gelu_math.analysis.series import parity
+    from gelu_math.definitions.registry import get, names
+    from gelu_math.gauss import moments as M_  # the function (the package exports it under the module's name)
+
+    M = importlib.import_module("gelu_math.gauss.moments")
+    odd = []
+    for name in names():
+        pieces = decompose(get(name).expr)
+        if M.proved_odd(pieces):
+            assert parity(pieces).kind == "odd", name
+            odd.append(name)
+            p1 = M._pieces_t(pieces, sp.Integer(0), sp.Integer(1), 1)
+            growth = M.structural_growth(pieces, sp.Integer(0), sp.Integer(1), 1)  # proved tail bound
+            assert growth is not None, name
+            assert M.certified_integral(p1, growth, 20).contains(0), name
+            mean = M_(name, std=2, digits=20).moments["mean"]
+            assert mean.value.exact == 0 and "f is odd" in mean.steps[0].text
+    assert set(odd) >= {"tanh", "softsign", "erf", "hardtanh"}
+    assert M_("tanh", mean="1/2", digits=20).moments["mean"].method.value == "certified"  # not symmetric

@@ -81,7 +81,8 @@ def _gaussian(ctx) -> Fact:
                                      "quadrature" if all(m.moments[k].method.value == "exact" for k in KEYS) else
                                      "Each moment is an Arb quadrature on a bounded core plus a tail bound proved "
                                      "from the growth of f; it is stated exactly where the closed-form class "
-                                     "(piecewise polynomial·exp, erf of linear arguments) covers f") + ".")]
+                                     "(piecewise polynomial·exp, erf of linear arguments) covers f, and E f(Z) "
+                                     "where f is proved odd") + ".")]
     if ctx.instance.name == "selu" and not ctx.instance.params:
         steps.append(Step("The registered λ and α are the 32-digit roundings of the constants that make E f(Z) = 0 "
                           "and E f(Z)² = 1 exactly (Klambauer et al.; derived by `gelu-math gauss selu`), so the "
@@ -110,8 +111,8 @@ def _gaussian(ctx) -> Fact:
                           "derived and checked against the certified "
                           f"{'enclosures' if len(names) > 1 else 'enclosure'}; too long to print here "
                           f"(`gelu-math gauss {ctx.instance.name} --json` prints {'them' if len(names) > 1 else 'it'})."))
-    if odd:
-        steps.append(Step("f is odd (its even part is proved 0 on every region between breakpoints) and Z ~ N(0, 1) "
+    if odd and m.moments["mean"].value.exact != 0:  # gauss did not prove it (moments.proved_odd): the parity fact did
+        steps.append(Step("f is odd (its even part is proved 0 on every region between breakpoints) and Z ∼ N(0, 1) "
                           "is symmetric, so E f(Z) = 0 exactly, Var f(Z) = E f(Z)² and the std gain is the rms gain."))
     steps.append(Step("Gains: std = 1/√Var f(Z) (unit output variance), rms = 1/√E f(Z)² (He et al.: unit second "
                       "moment), grad = 1/√E f′(Z)² (unit gradient second moment)."))
