@@ -3,15 +3,15 @@
 The integrals of :mod:`.closed` come out as sums of products of erf(c), e^c, √π and rationals, e.g.
 E ELU(Z) = −1/2 + (1/2 − erf(√2/2)/2)·e^{1/2} + √2/(2√π).  They are stated as the literature writes them,
 with the normal distribution function of a negative argument (a tail probability):
-erf(c) = 1 − 2Φ(−√2c) for c > 0 and 2Φ(√2c) − 1 otherwise, erfc(c) = 2Φ(−√2c)
+erf(c) = 1 − 2Φ(−√2c) for c > 0 and 2Φ(√2c) − 1 otherwise, erfc(c) = 2Φ(−√2c) (2 − 2Φ(√2c) for c < 0)
 (:class:`~gelu_math.definitions.normal.Phi`), so E ELU(Z) = e^{1/2}Φ(−1) − 1/2 + √2/(2√π).
 
 :func:`tidy` then takes the shortest (SymPy's ``count_ops``; the first on a tie) of: the expansion, the
-expansion over one denominator, and the form given (so a
-variance stays E f² − (E f)² when expanding the square makes it longer).  These are polynomial-time
-rewritings, each a few milliseconds; SymPy's ``simplify`` took 0.1–0.4 s per moment and rarely shortened
-these forms (``bench/bench_gauss.py``).  Every rewriting is an identity; the result is checked against
-the certified enclosure as before (:func:`.moments._inside`).
+expansion over one denominator, and the form given (so a variance stays E f² − (E f)² when expanding the
+square makes it longer). These are polynomial-time rewritings, each a few milliseconds; SymPy's
+``simplify`` took 0.1–0.4 s per moment and rarely shortened these forms (``bench/bench_gauss.py``).
+Every rewriting is an identity; the result is checked against the certified enclosure as before
+(:func:`.moments._inside`).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def _erf(c: sp.Expr) -> sp.Expr:
 
 def _erfc(c: sp.Expr) -> sp.Expr:
     b = _sqrt2_times(c)
-    return 2 * Phi(-b) if b.is_positive or not b.is_negative else 2 - 2 * Phi(b)
+    return 2 - 2 * Phi(b) if b.is_negative else 2 * Phi(-b)
 
 
 def phi_form(e: sp.Expr) -> sp.Expr:
