@@ -134,3 +134,10 @@ def test_phi_prints_as_capital_phi_in_every_back_end():
     m = math_element(sp.exp(R(1, 2)) * Phi(-1) + Phi(-3) ** 2)
     assert m.count("&#934;") == 2 and "phi" not in m.lower().replace("&#934;", "")
     assert sp.latex(Phi(-3) ** 2) == r"\Phi^{2}{\left(-3 \right)}"
+
+
+def test_phi_evalf_does_not_cancel():
+    # independent review: evalf through SymPy's erfc rewrote erfc(w) as 2 − erfc(−w) by the form of w and
+    # returned 0 for Φ(−√2(10π − 1 − √2)) = 5.0455074026295967143e-368 (mpmath.ncdf at 30 digits)
+    v = Phi(-sp.sqrt(2) * (10 * sp.pi - 1 - sp.sqrt(2))).evalf(20)
+    assert abs(v / sp.Float("5.0455074026295967142608855750e-368", 30) - 1) < 1e-18

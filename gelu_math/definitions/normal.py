@@ -5,11 +5,13 @@ analysis sees one form.  A closed form read by a person is better written with �
 literature does (E ELU(Z) = e^{1/2} Φ(−1) − 1/2 + 1/√(2π); Klambauer et al. 2017 write SELU's constants
 with Φ(−1), Φ(−2)): :class:`Phi` is that function, unevaluated except at 0 and ±∞, with its derivative,
 its erf/erfc forms and its sign, and Arb evaluates it (:mod:`gelu_math.certified.arbeval`).  Its printed
-name is ``Phi``, which the expression parser reads back as the same function.
+name is ``Phi``, which the expression parser reads back as the same value (the parser's Φ is the erf form).
 """
 
 from __future__ import annotations
 
+import mpmath
+import mpmath.libmp as mlib
 import sympy as sp
 
 
@@ -45,7 +47,13 @@ class Phi(sp.Function):
         return sp.erfc(-z / sp.sqrt(2)) / 2
 
     def _eval_evalf(self, prec):
-        return self.rewrite(sp.erfc)._eval_evalf(prec)  # erfc: no cancellation in the lower tail
+        """mpmath's ``ncdf`` of the argument evaluated first (SymPy's erfc would rewrite erfc(w) as
+        2 − erfc(−w) from the form of w, not its sign, and cancel: independent review)."""
+        z = self.args[0].evalf(mlib.prec_to_dps(prec) + 10)
+        if not isinstance(z, sp.Float):
+            return None
+        with mpmath.workprec(prec + 10):
+            return sp.Float(mpmath.ncdf(z._to_mpmath(prec + 10)), precision=prec)
 
     def _eval_is_extended_real(self):
         return self.args[0].is_extended_real

@@ -165,7 +165,8 @@ def proved_odd(pieces) -> bool:
 def _odd_mean(digits: int) -> Moment:
     return Moment(exact_number(sp.Integer(0), digits), Method.EXACT, (Step(
         "f is odd (f(−x) = −f(x), proved piece by piece) and Z ∼ N(0, σ²) is symmetric, so E f(Z) = 0; the "
-        "integral converges absolutely (|f| is bounded by the growth bound of the tails)."),))
+        "integral converges absolutely (f is bounded on bounded intervals, its pieces being finite there, and by the "
+        "proved growth bound in the tails)."),))
 
 
 def _lipschitz(pieces) -> sp.Expr:
