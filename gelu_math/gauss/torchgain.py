@@ -45,11 +45,12 @@ def compare_gain(torch_value: sp.Expr, ours: Number, digits: int) -> dict:
         return {"agree": False, "relative_difference": Number.inf(1)}
     if ours.exact is not None:
         d = tidy(torch_value / ours.exact - 1)
-        if d != 0 and exact_number(d, digits).ball.contains(0):
+        n = exact_number(d, digits)
+        if d != 0 and n.ball.contains(0):
             d = calculus.tidy(d)  # SymPy's simplify, only where the cheap form leaves an undecided 0
+            n = exact_number(d, digits)
         if d == 0:
             return {"agree": True, "relative_difference": exact_number(sp.Integer(0), digits)}
-        n = exact_number(d, digits)
     else:
         with precision(bits_for(digits) + 32):
             n = Number(None, exact_number(torch_value, digits + 10).ball / ours.ball - 1)
