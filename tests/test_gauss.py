@@ -14,6 +14,8 @@ import mpmath as mp
 import pytest
 import sympy as sp
 from flint import arb
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gelu_math.certified.balls import precision
 from gelu_math.cli import main
@@ -72,6 +74,31 @@ def test_closed_form_integrator_against_mpmath(expr, lo, hi):
         b = mp.inf if hi == sp.oo else mp.mpf(sp.Rational(hi).p) / sp.Rational(hi).q
         ref = mp.quad(lambda u: f(u) * mp.npdf(u), [a, 0, b] if a < 0 < b else [a, b])
         assert abs(sp.N(value, 45) - sp.Float(mp.nstr(ref, 45), 45)) < sp.Float("1e-40")
+
+
+_POLY_ENDS = [-sp.oo, -sp.sqrt(2), -sp.Rational(1, 2), sp.Integer(0), 1769 * sp.sqrt(2) / 1000, sp.Integer(3), sp.oo]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(-9, 9), min_size=1, max_size=7), st.sampled_from([sp.Integer(1), sp.sqrt(2) / 3]),
+       st.integers(0, 5), st.integers(1, 6))
+def test_polynomial_integrals_against_stein_route_and_mpmath(cs, scale, i, j):
+    # the polynomial route (a·(Φ(β) − Φ(α)) + Q(α)φ(α) − Q(β)φ(β), from the tree's coefficients) against
+    # the general route (expansion, completing the square, integration by parts) and mpmath quad: a
+    # product form like i-GELU's pieces, coefficients in Q(√2), ends finite or infinite
+    from gelu_math.gauss.closed import _split, _term
+
+    lo, hi = _POLY_ENDS[i], _POLY_ENDS[max(i + 1, j)]
+    expr = sp.Add(*(c * (scale * t - sp.Rational(1, 3)) ** k for k, c in enumerate(cs))) * t
+    fast = gaussian_integral(expr, lo, hi)
+    general = sp.Add(*(_term(*_split(term), lo, hi) for term in sp.Add.make_args(sp.expand(expr))))
+    assert abs(sp.N(fast - general, 60)) < sp.Float("1e-55")
+    f = sp.lambdify(t, expr, "mpmath")
+    with mp.workdps(DPS):
+        a = -mp.inf if lo == -sp.oo else mp.mpf(sp.N(lo, 60))
+        b = mp.inf if hi == sp.oo else mp.mpf(sp.N(hi, 60))
+        ref = mp.quad(lambda u: f(u) * mp.npdf(u), [a, 0, b] if a < 0 < b else [a, b])
+        assert abs(sp.N(fast, 45) - sp.Float(mp.nstr(ref, 45), 45)) < sp.Float("1e-38") * max(1, abs(ref))
 
 
 # --- moments: exact and certified against mpmath ---------------------------------------------

@@ -6,6 +6,8 @@ from fractions import Fraction
 
 import pytest
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gelu_math.cli import main
 from gelu_math.definitions.symbols import x
@@ -35,6 +37,29 @@ def test_first_true_condition_wins():
     assert isinstance(e, sp.Piecewise)
     assert _value(e, "-1") == -1  # the second condition also holds at -1: the first one wins
     assert _value(e, "1/2") == 2 and _value(e, "1") == 3 and _value(e, "7") == 3
+
+
+_ENDS = [sp.Integer(-1), sp.Integer(0), sp.Rational(1, 2), sp.sqrt(2) / 2, 1769 * sp.sqrt(2) / 1000, sp.pi / 4]
+_CONDITION = st.tuples(st.sampled_from([sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan]),
+                       st.sampled_from(_ENDS), st.booleans())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_CONDITION, min_size=1, max_size=5))
+def test_half_line_branches_match_sympys_set_algebra(conditions):
+    # decompose's interval arithmetic for half-line conditions against SymPy's own Intersection and
+    # Complement (the general route): the same set for every branch, ends equal, in either order
+    # (x < c or c > x) and with repeated, overlapping or swallowed conditions
+    from gelu_math.analysis.pieces import _half_line, _half_line_pairs
+
+    args = [(sp.Integer(i), rel(x, c) if x_left else rel(c, x)) for i, (rel, c, x_left) in enumerate(conditions)]
+    pw = sp.Piecewise(*args, (sp.Integer(len(args)), True), evaluate=False)
+    sets = [_half_line(c) for _, c in pw.args]
+    left, expected = sp.S.Reals, []
+    for where in sets:
+        expected.append(sp.Intersection(where, left))
+        left = sp.Complement(left, where)
+    assert [s for _, s in _half_line_pairs(pw, sets)] == expected
 
 
 def test_condition_forms_and_constants():

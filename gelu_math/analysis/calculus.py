@@ -13,7 +13,7 @@ import sympy as sp
 from ..definitions.symbols import x
 from ..errors import UnsupportedError
 from ..timebox import attempt
-from .pieces import Piece, Pieces
+from .pieces import Piece, Pieces, constant_form
 
 
 _UNITS = "sympy.physics.units"
@@ -394,7 +394,8 @@ def one_sided(piece: Piece, point: sp.Expr) -> sp.Expr:
     value = piece.expr.subs(x, point)
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_finite:
         return limit(piece.expr, point, direction)
-    return tidy(value)
+    form = constant_form(value)
+    return form if form is not None else tidy(value)
 
 
 @dataclass(frozen=True)

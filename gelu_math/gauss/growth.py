@@ -20,6 +20,8 @@ bound is only used beyond the outermost breakpoints, where it holds.
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 from ..definitions.domain import compare
@@ -149,10 +151,12 @@ def _bound(e: sp.Expr, side: int, end) -> sp.Expr:
     raise _NoBound
 
 
+@functools.lru_cache(maxsize=1024)
 def polynomial_bound(e: sp.Expr, side: int, end: sp.Expr | None) -> sp.Expr | None:
     """P(X) with nonnegative coefficients and |e(x)| <= P(|x|) on the piece, or None.
 
-    ``side`` −1: the piece is x < end; +1: x > end; 0: all of ℝ (``end`` None)."""
+    ``side`` −1: the piece is x < end; +1: x > end; 0: all of ℝ (``end`` None).  Memoised: the mean
+    and the second moment bound the same pieces."""
     e = sp.sympify(e)
     P = _checked(e, side, end)
     if e.is_rational_function(x) and (P is None or sp.degree(P, X) > 0):

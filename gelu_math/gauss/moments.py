@@ -130,7 +130,7 @@ def _pieces_t(pieces, mu, s, power: int) -> tuple:
     for p in pieces.pieces:
         lo = p.lo if p.lo in (-sp.oo, sp.oo) else (p.lo - mu) / s
         hi = p.hi if p.hi in (-sp.oo, sp.oo) else (p.hi - mu) / s
-        out.append((lo, hi, p.expr.subs(x, mu + s * t) ** power))
+        out.append((lo, hi, p.expr.xreplace({x: mu + s * t}) ** power))  # x is a plain symbol: no subs needed
     return tuple(out)
 
 
