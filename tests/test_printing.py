@@ -366,3 +366,21 @@ def test_balls_with_exponents_beyond_the_decimal_module():
     assert short_upper("9.96E-2000000000") == "1.0e-1999999999"  # rounded up past a power of ten
     assert supported_ball(Number(None, arb(0, 1) * tiny), 20)[0] == "0"
     assert number_text(Number(None, arb("3.97e-57") + arb(0, "7.19e-51")), 16).startswith("[0 ± 7.2e-51]")
+
+
+def test_powers_of_Phi_print_as_Phi_of_z_to_the_n():
+    # SymPy's f^{2}(x) convention (sin²x) would print Φ²(−3), which reads as Φ∘Φ; statistics writes
+    # Φ(−3)², as the MathML back end's <msup> does.  Every LaTeX renderer goes through render.tex.
+    from pathlib import Path
+
+    from gelu_math.definitions.normal import Phi
+    from gelu_math.render.json_out import _expr
+    from gelu_math.render.report.markdown import latex_of
+
+    e = Phi(-3) ** 2 / 9 + 4 * Phi(-3) / 3
+    for tex in (latex_of(e), latex._P.doprint(e), _expr(e)["latex"]):
+        assert r"\Phi{\left(-3 \right)}^{2}" in tex and r"\Phi^{" not in tex, tex
+    proofs = Path(__file__).resolve().parents[1] / "proofs"
+    committed = {p.name: p.read_text(encoding="utf-8") for p in [*proofs.glob("*.md"), *proofs.glob("*.tex")]}
+    assert not [name for name, text in committed.items() if r"\Phi^{" in text]
+    assert r"\Phi{\left(-3 \right)}^{2}" in committed["hardswish.md"]  # E hardswish(Z)² has Φ(−3)²

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.mathtext import MathTextParser
 
 from ..definitions.registry import Instance, names as registered_names
+from ..render.tex import latex
 from .curves import Mark, curve, instance, marks
 from .style import look, new_figure, style
 
@@ -88,7 +89,7 @@ def compare_figure(names=COMPARE, width="double") -> Figure:
 def _number_text(n) -> str:
     """Mathtext for a certified Number: its exact form when short and renderable, else 4 digits."""
     if n.exact is not None:
-        text = sp.latex(n.exact)
+        text = latex(n.exact)
         if len(text) <= 24:
             try:
                 MathTextParser("path").parse(f"${text}$")

@@ -11,10 +11,11 @@ from ..facts import Number
 from ..properties import registered
 from .numbers import number_json
 from .printer import Printer
+from .tex import latex
 
 
 def _expr(e: sp.Expr) -> dict:
-    return {"sympy": sp.sstr(e), "latex": sp.latex(e)}
+    return {"sympy": sp.sstr(e), "latex": latex(e)}
 
 
 class JsonPrinter(Printer):

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import sympy as sp
-
 from ..engine import Analysis
 from .numbers import decimal_ball
+from .tex import latex
 
 
 def _num(n, digits: int) -> str:
     if n.infinite:
         return r"+\infty" if n.infinite > 0 else r"-\infty"
     if n.exact is not None:
-        return sp.latex(n.exact)
+        return latex(n.exact)
     mid, rad = decimal_ball(n, min(digits, 20))
     return rf"{mid} \pm {rad}"
 
 
 def analysis_latex(a: Analysis) -> str:
-    rows = [rf"\text{{{a.instance.name}}}(x) = {sp.latex(a.instance.expr)}"]
+    rows = [rf"\text{{{a.instance.name}}}(x) = {latex(a.instance.expr)}"]
     f = a.facts
     if "range" in f:
         r = f["range"].value

@@ -23,9 +23,9 @@ from __future__ import annotations
 import re
 
 import sympy as sp
-from sympy.printing.latex import LatexPrinter
 
 from ..numbers import Grouped
+from ..tex import TexPrinter
 from .markdown import latex_of, tex_line
 from .model import Display, Document, Figure, Para, Raw, Table
 from .texwidth import line_width, tex_width, text, _split_math_text
@@ -41,7 +41,7 @@ INLINE_PT = 300.0  # an inline formula estimated wider than this gets break poin
 TABLE_SCALE = 10 / 11  # tables are \small (10 pt)
 
 
-class _Printer(LatexPrinter):
+class _Printer(TexPrinter):
     """SymPy's LaTeX printer with default settings, as ``sp.latex`` (:func:`.markdown.latex_of`,
     which prints whole formulas) uses it: the pieces of a broken formula read like the whole."""
 

@@ -5,8 +5,7 @@ Math is SymPy's ``latex()``; a ``|`` inside math becomes ``\\vert`` so tables st
 
 from __future__ import annotations
 
-import sympy as sp
-
+from ..tex import latex
 from .model import Display, Document, Figure, Link, Math, Num, Para, Raw, Table, Text
 from .numfmt import parts
 
@@ -18,14 +17,14 @@ _MEMO_MAX = 4096
 
 
 def latex_of(expr) -> str:
-    """SymPy's ``latex(expr)`` (default settings), memoised by object identity: the Markdown and
+    """SymPy's ``latex(expr)`` (default settings, Φ's powers as Φ(z)ⁿ: :mod:`gelu_math.render.tex`), memoised by object identity: the Markdown and
     LaTeX back ends print the same formulas of one document.  The memo holds the object, so its
     ``id`` cannot be reused while the entry lives; identity (not ``==``) is the key because
     SymPy < 1.13 has ``Float(2.0) == 2`` although the two print differently."""
     hit = _MEMO.get(id(expr))
     if hit is not None and hit[0] is expr:
         return hit[1]
-    s = sp.latex(expr)
+    s = latex(expr)
     if len(_MEMO) >= _MEMO_MAX:
         _MEMO.clear()
     _MEMO[id(expr)] = (expr, s)
