@@ -4,6 +4,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+import sympy as sp
 
 from gelu_math.audit import audit, compiled
 from gelu_math.audit.engine import use_compiled
@@ -135,6 +136,40 @@ def implementation_form(name):
     from gelu_math.floats import implementation
 
     return implementation(name).form
+
+
+def test_device_functions_take_the_forms_constants():
+    # torch's functions refuse Python numbers (torch.sqrt(2): TypeError), and lambdify leaves the form's
+    # constants as calls: on a fake device whose functions take arrays only, the form of GELU
+    # (x/2·erfc(−x/√2)) must give numpy's values bit for bit (found with torch installed: the device
+    # path failed on every reference before the constants went to the host's functions)
+    from gelu_math.audit.gpu import NumpyModule, device_form, scalar_safe
+
+    def arrays_only(f):
+        def g(v):
+            if not isinstance(v, np.ndarray):
+                raise TypeError(f"argument must be an array, not {type(v).__name__}")
+            return f(v)
+        return g
+
+    class FakeDevice(NumpyModule):
+        def functions(self):
+            host = NumpyModule.functions(self)
+            return scalar_safe({k: arrays_only(f) for k, f in host.items()}, host,
+                               lambda v: isinstance(v, np.ndarray))
+
+    class BareDevice(NumpyModule):  # what TorchModule was: the device's functions only
+        def functions(self):
+            return {k: arrays_only(f) for k, f in NumpyModule.functions(self).items()}
+
+    xs = np.linspace(-9.0, 9.0, 2001)
+    for name in ("gelu", "gelu_tanh", "silu", "mish"):
+        form = implementation_form(name)
+        if form.has(sp.sqrt(2)):  # gelu's erfc(−√2x/2), the tanh form's √(2/π)
+            with pytest.raises(TypeError):
+                device_form(form, BareDevice())(xs)
+        got = device_form(form, FakeDevice())(xs)
+        assert np.array_equal(got, device_form(form, NumpyModule())(xs)), name
 
 
 def test_torch_device_cpu_matches_the_cpu_audit():

@@ -97,10 +97,24 @@ class TorchModule(NumpyModule):
         return self.to_host(a32.contiguous()).view(np.uint32)
 
     def functions(self) -> dict:
+        """torch's functions on tensors; on the form's constants (sqrt(2), exp(-1/2): Python numbers, which
+        torch's functions refuse) numpy's, as in the CPU path, so a constant has the same float64 value."""
         t = self.torch
-        return {"Erfc": t.special.erfc, "erfc": t.special.erfc, "erf": t.special.erf, "Sigmoid": t.sigmoid,
-                "Expm1": t.expm1, "Log1p": t.log1p, "Softplus": lambda v: t.logaddexp(t.zeros_like(v), v),
-                "exp": t.exp, "log": t.log, "tanh": t.tanh, "sqrt": t.sqrt, "Abs": t.abs}
+        device = {"Erfc": t.special.erfc, "erfc": t.special.erfc, "erf": t.special.erf, "Sigmoid": t.sigmoid,
+                  "Expm1": t.expm1, "Log1p": t.log1p, "Softplus": lambda v: t.logaddexp(t.zeros_like(v), v),
+                  "exp": t.exp, "log": t.log, "tanh": t.tanh, "sqrt": t.sqrt, "Abs": t.abs}
+        return scalar_safe(device, NumpyModule.functions(self), t.is_tensor)
+
+
+def scalar_safe(device: dict, host: dict, is_array) -> dict:
+    """Each of ``device``'s functions where its argument is a device array (``is_array``), ``host``'s of
+    the same name, as a Python float, where it is a number: lambdify leaves the form's constants as
+    calls (sqrt(2)), and torch's functions take tensors only (torch.sqrt(2) is a TypeError)."""
+
+    def either(on_device, on_host):
+        return lambda v: on_device(v) if is_array(v) else float(on_host(v))
+
+    return {name: either(f, host[name]) for name, f in device.items()}
 
 
 def device_form(expr: sp.Expr, am: NumpyModule):
