@@ -23,6 +23,7 @@ from gelu_math.gauss import gains, moments
 from gelu_math.gauss.closed import gaussian_integral, t
 from gelu_math.gauss.kernel import kernel
 from gelu_math.gauss.moments import DivergentMomentError
+from gelu_math.definitions.normal import Phi as _Phi
 from gelu_math.errors import InputError
 
 DPS = 50
@@ -99,6 +100,27 @@ def test_polynomial_integrals_against_stein_route_and_mpmath(cs, scale, i, j):
         b = mp.inf if hi == sp.oo else mp.mpf(sp.N(hi, 60))
         ref = mp.quad(lambda u: f(u) * mp.npdf(u), [a, 0, b] if a < 0 < b else [a, b])
         assert abs(sp.N(fast, 45) - sp.Float(mp.nstr(ref, 45), 45)) < sp.Float("1e-38") * max(1, abs(ref))
+
+
+def test_high_degree_piece_with_a_transcendental_breakpoint(capsys):
+    # independent review: a user's piecewise x^48 below π + e + 1/3 took minutes (powers of the sum were
+    # expanded: C(49, 2) terms each) — its closed forms are stated with the powers kept; reference: mpmath
+    # quad at 50 digits of x^n φ, x^(2n) φ, (n x^(n−1))² φ on (−∞, π + e + 1/3)
+    n = 24
+    assert main(["gauss", "--expr", f"piecewise(x < pi+e+1/3, x^{n}, 0)", "--digits", "25", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)["moments"]
+    with mp.workdps(DPS):
+        c = mp.pi + mp.e + mp.mpf(1) / 3
+        cut = [-mp.inf, -20, -10, 0, c]
+        refs = {"mean": mp.quad(lambda u: u ** n * mp.npdf(u), cut),
+                "second": mp.quad(lambda u: u ** (2 * n) * mp.npdf(u), cut),
+                "fprime_second": mp.quad(lambda u: (n * u ** (n - 1)) ** 2 * mp.npdf(u), cut)}
+        refs["variance"] = refs["second"] - refs["mean"] ** 2
+        for key, ref in refs.items():
+            assert out[key]["exact"] is not None, key
+            assert abs(mp.mpf(out[key]["mid"]) - ref) <= mp.mpf(out[key]["rad"]) + abs(ref) * mp.mpf("1e-40"), key
+            assert abs(sp.N(sp.sympify(out[key]["exact"], locals={"Phi": _Phi}), 40) - sp.Float(mp.nstr(ref, 40), 40)) \
+                < abs(ref) * 1e-30, key
 
 
 # --- moments: exact and certified against mpmath ---------------------------------------------

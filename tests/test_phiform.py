@@ -141,3 +141,38 @@ def test_phi_evalf_does_not_cancel():
     # returned 0 for Φ(−√2(10π − 1 − √2)) = 5.0455074026295967143e-368 (mpmath.ncdf at 30 digits)
     v = Phi(-sp.sqrt(2) * (10 * sp.pi - 1 - sp.sqrt(2))).evalf(20)
     assert abs(v / sp.Float("5.0455074026295967142608855750e-368", 30) - 1) < 1e-18
+
+
+_ATOMS = st.sampled_from([sp.pi, sp.E, sp.sqrt(2), R(1, 3), Phi(R(-1)), sp.exp(R(-1, 2)), R(-2),
+                          sp.log(2 * sp.pi * sp.sqrt(3), evaluate=False), sp.exp(sp.pi + sp.sqrt(2))])
+
+
+@st.composite
+def _constant_trees(draw, depth=3):
+    if depth == 0 or draw(st.booleans()):
+        return draw(_ATOMS)
+    kind = draw(st.sampled_from(["add", "mul", "pow"]))
+    if kind == "pow":
+        return draw(_constant_trees(depth - 1)) ** draw(st.integers(2, 4))
+    args = draw(st.lists(_constant_trees(depth - 1), min_size=2, max_size=3))
+    return sp.Add(*args) if kind == "add" else sp.Mul(*args)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_constant_trees())
+def test_expansion_terms_bounds_the_expansion(e):
+    # the bound tidy decides by before expanding: never below the number of terms SymPy's expand gives
+    from gelu_math.gauss.phiform import expansion_terms
+
+    assert len(sp.Add.make_args(sp.expand(e))) <= expansion_terms(e)
+
+
+def test_tidy_does_not_expand_a_large_power_of_a_sum():
+    # a closed form at a breakpoint π + e + 1/3 (a user's piecewise x⁴⁸): expanding (π + e + 1/3)^47 would
+    # give C(49, 2) = 1176 terms per power; the form is kept as given
+    from gelu_math.gauss.phiform import EXPAND_MAX_TERMS, expansion_terms
+
+    c = sp.pi + sp.E + R(1, 3)
+    e = 3 * c ** 47 * sp.exp(-c ** 2 / 2) + Phi(-c)
+    assert expansion_terms(e) == 1176 + 1 > EXPAND_MAX_TERMS
+    assert tidy(e) == e

@@ -264,11 +264,21 @@ def _polynomial(coeffs: list, lo, hi) -> sp.Expr:
     total = a * (_Phi(hi) - _Phi(lo)) if a != 0 else sp.Integer(0)
     for end, sign in ((lo, 1), (hi, -1)):
         if end not in (sp.oo, -sp.oo) and any(c != 0 for c in Q):
-            value = sp.Integer(0)
-            for c in reversed(Q):  # Horner's rule on expressions, expanded once (Poly.eval over the
-                value = value * end + c  # expression domain cancels at every step: ten times slower)
-            total += sign * sp.expand(value) * _phi(end)
+            total += sign * _at(Q, end) * _phi(end)
     return total
+
+
+def _at(Q: list, end: sp.Expr) -> sp.Expr:
+    """Q(end) for coefficients Q (lowest first): expanded where powers of ``end`` stay single terms (a
+    rational, 1769√2/1000); otherwise Σ Q_k·end^k with the powers left as powers — expanding (π + e + 1/3)^47
+    would give a thousand terms."""
+    end = sp.sympify(end)
+    if not end.is_Add:
+        value = sp.Integer(0)
+        for c in reversed(Q):  # Horner's rule on expressions, expanded once (Poly.eval over the
+            value = value * end + c  # expression domain cancels at every step: ten times slower)
+        return sp.expand(value)
+    return sp.Add(*(c * end ** k for k, c in enumerate(Q) if c != 0))
 
 
 @functools.lru_cache(maxsize=1024)
