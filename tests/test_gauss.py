@@ -123,6 +123,21 @@ def test_high_degree_piece_with_a_transcendental_breakpoint(capsys):
                 < abs(ref) * 1e-30, key
 
 
+def test_power_of_a_polynomial_piecewise_at_a_shifted_mean(capsys):
+    # independent review: i_gelu(x)^8 at mean 1/3, std 2 ran past 400 s (products of unexpanded coefficient
+    # sums nested before one final expansion; the power 4 shows it too); reference: mpmath quad at 50
+    # digits of I-BERT's definition written out (a = −0.2888, b = −1.769), split at ±1.769√2 and 0
+    assert main(["gauss", "--expr", "i_gelu(x)^4", "--mean", "1/3", "--std", "2", "--digits", "25", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)["moments"]["mean"]
+    with mp.workdps(DPS):
+        a, b = mp.mpf("-0.2888"), mp.mpf("-1.769")
+        L = lambda z: mp.sign(z) * (a * (min(abs(z), -b) + b) ** 2 + 1)  # noqa: E731
+        c = -b * mp.sqrt(2)
+        ref = mp.quad(lambda u: (u / 2 * (1 + L(u / mp.sqrt(2)))) ** 4 * mp.npdf(u, mp.mpf(1) / 3, 2),
+                      [-mp.inf, -c, 0, c, mp.inf])
+        assert got["exact"] is not None and abs(mp.mpf(got["mid"]) - ref) <= mp.mpf(got["rad"]) + mp.mpf("1e-40")
+
+
 # --- moments: exact and certified against mpmath ---------------------------------------------
 
 def _gelu(z):
