@@ -225,3 +225,11 @@ def test_toml_tables_validated_strictly(body, needle):
     with pytest.raises(InputError) as err:
         functions_from_toml("[function.t]\n" + body)
     assert "\n" not in str(err.value) and needle in str(err.value)
+
+
+def test_undecidable_breakpoint_order_is_one_line(capsys):
+    # independent review: log(6) and log(2) + log(3) are equal, but no ball separates them and SymPy's
+    # set algebra raised TypeError (exit 4, internal error); now a one-line "not certified" (exit 3)
+    assert main(["gauss", "--expr", "piecewise(x < log(6), x, x <= log(2)+log(3), 100, x^2)"]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot decide the order of the breakpoints" in err

@@ -9,6 +9,7 @@ expression) plus the values it takes at the breakpoints themselves.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 
 import sympy as sp
@@ -104,6 +105,34 @@ def _continues(point_value, expr: sp.Expr, at: sp.Expr) -> bool:
     return point_value is None or _is_zero(point_value.subs(x, at) - expr.subs(x, at))
 
 
+EXPAND_MAX_TERMS = 400  # an expansion bounded above by more terms than this is not tried
+
+
+def expansion_terms(e: sp.Expr) -> int:
+    """An upper bound of the number of terms of ``sp.expand(e)``, from the tree: a sum adds its terms'
+    bounds, a product multiplies them, a power of a sum of k terms to n has at most C(n + k − 1, k − 1)
+    (the multinomial count); a function counts one (exp(a + b) expands to the single term exp(a)·exp(b)),
+    or more than :data:`EXPAND_MAX_TERMS` when an argument's own expansion would pass that (expand works
+    inside arguments).  Decided before any expansion: (π + e + 1/3)^47 bounds 1,176 terms."""
+    if e.is_Add:
+        return sum(expansion_terms(a) for a in e.args)
+    if e.is_Mul:
+        out = 1
+        for a in e.args:
+            out *= expansion_terms(a)
+        return out
+    if e.is_Pow:
+        k = expansion_terms(e.base)
+        n = e.exp
+        if k > 1 and n.is_Integer and n > 1:
+            return math.comb(int(n) + k - 1, k - 1) if n < 10 ** 4 else EXPAND_MAX_TERMS + 1
+        return k
+    inner = max([1, *(expansion_terms(a) for a in e.args if isinstance(a, sp.Expr))])
+    if inner > EXPAND_MAX_TERMS:
+        return inner
+    return len(sp.Mul.make_args(e.args[0])) if isinstance(e, sp.log) else 1  # log(ab) = log a + log b
+
+
 def constant_form(v: sp.Expr) -> sp.Expr | None:
     """The stated form of a real constant: the shortest (``count_ops``; the first on a tie) of its
     expansion, the expansion over one denominator and the form given; None for what is not a number.
@@ -114,6 +143,8 @@ def constant_form(v: sp.Expr) -> sp.Expr | None:
         return v
     if not v.is_number:
         return None
+    if expansion_terms(v) > EXPAND_MAX_TERMS:
+        return v  # (√2 + √3 + √5 + √7)^64 would expand for seconds into thousands of terms
     ex = sp.expand(v)
     shapes = [ex, sp.together(ex), v]
     sizes = [sp.count_ops(s) for s in shapes]
@@ -153,17 +184,14 @@ def _expr_set_pairs(pw: sp.Piecewise):
         return attempt("piecewise decomposition", pw.as_expr_set_pairs, sp.S.Reals)
     try:
         return _half_line_pairs(pw, sets)
-    except _Undecided:
-        pass
-    left, pairs = sp.S.Reals, []
-    for (value, _), where in zip(pw.args, sets):
-        pairs.append((value, sp.Intersection(where, left)))
-        left = sp.Complement(left, where)
-    return pairs
+    except _Undecided as exc:  # SymPy's set algebra cannot decide it either (it raised TypeError)
+        a, b = exc.args
+        raise UnsupportedError(f"cannot decide the order of the breakpoints {sp.sstr(a)} and {sp.sstr(b)} "
+                               "(equal or too close to separate); write them in one form") from None
 
 
 class _Undecided(Exception):
-    """Two ends of half-lines whose order is not proved."""
+    """Two ends of half-lines whose order is not proved (args: the two ends)."""
 
 
 def _order(a: sp.Expr, b: sp.Expr) -> int:
@@ -176,7 +204,7 @@ def _order(a: sp.Expr, b: sp.Expr) -> int:
         return 1
     c = compare(a, b)
     if c is None:
-        raise _Undecided
+        raise _Undecided(a, b)
     return c
 
 

@@ -16,11 +16,10 @@ Every rewriting is an identity; the result is checked against the certified encl
 
 from __future__ import annotations
 
-import math
-
 import sympy as sp
 
 from ..analysis import calculus
+from ..analysis.pieces import EXPAND_MAX_TERMS, expansion_terms  # noqa: F401  (re-exported)
 from ..definitions.normal import Phi
 
 BIG_RATIONAL = 10 ** 12  # the 32-digit SELU constants: one denominator only lengthens them
@@ -50,34 +49,6 @@ def phi_form(e: sp.Expr) -> sp.Expr:
     """
     e = e.replace(lambda f: isinstance(f, sp.erf) and not f.free_symbols, lambda f: _erf(f.args[0]))
     return e.replace(lambda f: isinstance(f, sp.erfc) and not f.free_symbols, lambda f: _erfc(f.args[0]))
-
-
-EXPAND_MAX_TERMS = 400  # an expansion bounded above by more terms than this is not tried
-
-
-def expansion_terms(e: sp.Expr) -> int:
-    """An upper bound of the number of terms of ``sp.expand(e)``, from the tree: a sum adds its terms'
-    bounds, a product multiplies them, a power of a sum of k terms to n has at most C(n + k − 1, k − 1)
-    (the multinomial count); a function counts one (exp(a + b) expands to the single term exp(a)·exp(b)),
-    or more than :data:`EXPAND_MAX_TERMS` when an argument's own expansion would pass that (expand works
-    inside arguments).  Decided before any expansion: (π + e + 1/3)^47 bounds 1,176 terms."""
-    if e.is_Add:
-        return sum(expansion_terms(a) for a in e.args)
-    if e.is_Mul:
-        out = 1
-        for a in e.args:
-            out *= expansion_terms(a)
-        return out
-    if e.is_Pow:
-        k = expansion_terms(e.base)
-        n = e.exp
-        if k > 1 and n.is_Integer and n > 1:
-            return math.comb(int(n) + k - 1, k - 1) if n < 10 ** 4 else EXPAND_MAX_TERMS + 1
-        return k
-    inner = max([1, *(expansion_terms(a) for a in e.args if isinstance(a, sp.Expr))])
-    if inner > EXPAND_MAX_TERMS:
-        return inner
-    return len(sp.Mul.make_args(e.args[0])) if isinstance(e, sp.log) else 1  # log(ab) = log a + log b
 
 
 def tidy(e: sp.Expr) -> sp.Expr:
