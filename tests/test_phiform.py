@@ -162,7 +162,7 @@ def _constant_trees(draw, depth=3):
 @given(_constant_trees())
 def test_expansion_terms_bounds_the_expansion(e):
     # the bound tidy decides by before expanding: never below the number of terms SymPy's expand gives
-    from gelu_math.gauss.phiform import expansion_terms
+    from gelu_math.analysis.pieces import expansion_terms
 
     assert len(sp.Add.make_args(sp.expand(e))) <= expansion_terms(e)
 
@@ -170,7 +170,7 @@ def test_expansion_terms_bounds_the_expansion(e):
 def test_tidy_does_not_expand_a_large_power_of_a_sum():
     # a closed form at a breakpoint π + e + 1/3 (a user's piecewise x⁴⁸): expanding (π + e + 1/3)^47 would
     # give C(49, 2) = 1176 terms per power; the form is kept as given
-    from gelu_math.gauss.phiform import EXPAND_MAX_TERMS, expansion_terms
+    from gelu_math.analysis.pieces import EXPAND_MAX_TERMS, expansion_terms
 
     c = sp.pi + sp.E + R(1, 3)
     e = 3 * c ** 47 * sp.exp(-c ** 2 / 2) + Phi(-c)

@@ -190,7 +190,8 @@ def _prepare(expr: sp.Expr) -> sp.Expr:
     return expr
 
 
-def _edge(n: int) -> list:
+@functools.lru_cache(maxsize=None)
+def _edge(n: int) -> tuple:
     """Coefficients (lowest first) of E_n with ∫_lo^hi u^n φ = (n − 1)!!·(Φ(hi) − Φ(lo)) [n even] +
     E_n(lo)φ(lo) − E_n(hi)φ(hi): E_0 = 0, E_1 = 1, E_n(u) = (n − 1)E_(n−2)(u) + u^(n−1) (by parts, as in
     :func:`_moment`)."""
@@ -199,7 +200,7 @@ def _edge(n: int) -> list:
         row = [(k - 1) * c for c in rows[k - 2]] + [0] * k
         row[k - 1] += 1
         rows.append(row[:k])
-    return rows[n]
+    return tuple(rows[n])  # memoised: _polynomial asks for every n up to the degree
 
 
 MAX_DEGREE = 200  # a polynomial integrand of higher degree is left to the general path (and its limits)

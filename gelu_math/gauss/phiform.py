@@ -19,7 +19,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..analysis import calculus
-from ..analysis.pieces import EXPAND_MAX_TERMS, expansion_terms  # noqa: F401  (re-exported)
+from ..analysis.pieces import EXPAND_MAX_TERMS, expansion_terms
 from ..definitions.normal import Phi
 
 BIG_RATIONAL = 10 ** 12  # the 32-digit SELU constants: one denominator only lengthens them

@@ -42,8 +42,8 @@ TABLE_SCALE = 10 / 11  # tables are \small (10 pt)
 
 
 class _Printer(TexPrinter):
-    """SymPy's LaTeX printer with default settings, as ``sp.latex`` (:func:`.markdown.latex_of`,
-    which prints whole formulas) uses it: the pieces of a broken formula read like the whole."""
+    """The project's LaTeX printer (:mod:`gelu_math.render.tex`), as :func:`.markdown.latex_of` uses it
+    for whole formulas: the pieces of a broken formula read like the whole."""
 
 
 _P = _Printer()

@@ -17,8 +17,8 @@ _MEMO_MAX = 4096
 
 
 def latex_of(expr) -> str:
-    """SymPy's ``latex(expr)`` (default settings, Φ's powers as Φ(z)ⁿ: :mod:`gelu_math.render.tex`), memoised by object identity: the Markdown and
-    LaTeX back ends print the same formulas of one document.  The memo holds the object, so its
+    """:func:`gelu_math.render.tex.latex` (SymPy's ``latex`` with Φ's powers as Φ(z)ⁿ), memoised by
+    object identity: the Markdown and LaTeX back ends print the same formulas of one document.  The memo holds the object, so its
     ``id`` cannot be reused while the entry lives; identity (not ``==``) is the key because
     SymPy < 1.13 has ``Float(2.0) == 2`` although the two print differently."""
     hit = _MEMO.get(id(expr))
