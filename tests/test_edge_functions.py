@@ -131,3 +131,32 @@ def test_lipschitz_of_fprime_where_the_symbolic_derivatives_cancel(expr, f2, lo,
     mid, rad = mpmath.mpf(got.ball.mid().str(30, radius=False)), mpmath.mpf(got.ball.rad().str(5, radius=False))
     assert abs(mid - want) <= rad + mpmath.mpf(10) ** -15, (got, want)  # the maximiser is found to ~1e-20
     assert a["lipschitz"].value["fprime"]["attained"] is True
+
+
+def test_a_removable_discontinuity_is_stated_with_the_value_and_the_limits(capsys):
+    # f = x below 0, x² above, 3 at 0 (the definition's last branch): both one-sided limits are 0
+    # (lim x and lim x² at 0), f(0) = 3, so f is discontinuous at 0 although no order-0 jump exists;
+    # every renderer must say why (before: only "derivative of order 1 jumps from 1 to 0")
+    import json
+
+    from gelu_math.claims import check_claims, claims_from_toml
+    from gelu_math.cli import main
+
+    s = _analyze("piecewise(x<0, x, x>0, x^2, 3)", parts=("smoothness",))["smoothness"].value
+    (bp,) = s.breakpoints
+    assert s.k == -1 and not bp.continuous and bp.order == 1
+    assert (bp.value, bp.limits) == (3, (0, 0))
+    step = _analyze("piecewise(x<0, 0, x>0, 1, 1/2)", parts=("smoothness",))["smoothness"].value.breakpoints[0]
+    assert (step.order, step.value, step.limits, step.continuous) == (0, sp.Rational(1, 2), (0, 1), False)
+    cont = _analyze("piecewise(x<0, x, x>0, x^2, 0)", parts=("smoothness",))["smoothness"].value.breakpoints[0]
+    assert cont.continuous and cont.value == 0  # the same pieces with the value 0 there: continuous
+
+    assert main(["analyze", "--expr", "piecewise(x<0, x, x>0, x^2, 3)"]) == 0
+    assert "x = 0: f = 3 there, its one-sided limits are both 0: a removable discontinuity" in capsys.readouterr().out
+    assert main(["analyze", "--expr", "piecewise(x<0, x, x>0, x^2, 3)", "--json"]) == 0
+    (j,) = json.loads(capsys.readouterr().out)["smoothness"]["breakpoints"]
+    assert j["continuous"] is False and j["value"]["exact"] == "3" and j["order"] == 1
+    define("u", "piecewise(x<0, x, x>0, x^2, 3)")
+    (v,) = check_claims(claims_from_toml('[[claim]]\nid = "c"\nsource = "t"\ntext = "t"\nkind = "property"\n'
+                                         'function = "u"\nproperty = "continuous"\n'))
+    assert v.verdict == "false" and "f = {1} at x = {0}" in v.evidence.text and v.evidence.math[1] == 3, v

@@ -317,6 +317,14 @@ def test_cli_text_says_when_the_derivative_kernel_is_not_dk_drho(capsys):
     assert "d k / d rho" not in capsys.readouterr().out  # q = 1: the derivative kernel is dk/drho
 
 
+@pytest.mark.parametrize("std,shown", [("2/3", "(2/3)^2"), ("2", "2^2"), ("1+sqrt(2)", "(1 + sqrt(2))^2"),
+                                       ("sqrt(2)", "sqrt(2)^2"), ("0.5", "(1/2)^2"), ("pi", "pi^2")])
+def test_cli_text_header_groups_the_std_before_the_square(std, shown, capsys):
+    # independent review: --std 2/3 printed "N(0, 2/3^2)", which reads as variance 2/9
+    assert main(["gauss", "relu", "--std", std, "--digits", "10"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].endswith(f"Z ~ N(0, {shown})")
+
+
 def test_cli_text_is_deterministic(capsys):
     main(["gauss", "hardtanh", "--digits", "15"])
     first = capsys.readouterr().out

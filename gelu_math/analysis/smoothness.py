@@ -29,7 +29,9 @@ class Breakpoint:
     order: int | None  # first derivative order that jumps; None: no jump up to MAX_ORDER
     left: sp.Expr | None
     right: sp.Expr | None
-    continuous: bool
+    continuous: bool  # f itself is continuous at x (its limits agree with each other and with its value there)
+    value: sp.Expr | None = None  # f(x) where the definition gives a value at the breakpoint, else None
+    limits: tuple[sp.Expr, sp.Expr] | None = None  # the one-sided limits of f at x (left, right)
 
 
 @dataclass(frozen=True)
@@ -101,15 +103,20 @@ def smoothness(pieces: Pieces) -> Smoothness:
     for i, c in enumerate(pieces.breakpoints):
         found = None
         continuous = True
+        value = values.get(c)
+        limits = None
         for k in range(MAX_ORDER + 1):
             left = one_sided(derivs[k].pieces[i], c)
             right = one_sided(derivs[k].pieces[i + 1], c)
-            if k == 0 and c in values:
-                continuous = proved_zero(left - values[c]) and proved_zero(right - values[c])
+            if k == 0:
+                limits = (left, right)
+                if value is not None:
+                    continuous = proved_zero(left - value) and proved_zero(right - value)
             if not proved_zero(left - right):  # a jump: the engine certifies left ≠ right with balls
-                found = Breakpoint(c, k, left, right, continuous and k > 0)
+                found = Breakpoint(c, k, left, right, continuous and k > 0, value, limits)
                 break
-        bps.append(found or Breakpoint(c, None, None, None, continuous))  # sign(x)²: no jump of any order, yet f(0) differs
+        # sign(x)²: no jump of any order, yet f(0) differs from its limits
+        bps.append(found or Breakpoint(c, None, None, None, continuous, value, limits))
     jumps = [b.order for b in bps if b.order is not None]
     k = (min(jumps) - 1) if jumps else MAX_ORDER
     if any(not b.continuous for b in bps):

@@ -309,6 +309,11 @@ def _property_holds(spec: dict, digits: int) -> Decision:
         if s.k is not None and s.lower_bound_only and cls < need:
             return Decision(UNDECIDED, "smoothness class at least " + c + " (no jump found up to the orders checked).",
                             (), "exact")
+        bad = [bp for bp in s.breakpoints if not bp.continuous]
+        if bad and (bad[0].order != 0 and bad[0].value is not None):  # a removable discontinuity: say so
+            bp = bad[0]
+            return Decision(TRUE if cls >= need else FALSE, "smoothness class " + c + " (f = {1} at x = {0}, its "
+                            "one-sided limits both {2}).", (bp.x, bp.value, bp.limits[0]), "exact")
         bps = [bp for bp in s.breakpoints if bp.order is not None]
         text = "smoothness class " + c + (" (f^({1}) jumps at x = {0})" if bps else "") + "."
         return Decision(TRUE if cls >= need else FALSE, text, (bps[0].x, sp.Integer(bps[0].order)) if bps else (),

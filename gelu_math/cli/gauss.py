@@ -102,11 +102,16 @@ def _text(n, digits: int) -> str:
 
 def as_text(r: dict, digits: int) -> str:
     import sympy as sp
+    from sympy.printing.precedence import PRECEDENCE, precedence
 
     number_text = _text
     m = r["m"]
     params = ", ".join(f"{k}={sp.sstr(v)}" for k, v in m.instance.params)
-    lines = [f"{m.instance.name}{'(' + params + ')' if params else ''}: Z ~ N({sp.sstr(m.mean)}, {sp.sstr(m.std)}^2)"]
+
+    std = sp.sstr(m.std)  # grouped by precedence before ^2: (2/3)^2, (1 + sqrt(2))^2, sqrt(2)^2
+    call = m.std.is_Function or (m.std.is_Pow and m.std.exp == sp.S.Half)  # printed as name(...)
+    std = std if precedence(m.std) > PRECEDENCE["Pow"] or call else f"({std})"
+    lines = [f"{m.instance.name}{'(' + params + ')' if params else ''}: Z ~ N({sp.sstr(m.mean)}, {std}^2)"]
     for k, v in m.moments.items():
         lines.append(f"  {LABELS[k]:<10} = {number_text(v.value, digits)}  ({v.method.value})")
         if v.reason:

@@ -77,7 +77,9 @@ class JsonPrinter(Printer):
         return {"class": cls, "class_is_lower_bound": s.lower_bound_only, "analytic": s.analytic, "entire": s.entire,
                 "breakpoints": [{"x": self.doprint(_n(bp.x, d)), "order": bp.order,
                                  "left": None if bp.left is None else self.doprint(_n(bp.left, d)),
-                                 "right": None if bp.right is None else self.doprint(_n(bp.right, d))}
+                                 "right": None if bp.right is None else self.doprint(_n(bp.right, d)),
+                                 "continuous": bp.continuous,
+                                 "value": None if bp.value is None else self.doprint(_n(bp.value, d))}
                                 for bp in s.breakpoints]}
 
     def _fact_Constants(self, prop, fact):  # {key: {name: number}, key_attained: {name: bool}}

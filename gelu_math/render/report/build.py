@@ -162,6 +162,10 @@ class ClaimPrinter(Printer):
             jumps = [bp.x for bp in s.breakpoints if bp.order == 0]
             st = line("f is not continuous on ℝ: it jumps at x = " + ", ".join("{%d}" % i for i in range(len(jumps))),
                       *jumps) if jumps else (Text("f is not continuous on ℝ"),)
+            removable = [bp for bp in s.breakpoints if not bp.continuous and bp.order != 0 and bp.value is not None]
+            for j, bp in enumerate(removable):
+                st += ((Text(";") if jumps or j else Text(":")),) + line(
+                    " at x = {0} its value {1} differs from its one-sided limits, both {2}", bp.x, bp.value, bp.limits[0])
         else:
             st = (Text("f is of class "),) + _smooth_class(s) + (Text(" on ℝ"),)
         if s.analytic:
@@ -171,8 +175,12 @@ class ClaimPrinter(Printer):
         rows = tuple((line("{0}", bp.x), (Text("none up to order 6") if bp.order is None else Math(sp.Integer(bp.order)),),
                       line("{0}", bp.left) if bp.left is not None else (Text("—"),),
                       line("{0}", bp.right) if bp.right is not None else (Text("—"),)) for bp in s.breakpoints)
-        return st, [Table(("breakpoint", "first jumping derivative order", "left value", "right value"), rows)] \
-            if rows else []
+        head = ("breakpoint", "first jumping derivative order", "left value", "right value")
+        if any(not bp.continuous and bp.value is not None for bp in s.breakpoints):  # f's own value matters there
+            head += ("value of f",)
+            rows = tuple(r + (line("{0}", bp.value) if bp.value is not None else (Text("—"),),)
+                         for r, bp in zip(rows, s.breakpoints))
+        return st, [Table(head, rows)] if rows else []
 
     def _claim_Constants(self, prop, fact):
         parts = []
