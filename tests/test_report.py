@@ -392,6 +392,15 @@ def test_cli_writes(tmp_path, capsys):
                                                      "relu.html", "relu.md"]
 
 
+def test_only_may_be_repeated():
+    # stop-30 note: `--only a --only b` kept only b (argparse's default action for nargs="+")
+    from gelu_math.cli import build_parser
+
+    args = build_parser().parse_args(["report", "--only", "relu", "--only", "elu", "gelu"])
+    assert args.only == ["relu", "elu", "gelu"]
+    assert build_parser().parse_args(["report"]).only is None  # no --only: every function
+
+
 def test_gelu_envelopes_against_mpmath():
     """sup|approx − GELU| from the report's envelope facts vs an independent mpmath maximisation."""
     mpmath.mp.dps = 30

@@ -34,7 +34,8 @@ def register(sub) -> None:
                    help="figures directory (default: figures; skipped when plotting is unavailable); '' for none")
     p.add_argument("--format", type=_formats, default=("md", "html", "tex"), metavar="md,html,tex",
                    help="comma-separated formats (default: all three)")
-    p.add_argument("--only", nargs="+", metavar="NAME", help="only these functions (index and comparison list them)")
+    p.add_argument("--only", nargs="+", action="extend", metavar="NAME",
+                   help="only these functions (index and comparison list them); may be repeated")
     p.add_argument("--digits", type=integer("digits"), default=REPORT_DIGITS, help="certified digits (default 20)")
     p.add_argument("--order", type=integer("order"), default=REPORT_ORDER, help="derivative order (default 4)")
     p.add_argument("--jobs", type=integer("jobs"), default=None, help="worker processes (default: CPU count)")
