@@ -245,7 +245,7 @@ def _smoothness(b: _Builder) -> Fact:
                 raise CertificationError(f"cannot certify the discontinuity of f at x = {bp.x}")
     steps = []
     for bp in s.breakpoints:
-        if not bp.continuous and bp.order != 0 and bp.value is not None:  # equal limits, another value
+        if bp.removable:
             steps.append(Step("At x = {0} the definition gives f the value {1}, while its one-sided limits are both "
                               "{2}: f is not continuous there (a removable discontinuity).",
                               (bp.x, bp.value, bp.limits[0])))

@@ -33,6 +33,11 @@ class Breakpoint:
     value: sp.Expr | None = None  # f(x) where the definition gives a value at the breakpoint, else None
     limits: tuple[sp.Expr, sp.Expr] | None = None  # the one-sided limits of f at x (left, right)
 
+    @property
+    def removable(self) -> bool:
+        """f's one-sided limits agree (no order-0 jump) but its own value there differs from them."""
+        return not self.continuous and self.order != 0 and self.value is not None
+
 
 @dataclass(frozen=True)
 class Smoothness:

@@ -310,7 +310,7 @@ def _property_holds(spec: dict, digits: int) -> Decision:
             return Decision(UNDECIDED, "smoothness class at least " + c + " (no jump found up to the orders checked).",
                             (), "exact")
         bad = [bp for bp in s.breakpoints if not bp.continuous]
-        if bad and (bad[0].order != 0 and bad[0].value is not None):  # a removable discontinuity: say so
+        if bad and bad[0].removable:  # say why f is discontinuous there
             bp = bad[0]
             return Decision(TRUE if cls >= need else FALSE, "smoothness class " + c + " (f = {1} at x = {0}, its "
                             "one-sided limits both {2}).", (bp.x, bp.value, bp.limits[0]), "exact")

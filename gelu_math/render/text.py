@@ -101,7 +101,7 @@ class TextPrinter(Printer):
         cls = "C^∞" if s.k is None else ("discontinuous" if s.k < 0 else f"C^{s.k}" + ("+" if s.lower_bound_only else ""))
         body = [f"class {cls}; real-analytic on ℝ: {'yes' if s.analytic else 'no'}" + ("; entire" if s.entire else "")]
         for bp in s.breakpoints:
-            if not bp.continuous and bp.order != 0 and bp.value is not None:  # equal limits, another value
+            if bp.removable:
                 body.append(f"x = {sp.sstr(bp.x)}: f = {sp.sstr(bp.value)} there, its one-sided limits are both "
                             f"{sp.sstr(bp.limits[0])}: a removable discontinuity")
             if bp.order is not None:

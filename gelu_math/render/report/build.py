@@ -162,7 +162,7 @@ class ClaimPrinter(Printer):
             jumps = [bp.x for bp in s.breakpoints if bp.order == 0]
             st = line("f is not continuous on ℝ: it jumps at x = " + ", ".join("{%d}" % i for i in range(len(jumps))),
                       *jumps) if jumps else (Text("f is not continuous on ℝ"),)
-            removable = [bp for bp in s.breakpoints if not bp.continuous and bp.order != 0 and bp.value is not None]
+            removable = [bp for bp in s.breakpoints if bp.removable]
             for j, bp in enumerate(removable):
                 st += ((Text(";") if jumps or j else Text(":")),) + line(
                     " at x = {0} its value {1} differs from its one-sided limits, both {2}", bp.x, bp.value, bp.limits[0])
