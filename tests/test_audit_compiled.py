@@ -180,3 +180,30 @@ def test_torch_device_cpu_matches_the_cpu_audit():
     # torch's float64 erfc may differ from scipy's in last bits: the escalations may differ, the
     # correctly rounded values (so every error measure) may not
     assert dataclasses.replace(dev, escalated=0) == dataclasses.replace(cpu, escalated=0)
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32"])
+def test_saturation_lengths_match_numpy(dtype):
+    from gelu_math.audit import saturation
+
+    fmt = FORMATS[dtype]
+    rng = np.random.default_rng(5)
+    tiny = fmt.from_bits(fmt.bits_of_ordinal(np.arange(1, 4)))  # subnormals: flushed under FTZ
+    xs = np.sort(fmt.from_bits(fmt.bits_of_ordinal(rng.integers(-fmt.max_ordinal, fmt.max_ordinal + 1, 300))))
+    nan = fmt.to_bits(np.array([np.nan]))
+    cases = []
+    for body in (np.zeros(300), xs, np.full(300, 1.0), np.full(300, -0.0)):
+        got = fmt.to_bits(body)
+        for head, tail in ((0, 0), (3, 0), (0, 5), (2, 2)):
+            g = got.copy()
+            g[:head] = fmt.to_bits(np.resize(tiny, head))  # subnormal outputs before the run
+            g[len(g) - tail:] = fmt.to_bits(-np.resize(tiny, tail))
+            cases.append(g)
+        g = got.copy()
+        g[0] = g[-1] = nan[0]  # a NaN at the ends is never constant
+        cases.append(g)
+    for g in cases:
+        assert compiled.saturation_lengths(fmt, xs, g) == saturation.lengths(fmt, xs, g)
+    one = np.array([1.0])
+    assert compiled.saturation_lengths(fmt, one, fmt.to_bits(one)) == saturation.lengths(fmt, one, fmt.to_bits(one))

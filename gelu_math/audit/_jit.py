@@ -149,3 +149,54 @@ def float_inputs(kind, start, stop, out):
                 val = (1024 + mt) * 2.0 ** (ex - 25)
             out[j] = val if o >= 0 else -val
     return out
+
+@njit
+def _out_bits(b, ftz, mag_mask, sign_mask, min_normal):
+    """Output bits, flushed to the zero of their sign under FTZ when subnormal."""
+    if ftz:
+        m = b & mag_mask
+        if m != 0 and m < min_normal:
+            return b & sign_mask
+    return b
+
+@njit
+def _in_class(cls, b, first, xi, kind, s32, u32, s64, u64, mag_mask):
+    if cls == 0:
+        return b == first
+    if cls == 1:
+        return (b & mag_mask) == 0
+    return b == round_bits(xi, kind, s32, u32, s64, u64)  # identity: the input's own bits
+
+@njit
+def saturation_lengths(kind, xs, got, mag_mask, sign_mask, min_normal, inf_bits, out):
+    """The twelve run lengths of :func:`gelu_math.audit.saturation.lengths`: for FTZ off/on, the
+    runs of constant, zero and identity outputs from the start and from the end of the chunk."""
+    s32 = np.empty(1, np.float32)
+    u32 = s32.view(np.uint32)
+    s64 = np.empty(1, np.float64)
+    u64 = s64.view(np.uint64)
+    n = xs.size
+    for ftz in range(2):
+        first = _out_bits(np.uint64(got[0]), ftz == 1, mag_mask, sign_mask, min_normal)
+        last = _out_bits(np.uint64(got[n - 1]), ftz == 1, mag_mask, sign_mask, min_normal)
+        for cls in range(3):
+            if cls == 0 and (first & mag_mask) > inf_bits:  # a NaN output is no constant
+                p = 0
+            else:
+                p = 0
+                while p < n and _in_class(cls, _out_bits(np.uint64(got[p]), ftz == 1, mag_mask, sign_mask, min_normal),
+                                          first, xs[p], kind, s32, u32, s64, u64, mag_mask):
+                    p += 1
+            if cls == 0 and (last & mag_mask) > inf_bits:
+                s = 0
+            elif cls > 0 and p == n:
+                s = n
+            else:
+                s = 0
+                while s < n and _in_class(cls, _out_bits(np.uint64(got[n - 1 - s]), ftz == 1, mag_mask, sign_mask,
+                                                         min_normal), last, xs[n - 1 - s], kind, s32, u32, s64, u64,
+                                          mag_mask):
+                    s += 1
+            out[6 * ftz + 2 * cls] = p
+            out[6 * ftz + 2 * cls + 1] = s
+    return out

@@ -57,7 +57,7 @@ def supports(fmt: FloatFormat) -> bool:
 def _kernels():
     from . import _jit
 
-    return _jit.fused_round, _jit.float_inputs, _jit.fused_float32
+    return _jit.fused_round, _jit.float_inputs, _jit.fused_float32, _jit.saturation_lengths
 
 
 def float_inputs(fmt: FloatFormat, start: int, stop: int, extra: int = 0) -> np.ndarray:
@@ -88,3 +88,12 @@ def fused_round(fmt: FloatFormat, xs, y, m, yk, taylor, rel: float, absb: float)
     got = np.empty(n, dtype=fmt.uint)
     k = kernels[0](KINDS[fmt.name], *common, np.uint64(fmt.sign_mask - 1), want, got, amb)
     return want, got, amb[:k].copy(), None
+
+
+def saturation_lengths(fmt: FloatFormat, xs: np.ndarray, got_bits: np.ndarray) -> tuple[int, ...]:
+    """:func:`gelu_math.audit.saturation.lengths` in one compiled pass (the same twelve numbers)."""
+    out = np.zeros(12, dtype=np.int64)
+    _kernels()[3](KINDS[fmt.name], np.ascontiguousarray(xs, dtype=np.float64), np.ascontiguousarray(got_bits),
+                  np.uint64(fmt.sign_mask - 1), np.uint64(fmt.sign_mask), np.uint64(1 << (fmt.precision - 1)),
+                  np.uint64(fmt.max_bits + 1), out)
+    return tuple(int(v) for v in out)

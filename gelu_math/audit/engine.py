@@ -33,7 +33,7 @@ from flint import arb, ctx
 
 from ..errors import InputError
 from ..floats import FloatFormat, get_format
-from . import saturation
+from . import fastform, saturation
 from .impls import Kernel, activation, default_reference, resolve
 from .reference import Reference
 from .saturation import Saturation
@@ -155,9 +155,8 @@ def _values_compiled(kernel: Kernel, ref: Reference, fmt: FloatFormat, xs: np.nd
     from .reference import ABS_BOUND, REL_BOUND
 
     own = kernel.own
-    y = ref.impl.evaluate(xs)
-    m = None if ref.impl.evaluate_magnitude is None else ref.impl.evaluate_magnitude(xs)
-    yk = None if own is ref.impl else own.evaluate(xs)
+    y, m = _evaluate(ref.impl, xs, with_magnitude=True)
+    yk = None if own is ref.impl else _evaluate(own, xs)[0]
     taylor = own.taylor if fmt.bits < 64 else None
     want_bits, got_bits, amb, cand = compiled.fused_round(fmt, xs, y, m, yk, taylor, REL_BOUND, ABS_BOUND)
     undefined = None
@@ -170,6 +169,17 @@ def _values_compiled(kernel: Kernel, ref: Reference, fmt: FloatFormat, xs: np.nd
             undefined = np.zeros(xs.shape, dtype=bool)
             undefined[amb] = und
     return got_bits, want_bits, int(amb.size), undefined, cand
+
+
+def _evaluate(impl, xs: np.ndarray, with_magnitude: bool = False):
+    """(impl.evaluate(xs), impl.evaluate_magnitude(xs) or None), by the fused program of
+    :mod:`.fastform` on large chunks (the same bits, NaN payloads aside)."""
+    need_m = with_magnitude and impl.evaluate_magnitude is not None
+    prog = fastform.program(impl) if xs.size >= fastform.MIN_SIZE else None
+    if prog is not None:
+        out = prog(xs)
+        return out[0], (out[1] if need_m else None)
+    return impl.evaluate(xs), (impl.evaluate_magnitude(xs) if need_m else None)
 
 
 def use_compiled(kernel: Kernel, fmt: FloatFormat, compiled: bool | None = None) -> bool:
@@ -190,15 +200,19 @@ def _evaluate_chunk(kernel: Kernel, ref: Reference, fmt: FloatFormat, xs: np.nda
     """One chunk: ``segments`` (exhaustive runs) lists the [lo, hi) index ranges of ``xs`` that are
     consecutive in value order, for the saturation thresholds; ``values`` (the device path,
     :class:`.gpu.DeviceValues`) replaces the kernel's and the reference's evaluation."""
+    runs = saturation.lengths
     if values is not None:
         got_bits, want_bits, escalated, undefined, cand = values(fmt, xs)
     elif use_compiled(kernel, fmt, compiled):
+        from .compiled import saturation_lengths as runs
+
         got_bits, want_bits, escalated, undefined, cand = _values_compiled(kernel, ref, fmt, xs)
     else:
         got_bits, want_bits, escalated, undefined, cand = _values_numpy(kernel, ref, fmt, xs)
     c = _Chunk()
     if segments is not None:
-        c.saturation = [(int(pos[lo]) if hi > lo else 0, k, hi - lo, saturation.segment(fmt, xs[lo:hi], got_bits[lo:hi]))
+        c.saturation = [(int(pos[lo]) if hi > lo else 0, k, hi - lo,
+                         saturation.segment(fmt, xs[lo:hi], got_bits[lo:hi], runs))
                         for k, (lo, hi) in enumerate(segments)]
     if undefined is not None:
         keep = ~undefined
@@ -485,7 +499,8 @@ def audit(impl: str, dtype: str, reference: str | None = None, *, derivative: in
     t0 = time.perf_counter()
     if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1 or chunk & (chunk - 1):
         raise InputError(f"chunk must be a power of two, got {chunk!r}")
-    use_compiled(kernel, fmt, compiled)  # compiled=True without numba: refused before any work
+    if use_compiled(kernel, fmt, compiled) and exhaustive and chunk >= fastform.MIN_SIZE:  # (True without numba: refused here)
+        fastform.program(ref.impl), fastform.program(kernel.own)  # built (compiled) once, before workers fork
     if device is not None:
         from . import gpu
 

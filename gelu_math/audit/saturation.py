@@ -73,14 +73,13 @@ def _run(ok, n: int, from_end: bool) -> int:
     return n
 
 
-def segment(fmt: FloatFormat, xs: np.ndarray, got_bits: np.ndarray) -> dict:
-    """Summary of one run of consecutive inputs (value order): {(kind, ftz): (prefix length,
-    its last x, its constant bits, suffix length, its first x, its constant bits)}."""
+def lengths(fmt: FloatFormat, xs: np.ndarray, got_bits: np.ndarray) -> tuple[int, ...]:
+    """The run lengths of one value-ordered run of inputs: for FTZ off, then on, the lengths of the
+    runs of (constant, zero, identity) outputs from its start and from its end — twelve numbers.
+    (:func:`.compiled.saturation_lengths` computes the same in one compiled pass.)"""
     n = int(xs.size)
-    out = {}
     mag = fmt.uint(fmt.sign_mask - 1)
-    if not n:
-        return out
+    out = []
     for ftz in (False, True):
         def bits(lo, hi, ftz=ftz):
             b = got_bits[lo:hi]
@@ -98,6 +97,24 @@ def segment(fmt: FloatFormat, xs: np.ndarray, got_bits: np.ndarray) -> dict:
             else:
                 p = _run(tests[kind], n, False)
                 s = n if p == n else _run(tests[kind], n, True)
+            out += [p, s]
+    return tuple(out)
+
+
+def segment(fmt: FloatFormat, xs: np.ndarray, got_bits: np.ndarray, runs=lengths) -> dict:
+    """Summary of one run of consecutive inputs (value order): {(kind, ftz): (prefix length,
+    its last x, its constant bits, suffix length, its first x, its constant bits)}; ``runs``
+    computes the run lengths (:func:`lengths`, or its compiled twin)."""
+    n = int(xs.size)
+    out = {}
+    if not n:
+        return out
+    ls = runs(fmt, xs, got_bits)
+    ends = got_bits[[0, n - 1]]
+    for j, ftz in enumerate((False, True)):
+        first, last = _flush(fmt, ends) if ftz else ends
+        for k, kind in enumerate(CLASSES):
+            p, s = ls[6 * j + 2 * k], ls[6 * j + 2 * k + 1]
             out[(kind, ftz)] = (p, float(xs[p - 1]) if p else None, int(first),
                                 s, float(xs[n - s]) if s else None, int(last))
     return out

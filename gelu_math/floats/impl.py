@@ -102,6 +102,7 @@ def _compile(expr: sp.Expr) -> Callable[[np.ndarray], np.ndarray]:
             out = np.broadcast_to(out, v.shape).copy()
         return out
 
+    run.lambdified = f  # the generated numpy code, read by the audit's fused evaluator (audit/fastform.py)
     return run
 
 
