@@ -34,7 +34,7 @@ def _done(path):
 
 
 def _table(rows) -> str:
-    lines = ["| kernel | inputs | max ULP | at x | inputs not correctly rounded | Arb escalations | NaN/inf outputs | s |",
+    lines = ["| kernel | inputs | max ULP | at x | inputs not correctly rounded | decided beyond float64 | NaN/inf outputs | s |",
              "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for d in rows:
         m = d["max_ulp_error"]

@@ -15,7 +15,10 @@ on the same inputs, ``(x*ndtr(x)).astype(float32)`` in 4M chunks, same run, best
 prints the ratio (goal <= 1.0 on 2 cores) and the audit's first-call (compile / cache load) cost.
 ``--own-slice K`` audits 1/K of all float32 patterns (every K-th 4M chunk) for each of
 ``--kernels`` (own kernels, ' for the derivative), extrapolates each to 2^32, and the 44-kernel
-total from their mean — printed as an estimate.
+total from their mean — printed as an estimate — next to the same-run baseline of running each
+kernel alone (``FloatImpl.kernel``: its lambdified numpy code and one rounding, one thread) over
+the same inputs: an audit of an own kernel cannot be cheaper than evaluating the numpy/scipy
+functions of its formula once, so that ratio says how near the limit the audit is.
 ``--float32`` runs the full exhaustive float32 audit (progress bar on stderr);
 ``--float32-slice K`` audits every K-th chunk (1/K of all inputs, spread over the whole
 range) and extrapolates the full time from it — the output says so.
@@ -94,9 +97,15 @@ def _own_slice(k: int, kernels, workers: int) -> None:
         me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
-    per, per_cpu = [], []
+    from gelu_math.audit.compiled import float_inputs
+    from gelu_math.audit.engine import CHUNK
+    from gelu_math.floats import FORMATS, implementation
+
+    fmt = FORMATS["float32"]
+    per, per_cpu, per_base = [], [], []
     print(f"own kernels, float32, 1/{k} of all patterns (every {k}-th 4M chunk), {workers} workers; "
-          f"EXTRAPOLATED x{k} to 2^32 (wall, and CPU seconds / {workers} = wall on {workers} idle cores)")
+          f"EXTRAPOLATED x{k} to 2^32 (wall, and CPU seconds / {workers} = wall on {workers} idle cores); "
+          f"baseline: the kernel alone (FloatImpl.kernel: its numpy code and one rounding, 1 thread) on the same inputs")
     for spec in kernels:
         name, der = spec.rstrip("'"), spec.count("'")
         # build the implementation and compile its fused program first (an exhaustive call builds it)
@@ -104,14 +113,22 @@ def _own_slice(k: int, kernels, workers: int) -> None:
         t, c = time.perf_counter(), cpu()
         r = audit(name, "float32", name, derivative=der, exhaustive=True, stride=k, workers=workers)
         dt, dc = time.perf_counter() - t, cpu() - c
+        run = implementation(name, der).kernel(fmt)
+        t = time.perf_counter()
+        for s in range(-fmt.max_ordinal, fmt.max_ordinal + 1, CHUNK)[::k]:
+            run(float_inputs(fmt, s, min(s + CHUNK, fmt.max_ordinal + 1)).astype(np.float32))
+        base = time.perf_counter() - t
         per.append(dt * k)
         per_cpu.append(dc * k / workers)
+        per_base.append(base * k)
         print(f"  {spec:<16} {r.inputs:>12,} inputs {dt:7.2f} s wall, {dc:7.2f} s CPU -> full (extrapolated): "
-              f"{dt * k:7.1f} s wall, {dc * k / workers:7.1f} s on {workers} idle cores")
-    mean, mean_cpu = sum(per) / len(per), sum(per_cpu) / len(per_cpu)
+              f"{dt * k:7.1f} s wall, {dc * k / workers:7.1f} s on {workers} idle cores; kernel alone "
+              f"{base * k:7.1f} s, ratio {dt / base:5.2f}")
+    mean, mean_cpu, mean_base = (sum(v) / len(v) for v in (per, per_cpu, per_base))
     print(f"  mean per kernel {mean:.1f} s wall, {mean_cpu:.1f} s from CPU; all 44 own kernels EXTRAPOLATED: "
           f"{44 * mean / 60:.1f} min wall, {44 * mean_cpu / 60:.1f} min on {workers} idle cores "
-          f"(goal <= 20 min on 2 cores)")
+          f"(goal <= 20 min on 2 cores); the kernels alone, 1 thread: {44 * mean_base / 60:.1f} min "
+          f"(audit / kernels alone {mean / mean_base:.2f})")
     with open("/proc/loadavg", encoding="ascii") as fh:
         print(f"  load average: {fh.read().split()[0]}")
 

@@ -5,7 +5,7 @@ is equality with it, on every float16 and bfloat16 value and a float32 sample.""
 
 import numpy as np
 import pytest
-from numpy import exp, less, nan, select
+from numpy import copysign, exp, less, mean, nan, select
 
 from gelu_math.audit import audit, compiled, fastform
 from gelu_math.definitions import registry
@@ -77,8 +77,25 @@ def _plain(x):
     return select([less(x, 0), True], [exp(x) - 1, (1 / 2) * x ** 2 + abs(x) ** 3], default=nan)
 
 
+def _int_select(x):
+    return select([less(x, 0)], [2 ** 32], default=0) ** 2  # numpy: int64 (wraps); refused
+
+
+def _float_condition(x):
+    return select([x, True], [x, 1.0], default=nan)  # numpy refuses a float condition
+
+
+def _reduction(x):
+    return x - mean(x, keepdims=True)  # not elementwise: refused by the probe
+
+
+def _signed_zeros(x):
+    # from an independent review: +0.0 and -0.0 are equal numbers but different constants
+    return copysign(1.0, x + 0.0) - copysign(1.0, x + -0.0)
+
+
 @needs_numba
-@pytest.mark.parametrize("fn", [_mod, _bool_times, _two_statements])
+@pytest.mark.parametrize("fn", [_mod, _bool_times, _two_statements, _int_select, _float_condition, _reduction])
 def test_unknown_constructs_are_not_fused(fn):
     with pytest.raises(fastform._Unsupported):
         fastform.Program([fastform._Reader(fn).root])
@@ -110,3 +127,12 @@ def test_float32_chunks_same_with_fused_evaluation():
                             ("logsigmoid", 0, (-90.0, -89.9))):
         kw = dict(derivative=d, exhaustive=True, domain=domain, workers=1, chunk=1 << 16)
         assert audit(name, "float32", compiled=False, **kw) == audit(name, "float32", compiled=True, **kw)
+
+
+@needs_numba
+def test_signed_zero_constants_are_different_nodes():
+    prog = fastform.Program([fastform._Reader(_signed_zeros).root])
+    assert len(prog.calls) == 2
+    xs = np.array([-0.0, 0.0, 1.0, -1.0])
+    assert _same(prog(xs)[0], _signed_zeros(xs))
+    assert prog(xs)[0][0] == 2.0  # copysign(1, -0 + 0) = 1, copysign(1, -0 + -0) = -1

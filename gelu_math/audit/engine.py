@@ -74,7 +74,7 @@ class AuditResult:
     seed: int | None
     domain: tuple[float, float]
     inputs: int
-    escalated: int  # inputs whose reference needed Arb
+    escalated: int  # inputs whose float64 interval was ambiguous: decided by Arb, the Taylor rule near 0 or exactly
     undefined: int  # inputs without a decidable finite reference (excluded)
     max_abs: Extreme | None
     max_rel: Extreme | None

@@ -46,6 +46,7 @@ _CMP = {np.less: "<", np.less_equal: "<=", np.greater: ">", np.greater_equal: ">
         np.not_equal: "!="}
 _LOGIC = {np.logical_and: "and", np.logical_or: "or"}
 _ABS = (abs, np.abs, np.absolute)
+_PREFIX = {"neg": "(-{})", "sq": "_sq({})", "abs": "abs({})"}  # loop code of the one-operand nodes
 MIN_SIZE = 1 << 16  # below this, numba's compile time is not repaid: evaluate as before
 
 
@@ -54,12 +55,14 @@ class _Unsupported(Exception):
 
 
 def _const(v):
+    """A constant node: ("const", type, value, key) — the key tells +0.0 from −0.0 (equal as numbers),
+    so that equal nodes compute equal bits."""
     if isinstance(v, (bool, np.bool_)):
-        return ("const", bool, bool(v))
+        return ("const", bool, bool(v), bool(v))
     if isinstance(v, int):  # any size: folded by Python; an operand of a loop only up to 2^53
-        return ("const", int, v)
+        return ("const", int, v, v)
     if isinstance(v, (float, np.floating)) and np.asarray(v).dtype == np.float64:
-        return ("const", type(v), v)
+        return ("const", type(v), v, float(v).hex())
     raise _Unsupported
 
 
@@ -144,9 +147,15 @@ class _Reader:
             raise _Unsupported
         conds = tuple(self.node(c) for c in n.args[0].elts)
         choices = tuple(self.node(c) for c in n.args[1].elts)
-        default = self.node(n.keywords[0].value) if n.keywords else _const(0)
-        if not _is_const(default):
+        if not conds or not n.keywords:
             raise _Unsupported
+        default = self.node(n.keywords[0].value)
+        # a float default (lambdify's nan) makes numpy's result float64 whatever the choices
+        if not _is_const(default) or default[1] in (bool, int):
+            raise _Unsupported
+        for c in conds:  # numpy refuses conditions that are not boolean
+            if not ((_is_const(c) and c[1] is bool) or (not _is_const(c) and _kind(c) == "b")):
+                raise _Unsupported
         for c in (*choices, default):
             if _is_const(c) and c[1] is bool:
                 raise _Unsupported
@@ -157,13 +166,13 @@ class _Reader:
     def call(self, func, args, kw):
         """An opaque call: made by numpy exactly as the generated code makes it.  Its result must
         be a float64 array of the argument's shape (checked on a probe input)."""
-        probe = [np.full(1, 0.5) if not _is_const(a) else a[2] for a in args]
+        probe = [np.array([0.5, -1.25, 3.0]) if not _is_const(a) else a[2] for a in args]
         try:
             with np.errstate(all="ignore"):
                 out = func(*probe, **{k: v[2] for k, v in kw})
         except Exception:  # noqa: BLE001 - anything unusual: not fused
             raise _Unsupported from None
-        if not isinstance(out, np.ndarray) or out.dtype != np.float64 or out.shape != (1,):
+        if not isinstance(out, np.ndarray) or out.dtype != np.float64 or out.shape != (3,):  # no reduction
             raise _Unsupported
         for a in args:
             if not _is_const(a):
@@ -263,16 +272,10 @@ class Program:
                 if n not in reads:
                     reads.append(n)
                 return f"d{reads.index(n)}[i]"
-            if kind == "op":
+            if kind in ("op", "cmp"):  # infix: (a + b), (a <= b)
                 return f"({code(n[2])} {n[1]} {code(n[3])})"
-            if kind == "neg":
-                return f"(-{code(n[1])})"
-            if kind == "sq":
-                return f"_sq({code(n[1])})"
-            if kind == "abs":
-                return f"abs({code(n[1])})"
-            if kind == "cmp":
-                return f"({code(n[2])} {n[1]} {code(n[3])})"
+            if kind in _PREFIX:
+                return _PREFIX[kind].format(code(n[1]))
             if kind == "logic":
                 return f"(bool({code(n[2])}) {n[1]} bool({code(n[3])}))"
             if kind == "select":
@@ -295,6 +298,8 @@ class Program:
 
     def __call__(self, xs: np.ndarray) -> tuple[np.ndarray, ...]:
         xs = np.ascontiguousarray(xs, dtype=np.float64)
+        if xs.ndim != 1:
+            raise ValueError("the fused evaluator takes a one-dimensional array")
         results = {}
 
         def value(a, outs, exprs):
@@ -311,8 +316,10 @@ class Program:
                 outs = self._run(loop, xs, results) if loop else []
                 for c in members:
                     _, func, args, kw = c
-                    out = func(*[value(a, outs, exprs) for a in args], **{k: v[2] for k, v in kw})
-                    results[c] = np.ascontiguousarray(out, dtype=np.float64)
+                    out = np.ascontiguousarray(func(*[value(a, outs, exprs) for a in args], **{k: v[2] for k, v in kw}))
+                    if out.shape != xs.shape or out.dtype != np.float64:  # the loops index it elementwise
+                        raise RuntimeError(f"fused evaluation: {func!r} returned {out.dtype} {out.shape} for {xs.shape}")
+                    results[c] = out
         return tuple(self._run(self.final, xs, results, final=True))
 
     @staticmethod

@@ -43,7 +43,7 @@ def audit_text(r: AuditResult) -> str:
     how = "exhaustive: every finite value" if r.mode == "exhaustive" else f"sampled (seed {r.seed}): uniform over bit patterns"
     lines.append(f"  inputs           {r.inputs:,} ({how}) in [{_g(r.domain[0])}, {_g(r.domain[1])}]")
     lines.append(f"  reference        float64 + error bound; {_n(r.escalated, 'input')} decided beyond it "
-                 "(Arb balls, or exactly on rational pieces)"
+                 "(Arb balls, the Taylor rule near 0, or exactly on rational pieces)"
                  + (f"; {r.undefined:,} undefined (excluded)" if r.undefined else ""))
     lines.append(f"  max ULP error    {_where(r.max_ulp, r.dtype, ' ULP')}")
     lines.append(f"  max rel error    {_where(r.max_rel, r.dtype)}")
