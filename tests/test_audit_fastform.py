@@ -136,3 +136,13 @@ def test_signed_zero_constants_are_different_nodes():
     xs = np.array([-0.0, 0.0, 1.0, -1.0])
     assert _same(prog(xs)[0], _signed_zeros(xs))
     assert prog(xs)[0][0] == 2.0  # copysign(1, -0 + 0) = 1, copysign(1, -0 + -0) = -1
+
+
+@needs_numba
+def test_kernel_other_than_its_reference_with_fused_evaluation():
+    # gelu_tanh' against the correctly rounded gelu': two programs, the kernel's without its magnitude
+    kw = dict(derivative=1, exhaustive=True, domain=(-3.0, -2.99), workers=1, chunk=1 << 16)
+    assert audit("gelu_tanh", "float32", "gelu", compiled=False, **kw) == audit("gelu_tanh", "float32", "gelu",
+                                                                                 compiled=True, **kw)
+    impl = implementation("gelu_tanh", 1)
+    assert len(fastform.program(impl, magnitude=False)(XS)) == 1

@@ -175,7 +175,7 @@ def _evaluate(impl, xs: np.ndarray, with_magnitude: bool = False):
     """(impl.evaluate(xs), impl.evaluate_magnitude(xs) or None), by the fused program of
     :mod:`.fastform` on large chunks (the same bits, NaN payloads aside)."""
     need_m = with_magnitude and impl.evaluate_magnitude is not None
-    prog = fastform.program(impl) if xs.size >= fastform.MIN_SIZE else None
+    prog = fastform.program(impl, need_m) if xs.size >= fastform.MIN_SIZE else None
     if prog is not None:
         out = prog(xs)
         return out[0], (out[1] if need_m else None)
@@ -500,7 +500,7 @@ def audit(impl: str, dtype: str, reference: str | None = None, *, derivative: in
     if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1 or chunk & (chunk - 1):
         raise InputError(f"chunk must be a power of two, got {chunk!r}")
     if use_compiled(kernel, fmt, compiled) and exhaustive and chunk >= fastform.MIN_SIZE:  # (True without numba: refused here)
-        fastform.program(ref.impl), fastform.program(kernel.own)  # built (compiled) once, before workers fork
+        fastform.program(ref.impl), fastform.program(kernel.own, kernel.own is ref.impl)  # compiled before workers fork
     if device is not None:
         from . import gpu
 

@@ -346,19 +346,20 @@ def _children(n):
 _PROGRAMS: dict = {}
 
 
-def program(impl) -> Program | None:
-    """The fused evaluator of ``impl``'s form and magnitude form — ``program(impl)(xs)`` is
-    ``(impl.evaluate(xs),)`` or ``(impl.evaluate(xs), impl.evaluate_magnitude(xs))``, bit for
-    bit — or None when the generated code uses something the reader does not handle or numba
-    is not installed."""
-    key = id(impl)
+def program(impl, magnitude: bool = True) -> Program | None:
+    """The fused evaluator of ``impl``'s form and (with ``magnitude``, where it has one) its
+    magnitude form — ``program(impl)(xs)`` is ``(impl.evaluate(xs),)`` or ``(impl.evaluate(xs),
+    impl.evaluate_magnitude(xs))``, bit for bit — or None when the generated code uses something
+    the reader does not handle or numba is not installed."""
+    magnitude = magnitude and impl.evaluate_magnitude is not None
+    key = (id(impl), magnitude)
     if key in _PROGRAMS and _PROGRAMS[key][0] is impl:
         return _PROGRAMS[key][1]
     from . import compiled
 
     prog = None
     if compiled.available():
-        fns = [impl.evaluate] + ([impl.evaluate_magnitude] if impl.evaluate_magnitude is not None else [])
+        fns = [impl.evaluate] + ([impl.evaluate_magnitude] if magnitude else [])
         try:
             prog = Program([_Reader(f.lambdified).root for f in fns])
             prog(np.array([0.5, -2.0]))  # compiles the loops now (forked workers inherit them)
