@@ -131,6 +131,32 @@ def test_forms_are_cancellation_free():
     assert implementation("softsign", 1).form.args[0][0] == (x - 1) ** -2
 
 
+def test_snake_derivative_form_does_not_cancel_near_its_zeros():
+    # f' = 1 + sin(2x) (SymPy writes 1 + 2 sin x cos x) vanishes at x = -pi/4 + k*pi; 1 + sin
+    # cancels there (6.1e8 float32 ULP before the rewrite). The float32 inputs nearest the zeros,
+    # including huge ones where only libm's exact argument reduction helps, against mpmath at 80
+    # digits (1 + sin(2x) written independently of the registry).
+    f = implementation("snake", 1)
+    assert f.form.has(sp.Piecewise) and f.form.has(sp.cos)
+    mpmath.mp.dps = 80
+    zeros = [-mpmath.pi / 4 + k * mpmath.pi for k in (0, 1, -3, 10**6, 24324717, 10**12)]
+    xs = []
+    for z in zeros:
+        c = np.float32(float(z))
+        xs += [c, np.nextafter(c, np.float32(np.inf)), np.nextafter(c, np.float32(-np.inf))]
+    xs += [np.float32(7.641344679031603e16), np.float32(-1e30), np.float32(3e38)]
+    xs = np.array(xs, dtype=np.float32).astype(np.float64)
+    got = f.evaluate(xs)
+    for a, b in zip(xs, got):
+        ref = 1 + mpmath.sin(2 * mpmath.mpf(float(a)))
+        assert abs(b - ref) <= REL_BOUND * abs(ref), (a, b, ref)
+    # the c - c*sin(u) branch of the same rule (1 - sin u = cos^2 u / (1 + sin u) where sin u > 0)
+    from gelu_math.floats.forms import stable_form
+    g = stable_form(1 - sp.sin(3 * x))
+    assert g.has(sp.Piecewise)
+    check_form(1 - sp.sin(3 * x), g)
+
+
 def test_check_form_rejects_a_wrong_rewrite():
     g = implementation("gelu")
     with pytest.raises(CertificationError):

@@ -74,7 +74,7 @@ def _build(e: sp.Expr):
 
 
 def _condition(cond):
-    """A decision procedure for ``x op c`` at an exact point (True/False, never 'unknown')."""
+    """A decision procedure for ``x op c`` (or ``g(x) op c``) at an exact point (True/False, never 'unknown')."""
     if cond is sp.true:
         return lambda t: True
     if isinstance(cond, sp.core.relational.Relational) and cond.lhs == x and not cond.rhs.has(x):
@@ -99,6 +99,31 @@ def _condition(cond):
                 ctx.prec = prec
 
         return decide
+    if isinstance(cond, sp.core.relational.Relational) and cond.rel_op in ("<", "<=", ">", ">=") \
+            and not cond.rhs.has(x):
+        # g(x) op c with g an expression (the sign test of forms.stable_form's sin rule): the sign
+        # of g(t) - c, at doubled precision until the ball excludes 0 (or is exactly 0)
+        g = _build(cond.lhs - cond.rhs)
+        op = cond.rel_op
+
+        def decide_expr(t):
+            prec = ctx.prec
+            try:
+                while True:
+                    v = g(t)
+                    if v < 0:
+                        return op in ("<", "<=")
+                    if v > 0:
+                        return op in (">", ">=")
+                    if v.rad() == 0 and v == 0:
+                        return op in ("<=", ">=")
+                    if ctx.prec > 1 << 16:
+                        raise UnsupportedError(f"cannot decide {cond} at {t}")
+                    ctx.prec *= 2
+            finally:
+                ctx.prec = prec
+
+        return decide_expr
     raise UnsupportedError(f"unsupported piece condition {cond}")
 
 

@@ -7,6 +7,9 @@ floating-point evaluation has no catastrophic cancellation.  The rules, each an 
 * ``c + c·tanh(u) -> 2c·S(2u)``,  ``c - c·tanh(u) -> 2c·S(-2u)``,
   ``c - c·tanh(u)² -> 4c·S(2u)·S(-2u)`` with S(z) = 1/(1 + e^(−z)) the logistic sigmoid
 * ``(1 + e^w)^(−n) -> S(−w)^n``  and  ``e^w·S(−w) -> S(w)``                 (e^w/(1+e^w) = S(w))
+* ``c + c·sin(u) -> c·cos(u)²/(1 − sin(u))`` where sin(u) < 0, and ``c − c·sin(u)`` likewise
+  where sin(u) > 0 (2·sin(v)·cos(v) counts as sin(2v)): 1 + sin u = cos²u/(1 − sin u), and cos u
+  keeps full relative accuracy near its zeros, where 1 + sin u cancels (Snake's f′ = 1 + sin 2ax)
 * ``log(1 + e^t) -> softplus(t)``  (evaluated as ``logaddexp(0, t)``)
 * ``c·e^w − c -> c·expm1(w)``,  ``log(1 + t) -> log1p(t)``
 * rational pieces are put over one denominator and factored (``x/(1−x)² + 1/(1−x) -> 1/(x−1)²``).
@@ -143,7 +146,7 @@ def _bottom_up(e: sp.Expr) -> sp.Expr:
     if e.is_Atom:
         return e
     if isinstance(e, sp.Piecewise):
-        return sp.Piecewise(*[(stable_form(p), c) for p, c in e.args])
+        return sp.Piecewise(*[(_stable_form(p), c) for p, c in e.args])
     e = e.func(*[_bottom_up(a) for a in e.args])
     for _ in range(8):  # rules may enable one another (Pow -> Sigmoid -> Mul rule)
         before = e
@@ -162,15 +165,52 @@ def _bottom_up(e: sp.Expr) -> sp.Expr:
     return e
 
 
+def _coeff_of_sin_cos(term: sp.Expr) -> tuple[sp.Expr, sp.Expr] | None:
+    """``term = k·sin(v)·cos(v)`` (what SymPy's derivative of sin² gives): return (k/2, 2v)."""
+    k, rest = term.as_coeff_Mul()
+    if rest.is_Mul and len(rest.args) == 2:
+        s, c = sorted(rest.args, key=lambda f: not isinstance(f, sp.sin))
+        if isinstance(s, sp.sin) and isinstance(c, sp.cos) and s.args == c.args:
+            return k / 2, 2 * s.args[0]
+    return None
+
+
+def _one_plus_sin(e: sp.Expr) -> sp.Expr:
+    """``c ± c·sin(u)`` -> the branch without cancellation (applied once, by ``xreplace``, so that
+    the unchanged branch is not rewritten again)."""
+    table = {}
+    for a in sp.preorder_traversal(e):
+        if not a.is_Add or a in table:
+            continue
+        consts = [t for t in a.args if t.is_Number]
+        if len(consts) != 1:
+            continue
+        c = consts[0]
+        for term in a.args:
+            hit = _coeff_of(term, sp.sin) or _coeff_of_sin_cos(term)
+            if hit and abs(hit[0]) == abs(c):
+                s = hit[0] / c  # +1: c + c·sin(u), −1: c − c·sin(u)
+                u = hit[1]
+                rest = [t for t in a.args if t is not c and t is not term]
+                safe = c * sp.cos(u) ** 2 / (1 - s * sp.sin(u))
+                table[a] = sp.Add(sp.Piecewise((safe, s * sp.sin(u) < 0), (c + c * s * sp.sin(u), True)), *rest)
+                break
+    return e.xreplace(table) if table else e
+
+
 def stable_form(expr: sp.Expr) -> sp.Expr:
     """A cancellation-free expression equal to ``expr`` (see the module docstring)."""
+    return _one_plus_sin(_stable_form(expr))
+
+
+def _stable_form(expr: sp.Expr) -> sp.Expr:
     expr = sp.sympify(expr)
     if isinstance(expr, sp.Piecewise):
-        return sp.Piecewise(*[(stable_form(p), c) for p, c in expr.args])
+        return sp.Piecewise(*[(_stable_form(p), c) for p, c in expr.args])
     if expr.has(sp.Piecewise):  # c·Piecewise(...): move the factor inside
         expr = sp.piecewise_fold(expr)
         if isinstance(expr, sp.Piecewise):
-            return stable_form(expr)
+            return _stable_form(expr)
     if expr.free_symbols <= {x} and expr.is_rational_function(x) and sp.denom(sp.together(expr)).has(x):
         return sp.factor(sp.cancel(expr))  # a rational function: one fraction, no cancelling terms
     return _bottom_up(expr)
