@@ -73,57 +73,41 @@ def _build(e: sp.Expr):
     raise UnsupportedError(f"cannot evaluate {e} in ball arithmetic")
 
 
+def _sign_decider(diff, cond):
+    """Decide ``cond`` at t from the sign of the ball ``diff(t)`` (lhs − rhs), doubling the precision
+    until the ball excludes 0 or is exactly 0."""
+    op = cond.rel_op
+
+    def decide(t):
+        prec = ctx.prec
+        try:
+            while True:
+                v = diff(t)
+                if v < 0:
+                    return op in ("<", "<=", "!=")
+                if v > 0:
+                    return op in (">", ">=", "!=")
+                if v.rad() == 0 and v == 0:
+                    return op in ("<=", ">=", "==")
+                if ctx.prec > 1 << 16:
+                    raise UnsupportedError(f"cannot decide {cond} at {t}")
+                ctx.prec *= 2
+        finally:
+            ctx.prec = prec
+
+    return decide
+
+
 def _condition(cond):
-    """A decision procedure for ``x op c`` (or ``g(x) op c``) at an exact point (True/False, never 'unknown')."""
+    """A decision procedure for ``x op c`` or ``g(x) op c`` at an exact point (True/False, never
+    'unknown'); ``g(x) op c`` is the sign test of :func:`..floats.forms.stable_form`'s sin rule."""
     if cond is sp.true:
         return lambda t: True
-    if isinstance(cond, sp.core.relational.Relational) and cond.lhs == x and not cond.rhs.has(x):
-        c = cond.rhs
-        op = cond.rel_op
-
-        def decide(t):
-            prec = ctx.prec
-            try:
-                while True:
-                    cb = const_ball(c)
-                    if t < cb:
-                        return op in ("<", "<=", "!=")
-                    if t > cb:
-                        return op in (">", ">=", "!=")
-                    if cb.rad() == 0 and t == cb:
-                        return op in ("<=", ">=", "==")
-                    if ctx.prec > 1 << 16:
-                        raise UnsupportedError(f"cannot decide {cond} at {t}")
-                    ctx.prec *= 2
-            finally:
-                ctx.prec = prec
-
-        return decide
-    if isinstance(cond, sp.core.relational.Relational) and cond.rel_op in ("<", "<=", ">", ">=") \
-            and not cond.rhs.has(x):
-        # g(x) op c with g an expression (the sign test of forms.stable_form's sin rule): the sign
-        # of g(t) - c, at doubled precision until the ball excludes 0 (or is exactly 0)
-        g = _build(cond.lhs - cond.rhs)
-        op = cond.rel_op
-
-        def decide_expr(t):
-            prec = ctx.prec
-            try:
-                while True:
-                    v = g(t)
-                    if v < 0:
-                        return op in ("<", "<=")
-                    if v > 0:
-                        return op in (">", ">=")
-                    if v.rad() == 0 and v == 0:
-                        return op in ("<=", ">=")
-                    if ctx.prec > 1 << 16:
-                        raise UnsupportedError(f"cannot decide {cond} at {t}")
-                    ctx.prec *= 2
-            finally:
-                ctx.prec = prec
-
-        return decide_expr
+    if isinstance(cond, sp.core.relational.Relational) and not cond.rhs.has(x):
+        if cond.lhs == x:
+            c = cond.rhs
+            return _sign_decider(lambda t: t - const_ball(c), cond)
+        return _sign_decider(_build(cond.lhs - cond.rhs), cond)
     raise UnsupportedError(f"unsupported piece condition {cond}")
 
 
