@@ -324,6 +324,8 @@ def test_reference_decided_in_arb_keeps_the_sign_of_zero():
 @pytest.mark.parametrize("name,derivative", [("hardsigmoid", 0), ("hardswish", 0), ("hardswish", 1), ("relu6", 0),
                                              ("hardtanh", 0), ("leaky_relu", 0), ("relu", 1)])
 def test_exact_rational_evaluator_agrees_with_sympy(name, derivative):
+    from flint import fmpq
+
     from gelu_math.audit.rational import rational_evaluator
 
     definition = implementation(name, derivative).definition
@@ -334,17 +336,19 @@ def test_exact_rational_evaluator_agrees_with_sympy(name, derivative):
         v = sp.piecewise_fold(definition).subs(x, sp.Rational(Fraction(xv)))
         got = f(xv)
         if v.is_Rational:
-            assert got == Fraction(int(v.p), int(v.q)), (name, xv)
+            assert got == fmpq(int(v.p), int(v.q)), (name, xv)
         else:  # undefined at a breakpoint (relu′ at 0): no value, never a guess
             assert got is None, (name, xv)
 
 
 def test_exact_rational_evaluator_declines_transcendental_pieces():
+    from flint import fmpq
+
     from gelu_math.audit.rational import rational_evaluator
 
     assert rational_evaluator(implementation("gelu").definition) is None
     elu = rational_evaluator(implementation("elu").definition)  # x for x > 0, α(e^x − 1) below
-    assert elu(2.5) == Fraction(5, 2) and elu(-1.0) is None
+    assert elu(2.5) == fmpq(5, 2) and elu(-1.0) is None
 
 
 # --- the audit: known answers -------------------------------------------------------------------

@@ -98,30 +98,70 @@ def fused_round(kind, xs, y, m, has_m, yk, has_yk, a1, a2, has_taylor, rel, absb
     return k
 
 @njit
-def fused_float32(xs, y, m, has_m, yk, has_yk, a1, a2, has_taylor, rel, absb, radius, want, got, amb, cand):
+def _flags_float32(xs, y, m, has_m, yk, has_yk, has_taylor, rel, absb, radius, want, got, flags):
+    """The branch-free pass of :func:`fused_float32` (numba vectorises it): want, got before the
+    Taylor rule, and per input the flags 1 = ambiguous, 2 = got ≠ want, 4 = the Taylor rule applies.
+    Returns the number of inputs with a flag."""
+    t = 0
+    r = radius if has_taylor else -1.0  # (a boolean operand in the loop's arithmetic stops numba vectorising it)
+    for i in range(xs.size):
+        yi = y[i]
+        b = rel * (m[i] if has_m else abs(yi)) + absb
+        hi_v = yi + b
+        w = np.float32(yi)
+        g = np.float32(yk[i] if has_yk else yi)
+        want[i] = w
+        got[i] = g
+        xi = xs[i]
+        # bitwise, not ``and``/``or``: no branch in the loop
+        f = (np.uint8((np.float32(yi - b) != np.float32(hi_v)) | (not np.isfinite(hi_v)))
+             | (np.uint8(g != w) << np.uint8(1))
+             | (np.uint8((xi != 0.0) & (abs(xi) <= r)) << np.uint8(2)))
+        flags[i] = f
+        t += f
+    return t
+
+
+@njit
+def _flagged(i, f, xs, a1, toward, want, got, amb, cand, k, c):
+    """Input i with flags f: the Taylor rule applied (flag 4), then recorded as ambiguous and/or
+    candidate.  Returns the new counts (k, c)."""
+    if f & 4:
+        g = np.float32(np.nextafter(a1 * xs[i], toward))
+        got[i] = g
+        f = (f & 1) | (2 if g != want[i] else 0)
+    if f & 1:
+        amb[k] = i
+        k += 1
+    if f:
+        cand[c] = i
+        c += 1
+    return k, c
+
+
+@njit
+def fused_float32(xs, y, m, has_m, yk, has_yk, a1, a2, has_taylor, rel, absb, radius, want, got, amb, cand, flags):
     """float32 (no bit patterns needed: comparing float32 values is comparing their bits,
     except ±0, which the audit counts as equal anyway).  cand ← indices where got ≠ want or
     the input is ambiguous (a superset of the inputs whose outputs differ).  Returns the
-    numbers of ambiguous and of candidate inputs."""
+    numbers of ambiguous and of candidate inputs.  Two passes: the branch-free one
+    (:func:`_flags_float32`) and, when it flagged anything, a scan of the flags eight at a time
+    (``flags`` is scratch memory of at least xs.size bytes)."""
     n = xs.size
+    toward = np.inf if a2 > 0 else -np.inf
+    if _flags_float32(xs, y, m, has_m, yk, has_yk, has_taylor, rel, absb, radius, want, got, flags) == 0:
+        return 0, 0
     k = 0
     c = 0
-    toward = np.inf if a2 > 0 else -np.inf
-    for i in range(n):
-        yi, b = _with_bound(i, y, m, has_m, rel, absb)
-        hi_v = yi + b
-        w = np.float32(yi)
-        want[i] = w
-        v = _kernel_value(i, xs, yi, yk, has_yk, a1, has_taylor, radius, toward)
-        g = np.float32(v)
-        got[i] = g
-        ambiguous = np.float32(yi - b) != np.float32(hi_v) or not np.isfinite(hi_v)
-        if ambiguous:
-            amb[k] = i
-            k += 1
-        if ambiguous or g != w:
-            cand[c] = i
-            c += 1
+    words = flags[: n - n % 8].view(np.uint64)
+    for j in range(words.size):
+        if words[j] != 0:
+            for i in range(8 * j, 8 * j + 8):
+                if flags[i]:
+                    k, c = _flagged(i, flags[i], xs, a1, toward, want, got, amb, cand, k, c)
+    for i in range(n - n % 8, n):
+        if flags[i]:
+            k, c = _flagged(i, flags[i], xs, a1, toward, want, got, amb, cand, k, c)
     return k, c
 
 @njit

@@ -28,6 +28,7 @@ import os
 import numpy as np
 
 from ..floats import FloatFormat
+from . import buffers
 from ..floats.impl import TAYLOR_RADIUS
 
 KINDS = {"float16": 0, "bfloat16": 1, "float32": 2}
@@ -60,18 +61,25 @@ def _kernels():
     return _jit.fused_round, _jit.float_inputs, _jit.fused_float32, _jit.saturation_lengths
 
 
-def float_inputs(fmt: FloatFormat, start: int, stop: int, extra: int = 0) -> np.ndarray:
+def float_inputs(fmt: FloatFormat, start: int, stop: int, extra: int = 0, reuse: bool = False) -> np.ndarray:
     """float64 values of the format's ordinals ``start..stop-1`` (as ``fmt.from_bits(fmt.bits_of_ordinal(...))``),
-    followed by ``extra`` uninitialised places."""
-    out = np.empty(stop - start + extra, dtype=np.float64)
+    followed by ``extra`` uninitialised places; ``reuse``: in this thread's scratch memory
+    (:mod:`.buffers`, valid until its next ``reuse`` call)."""
+    n = stop - start + extra
+    out = buffers.take("inputs", n, np.float64) if reuse else np.empty(n, dtype=np.float64)
     _kernels()[1](KINDS[fmt.name], start, stop, out)
     return out
 
 
-def fused_round(fmt: FloatFormat, xs, y, m, yk, taylor, rel: float, absb: float):
+def fused_round(fmt: FloatFormat, xs, y, m, yk, taylor, rel: float, absb: float, reuse: bool = False):
     """(want_bits, got_bits, ambiguous indices, candidate indices or None) for one chunk; the
-    candidates (float32) include every input whose output bits differ from round(y) (±0 aside)."""
+    candidates (float32) include every input whose output bits differ from round(y) (±0 aside).
+    ``reuse``: want_bits and got_bits in this thread's scratch memory (:mod:`.buffers`)."""
     n = xs.size
+
+    def empty(key, dtype):
+        return buffers.take(key, n, dtype) if reuse else np.empty(n, dtype=dtype)
+
     amb = np.empty(n, dtype=np.int64)
     dummy = np.empty(1, dtype=np.float64)
     a1, a2 = taylor if taylor is not None else (0.0, 0.0)
@@ -79,13 +87,13 @@ def fused_round(fmt: FloatFormat, xs, y, m, yk, taylor, rel: float, absb: float)
               float(a1), float(a2), taylor is not None, float(rel), float(absb), float(TAYLOR_RADIUS))
     kernels = _kernels()
     if fmt.name == "float32":
-        want = np.empty(n, dtype=np.float32)
-        got = np.empty(n, dtype=np.float32)
+        want = empty("want", np.float32)
+        got = empty("got", np.float32)
         cand = np.empty(n, dtype=np.int64)
-        k, c = kernels[2](*common, want, got, amb, cand)
+        k, c = kernels[2](*common, want, got, amb, cand, empty("flags", np.uint8))
         return want.view(np.uint32), got.view(np.uint32), amb[:k].copy(), cand[:c].copy()
-    want = np.empty(n, dtype=fmt.uint)
-    got = np.empty(n, dtype=fmt.uint)
+    want = empty("want", fmt.uint)
+    got = empty("got", fmt.uint)
     k = kernels[0](KINDS[fmt.name], *common, np.uint64(fmt.sign_mask - 1), want, got, amb)
     return want, got, amb[:k].copy(), None
 

@@ -33,7 +33,7 @@ from flint import arb, ctx
 
 from ..errors import InputError
 from ..floats import FloatFormat, get_format
-from . import fastform, saturation
+from . import buffers, fastform, saturation
 from .impls import Kernel, activation, default_reference, resolve
 from .reference import Reference
 from .saturation import Saturation
@@ -155,10 +155,11 @@ def _values_compiled(kernel: Kernel, ref: Reference, fmt: FloatFormat, xs: np.nd
     from .reference import ABS_BOUND, REL_BOUND
 
     own = kernel.own
-    y, m = _evaluate(ref.impl, xs, with_magnitude=True)
-    yk = None if own is ref.impl else _evaluate(own, xs)[0]
+    y, m = _evaluate(ref.impl, xs, with_magnitude=True, reuse=True)
+    yk = None if own is ref.impl else _evaluate(own, xs, reuse=True)[0]
     taylor = own.taylor if fmt.bits < 64 else None
-    want_bits, got_bits, amb, cand = compiled.fused_round(fmt, xs, y, m, yk, taylor, REL_BOUND, ABS_BOUND)
+    want_bits, got_bits, amb, cand = compiled.fused_round(fmt, xs, y, m, yk, taylor, REL_BOUND, ABS_BOUND,
+                                                          reuse=True)
     undefined = None
     if amb.size:
         with np.errstate(all="ignore"):
@@ -171,13 +172,14 @@ def _values_compiled(kernel: Kernel, ref: Reference, fmt: FloatFormat, xs: np.nd
     return got_bits, want_bits, int(amb.size), undefined, cand
 
 
-def _evaluate(impl, xs: np.ndarray, with_magnitude: bool = False):
+def _evaluate(impl, xs: np.ndarray, with_magnitude: bool = False, reuse: bool = False):
     """(impl.evaluate(xs), impl.evaluate_magnitude(xs) or None), by the fused program of
-    :mod:`.fastform` on large chunks (the same bits, NaN payloads aside)."""
+    :mod:`.fastform` on large chunks (the same bits, NaN payloads aside); ``reuse``: in the
+    program's scratch memory (:mod:`.buffers`: valid until this thread's next chunk)."""
     need_m = with_magnitude and impl.evaluate_magnitude is not None
     prog = fastform.program(impl, need_m) if xs.size >= fastform.MIN_SIZE else None
     if prog is not None:
-        out = prog(xs)
+        out = prog(xs, reuse=reuse)
         return out[0], (out[1] if need_m else None)
     return impl.evaluate(xs), (impl.evaluate_magnitude(xs) if need_m else None)
 
@@ -391,7 +393,7 @@ def _range_inputs(fmt: FloatFormat, start: int, stop: int, compiled: bool):
         from .compiled import float_inputs
 
         n = stop - start
-        xs = float_inputs(fmt, start, stop, extra=int(with_zero))
+        xs = float_inputs(fmt, start, stop, extra=int(with_zero), reuse=True)
         pos = _Positions(start, n)
         if with_zero:
             xs[n] = -0.0
@@ -545,6 +547,7 @@ def audit(impl: str, dtype: str, reference: str | None = None, *, derivative: in
                 opts = {"initializer": _init_worker, "initargs": (spec,)}
             with executor(cluster, workers, **opts) as ex:
                 chunks = [c for _, c in ex.map(_work, tasks, on_result=tick)]
+        buffers.release()  # this process's chunk scratch memory (forked workers drop theirs on exit)
         mode, used_seed = ("exhaustive" if stride == 1 else f"slice 1/{stride}"), None
     else:
         gap = 2 if gap is None else gap

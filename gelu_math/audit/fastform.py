@@ -39,6 +39,8 @@ import operator
 
 import numpy as np
 
+from . import buffers
+
 _BINOPS = {ast.Add: ("+", operator.add), ast.Sub: ("-", operator.sub), ast.Mult: ("*", operator.mul),
            ast.Div: ("/", operator.truediv)}
 _UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
@@ -226,6 +228,7 @@ class Program:
             self.stages.append((members, exprs, self._loop(exprs) if exprs else None))
         self.roots = tuple(roots)
         self.final = self._loop(self.roots)
+        self._into = set()  # calls that may write into scratch memory (:meth:`_learn`)
 
     def _collect(self, n):
         if _is_const(n) or n[0] == "x":
@@ -296,7 +299,10 @@ class Program:
         kinds = [("b" if not _is_const(e) and _kind(e) == "b" else "f") for e in exprs]
         return fn, tuple(reads), kinds
 
-    def __call__(self, xs: np.ndarray) -> tuple[np.ndarray, ...]:
+    def __call__(self, xs: np.ndarray, reuse: bool = False) -> tuple[np.ndarray, ...]:
+        """``(form(xs),)`` or ``(form(xs), magnitude(xs))``.  ``reuse``: every array (the results
+        included) is this thread's scratch memory (:mod:`.buffers`), valid until the next
+        ``reuse`` call of this program — the audit's chunk loop; the same bits either way."""
         xs = np.ascontiguousarray(xs, dtype=np.float64)
         if xs.ndim != 1:
             raise ValueError("the fused evaluator takes a one-dimensional array")
@@ -312,20 +318,38 @@ class Program:
             return outs[exprs.index(a)]
 
         with np.errstate(all="ignore"):
-            for members, exprs, loop in self.stages:
-                outs = self._run(loop, xs, results) if loop else []
+            for s, (members, exprs, loop) in enumerate(self.stages):
+                outs = self._run(loop, xs, results, key=(self, s) if reuse else None) if loop else []
                 for c in members:
                     _, func, args, kw = c
-                    out = np.ascontiguousarray(func(*[value(a, outs, exprs) for a in args], **{k: v[2] for k, v in kw}))
+                    argv = [value(a, outs, exprs) for a in args]
+                    kwargs = {k: v[2] for k, v in kw}
+                    if reuse and c in self._into:  # the same ufunc loop, written into scratch memory
+                        out = func(*argv, **kwargs, out=buffers.take((self, c), xs.size, np.float64))
+                    else:
+                        out = np.ascontiguousarray(func(*argv, **kwargs))
+                        self._learn(c, func, kw, out)
                     if out.shape != xs.shape or out.dtype != np.float64:  # the loops index it elementwise
                         raise RuntimeError(f"fused evaluation: {func!r} returned {out.dtype} {out.shape} for {xs.shape}")
                     results[c] = out
-        return tuple(self._run(self.final, xs, results, final=True))
+        return tuple(self._run(self.final, xs, results, final=True, key=(self, "final") if reuse else None))
+
+    def _learn(self, c, func, kw, out) -> None:
+        """Remember that call ``c`` may write into a given array: a numpy/scipy ufunc of one
+        output that returned float64 (its loop is chosen from the inputs' types, which are the
+        same on every chunk, so ``out=`` of that type selects the very same loop)."""
+        if (isinstance(func, np.ufunc) and func.nout == 1 and "out" not in dict(kw) and out.dtype == np.float64
+                and out.ndim == 1):
+            self._into.add(c)
 
     @staticmethod
-    def _run(loop, xs, results, final=False):
+    def _run(loop, xs, results, final=False, key=None):
         fn, reads, kinds = loop
-        outs = [np.empty(xs.size, dtype=np.float64 if final or k == "f" else np.bool_) for k in kinds]
+        types = [np.float64 if final or k == "f" else np.bool_ for k in kinds]
+        if key is None:
+            outs = [np.empty(xs.size, dtype=t) for t in types]
+        else:
+            outs = [buffers.take((*key, k), xs.size, t) for k, t in enumerate(types)]
         fn(xs, *[results[r] for r in reads], *outs)
         return outs
 

@@ -21,18 +21,19 @@ IEEE 754 rules).  It is computed in two stages:
 
 from __future__ import annotations
 
+import math
+import struct
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 import sympy as sp
-from flint import arb, ctx
+from flint import arb, ctx, fmpq
 
 from ..definitions.symbols import x
 from ..floats import FloatFormat, FloatImpl, implementation
 from ..floats.impl import TAYLOR_RADIUS
 from .arbform import compile_form
-from .rational import rational_evaluator
+from .rational import exact, rational_evaluator
 
 REL_BOUND = 2.0 ** -40
 ABS_BOUND = 2.0 ** -1060
@@ -98,7 +99,7 @@ class Reference:
                 undefined[i] = True
                 out[i] = np.nan
             else:
-                out[i] = fmt.from_bits(fmt.bits_of_ordinal(np.array([o])))[0]
+                out[i] = _float_at(fmt, o)
                 if o == 0 and y[i] + b[i] < 0:  # ordinals do not carry the sign of zero
                     out[i] = -0.0
         return out, undefined
@@ -162,11 +163,11 @@ class Reference:
             if q is None:
                 return None
         else:
-            v = sp.piecewise_fold(self.impl.definition).subs(x, sp.Rational(Fraction(xv)))
+            v = sp.piecewise_fold(self.impl.definition).subs(x, sp.Rational(*float(xv).as_integer_ratio()))
             if not v.is_Rational:  # includes a Piecewise whose conditions did not collapse: never guess a piece
                 return None
-            q = Fraction(int(v.p), int(v.q))
-        o = int(fmt.ordinal(fmt.to_bits(np.array([float(q)])))[0])
+            q = fmpq(int(v.p), int(v.q))
+        o = _ordinal_near(fmt, q)
         for _ in range(4):
             lo, hi = _midpoints(fmt, o)
             if q > hi:
@@ -182,17 +183,55 @@ class Reference:
         return None
 
 
-def _value(fmt: FloatFormat, o: int) -> Fraction:
+# Scalar conversions between ordinals and values (struct, not one-element numpy arrays: the
+# exact path runs them millions of times in an exhaustive float32 run).  (pack code of the bit
+# pattern, of the value, shift of the pattern into a float32's): bfloat16 is a float32's top half.
+_PACK = {"float16": ("<H", "<e", 0), "bfloat16": ("<I", "<f", 16), "float32": ("<I", "<f", 0),
+         "float64": ("<Q", "<d", 0)}
+
+
+def _float_at(fmt: FloatFormat, o: int) -> float:
+    """The value at ordinal o (|o| ≤ max_ordinal + 1, the ordinal of ±inf); +0 at 0."""
+    if fmt.name not in _PACK:
+        return float(fmt.from_bits(fmt.bits_of_ordinal(np.array([o])))[0])
+    uint, flt, shift = _PACK[fmt.name]
+    b = o if o >= 0 else fmt.sign_mask | -o
+    return struct.unpack(flt, struct.pack(uint, b << shift))[0]
+
+
+def _ordinal_near(fmt: FloatFormat, q) -> int:
+    """An ordinal at most one step from that of the rounded value of the exact rational q: the
+    rounded float64 value, rounded again (bfloat16: its float32 pattern cut to the top half)."""
+    try:
+        v = float(q)
+    except OverflowError:
+        v = math.inf if q > 0 else -math.inf
+    if fmt.name not in _PACK or not abs(v) <= _float_at(fmt, fmt.max_ordinal):
+        return int(fmt.ordinal(fmt.to_bits(np.array([v])))[0])
+    uint, flt, shift = _PACK[fmt.name]
+    if shift:
+        b = struct.unpack("<I", struct.pack("<f", v))[0] >> shift
+    else:
+        b = struct.unpack(uint, struct.pack(flt, v))[0]
+    mag = b & (fmt.sign_mask - 1)
+    return -mag if b & fmt.sign_mask else mag
+
+
+def _value(fmt: FloatFormat, o: int) -> fmpq:
     """Exact value at ordinal o; one step past ±max is the 'virtual' next power of two."""
     m = fmt.max_ordinal
     if abs(o) <= m:
-        return Fraction(float(fmt.from_bits(fmt.bits_of_ordinal(np.array([o])))[0]))
-    top = Fraction(float(fmt.from_bits(fmt.bits_of_ordinal(np.array([m])))[0]))
-    below = Fraction(float(fmt.from_bits(fmt.bits_of_ordinal(np.array([m - 1])))[0]))
+        return exact(_float_at(fmt, o))
+    top, below = exact(_float_at(fmt, m)), exact(_float_at(fmt, m - 1))
     return (top + (top - below)) * (1 if o > 0 else -1)
 
 
-def _midpoints(fmt: FloatFormat, o: int) -> tuple[Fraction, Fraction]:
+def _midpoints(fmt: FloatFormat, o: int) -> tuple[fmpq, fmpq]:
+    """The rounding boundaries below and above the value at ordinal o."""
+    if fmt.bits < 64 and fmt.name in _PACK and abs(o) < fmt.max_ordinal:
+        # two neighbours of a 16/32-bit format: their sum and its half are exact in float64
+        v = _float_at(fmt, o)
+        return exact((v + _float_at(fmt, o - 1)) / 2), exact((v + _float_at(fmt, o + 1)) / 2)
     v = _value(fmt, o)
     return (v + _value(fmt, o - 1)) / 2, (v + _value(fmt, o + 1)) / 2
 
@@ -207,16 +246,14 @@ def _clamp(fmt: FloatFormat, o: int) -> int:
     return max(-m, min(m, o))
 
 
-def _arb_of(q: Fraction) -> arb:
-    from flint import fmpq
-
-    return arb(fmpq(q.numerator, q.denominator))
+def _arb_of(q: fmpq) -> arb:
+    return arb(q)
 
 
 def _place(fmt: FloatFormat, ball: arb) -> int | None:
     """Ordinal of the correctly rounded value of the point in ``ball``, or None if the ball
     straddles a rounding boundary."""
-    o = int(fmt.ordinal(fmt.to_bits(np.array([float(ball.mid())])))[0])
+    o = _ordinal_near(fmt, ball.mid())
     inf = fmt.max_ordinal + 1
     for _ in range(4):
         if abs(o) >= inf:  # candidate is ±inf: check the value is beyond the overflow boundary
