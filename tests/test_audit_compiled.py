@@ -207,3 +207,57 @@ def test_saturation_lengths_match_numpy(dtype):
         assert compiled.saturation_lengths(fmt, xs, g) == saturation.lengths(fmt, xs, g)
     one = np.array([1.0])
     assert compiled.saturation_lengths(fmt, one, fmt.to_bits(one)) == saturation.lengths(fmt, one, fmt.to_bits(one))
+
+
+@needs_numba
+@pytest.mark.parametrize("name,derivative,domain", [
+    ("gelu", 0, (-1e-40, 1e-40)),  # −0, subnormals, the Taylor rule; an odd-sized chunk with −0
+    ("gelu_tanh", 1, (0.5, 0.51)),  # many rounding boundaries; the last chunk ends off a multiple of 8
+    ("hardswish", 0, (-3.02, -2.98)),  # exact rational ties near −3 (the exact path)
+])
+def test_exhaustive_float32_chunks_above_the_fused_size_same_result(name, derivative, domain):
+    # chunks of 2^16 inputs (fastform.MIN_SIZE): the fused programs, the scratch memory reused from
+    # chunk to chunk and the flag scan run; the numpy path allocates everything afresh
+    from gelu_math.audit import fastform
+
+    kw = dict(derivative=derivative, exhaustive=True, domain=domain, workers=1, chunk=fastform.MIN_SIZE)
+    a = audit(name, "float32", compiled=False, **kw)
+    assert a.inputs > 2 * fastform.MIN_SIZE
+    assert a == audit(name, "float32", compiled=True, **kw)
+
+
+@needs_numba
+def test_fused_program_reuse_gives_the_same_bits_in_the_same_memory():
+    from gelu_math.audit import fastform
+    from gelu_math.floats import implementation
+
+    impl = implementation("gelu_tanh", 1)
+    prog = fastform.program(impl)
+    rng = np.random.default_rng(11)
+    first = None
+    for _ in range(3):
+        xs = rng.uniform(-12, 12, fastform.MIN_SIZE)
+        want = [impl.evaluate(xs)] + ([impl.evaluate_magnitude(xs)] if impl.evaluate_magnitude else [])
+        got = prog(xs, reuse=True)
+        assert all(np.array_equal(g.view(np.uint64), w.view(np.uint64)) for g, w in zip(got, want))
+        if first is None:
+            first = got[0]
+        assert np.shares_memory(got[0], first)  # reused, not reallocated
+    assert not np.shares_memory(prog(xs)[0], first)  # without reuse: a fresh array
+
+
+def test_scratch_buffers_are_per_thread_and_grow():
+    import threading
+
+    from gelu_math.audit import buffers
+
+    a = buffers.take("t", 10, np.float64)
+    assert np.shares_memory(a, buffers.take("t", 5, np.float64))  # a view of the same memory
+    assert not np.shares_memory(a, buffers.take("t", 10, np.float32))  # another dtype: another buffer
+    assert buffers.take("t", 20, np.float64).size == 20  # grown
+    other = []
+    t = threading.Thread(target=lambda: other.append(buffers.take("t", 10, np.float64)))
+    t.start()
+    t.join()
+    assert not np.shares_memory(other[0], buffers.take("t", 10, np.float64))
+    buffers.release()

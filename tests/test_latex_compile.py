@@ -2,8 +2,10 @@
 
 Every committed ``proofs/*.tex`` and a few documents generated here (the longest formulas, a
 wide table of certified balls, every committed figure) are compiled with
-``pdflatex -interaction=nonstopmode -halt-on-error``; a test fails on any error and on any
-overfull ``\\hbox`` wider than :data:`MAX_OVERFULL_PT` (read from the ``.log``).  Skipped where
+``pdflatex -interaction=nonstopmode -halt-on-error``; a test fails on any error, on any
+overfull ``\\hbox`` that TeX reports (wider than its ``\\hfuzz``, 0.1 pt) and on any overfull
+``\\vbox`` (a page whose content runs past the bottom margin: a table that does not break), read
+from the ``.log``.  Skipped where
 pdflatex is not installed (``.ci/run`` installs texlive from Debian's packages).
 """
 
@@ -24,8 +26,9 @@ from gelu_math.render.report.model import Display, Document, Para, Section, Tabl
 
 ROOT = Path(__file__).resolve().parent.parent
 PROOFS, FIGURES = ROOT / "proofs", ROOT / "figures"
-MAX_OVERFULL_PT = 20.0
+MAX_OVERFULL_PT = 0.0  # any overfull line TeX reports
 OVERFULL = re.compile(r"Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\)")
+OVERFULL_PAGE = re.compile(r"Overfull \\vbox \((\d+(?:\.\d+)?)pt too high\) has occurred while \\output is active")
 
 pytestmark = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
 x = sp.Symbol("x", real=True)
@@ -45,7 +48,8 @@ def problems(path: Path) -> list[str]:
     if rc != 0:
         err = [ln for ln in log.splitlines() if ln.startswith("!")]
         return [f"{path.name}: pdflatex failed: {' | '.join(err[:3]) or 'exit status ' + str(rc)}"]
-    return [f"{path.name}: overfull \\hbox {w} pt" for w in OVERFULL.findall(log) if float(w) > MAX_OVERFULL_PT]
+    return ([f"{path.name}: overfull \\hbox {w} pt" for w in OVERFULL.findall(log) if float(w) > MAX_OVERFULL_PT]
+            + [f"{path.name}: a page {h} pt too high" for h in OVERFULL_PAGE.findall(log)])
 
 
 def compile_all(paths) -> list[str]:
@@ -113,8 +117,25 @@ def test_wide_table_of_balls_fits(tmp_path):
     small = Table(("x", "f(x)", "kind"), ((line("{0}", values[0]), line("{0}", values[1]), line("minimum")),) * 2)
     doc = Document("table", "table", (Table(header, rows), small))
     tex = latex.render(doc, 30)
-    assert tex.count(r"\begin{tabular}") >= 4  # the 18 columns are split into several tables
+    assert tex.count(r"\begin{longtable}") >= 4  # the 18 columns are split into several tables
     assert compile_all([write(tmp_path, doc, 30)]) == []
+
+
+def test_long_table_continues_on_the_next_page(tmp_path):
+    """A table longer than a page (the Gaussian-inputs network table of a report has ~30 rows of
+    two-line cells) breaks between rows with its header repeated, instead of running past the
+    bottom margin as a ``tabular`` did (an overfull vbox)."""
+    from gelu_math.certified.numbers import exact_number
+
+    value = exact_number(sp.exp(-sp.Rational(1, 2)) / sp.sqrt(2 * sp.pi), 30)
+    rows = tuple((line(f"layer {k}"), line("{0}", value), line("a cell of prose that wraps onto a second line "
+                                                                 "in its narrow column")) for k in range(90))
+    doc = Document("long-table", "long table", (Table(("layer", "value", "note"), rows),))
+    tex = latex.render(doc, 30)
+    assert tex.count(r"\begin{longtable}") == 1 and r"\endhead" in tex
+    path = write(tmp_path, doc, 30)
+    assert compile_all([path]) == []
+    assert "[3]" in path.with_suffix(".log").read_text(encoding="latin-1")  # it did span pages
 
 
 def test_figures_are_included_from_pdf_with_captions(tmp_path):

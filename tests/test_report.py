@@ -248,7 +248,7 @@ def test_latex_compiles(tmp_path):
     files = _files("gelu")
     for fname, text in files.items():
         (tmp_path / fname).write_text(text, encoding="utf-8")
-    (tmp_path / "paper.tex").write_text("\\documentclass{article}\n\\usepackage{amsmath,amssymb,graphicx}\n"
+    (tmp_path / "paper.tex").write_text("\\documentclass{article}\n\\usepackage{amsmath,amssymb,graphicx,longtable}\n"
                                         "\\begin{document}\n\\input{gelu-body}\n\\end{document}\n")
     for doc in ("gelu", "paper"):
         r = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", f"{doc}.tex"], cwd=tmp_path,

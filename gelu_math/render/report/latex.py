@@ -1,9 +1,9 @@
 """LaTeX back end: a standalone article and an ``\\input``-able body.
 
 Math is SymPy's ``latex()``.  Prose is escaped and its Unicode symbols (ℝ, ′, −, ≤, Φ, …) are
-mapped to LaTeX, so the output is pure ASCII and compiles with pdflatex (amsmath, amssymb and
-graphicx only).  The body file needs ``\\usepackage{amsmath,amssymb,graphicx}`` in the including
-document.
+mapped to LaTeX, so the output is pure ASCII and compiles with pdflatex (amsmath, amssymb,
+graphicx and longtable only).  The body file needs ``\\usepackage{amsmath,amssymb,graphicx,longtable}``
+in the including document.
 
 Nothing may run off the page (a test compiles every report and fails on an overfull box):
 
@@ -13,7 +13,9 @@ Nothing may run off the page (a test compiles every report and fails on an overf
 * a long inline formula gets the same break points (``\\*``, a discretionary ``×``, between
   factors; unpaired ``\\bigl( … \\bigr)`` so the terms inside may break);
 * table columns get widths from the estimated width of their cells, and a wide table (the
-  comparison matrix) is split into several tables of as many columns as fit.
+  comparison matrix) is split into several tables of as many columns as fit;
+* a table longer than the rest of the page continues on the next one with its header repeated
+  (``longtable``; a ``tabular`` would run past the bottom margin — an overfull ``\\vbox``).
 
 Widths are estimated from the printed LaTeX (:func:`.texwidth.tex_width`, in points at 11 pt), with a margin.
 """
@@ -32,7 +34,7 @@ from .texwidth import line_width, tex_width, text, _split_math_text
 
 EXT = "tex"
 TEXTWIDTH_PT = 483.7  # 17 cm
-PREAMBLE = (r"\documentclass[11pt]{article}", r"\usepackage{amsmath,amssymb,graphicx}",
+PREAMBLE = (r"\documentclass[11pt]{article}", r"\usepackage{amsmath,amssymb,graphicx,longtable}",
             r"\setlength{\textwidth}{17cm}", r"\setlength{\oddsidemargin}{-0.5cm}", r"\allowdisplaybreaks",
             r"\setlength{\parindent}{0pt}", r"\setlength{\parskip}{0.5em}", r"\sloppy")
 MAX_TABLE_COLUMNS = 5  # data columns per table at most (plus the first, repeated)
@@ -281,10 +283,11 @@ def _table(t: Table, digits: int) -> list[str]:
     out = []
     for cols in _column_groups(want, limit):
         spec = "|".join(f"p{{{w:.1f}pt}}" for w in _widths(cols, nat, mins, limit))
-        out += [r"\begin{center}" + size, r"\begin{tabular}{|" + spec + "|}", r"\hline",
-                " & ".join(RAGGED + header[c] for c in cols) + r" \\ \hline"]
+        # longtable (centred by default) breaks between rows and repeats the header (\endhead)
+        out += [r"\begingroup" + size, r"\begin{longtable}{|" + spec + "|}", r"\hline",
+                " & ".join(RAGGED + header[c] for c in cols) + r" \\ \hline", r"\endhead"]
         out += [" & ".join(RAGGED + r[c] for c in cols) + r" \\ \hline" for r in rows]
-        out += [r"\end{tabular}", r"\end{center}", ""]
+        out += [r"\end{longtable}", r"\endgroup", ""]
     return out
 
 

@@ -217,8 +217,25 @@ def _split_math_text(s: str):
     return [p for p in parts if p[1]]
 
 
+# Widths of Computer Modern Roman (cmr10) glyphs at its design size, 10 pt, from its TFM file
+# (``tftopl cmr10.tfm``, CHARWD × 10); the interword space is its FONTDIMEN SPACE.  A flat 5.6 pt per
+# character at 11 pt made "minimum" 39 pt where pdflatex sets 45.6 pt, and table cells overflowed.
+_CMR10 = dict(zip("abcdefghijklmnopqrstuvwxyz", (5.0, 5.56, 4.44, 5.56, 4.44, 3.06, 5.0, 5.56, 2.78, 3.06, 5.28, 2.78,
+                                                  8.33, 5.56, 5.0, 5.56, 5.28, 3.92, 3.94, 3.89, 5.56, 5.28, 7.22,
+                                                  5.28, 5.28, 4.44)))
+_CMR10.update(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", (7.5, 7.08, 7.22, 7.64, 6.81, 6.53, 7.85, 7.5, 3.61, 5.14, 7.78, 6.25,
+                                                  9.17, 7.5, 7.78, 6.81, 7.78, 7.36, 5.56, 7.22, 7.5, 7.5, 10.28, 7.5,
+                                                  7.5, 6.11)))
+_CMR10.update({d: 5.0 for d in "0123456789"})
+_CMR10.update({" ": 3.33, ".": 2.78, ",": 2.78, ":": 2.78, ";": 2.78, "!": 2.78, "?": 4.72, "'": 2.78, "`": 2.78,
+               "(": 3.89, ")": 3.89, "[": 2.78, "]": 2.78, "-": 3.33, "/": 5.0, "*": 5.0, "+": 7.78, "=": 7.78,
+               "&": 7.78, "%": 8.33, "#": 8.33, "$": 5.0, "@": 7.78, '"': 5.0})
+_CMR_SCALE = 10.95 / 10  # the 11 pt class sets cmr10 at 10.95 pt
+
+
 def _text_width(s: str) -> float:
-    return len(re.sub(r"\\[A-Za-z]+\s?|[{}]", "", s)) * 5.6
+    """Width of prose (LaTeX source, commands and braces dropped) in cmr at 11 pt."""
+    return sum(_CMR10.get(c, 5.0) for c in re.sub(r"\\[A-Za-z]+\s?|[{}]", "", s)) * _CMR_SCALE
 
 
 _BREAK = re.compile(r" [+-] | \\pm | \\cdot | \\\* | = | \\in | \\le | \\ge |\\allowbreak ")
