@@ -18,6 +18,12 @@ the numpy path; the comparison of the (few) differing outputs is shared code.
 numba is optional (the ``fast`` extra): :func:`available` says whether it imports; without it
 the audit uses its numpy path.  ``GELU_MATH_AUDIT=numpy`` forces the numpy path.  Functions are
 compiled on first use and cached on disk (``cache=True``, in ``__pycache__``).
+
+The chunk loop of an exhaustive run writes the inputs, the fused programs' arrays and the rounded
+outputs into per-thread scratch memory reused from chunk to chunk (``reuse=True``,
+:mod:`.buffers`): the same values, without the kernel zero-filling fresh pages for every chunk.
+For float32 the per-input work is a branch-free pass that numba vectorises (flags: ambiguous,
+differs, Taylor rule), then a scan of the flags eight bytes at a time for the few flagged inputs.
 """
 
 from __future__ import annotations
@@ -28,8 +34,8 @@ import os
 import numpy as np
 
 from ..floats import FloatFormat
-from . import buffers
 from ..floats.impl import TAYLOR_RADIUS
+from . import buffers
 
 KINDS = {"float16": 0, "bfloat16": 1, "float32": 2}
 
