@@ -157,6 +157,26 @@ def test_snake_derivative_form_does_not_cancel_near_its_zeros():
     check_form(1 - sp.sin(3 * x), g)
 
 
+def test_erf_derivative_near_tie_is_reported_one_ulp_off():
+    # erf'(x) = 2 exp(-x^2)/sqrt(pi) at the float32 input -2.9308454e-5: its float64 value is exactly
+    # the midpoint of two float32 neighbours (rounds to even: down), while the exact value lies
+    # 3.6e-17 above it, so the correctly rounded value is the upper neighbour. The exhaustive table
+    # once called erf' correctly rounded; mpmath at 300 bits, written independently of the registry.
+    xv = float(np.float32(-2.9308454031706788e-05))
+    with mpmath.workprec(300):
+        exact = 2 / mpmath.sqrt(mpmath.pi) * mpmath.exp(-mpmath.mpf(xv) ** 2)
+        lo = np.float32(float(exact))
+        hi = np.nextafter(lo, np.float32(np.inf))
+        if mpmath.mpf(float(lo)) > exact:
+            lo, hi = np.nextafter(lo, np.float32(-np.inf)), lo
+        mid = (mpmath.mpf(float(lo)) + mpmath.mpf(float(hi))) / 2
+        assert 0 < exact - mid < mpmath.mpf(10) ** -16  # a near-tie, above the boundary
+    for x_in in (xv, -xv):  # erf' is even
+        r = audit("erf", "float32", "erf", derivative=1, exhaustive=True, domain=(x_in, x_in), workers=1)
+        assert r.inputs == 1 and r.max_ulp.error == 1
+        assert r.max_ulp.want == float(hi) and r.max_ulp.got == float(lo)
+
+
 def test_check_form_rejects_a_wrong_rewrite():
     g = implementation("gelu")
     with pytest.raises(CertificationError):

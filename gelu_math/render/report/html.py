@@ -1,7 +1,8 @@
 """HTML back end: one self-contained XHTML file per document.
 
 Every formula is presentation MathML from SymPy's printer (:mod:`.mathml`); figures are inline
-SVG with a caption; no JavaScript, no external resources.  The output parses as XML.
+SVG with a caption; no JavaScript, no external resources.  The output parses as XML.  Prose
+sets its plain-text subscripts (σ_w, a_(l-1)) as ``<sub>`` (:mod:`.prose`).
 
 The page never scrolls sideways (MathML has no line breaking): a display formula sits in its
 own box that scrolls horizontally (``div.eq``), so does a long inline formula (``span.long``, set
@@ -16,6 +17,7 @@ from html import escape
 from .mathml import MATHML_NS, math_element, mathml_inner
 from .model import Display, Document, Figure, Link, Math, Num, Para, Raw, Table, Text
 from .numfmt import parts
+from .prose import split as split_subscripts
 
 EXT = "html"
 STYLE = """body{font-family:Georgia,serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.45}
@@ -55,11 +57,18 @@ def num_mathml(n, digits: int, short: bool) -> str:
     return f'<math xmlns="{MATHML_NS}"><mrow>{inner}</mrow></math>'
 
 
+def prose(s: str) -> str:
+    """Escaped prose with its plain-text subscripts (σ_w, a_(l-1): :mod:`.prose`) as ``<sub>``."""
+    return "".join(escape(p, quote=False) if isinstance(p, str)
+                   else f"{escape(p[0], quote=False)}<sub>{escape(p[1].replace('-', '−'), quote=False)}</sub>"
+                   for p in split_subscripts(s))
+
+
 def render_line(ln, digits: int) -> str:
     out = []
     for p in ln:
         if isinstance(p, Text):
-            out.append(escape(p.text, quote=False))
+            out.append(prose(p.text))
         elif isinstance(p, Math):
             out.append(_inline(math_element(p.expr)))
         elif isinstance(p, Raw):
@@ -95,11 +104,11 @@ def _block(b, digits: int) -> str:
     if isinstance(b, Display):
         return display(b.expr)
     if isinstance(b, Table):
-        head = "".join(f"<th>{escape(h)}</th>" for h in b.header)
+        head = "".join(f"<th>{prose(h)}</th>" for h in b.header)
         body = "".join("<tr>" + "".join(f"<td>{render_line(c, digits)}</td>" for c in r) + "</tr>" for r in b.rows)
         return f'<div class="wide"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
     if isinstance(b, Figure):
-        return f"<figure>{_svg(b.svg)}<figcaption>{escape(b.caption)}</figcaption></figure>"
+        return f"<figure>{_svg(b.svg)}<figcaption>{prose(b.caption)}</figcaption></figure>"
     raise TypeError(type(b))
 
 
@@ -108,14 +117,14 @@ def render(doc: Document, digits: int) -> str:
 
     out = ["<!DOCTYPE html>", '<html xmlns="http://www.w3.org/1999/xhtml" lang="en">',
            '<head><meta charset="utf-8"/>', f"<title>{escape(doc.title)}</title>", f"<style>{STYLE}</style>",
-           "</head>", "<body>", f"<h1>{escape(doc.title)}</h1>"]
+           "</head>", "<body>", f"<h1>{prose(doc.title)}</h1>"]
     out += [_block(b, digits) for b in doc.intro]
     for sec in doc.sections:
-        out.append(f"<h2>{escape(sec.title)}</h2>")
+        out.append(f"<h2>{prose(sec.title)}</h2>")
         out += [_block(b, digits) for b in sec.intro]
         for c in sec.claims:
             out.append(f'<div class="claim" id="{escape(c.key)}">')
-            out.append(f"<h3>{escape(c.title)}</h3>")
+            out.append(f"<h3>{prose(c.title)}</h3>")
             out.append(f"<p><strong>Claim.</strong> {render_line(c.statement, digits)}</p>")
             out += [_block(b, digits) for b in c.blocks]
             if c.steps:
@@ -126,9 +135,9 @@ def render(doc: Document, digits: int) -> str:
                 out.append(f'<p class="cert"><strong>Certificate:</strong> {escape(CERTIFICATE[c.method])}</p>')
             if c.references:
                 out.append('<p class="refs"><strong>References:</strong> '
-                           + "; ".join(escape(r) for r in c.references) + "</p>")
+                           + "; ".join(prose(r) for r in c.references) + "</p>")
             out.append("</div>")
     if doc.references:
-        out.append("<h2>References</h2><ul>" + "".join(f"<li>{escape(r)}</li>" for r in doc.references) + "</ul>")
+        out.append("<h2>References</h2><ul>" + "".join(f"<li>{prose(r)}</li>" for r in doc.references) + "</ul>")
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"

@@ -1,7 +1,7 @@
 """LaTeX prose escaping and width estimates (points at 11 pt) for the LaTeX back end.
 
-:func:`text` escapes prose and maps its Unicode symbols (ℝ, ′, −, ≤, Φ, …) to LaTeX, so the output
-is pure ASCII; :func:`tex_width` and :func:`line_width` estimate how wide printed LaTeX will be
+:func:`text` escapes prose, maps its Unicode symbols (ℝ, ′, −, ≤, Φ, …) to LaTeX, so the output
+is pure ASCII, and sets its plain-text subscripts (σ_w, a_(l-1), x_max: :mod:`.prose`) in math; :func:`tex_width` and :func:`line_width` estimate how wide printed LaTeX will be
 (checked against pdflatex: within about 5 %), which decides where :mod:`.latex` breaks formulas
 and how it sizes table columns.
 """
@@ -9,6 +9,8 @@ and how it sizes table columns.
 from __future__ import annotations
 
 import re
+
+from .prose import split as split_subscripts
 
 _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%",
             "_": r"\_", "^": r"\^{}", "~": r"\~{}", "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
@@ -39,9 +41,34 @@ def text(s: str) -> str:
     kept apart (LaTeX would make ``--json`` an en dash and the backticks quotes)."""
     parts = s.split("`")
     if len(parts) > 1 and len(parts) % 2 == 1:
-        return "".join(_escape(p) if i % 2 == 0 else r"\texttt{" + _escape(p).replace("-", "-{}") + "}"
+        return "".join(_prose(p) if i % 2 == 0 else r"\texttt{" + _escape(p).replace("-", "-{}") + "}"
                        for i, p in enumerate(parts))
-    return _escape(s)
+    return _prose(s)
+
+
+def _prose(s: str) -> str:
+    """Escaped prose with its plain-text subscripts (σ_w, a_(l-1): :mod:`.prose`) set as subscripts."""
+    return "".join(_escape(p) if isinstance(p, str) else _subscript(*p) for p in split_subscripts(s))
+
+
+def _math_char(ch: str) -> str | None:
+    if ch == "−":
+        return "-"
+    if ord(ch) < 128:
+        return ch if ch.isalnum() or ch in "+-,.'=" else None
+    t = _UNICODE.get(ch, "")
+    return t[1:-1] if len(t) > 2 and t[0] == t[-1] == "$" else None
+
+
+def _subscript(base: str, sub: str) -> str:
+    """``$b_{s}$``; a subscript that is a word (x_max) upright, as an index that is a name."""
+    chars = [_math_char(c) for c in base + sub]
+    if None in chars:  # something math mode cannot take as written: leave it as prose
+        return _escape(base + "_" + (sub if len(sub) <= 3 and sub.isalnum() else f"({sub})"))
+    idx = "".join(c + " " if c.startswith("\\") else c for c in chars[1:]).strip()
+    if len(sub) > 1 and sub.isascii() and sub.isalpha():
+        idx = r"\mathrm{" + idx + "}"
+    return f"${chars[0]}_{{{idx}}}$"
 
 
 def _escape(s: str) -> str:
