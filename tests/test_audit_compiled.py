@@ -231,6 +231,8 @@ def test_fused_program_reuse_gives_the_same_bits_in_the_same_memory():
     from gelu_math.audit import fastform
     from gelu_math.floats import implementation
 
+    from gelu_math.audit import buffers
+
     impl = implementation("gelu_tanh", 1)
     prog = fastform.program(impl)
     rng = np.random.default_rng(11)
@@ -238,6 +240,7 @@ def test_fused_program_reuse_gives_the_same_bits_in_the_same_memory():
     for _ in range(3):
         xs = rng.uniform(-12, 12, fastform.MIN_SIZE)
         want = [impl.evaluate(xs)] + ([impl.evaluate_magnitude(xs)] if impl.evaluate_magnitude else [])
+        buffers.reset()  # a new chunk
         got = prog(xs, reuse=True)
         assert all(np.array_equal(g.view(np.uint64), w.view(np.uint64)) for g, w in zip(got, want))
         if first is None:
@@ -246,18 +249,51 @@ def test_fused_program_reuse_gives_the_same_bits_in_the_same_memory():
     assert not np.shares_memory(prog(xs)[0], first)  # without reuse: a fresh array
 
 
-def test_scratch_buffers_are_per_thread_and_grow():
+def test_scratch_buffers_are_per_thread_slots_reused_after_reset():
     import threading
 
     from gelu_math.audit import buffers
 
-    a = buffers.take("t", 10, np.float64)
-    assert np.shares_memory(a, buffers.take("t", 5, np.float64))  # a view of the same memory
-    assert not np.shares_memory(a, buffers.take("t", 10, np.float32))  # another dtype: another buffer
-    assert buffers.take("t", 20, np.float64).size == 20  # grown
+    buffers.release()  # a fresh arena for this thread
+    a = buffers.take(10, np.float64)
+    b = buffers.take(10, np.float64)
+    assert not np.shares_memory(a, b)  # two arrays of one chunk never alias
+    buffers.reset()
+    assert np.shares_memory(a, buffers.take(5, np.float32))  # the next chunk reuses slot 0, any dtype
+    big = buffers.take(1000, np.float64)
+    assert big.size == 1000 and big.flags.aligned  # slot 1 grown
+    buffers.reset()
+    held = [buffers.take(1, np.uint8) for _ in range(2)]  # what one thread holds: one chunk's slots
+    assert len(buffers._ARENA.slots) == 2 and held[1].base is not None
     other = []
-    t = threading.Thread(target=lambda: other.append(buffers.take("t", 10, np.float64)))
+
+    def in_thread():
+        buffers.reset()
+        other.append(buffers.take(10, np.float64))
+
+    t = threading.Thread(target=in_thread)
     t.start()
     t.join()
-    assert not np.shares_memory(other[0], buffers.take("t", 10, np.float64))
+    assert not np.shares_memory(other[0], a)  # another thread: another arena
     buffers.release()
+    assert buffers._ARENA.slots == []
+
+
+@needs_numba
+def test_chunks_of_several_kernels_hold_one_chunk_of_scratch_memory():
+    # the arena is per chunk, not per kernel (a Dask worker thread auditing every kernel keeps one
+    # chunk's arrays), and an audit releases it at its end
+    from gelu_math.audit import buffers, engine, fastform
+    from gelu_math.audit.reference import Reference
+
+    fmt = FORMATS["float32"]
+    start = int(fmt.ordinal(fmt.to_bits(np.array([0.5])))[0])
+    slots = []
+    for name in ("gelu", "mish", "gelu"):
+        engine._STATE.update(fmt=fmt, kernel=resolve(name, fmt), ref=Reference(name), thr=1e-3, gap=16,
+                             compiled=True, values=None)
+        engine._work((start, start + fastform.MIN_SIZE))
+        slots.append(len(buffers._ARENA.slots))
+    assert slots[2] == slots[1] >= slots[0] > 0  # mish's chunk reused gelu's slots; gelu again added none
+    audit("gelu", "float32", exhaustive=True, domain=(0.5, 0.5001), workers=1, chunk=fastform.MIN_SIZE)
+    assert buffers._ARENA.slots == []

@@ -5,15 +5,21 @@ import xml.dom.minidom
 
 from gelu_math.render.report.html import prose
 from gelu_math.render.report.prose import split
-from gelu_math.render.report.texwidth import text
+from gelu_math.render.report.texwidth import literal, text
+
+
+def _pairs(s):
+    return [p if isinstance(p, str) else p[:2] for p in split(s)]
 
 
 def test_single_letters_take_subscripts_words_do_not():
-    assert split("h_l = W_l a_(l-1) + b_l") == [("h", "l"), " = ", ("W", "l"), " ", ("a", "l-1"), " + ", ("b", "l")]
-    assert split("σ_w²/n and |δ_l|²/|δ_8|²") == [("σ", "w"), "²/n and |", ("δ", "l"), "|²/|", ("δ", "8"), "|²"]
-    assert split("x_max, g_(0,σ)(x)") == [("x", "max"), ", ", ("g", "0,σ"), "(x)"]
+    assert _pairs("h_l = W_l a_(l-1) + b_l") == [("h", "l"), " = ", ("W", "l"), " ", ("a", "l-1"), " + ", ("b", "l")]
+    assert _pairs("σ_w²/n and |δ_l|²/|δ_8|², δ_10") == [("σ", "w"), "²/n and |", ("δ", "l"), "|²/|", ("δ", "8"),
+                                                       "|², ", ("δ", "10")]
+    assert _pairs("x_max, g_(0,σ)(x)") == [("x", "max"), ", ", ("g", "0,σ"), "(x)"]
     for s in ("kaiming_normal_", "gelu_tanh", "i_gelu", "torch.nn.Linear.reset_parameters", "a.b_c", "x_long1",
-              "x_(a b)", "q_"):
+              "x_(a b)", "q_", "h_sq: user function", "../figures/h_s.pdf", 'key "n_max"', "--x_lo=1", "x_(1/2)",
+              "a_mc"):
         assert split(s) == [s], s
 
 
@@ -22,10 +28,10 @@ def test_latex_sets_math_subscripts():
     assert text("q_(k−2) and x_max") == r"$q_{k-2}$ and $x_{\mathrm{max}}$"
     assert text("He (kaiming_normal_)") == r"He (kaiming\_normal\_)"
     assert text("`h_l` h_l") == r"\texttt{h\_l} $h_{l}$"  # never inside a code span
-    assert text("x_(a&b)") == r"x\_(a\&b)"  # what math mode cannot take stays prose
+    assert literal("figures/x_1.pdf") == r"figures/x\_1.pdf"  # names and paths as written
 
 
-def test_html_sets_sub_elements():
-    out = prose("h_l < W_l a_(l-1); kaiming_normal_")
-    assert out == "h<sub>l</sub> &lt; W<sub>l</sub> a<sub>l−1</sub>; kaiming_normal_"
+def test_html_sets_sub_elements_and_code():
+    out = prose("h_l < W_l a_(l-1); kaiming_normal_; `a_p`")
+    assert out == "h<sub>l</sub> &lt; W<sub>l</sub> a<sub>l−1</sub>; kaiming_normal_; <code>a_p</code>"
     xml.dom.minidom.parseString(f"<p>{out}</p>")  # well-formed

@@ -70,9 +70,9 @@ def _kernels():
 def float_inputs(fmt: FloatFormat, start: int, stop: int, extra: int = 0, reuse: bool = False) -> np.ndarray:
     """float64 values of the format's ordinals ``start..stop-1`` (as ``fmt.from_bits(fmt.bits_of_ordinal(...))``),
     followed by ``extra`` uninitialised places; ``reuse``: in this thread's scratch memory
-    (:mod:`.buffers`, valid until its next ``reuse`` call)."""
+    (:mod:`.buffers`, valid until its next reset)."""
     n = stop - start + extra
-    out = buffers.take("inputs", n, np.float64) if reuse else np.empty(n, dtype=np.float64)
+    out = buffers.take(n, np.float64) if reuse else np.empty(n, dtype=np.float64)
     _kernels()[1](KINDS[fmt.name], start, stop, out)
     return out
 
@@ -83,8 +83,8 @@ def fused_round(fmt: FloatFormat, xs, y, m, yk, taylor, rel: float, absb: float,
     ``reuse``: want_bits and got_bits in this thread's scratch memory (:mod:`.buffers`)."""
     n = xs.size
 
-    def empty(key, dtype):
-        return buffers.take(key, n, dtype) if reuse else np.empty(n, dtype=dtype)
+    def empty(dtype):
+        return buffers.take(n, dtype) if reuse else np.empty(n, dtype=dtype)
 
     amb = np.empty(n, dtype=np.int64)
     dummy = np.empty(1, dtype=np.float64)
@@ -93,13 +93,13 @@ def fused_round(fmt: FloatFormat, xs, y, m, yk, taylor, rel: float, absb: float,
               float(a1), float(a2), taylor is not None, float(rel), float(absb), float(TAYLOR_RADIUS))
     kernels = _kernels()
     if fmt.name == "float32":
-        want = empty("want", np.float32)
-        got = empty("got", np.float32)
+        want = empty(np.float32)
+        got = empty(np.float32)
         cand = np.empty(n, dtype=np.int64)
-        k, c = kernels[2](*common, want, got, amb, cand, empty("flags", np.uint8))
+        k, c = kernels[2](*common, want, got, amb, cand, empty(np.uint8))
         return want.view(np.uint32), got.view(np.uint32), amb[:k].copy(), cand[:c].copy()
-    want = empty("want", fmt.uint)
-    got = empty("got", fmt.uint)
+    want = empty(fmt.uint)
+    got = empty(fmt.uint)
     k = kernels[0](KINDS[fmt.name], *common, np.uint64(fmt.sign_mask - 1), want, got, amb)
     return want, got, amb[:k].copy(), None
 

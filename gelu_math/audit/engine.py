@@ -415,6 +415,7 @@ def _work(task):
     fmt, kernel = s["fmt"], s["kernel"]
     values = s.get("values")
     compiled = use_compiled(kernel, fmt, s["compiled"]) and values is None
+    buffers.reset()  # a new chunk: this thread's scratch arrays of the last one may be overwritten
     xs, pos, segments = _range_inputs(fmt, start, stop, compiled)
     return stop - start, _evaluate_chunk(kernel, s["ref"], fmt, xs, pos, s["thr"], s["gap"], compiled, segments,
                                          values)
@@ -515,54 +516,57 @@ def audit(impl: str, dtype: str, reference: str | None = None, *, derivative: in
         if cluster is not None:
             raise InputError("choose either a device or a cluster, not both")
         workers = 1
-    if exhaustive:
-        gap = 16 if gap is None else gap
-        tasks = [(s, min(s + chunk, ohi + 1)) for s in range(olo, ohi + 1, chunk)][::stride]
-        total_inputs = sum(b - a for a, b in tasks)
-        _STATE.update(fmt=fmt, kernel=kernel, ref=ref, thr=thr, gap=gap, compiled=compiled, values=device_values)
-        workers = workers or os.cpu_count() or 1
-        chunks = []
-        done = [0]
+    try:
+        if exhaustive:
+            gap = 16 if gap is None else gap
+            tasks = [(s, min(s + chunk, ohi + 1)) for s in range(olo, ohi + 1, chunk)][::stride]
+            total_inputs = sum(b - a for a, b in tasks)
+            _STATE.update(fmt=fmt, kernel=kernel, ref=ref, thr=thr, gap=gap, compiled=compiled, values=device_values)
+            workers = workers or os.cpu_count() or 1
+            chunks = []
+            done = [0]
 
-        def tick(result):
-            done[0] += result[0]
-            if progress:
-                _progress(done[0], total_inputs, t0)
+            def tick(result):
+                done[0] += result[0]
+                if progress:
+                    _progress(done[0], total_inputs, t0)
 
-        if cluster is None and (len(tasks) == 1 or workers == 1):
-            for t in tasks:
-                result = _work(t)
-                chunks.append(result[1])
-                tick(result)
-        else:
-            from ..cluster import executor
-
-            if cluster is None:  # forked workers inherit _STATE (kernels given as callables included)
-                opts = {"mp_context": mp.get_context("fork")}
+            if cluster is None and (len(tasks) == 1 or workers == 1):
+                for t in tasks:
+                    result = _work(t)
+                    chunks.append(result[1])
+                    tick(result)
             else:
-                if not isinstance(impl, str):
-                    raise InputError("a cluster audit needs IMPL as a name or module:function, not a Python object")
-                spec = dict(impl=impl, dtype=fmt.name, reference=reference, derivative=derivative,
-                            params=params, ref_params=ref_params, thr=thr, gap=gap, compiled=compiled)
-                opts = {"initializer": _init_worker, "initargs": (spec,)}
-            with executor(cluster, workers, **opts) as ex:
-                chunks = [c for _, c in ex.map(_work, tasks, on_result=tick)]
-        buffers.release()  # this process's chunk scratch memory (forked workers drop theirs on exit)
-        mode, used_seed = ("exhaustive" if stride == 1 else f"slice 1/{stride}"), None
-    else:
-        gap = 2 if gap is None else gap
-        n = DEFAULT_SAMPLES[fmt.name] if samples is None else samples
-        rng = np.random.default_rng(seed)
-        ords = np.sort(rng.integers(olo, ohi + 1, size=n, dtype=np.int64))
-        chunks = []
-        for s in range(0, n, CHUNK):
-            part = ords[s: s + CHUNK]
-            xs, _ = _inputs(fmt, part, False)
-            chunks.append(_evaluate_chunk(kernel, ref, fmt, xs, np.arange(s, s + part.size), thr, gap, compiled,
-                                          values=device_values))
-            if progress:
-                _progress(min(s + CHUNK, n), n, t0)
-        mode, used_seed = "sampled", seed
+                from ..cluster import executor
+
+                if cluster is None:  # forked workers inherit _STATE (kernels given as callables included)
+                    opts = {"mp_context": mp.get_context("fork")}
+                else:
+                    if not isinstance(impl, str):
+                        raise InputError("a cluster audit needs IMPL as a name or module:function, not a Python object")
+                    spec = dict(impl=impl, dtype=fmt.name, reference=reference, derivative=derivative,
+                                params=params, ref_params=ref_params, thr=thr, gap=gap, compiled=compiled)
+                    opts = {"initializer": _init_worker, "initargs": (spec,)}
+                with executor(cluster, workers, **opts) as ex:
+                    chunks = [c for _, c in ex.map(_work, tasks, on_result=tick)]
+            mode, used_seed = ("exhaustive" if stride == 1 else f"slice 1/{stride}"), None
+        else:
+            gap = 2 if gap is None else gap
+            n = DEFAULT_SAMPLES[fmt.name] if samples is None else samples
+            rng = np.random.default_rng(seed)
+            ords = np.sort(rng.integers(olo, ohi + 1, size=n, dtype=np.int64))
+            chunks = []
+            for s in range(0, n, CHUNK):
+                part = ords[s: s + CHUNK]
+                xs, _ = _inputs(fmt, part, False)
+                buffers.reset()
+                chunks.append(_evaluate_chunk(kernel, ref, fmt, xs, np.arange(s, s + part.size), thr, gap, compiled,
+                                              values=device_values))
+                if progress:
+                    _progress(min(s + CHUNK, n), n, t0)
+            mode, used_seed = "sampled", seed
+    finally:
+        buffers.release()  # this thread's chunk scratch memory (forked workers drop theirs on exit)
     tot = _merge(chunks, gap)
     sat = None
     if mode == "exhaustive":

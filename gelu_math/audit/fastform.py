@@ -301,8 +301,8 @@ class Program:
 
     def __call__(self, xs: np.ndarray, reuse: bool = False) -> tuple[np.ndarray, ...]:
         """``(form(xs),)`` or ``(form(xs), magnitude(xs))``.  ``reuse``: every array (the results
-        included) is this thread's scratch memory (:mod:`.buffers`), valid until the next
-        ``reuse`` call of this program — the audit's chunk loop; the same bits either way."""
+        included) is this thread's scratch memory (:mod:`.buffers`), valid until its next reset —
+        the audit's chunk loop; the same bits either way."""
         xs = np.ascontiguousarray(xs, dtype=np.float64)
         if xs.ndim != 1:
             raise ValueError("the fused evaluator takes a one-dimensional array")
@@ -318,21 +318,21 @@ class Program:
             return outs[exprs.index(a)]
 
         with np.errstate(all="ignore"):
-            for s, (members, exprs, loop) in enumerate(self.stages):
-                outs = self._run(loop, xs, results, key=(self, s) if reuse else None) if loop else []
+            for members, exprs, loop in self.stages:
+                outs = self._run(loop, xs, results, reuse=reuse) if loop else []
                 for c in members:
                     _, func, args, kw = c
                     argv = [value(a, outs, exprs) for a in args]
                     kwargs = {k: v[2] for k, v in kw}
                     if reuse and c in self._into:  # the same ufunc loop, written into scratch memory
-                        out = func(*argv, **kwargs, out=buffers.take((self, c), xs.size, np.float64))
+                        out = func(*argv, **kwargs, out=buffers.take(xs.size, np.float64))
                     else:
                         out = np.ascontiguousarray(func(*argv, **kwargs))
                         self._learn(c, func, kw, out)
                     if out.shape != xs.shape or out.dtype != np.float64:  # the loops index it elementwise
                         raise RuntimeError(f"fused evaluation: {func!r} returned {out.dtype} {out.shape} for {xs.shape}")
                     results[c] = out
-        return tuple(self._run(self.final, xs, results, final=True, key=(self, "final") if reuse else None))
+        return tuple(self._run(self.final, xs, results, final=True, reuse=reuse))
 
     def _learn(self, c, func, kw, out) -> None:
         """Remember that call ``c`` may write into a given array: a numpy/scipy ufunc of one
@@ -343,13 +343,13 @@ class Program:
             self._into.add(c)
 
     @staticmethod
-    def _run(loop, xs, results, final=False, key=None):
+    def _run(loop, xs, results, final=False, reuse=False):
         fn, reads, kinds = loop
         types = [np.float64 if final or k == "f" else np.bool_ for k in kinds]
-        if key is None:
+        if not reuse:
             outs = [np.empty(xs.size, dtype=t) for t in types]
         else:
-            outs = [buffers.take((*key, k), xs.size, t) for k, t in enumerate(types)]
+            outs = [buffers.take(xs.size, t) for t in types]
         fn(xs, *[results[r] for r in reads], *outs)
         return outs
 

@@ -238,15 +238,15 @@ _add(
     "xIELU (expanded integral of the ELU)",
     "alpha_p*x^2 + beta*x if x > 0 else alpha_n*(expm1(min(x, eps)) - x) + beta*x",
     [
-        Parameter("alpha_p", dec("0.8"), "positive-side curvature (softplus of the trained a_p)", **POS),
-        Parameter("alpha_n", dec("0.8"), "negative-side scale (beta + softplus of the trained a_n)", **POS),
+        Parameter("alpha_p", dec("0.8"), "positive-side curvature (softplus of the trained `a_p`)", **POS),
+        Parameter("alpha_n", dec("0.8"), "negative-side scale (beta + softplus of the trained `a_n`)", **POS),
         Parameter("beta", dec("0.5"), "linear coefficient"),
         Parameter("eps", dec("-0.000001"), "clamp of expm1's argument (negative)", upper=sp.Integer(0),
                   open_upper=True),
     ],
     references=("Huang, arXiv:2411.13010 (2024) (xIELU; used in the Apertus models)",
-                "HF transformers XIELUActivation defaults alpha_p_init = alpha_n_init = 0.8, beta = 0.5, eps = -1e-6, "
-                "so alpha_p = softplus(a_p) = 0.8 and alpha_n = beta + softplus(a_n) = 0.8"),
+                "HF transformers `XIELUActivation` defaults `alpha_p_init` = `alpha_n_init` = 0.8, `beta` = 0.5, "
+                "`eps` = -1e-6, so `alpha_p` = softplus(`a_p`) = 0.8 and `alpha_n` = `beta` + softplus(`a_n`) = 0.8"),
     notes=("With eps < 0 the negative branch at x = 0 is αₙ·expm1(eps), not 0: "
            "xIELU jumps at 0 by −αₙ·expm1(eps) (8.0·10⁻⁷ with the defaults).",),
 )

@@ -58,7 +58,16 @@ def num_mathml(n, digits: int, short: bool) -> str:
 
 
 def prose(s: str) -> str:
-    """Escaped prose with its plain-text subscripts (σ_w, a_(l-1): :mod:`.prose`) as ``<sub>``."""
+    """Escaped prose: a `code` span (between backticks, as in Markdown) as ``<code>``, and
+    outside code the plain-text subscripts (σ_w, a_(l-1): :mod:`.prose`) as ``<sub>``."""
+    parts = s.split("`")
+    if len(parts) > 1 and len(parts) % 2 == 1:
+        return "".join(_subscripts(p) if i % 2 == 0 else f"<code>{escape(p, quote=False)}</code>"
+                       for i, p in enumerate(parts))
+    return _subscripts(s)
+
+
+def _subscripts(s: str) -> str:
     return "".join(escape(p, quote=False) if isinstance(p, str)
                    else f"{escape(p[0], quote=False)}<sub>{escape(p[1].replace('-', '−'), quote=False)}</sub>"
                    for p in split_subscripts(s))

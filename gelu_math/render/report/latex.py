@@ -30,7 +30,7 @@ from ..numbers import Grouped
 from ..tex import TexPrinter
 from .markdown import latex_of, tex_line
 from .model import Display, Document, Figure, Para, Raw, Table
-from .texwidth import line_width, tex_width, text, _split_math_text
+from .texwidth import line_width, literal, tex_width, text, _split_math_text
 
 EXT = "tex"
 TEXTWIDTH_PT = 483.7  # 17 cm
@@ -211,7 +211,7 @@ def _top_level_sub(seg: str, fn) -> str:
 
 def render_line(ln, digits: int) -> str:
     return _breakable_numbers(tex_line(ln, digits, text=text, tex=_inline_tex, ext=EXT,
-                                       link=lambda p: r"\texttt{" + text(p.text) + "}"))
+                                       link=lambda p: r"\texttt{" + literal(p.text) + "}"))
 
 
 # --- tables and figures ------------------------------------------------------------------------
@@ -296,7 +296,7 @@ def _figure(b: Figure) -> list[str]:
     # \IfFileExists: the report still compiles where the figures directory is not beside it
     return [r"\begin{figure}[htbp]", r"\centering",
             r"\IfFileExists{" + pdf + r"}{\includegraphics[width=\linewidth,height=0.42\textheight,"
-            r"keepaspectratio]{" + pdf + r"}}{\fbox{\texttt{" + text(pdf) + r"} not found}}",
+            r"keepaspectratio]{" + pdf + r"}}{\fbox{\texttt{" + literal(pdf) + r"} not found}}",
             r"\caption{" + text(b.caption) + "}", r"\end{figure}", ""]
 
 

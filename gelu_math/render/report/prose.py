@@ -3,14 +3,16 @@
 Facts and steps write indices the plain-text way — ``σ_w²``, ``q_l``, ``h_l = W_l a_(l-1) + b_l``,
 ``x_max`` — which Markdown and the command line keep as they are.  Printed with a literal
 underscore in a paper that is not the conventional notation, so :func:`split` finds them and the
-LaTeX and HTML back ends set a subscript.  Only a *single* letter (Latin or Greek) takes one, and
-only when it is not part of a longer word and is followed by ``_`` and either one to three letters
-or digits ending a word, or a parenthesised group without spaces (the group's parentheses are
-dropped): so code names such as ``kaiming_normal_``, ``gelu_tanh`` or ``reset_parameters`` and
-registry names like ``i_gelu`` are never touched.
+LaTeX and HTML back ends set a subscript.  Only a *single* letter (Latin or Greek) takes one,
+when it is not part of a longer word, a path or an option (not after a letter, digit, ``_``, ``\\``,
+``.``, ``/``, ``-``, a quote or a prime), followed by ``_`` and one letter, up to three digits, a parenthesised
+group of letters, digits, ``+ − - , ' =`` (its parentheses dropped), or the word ``max`` or ``min``,
+and nothing more of a word after it.  So code names such as ``kaiming_normal_``, ``gelu_tanh``,
+``reset_parameters``, ``i_gelu`` or a user's ``h_sq`` are never touched; a code name that *is* one
+letter and an index (HF's ``a_p``) belongs in backticks, which both back ends set as code.
 
->>> split("Var w = σ_w²/n, h_l = W_l a_(l-1) + b_l; kaiming_normal_")
-['Var w = ', ('σ', 'w'), '²/n, ', ('h', 'l'), ' = ', ('W', 'l'), ' ', ('a', 'l-1'), ' + ', ('b', 'l'), '; kaiming_normal_']
+>>> [p if isinstance(p, str) else p[:2] for p in split("Var w = σ_w²/n, h_l = W_l a_(l-1); kaiming_normal_")]
+['Var w = ', ('σ', 'w'), '²/n, ', ('h', 'l'), ' = ', ('W', 'l'), ' ', ('a', 'l-1'), '; kaiming_normal_']
 """
 
 from __future__ import annotations
@@ -19,17 +21,19 @@ import re
 
 _LETTER = "A-Za-z\u0391-\u03a9\u03b1-\u03c9"  # Latin and Greek letters
 _WORD = _LETTER + "0-9_"
-SUBSCRIPT = re.compile(rf"(?<![{_WORD}\\.'′])([{_LETTER}])_(\([^()\s]{{1,12}}\)|[A-Za-z0-9]{{1,3}})(?![{_WORD}])")
+_GROUP = _LETTER + "0-9+\u2212,'=-"
+SUBSCRIPT = re.compile(rf"(?<![{_WORD}\\./\-\"'′])([{_LETTER}])_(\([{_GROUP}]{{1,12}}\)|max|min|[0-9]{{1,3}}|[{_LETTER}])"
+                       rf"(?![{_WORD}])")
 
 
 def split(s: str) -> list:
-    """``s`` as a list of plain strings and ``(base, subscript)`` pairs, in order."""
+    """``s`` as a list of plain strings and ``(base, subscript, as written)`` triples, in order."""
     out, pos = [], 0
     for m in SUBSCRIPT.finditer(s):
         if m.start() > pos:
             out.append(s[pos:m.start()])
         sub = m.group(2)
-        out.append((m.group(1), sub[1:-1] if sub.startswith("(") else sub))
+        out.append((m.group(1), sub[1:-1] if sub.startswith("(") else sub, m.group(0)))
         pos = m.end()
     if pos < len(s):
         out.append(s[pos:])

@@ -46,6 +46,11 @@ def text(s: str) -> str:
     return _prose(s)
 
 
+def literal(s: str) -> str:
+    """Escape a name or a path for LaTeX as written (no subscripts: ``h_sq``, ``figures/gelu_tanh.pdf``)."""
+    return _escape(s)
+
+
 def _prose(s: str) -> str:
     """Escaped prose with its plain-text subscripts (σ_w, a_(l-1): :mod:`.prose`) set as subscripts."""
     return "".join(_escape(p) if isinstance(p, str) else _subscript(*p) for p in split_subscripts(s))
@@ -60,11 +65,11 @@ def _math_char(ch: str) -> str | None:
     return t[1:-1] if len(t) > 2 and t[0] == t[-1] == "$" else None
 
 
-def _subscript(base: str, sub: str) -> str:
+def _subscript(base: str, sub: str, raw: str) -> str:
     """``$b_{s}$``; a subscript that is a word (x_max) upright, as an index that is a name."""
     chars = [_math_char(c) for c in base + sub]
-    if None in chars:  # something math mode cannot take as written: leave it as prose
-        return _escape(base + "_" + (sub if len(sub) <= 3 and sub.isalnum() else f"({sub})"))
+    if None in chars:  # a character without a math-mode mapping: leave it as written
+        return _escape(raw)
     idx = "".join(c + " " if c.startswith("\\") else c for c in chars[1:]).strip()
     if len(sub) > 1 and sub.isascii() and sub.isalpha():
         idx = r"\mathrm{" + idx + "}"
