@@ -57,7 +57,15 @@ def display(expr) -> str:
 
 
 def _text(s: str) -> str:
-    # Markdown specials in prose: keep * _ ` $ | literal
+    """Prose with Markdown's specials (* _ ` $ | …) literal; a `code` span between backticks stays one
+    (as the LaTeX and HTML back ends set it), its text as written."""
+    parts = s.split("`")
+    if len(parts) > 1 and len(parts) % 2 == 1 and not any("|" in p or "\n" in p for p in parts[1::2]):
+        return "".join(_literal(p) if i % 2 == 0 else f"`{p}`" for i, p in enumerate(parts))
+    return _literal(s)  # (a | would end a table cell even inside a code span)
+
+
+def _literal(s: str) -> str:
     for ch in ("\\", "*", "_", "`", "$", "|", "<", ">", "[", "]"):
         s = s.replace(ch, "\\" + ch)
     return s
