@@ -6,8 +6,8 @@ boundary of the target format (a tie), where no ball of nonzero radius can decid
 :func:`rational_evaluator` compiles such a definition once (polynomial coefficients and the
 piece conditions as exact rationals) so that a tie costs microseconds instead of a SymPy
 substitution (``fmpq`` rather than ``fractions.Fraction``: the same exact values, several times
-faster; exhaustive float32 runs decide millions of ties); anything it does not recognise makes it return None for that input, and the
-caller falls back to SymPy.
+faster; exhaustive float32 runs decide millions of ties); anything it does not recognise makes
+it return None for that input, and the caller falls back to SymPy.
 """
 
 from __future__ import annotations

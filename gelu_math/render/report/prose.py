@@ -22,8 +22,8 @@ import re
 _LETTER = "A-Za-z\u0391-\u03a9\u03b1-\u03c9"  # Latin and Greek letters
 _WORD = _LETTER + "0-9_"
 _GROUP = _LETTER + "0-9+\u2212,'=-"
-SUBSCRIPT = re.compile(rf"(?<![{_WORD}\\./\-\"'′])([{_LETTER}])_(\([{_GROUP}]{{1,12}}\)|max|min|[0-9]{{1,3}}|[{_LETTER}])"
-                       rf"(?![{_WORD}])")
+SUBSCRIPT = re.compile(rf"(?<![{_WORD}\\./\-\"'′])([{_LETTER}])_"
+                       rf"(\([{_GROUP}]{{1,12}}\)|max|min|[0-9]{{1,3}}|[{_LETTER}])(?![{_WORD}])")
 
 
 def split(s: str) -> list:

@@ -1,7 +1,8 @@
 """LaTeX prose escaping and width estimates (points at 11 pt) for the LaTeX back end.
 
 :func:`text` escapes prose, maps its Unicode symbols (ℝ, ′, −, ≤, Φ, …) to LaTeX, so the output
-is pure ASCII, and sets its plain-text subscripts (σ_w, a_(l-1), x_max: :mod:`.prose`) in math; :func:`tex_width` and :func:`line_width` estimate how wide printed LaTeX will be
+is pure ASCII, and sets its plain-text subscripts (σ_w, a_(l-1), x_max: :mod:`.prose`) in math;
+:func:`tex_width` and :func:`line_width` estimate how wide printed LaTeX will be
 (checked against pdflatex: within about 5 %), which decides where :mod:`.latex` breaks formulas
 and how it sizes table columns.
 """
