@@ -21,6 +21,7 @@ IEEE 754 rules).  It is computed in two stages:
 
 from __future__ import annotations
 
+import functools
 import math
 import struct
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ import sympy as sp
 from flint import arb, ctx, fmpq
 
 from ..definitions.symbols import x
-from ..floats import FloatFormat, FloatImpl, implementation
+from ..floats import FORMATS, FloatFormat, FloatImpl, implementation
 from ..floats.impl import TAYLOR_RADIUS
 from .arbform import compile_form
 from .rational import exact, rational_evaluator
@@ -199,6 +200,12 @@ def _float_at(fmt: FloatFormat, o: int) -> float:
     return struct.unpack(flt, struct.pack(uint, b << shift))[0]
 
 
+@functools.lru_cache(maxsize=None)
+def _max_value(name: str) -> float:
+    """The largest finite value of the format (once per format: :func:`_ordinal_near` is a hot path)."""
+    return _float_at(FORMATS[name], FORMATS[name].max_ordinal)
+
+
 def _ordinal_near(fmt: FloatFormat, q) -> int:
     """An ordinal at most one step from that of the rounded value of the exact rational q: the
     rounded float64 value, rounded again (bfloat16: its float32 pattern cut to the top half)."""
@@ -206,7 +213,7 @@ def _ordinal_near(fmt: FloatFormat, q) -> int:
         v = float(q)
     except OverflowError:
         v = math.inf if q > 0 else -math.inf
-    if fmt.name not in _PACK or not abs(v) <= _float_at(fmt, fmt.max_ordinal):
+    if fmt.name not in _PACK or not abs(v) <= _max_value(fmt.name):
         return int(fmt.ordinal(fmt.to_bits(np.array([v])))[0])
     uint, flt, shift = _PACK[fmt.name]
     if shift:
@@ -246,10 +253,6 @@ def _clamp(fmt: FloatFormat, o: int) -> int:
     return max(-m, min(m, o))
 
 
-def _arb_of(q: fmpq) -> arb:
-    return arb(q)
-
-
 def _place(fmt: FloatFormat, ball: arb) -> int | None:
     """Ordinal of the correctly rounded value of the point in ``ball``, or None if the ball
     straddles a rounding boundary."""
@@ -259,7 +262,7 @@ def _place(fmt: FloatFormat, ball: arb) -> int | None:
         if abs(o) >= inf:  # candidate is ±inf: check the value is beyond the overflow boundary
             s = 1 if o > 0 else -1
             lo, hi = _midpoints(fmt, s * fmt.max_ordinal)
-            edge = _arb_of(hi if s > 0 else lo)
+            edge = arb(hi if s > 0 else lo)
             if (s > 0 and ball >= edge) or (s < 0 and ball <= edge):
                 if ball.rad() == 0 or (s > 0 and ball > edge) or (s < 0 and ball < edge):
                     return s * inf
@@ -267,7 +270,7 @@ def _place(fmt: FloatFormat, ball: arb) -> int | None:
             o = s * fmt.max_ordinal
             continue
         lo, hi = _midpoints(fmt, o)
-        alo, ahi = _arb_of(lo), _arb_of(hi)
+        alo, ahi = arb(lo), arb(hi)
         if ball > alo and ball < ahi:
             return o
         if ball > ahi:

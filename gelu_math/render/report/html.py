@@ -17,7 +17,7 @@ from html import escape
 from .mathml import MATHML_NS, math_element, mathml_inner
 from .model import Display, Document, Figure, Link, Math, Num, Para, Raw, Table, Text
 from .numfmt import parts
-from .prose import split as split_subscripts
+from .prose import code_spans, split as split_subscripts
 
 EXT = "html"
 STYLE = """body{font-family:Georgia,serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.45}
@@ -60,11 +60,7 @@ def num_mathml(n, digits: int, short: bool) -> str:
 def prose(s: str) -> str:
     """Escaped prose: a `code` span (between backticks, as in Markdown) as ``<code>``, and
     outside code the plain-text subscripts (σ_w, a_(l-1): :mod:`.prose`) as ``<sub>``."""
-    parts = s.split("`")
-    if len(parts) > 1 and len(parts) % 2 == 1:
-        return "".join(_subscripts(p) if i % 2 == 0 else f"<code>{escape(p, quote=False)}</code>"
-                       for i, p in enumerate(parts))
-    return _subscripts(s)
+    return "".join(f"<code>{escape(p, quote=False)}</code>" if code else _subscripts(p) for code, p in code_spans(s))
 
 
 def _subscripts(s: str) -> str:

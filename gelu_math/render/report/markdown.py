@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..tex import latex
 from .model import Display, Document, Figure, Link, Math, Num, Para, Raw, Table, Text
 from .numfmt import parts
+from .prose import code_spans
 
 EXT = "md"
 
@@ -59,10 +60,10 @@ def display(expr) -> str:
 def _text(s: str) -> str:
     """Prose with Markdown's specials (* _ ` $ | …) literal; a `code` span between backticks stays one
     (as the LaTeX and HTML back ends set it), its text as written."""
-    parts = s.split("`")
-    if len(parts) > 1 and len(parts) % 2 == 1 and not any("|" in p or "\n" in p for p in parts[1::2]):
-        return "".join(_literal(p) if i % 2 == 0 else f"`{p}`" for i, p in enumerate(parts))
-    return _literal(s)  # (a | would end a table cell even inside a code span)
+    spans = code_spans(s)
+    if any(code and ("|" in p or "\n" in p) for code, p in spans):  # a | ends a table cell even in code
+        return _literal(s)
+    return "".join(f"`{p}`" if code else _literal(p) for code, p in spans)
 
 
 def _literal(s: str) -> str:

@@ -38,3 +38,12 @@ def split(s: str) -> list:
     if pos < len(s):
         out.append(s[pos:])
     return out
+
+
+def code_spans(s: str) -> list[tuple[bool, str]]:
+    """``s`` split at its backticks (Markdown's code spans) into ``(is_code, text)`` pieces; one
+    prose piece when the backticks do not pair up."""
+    parts = s.split("`")
+    if len(parts) > 1 and len(parts) % 2 == 1:
+        return [(i % 2 == 1, p) for i, p in enumerate(parts)]
+    return [(False, s)]

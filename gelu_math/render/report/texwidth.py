@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .prose import split as split_subscripts
+from .prose import code_spans, split as split_subscripts
 
 _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%",
             "_": r"\_", "^": r"\^{}", "~": r"\~{}", "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
@@ -40,11 +40,8 @@ def text(s: str) -> str:
     """Escape prose for LaTeX; every non-ASCII character must have a mapping (else ValueError).  A
     `command` between backticks (Markdown's code span) is set in typewriter type with its hyphens
     kept apart (LaTeX would make ``--json`` an en dash and the backticks quotes)."""
-    parts = s.split("`")
-    if len(parts) > 1 and len(parts) % 2 == 1:
-        return "".join(_prose(p) if i % 2 == 0 else r"\texttt{" + _escape(p).replace("-", "-{}") + "}"
-                       for i, p in enumerate(parts))
-    return _prose(s)
+    return "".join(r"\texttt{" + _escape(p).replace("-", "-{}") + "}" if code else _prose(p)
+                   for code, p in code_spans(s))
 
 
 def literal(s: str) -> str:
