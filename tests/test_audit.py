@@ -724,6 +724,21 @@ def test_saturation_of_relu_and_sampled_runs():
     assert "saturation" in lines and "under FTZ: x ≥ 6.104e-05" in lines
 
 
+def test_saturation_over_a_restricted_domain_is_written_from_the_domain_end():
+    # Over --domain -20,20 the bfloat16 GELU run of -0 outputs starts at -20, not at -max: the text
+    # must not read like a threshold over every bfloat16 value ("x ≤ -13.56").  The thresholds are the
+    # same as over the full range (-13.56 with subnormals, -13.19 under FTZ: the test above).
+    from gelu_math.render.audit_text import audit_text
+
+    r = audit("gelu", "bfloat16", domain=(-20.0, 20.0))
+    text = audit_text(r)
+    assert "from the end of the audited domain [-20, 20] to the threshold" in text
+    assert "with subnormals: -20 ≤ x ≤ -13.56 (" in text and "under FTZ: -20 ≤ x ≤ -13.19 (" in text
+    assert "2.781 ≤ x ≤ 20 (" in text and ": x ≤ " not in text and ": x ≥ " not in text
+    full = audit_text(audit("gelu", "bfloat16"))
+    assert "every input beyond the threshold" in full and "with subnormals: x ≤ -13.56 (" in full
+
+
 # --- progress output (issue 20 item 5) ----------------------------------------------------------
 
 _PROGRESS_ARGV = ["-m", "gelu_math", "audit", "gelu", "--dtype", "float32", "--exhaustive", "--domain=1,1.01",

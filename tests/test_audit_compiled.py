@@ -210,6 +210,42 @@ def test_saturation_lengths_match_numpy(dtype):
 
 
 @needs_numba
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32"])
+def test_saturation_lengths_match_numpy_on_random_runs(dtype):
+    # The compiled scan tests all six (class, FTZ) runs in one pass per end and takes a run that
+    # reaches the far end as the whole chunk; the numpy scan (saturation.lengths) tests each run on
+    # its own.  Outputs built from random blocks — the input itself (identity), ±0, subnormals of
+    # either sign (zero only under FTZ), a constant, NaN, other values — in random order and lengths.
+    from gelu_math.audit import saturation
+
+    fmt = FORMATS[dtype]
+    rng = np.random.default_rng(11)
+    tiny = fmt.from_bits(fmt.bits_of_ordinal(np.arange(1, 6)))
+    for trial in range(400):
+        n = int(rng.integers(1, 90))
+        lo = int(rng.integers(-fmt.max_ordinal, fmt.max_ordinal - n))
+        if trial % 4 == 0:  # around 0: −0, +0 and subnormal inputs (a run may start or end at ±0)
+            lo = (0, -n + 1, int(rng.integers(-n, 1)))[trial // 4 % 3]
+        xs = fmt.from_bits(fmt.bits_of_ordinal(np.arange(lo, lo + n)))
+        if lo <= 0 < lo + n:  # −0 just before +0, as in an exhaustive run
+            xs = np.concatenate([xs[:-lo], [-0.0], xs[-lo:]])
+            n += 1
+        got = np.empty(n, dtype=np.float64)
+        i = 0
+        while i < n:
+            k = int(rng.integers(1, n + 1))
+            kind = int(rng.integers(0, 7))
+            sl = slice(i, min(n, i + k))
+            m = len(got[sl])
+            got[sl] = (xs[sl], 0.0, -0.0, rng.choice(np.concatenate([tiny, -tiny]), size=m), np.nan,
+                       rng.choice([1.0, -2.5, 3.0], size=m),
+                       np.copysign(rng.choice(tiny, size=m), xs[sl]))[kind]  # FTZ: ±0 at x = ±0
+            i += k
+        g = fmt.to_bits(got)
+        assert compiled.saturation_lengths(fmt, xs, g) == saturation.lengths(fmt, xs, g), (trial, list(got))
+
+
+@needs_numba
 @pytest.mark.parametrize("name,derivative,domain", [
     ("gelu", 0, (-1e-40, 1e-40)),  # −0, subnormals, the Taylor rule; an odd-sized chunk with −0
     ("gelu_tanh", 1, (0.5, 0.51)),  # many rounding boundaries; the last chunk ends off a multiple of 8

@@ -35,3 +35,17 @@ def test_html_sets_sub_elements_and_code():
     out = prose("h_l < W_l a_(l-1); kaiming_normal_; `a_p`")
     assert out == "h<sub>l</sub> &lt; W<sub>l</sub> a<sub>l−1</sub>; kaiming_normal_; <code>a_p</code>"
     xml.dom.minidom.parseString(f"<p>{out}</p>")  # well-formed
+
+
+def test_a_function_name_in_a_heading_is_set_as_written():
+    # A user function called f_1 is an identifier (`gelu-math analyze f_1`): its report's heading
+    # prints the name as written; the title after it is prose (its x_max takes a subscript).
+    from gelu_math.render.report import html, latex, markdown
+    from gelu_math.render.report.model import Document
+
+    doc = Document("f_1", "a test with x_max", subject="f_1")
+    assert doc.plain_title == "f_1: a test with x_max"
+    assert r"\section*{f\_1: a test with $x_{\mathrm{max}}$}" in latex.render_body(doc, 10)
+    page = html.render(doc, 10)
+    assert "<h1>f_1: a test with x<sub>max</sub></h1>" in page and "<title>f_1: a test with x_max</title>" in page
+    assert markdown.render(doc, 10).startswith(r"# f\_1: a test with x\_max")

@@ -66,7 +66,7 @@ def _run_fit(args) -> int:
 def register(sub) -> None:
     from ..certified.balls import DEFAULT_DIGITS
 
-    from ..envelope.spec import METRICS, TARGETS
+    from ..options import METRICS, TARGETS
 
     en = sub.add_parser("envelope", help="certified sup of an approximation's error over ℝ (or a domain)")
     en.add_argument("approx", nargs="?", help="registered or user-defined function (or give --expr)")

@@ -89,8 +89,6 @@ LONG = 160  # exact forms longer than this are left to --json in the text output
 
 
 def _text(n, digits: int) -> str:
-    import sympy as sp
-
     from ..render.numbers import exact_str, number_text
 
     if n.exact is not None and n.ball is not None and len(exact_str(n.exact)) > LONG:

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from ..audit.engine import AuditResult, Extreme
+from ..floats import get_format
 
 
 def _g(v: float) -> str:
@@ -78,9 +79,24 @@ def _output(kind: str, value, dtype: str) -> str:
     return _value(value, dtype)
 
 
+def _restricted_ends(r: AuditResult) -> dict[str, float | None]:
+    """Per side, the end of the audited domain when it is not the format's largest finite magnitude
+    (an audit over ``--domain``): a run there starts at that end, not at −max / +max."""
+    top = get_format(r.dtype).max_value
+    lo, hi = r.domain
+    return {"below": None if lo <= -top else lo, "above": None if hi >= top else hi}
+
+
 def saturation_lines(r: AuditResult) -> list[str]:
-    """The saturation thresholds: per end of the domain and output, with subnormals and under FTZ."""
-    lines = ["  saturation (every input beyond the threshold; FTZ: subnormal outputs flushed to the zero of "
+    """The saturation thresholds: per end of the domain and output, with subnormals and under FTZ.
+
+    Over a restricted domain a run is written from the domain's end ("−20 ≤ x ≤ −13.56"), so that
+    it does not read as a threshold over all of the format's values."""
+    ends = _restricted_ends(r)
+    scope = "every input beyond the threshold" if not any(v is not None for v in ends.values()) else \
+        f"every input from the end of the audited domain [{_value(r.domain[0], r.dtype)}, " \
+        f"{_value(r.domain[1], r.dtype)}] to the threshold"
+    lines = [f"  saturation ({scope}; FTZ: subnormal outputs flushed to the zero of "
              "their sign, inputs not flushed)"]
     groups: dict = {}
     for s in r.saturation:
@@ -99,13 +115,21 @@ def saturation_lines(r: AuditResult) -> list[str]:
     for (side, kind, _), runs in groups.items():
         if kind == "zero" and all((side, s.threshold, s.inputs, s.ftz) in constants for s in runs.values()):
             continue  # the same run as a constant ±0
-        rel = "≤" if side == "below" else "≥"
         anyrun = runs.get(False) or runs[True]
         parts = []
         for ftz in (False, True):
             s = runs.get(ftz)
             head = "with subnormals" if not ftz else "under FTZ"
             parts.append(f"{head}: " + ("never" if s is None else
-                                        f"x {rel} {_value(s.threshold, r.dtype)} ({_n(s.inputs, 'input')})"))
+                                        f"{_run_text(side, s.threshold, ends[side], r.dtype)} ({_n(s.inputs, 'input')})"))
         lines.append(f"    {side:<6} output {_output(kind, anyrun.value, r.dtype)}: " + "; ".join(parts))
     return lines
+
+
+def _run_text(side: str, threshold: float, end: float | None, dtype: str) -> str:
+    """"x ≤ t" / "x ≥ t" from an end of the format; "e ≤ x ≤ t" / "t ≤ x ≤ e" from a domain's end e."""
+    t = _value(threshold, dtype)
+    if end is None:
+        return f"x ≤ {t}" if side == "below" else f"x ≥ {t}"
+    e = _value(end, dtype)
+    return f"{e} ≤ x ≤ {t}" if side == "below" else f"{t} ≤ x ≤ {e}"

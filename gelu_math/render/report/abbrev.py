@@ -16,6 +16,8 @@ that is a small exact multiple of a product of their powers (λα/4) with them.
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections import Counter
 
 import sympy as sp
@@ -131,7 +133,7 @@ def abbreviate(doc: Document, where_after: int = 1, reserved=()) -> Document:
     out = _map_document(doc, name_it, skip_first=True)
     note = Para(line("Below, {0}.", sp.Eq(u, core, evaluate=False)))
     intro = (*out.intro[:where_after], note, *out.intro[where_after:])
-    return Document(out.name, out.title, intro, out.sections, out.references)
+    return dataclasses.replace(out, intro=intro)
 
 
 # --- long exact constants ----------------------------------------------------------------------
@@ -204,4 +206,4 @@ def name_constants(doc: Document, where_after: int = 1, reserved=()) -> Document
     sentence = "Below, " + ", ".join("{%d} = {%d}" % (2 * i, 2 * i + 1) for i in range(len(syms))) + "."
     note = Para(line(sentence, *(v for s, c in zip(syms, consts) for v in (s, exact_number(c, DIGITS)))))
     intro = (*out.intro[:where_after], note, *out.intro[where_after:])
-    return Document(out.name, out.title, intro, out.sections, out.references)
+    return dataclasses.replace(out, intro=intro)

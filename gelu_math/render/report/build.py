@@ -250,7 +250,7 @@ def function_document(a, claims: dict) -> Document:
         cs = tuple(all_claims[k] for k in keys if k in all_claims)
         if cs:
             sections.append(Section(title, cs))
-    doc = Document(inst.name, f"{inst.name}: {act.title}", tuple(intro), tuple(sections), act.references)
+    doc = Document(inst.name, act.title, tuple(intro), tuple(sections), act.references, subject=inst.name)
     # the abbreviations' sentences follow the definition and the parameters; parameter names stay theirs
     where, reserved = (2 if params else 1), [k for k, _ in params]
     return name_constants(abbreviate(doc, where_after=where, reserved=reserved), where_after=where, reserved=reserved)

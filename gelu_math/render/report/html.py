@@ -121,8 +121,8 @@ def render(doc: Document, digits: int) -> str:
     from .build import CERTIFICATE
 
     out = ["<!DOCTYPE html>", '<html xmlns="http://www.w3.org/1999/xhtml" lang="en">',
-           '<head><meta charset="utf-8"/>', f"<title>{escape(doc.title)}</title>", f"<style>{STYLE}</style>",
-           "</head>", "<body>", f"<h1>{prose(doc.title)}</h1>"]
+           '<head><meta charset="utf-8"/>', f"<title>{escape(doc.plain_title)}</title>", f"<style>{STYLE}</style>",
+           "</head>", "<body>", f"<h1>{'' if doc.subject is None else escape(doc.subject) + ': '}{prose(doc.title)}</h1>"]
     out += [_block(b, digits) for b in doc.intro]
     for sec in doc.sections:
         out.append(f"<h2>{prose(sec.title)}</h2>")

@@ -315,9 +315,10 @@ def _block(b, digits: int) -> list[str]:
 def render_body(doc: Document, digits: int) -> str:
     from .build import CERTIFICATE
 
-    out = [f"% gelu-math derivation report: {text(doc.title)}",
+    heading = ("" if doc.subject is None else literal(doc.subject) + ": ") + text(doc.title)
+    out = [f"% gelu-math derivation report: {heading}",
            r"% \input into a document that loads amsmath, amssymb and graphicx",
-           r"\section*{" + text(doc.title) + "}", ""]
+           r"\section*{" + heading + "}", ""]
     for b in doc.intro:
         out += _block(b, digits)
     for sec in doc.sections:

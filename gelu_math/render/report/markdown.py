@@ -113,7 +113,7 @@ def _block(b, digits: int) -> list[str]:
 
 
 def render(doc: Document, digits: int) -> str:
-    out = [f"# {_text(doc.title)}", ""]
+    out = [f"# {_text(doc.plain_title)}", ""]
     for b in doc.intro:
         out += _block(b, digits)
     for sec in doc.sections:

@@ -8,6 +8,7 @@ notation.  Inline content is a tuple of parts: :class:`Text` (prose, Unicode all
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Union
 
@@ -101,10 +102,16 @@ class Section:
 @dataclass(frozen=True)
 class Document:
     name: str  # file base name
-    title: str
+    title: str  # prose (plain-text subscripts such as x_max are set as subscripts)
     intro: tuple = ()
     sections: tuple[Section, ...] = ()
     references: tuple[str, ...] = field(default=())
+    subject: str | None = None  # the function's name, printed before the title as written (an identifier)
+
+    @property
+    def plain_title(self) -> str:
+        """The heading as plain text: "NAME: title" for a function's report."""
+        return self.title if self.subject is None else f"{self.subject}: {self.title}"
 
 
 def part(value) -> Part:
@@ -188,7 +195,7 @@ def map_document(doc: Document, line_fn, display_fn, keep_intro=()) -> Document:
         return Section(s.title, tuple(claim(c) for c in s.claims), tuple(block(b) for b in s.intro))
 
     intro = tuple(b if i in keep_intro else block(b) for i, b in enumerate(doc.intro))
-    return Document(doc.name, doc.title, intro, tuple(section(s) for s in doc.sections), doc.references)
+    return dataclasses.replace(doc, intro=intro, sections=tuple(section(s) for s in doc.sections))
 
 
 def freeze(doc: Document, render_line, render_display, formats) -> Document:
