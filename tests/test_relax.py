@@ -111,7 +111,7 @@ def test_chebyshev_matches_the_discrete_lp(name, L, U):
     ours = float(r.lower.gap_max.ball.upper())
     assert ours <= e_lp * (1 + 1e-4) + 1e-10, (ours, e_lp)
     assert ours >= e_lp * (1 - 1e-9) - 1e-12  # the LP's optimum over a subset cannot beat the certified one
-    lb = float(r.optimality["optimal_gap_lower"].ball.lower())
+    lb = float(r.optimality["optimal_gap_lower"])
     assert lb <= ours and lb >= ours * (1 - 1e-9) - 1e-12  # ratio 1 to 9 digits
 
 
@@ -132,7 +132,34 @@ def test_area_matches_the_discrete_lp():
         ours = float(r.lower.slope) * m + float(r.lower.intercept)
         assert ours <= best + 1e-9
         assert ours >= best - 1e-6
-        assert float(r.optimality["area_excess_lower"].ball.upper()) < 1e-8 * (U - L)
+        assert float(r.optimality["area_excess_lower"]) < 1e-8 * (U - L)
+
+
+def test_optimality_bounds_are_one_sided_decimals_on_their_safe_side():
+    # optimal_gap_lower and ratio_upper are bounds, not enclosures: they were printed as balls
+    # ([1.000000000000000000000000107366759 ± 2.0e-33]) that did not contain the actual ratio
+    # 1 + 1.065e-25.  Reference: the optimal Chebyshev gap of gelu on [-2, 1], from the alternation
+    # theorem in mpmath (50 digits): the interior point t solves f'(t) = (f(1) - f(-2))/3 and the gap is
+    # |(1 - t) f(-2) - 3 f(t) + (t + 2) f(1)|/3.
+    mp.mp.dps = 50
+    f = lambda v: v / 2 * (1 + mp.erf(v / mp.sqrt(2)))  # noqa: E731
+    chord = (f(1) - f(-2)) / 3
+    t = mp.findroot(lambda v: (1 + mp.erf(v / mp.sqrt(2))) / 2 + v * mp.exp(-v ** 2 / 2) / mp.sqrt(2 * mp.pi) - chord,
+                    mp.mpf("-0.26"))
+    optimum = abs((1 - t) * f(-2) - 3 * f(t) + (t + 2) * f(1)) / 3  # 0.57220372244292542944421563700569719...
+    r = relax("gelu", "-2", "1", digits=25)
+    lb, ratio = r.optimality["optimal_gap_lower"], r.optimality["ratio_upper"]
+    assert isinstance(lb, sp.Rational) and isinstance(ratio, sp.Rational)
+    lb_mp = mp.mpf(lb.p) / lb.q
+    assert lb_mp <= optimum <= lb_mp + mp.mpf("1e-30")
+    exact = lambda b: mp.mpf(int(b.man_exp()[0])) * mp.mpf(2) ** int(b.man_exp()[1])  # noqa: E731  (exact dyadic)
+    for line in (r.lower, r.upper):  # the actual ratio of each line's max gap to the optimum is below the bound
+        top = exact(line.gap_max.ball.mid()) + exact(line.gap_max.ball.rad())
+        assert top / optimum <= mp.mpf(ratio.p) / ratio.q
+    text = __import__("gelu_math.cli.relax", fromlist=["relax_text"]).relax_text(r, 25)
+    bound_lines = [ln for ln in text.splitlines() if "optimal_gap_lower" in ln or "ratio_upper" in ln]
+    assert len(bound_lines) == 2 and not any("±" in ln for ln in bound_lines)
+    assert "(a lower bound: every sound line's max gap is at least this)" in bound_lines[0]
 
 
 def test_infinite_ends():

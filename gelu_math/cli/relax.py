@@ -53,6 +53,8 @@ def relax_json(r, digits: int, image=None) -> dict:
     num = lambda n: number_json(n, digits)  # noqa: E731
 
     def opt_value(v):
+        if isinstance(v, sp.Rational):  # a one-sided bound, rounded to its safe side (never a ball)
+            return _dec(v)
         if isinstance(v, tuple):
             return [sp.sstr(t) if not _terminating(t) else _dec(t) for t in v]
         if hasattr(v, "ball") and hasattr(v, "exact"):
@@ -80,7 +82,17 @@ def relax_json(r, digits: int, image=None) -> dict:
     return out
 
 
+_BOUNDS = {  # what each one-sided bound of the optimality section bounds (text output)
+    "optimal_gap_lower": "a lower bound: every sound line's max gap is at least this",
+    "ratio_upper": "an upper bound on max gap / optimal max gap",
+    "area_excess_lower": "an upper bound on the area the lower line loses against the optimal one",
+    "area_excess_upper": "an upper bound on the area the upper line loses against the optimal one",
+}
+
+
 def relax_text(r, digits: int, image=None) -> str:
+    import sympy as sp
+
     from ..render.numbers import number_text
 
     lines = [f"{r.function} on [{_end_text(r.on[0])}, {_end_text(r.on[1])}]: linear relaxation ({r.mode}), sound (proved)"]
@@ -91,7 +103,9 @@ def relax_text(r, digits: int, image=None) -> str:
         if ln.contact:
             lines.append("    closest at: " + ", ".join(number_text(c, min(digits, 12)) for c in ln.contact))
     for k, v in r.optimality.items():
-        if hasattr(v, "ball"):
+        if isinstance(v, sp.Rational):  # a one-sided bound (the key says which side)
+            lines.append(f"  {k}: {_dec(v)}" + (f"  ({_BOUNDS[k]})" if k in _BOUNDS else ""))
+        elif hasattr(v, "ball"):
             lines.append(f"  {k}: {number_text(v, digits)}")
         elif isinstance(v, tuple):
             lines.append(f"  {k}: " + ", ".join(_dec(t) if _terminating(t) else str(t) for t in v))

@@ -172,6 +172,15 @@ def _number(v: arb) -> Number:
     return Number(None, v)
 
 
+def _bound(v: arb, direction: int, digits: int) -> sp.Rational:
+    """A one-sided bound as an exact decimal on the safe side of every point of the ball ``v``
+    (direction −1: ≤ all of it, a lower bound; +1: ≥ all of it, an upper bound), with digits + 8
+    places after the leading place of max(1, |v|).  A bound is not an enclosure of the quantity it
+    bounds, so it is never printed as a ball."""
+    end = v.lower() if direction < 0 else v.upper()
+    return decimal(_fmpq_of(end), digits + 8, direction)
+
+
 def _span(lo: arb, hi: arb) -> arb:
     """The ball [lo, hi] (lo ≤ hi: balls, usually exact points), outward rounded (an exact point when
     both ends are the same point)."""
@@ -190,7 +199,7 @@ def relax(fn, lo, hi=None, mode: str = "chebyshev", *, params=None, digits: int 
         r = relax("gelu", "-1", "2")             # or relax("gelu", "-1,2"); ends exact, -inf/inf allowed
         r.lower.slope, r.lower.intercept          # exact decimals: a_l*x + b_l <= f(x) on [-1, 2], proved
         r.upper.gap_max.ball                      # ball containing max (a_u*x + b_u - f(x))
-        r.optimality["optimal_gap_lower"]         # every sound line has a max gap at least this
+        r.optimality["optimal_gap_lower"]         # exact decimal: every sound line's max gap is at least this
     """
     if mode not in MODES:
         raise RelaxInputError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
@@ -275,11 +284,11 @@ def _finite(c: Curve, L: sp.Rational, U: sp.Rational, mode: str, digits: int) ->
             bound = abs(s) / arb(x2 - x0)
             lb = bound.lower()
             lb = lb if lb > 0 else arb(0)
-            opt["optimal_gap_lower"] = _number(lb)
+            opt["optimal_gap_lower"] = _bound(lb, -1, digits)
             opt["reference_points"] = tuple(sp.Rational(int(p.p), int(p.q)) for p in pts)
             gap_hi = arb.max(lower.gap_max.ball, upper.gap_max.ball).upper()
             if lb > 0:
-                opt["ratio_upper"] = _number((gap_hi / lb).upper())
+                opt["ratio_upper"] = _bound(gap_hi / lb, 1, digits)
         steps.append(Step("Optimality: every sound line's max gap is ≥ |Σ wᵢ f(xᵢ)|/(x₂ − x₀) at the three reference "
                           "points (w = (x₂ − x₁, −(x₂ − x₀), x₁ − x₀) annihilates lines)."))
     elif mode == "area":
@@ -300,7 +309,7 @@ def _finite(c: Curve, L: sp.Rational, U: sp.Rational, mode: str, digits: int) ->
                 env = f1 + (f2 - f1) / arb(t2 - t1) * arb(m - t1)
             lm = arb(fq(line.slope)) * arb(m) + arb(fq(line.intercept))
             excess = (env - lm) if side < 0 else (lm - env)
-            opt["area_excess_" + ("lower" if side < 0 else "upper")] = _number((w * excess).upper())
+            opt["area_excess_" + ("lower" if side < 0 else "upper")] = _bound(w * excess, 1, digits)
             opt["touching_" + ("lower" if side < 0 else "upper")] = tuple(
                 sp.Rational(int(t.p), int(t.q)) for t in ((t1,) if t1 == t2 else (t1, t2)))
             lines.append(line)
