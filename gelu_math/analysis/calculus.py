@@ -102,13 +102,14 @@ def tidy(expr: sp.Expr) -> sp.Expr:
 
     Memoised: the same derivative is tidied by several steps (zeros, tails, profiles), and a
     repeated ``simplify`` would cost again for the same answer."""
-    if sp.count_ops(expr) > SIMPLIFY_MAX_OPS:
+    ops = sp.count_ops(expr)
+    if ops > SIMPLIFY_MAX_OPS:
         return expr
     if any(not isinstance(h.args[0], sp.log) for h in expr.atoms(*_HYPERBOLIC)):
         return _rational_tidy(expr)
     with without_units_import():
         out = attempt("simplify", sp.simplify, expr)
-    if sp.count_ops(out) > sp.count_ops(expr):
+    if sp.count_ops(out) > ops:
         return expr
     return out
 
