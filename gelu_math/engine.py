@@ -175,7 +175,8 @@ def _analyze(inst: Instance, digits: int, order: int, parts, extended: bool) -> 
             continue
         lost = [d for d in prop.depends if d in b.a.failures]
         if lost:  # a derived property never rests on a fact that is not certified
-            b.a.failures[key] = f"rests on {', '.join(lost)}, which is not certified"
+            b.a.failures[key] = f"rests on {', '.join(f'`{k}`' for k in lost)}, which " + \
+                ("is" if len(lost) == 1 else "are") + " not certified"  # keys as code (the JSON keys)
             continue
         b.run(key, lambda prop=prop: prop.compute(b))
     return b.a
@@ -265,7 +266,8 @@ def _smoothness(b: _Builder) -> Fact:
         steps.append(Step("One analytic expression on ℝ: "
                           + (" and ".join(singular) + (" has" if len(singular) == 1 else " have") + " constant sign"
                              if singular else "no division, logarithm or root")
-                          + ", so f is C^∞" + (" and real-analytic." if s.analytic else ".")))
+                          + ", so f is {0}" + (" and real-analytic." if s.analytic else "."),
+                          (sp.Pow(sp.Symbol("C"), sp.oo, evaluate=False),)))
         if s.entire:
             names = sorted({type(g).__name__ for g in e.atoms(sp.Function)})
             steps.append(Step("It is built from entire functions (" + ", ".join(["polynomials", *names]) + ") by "

@@ -9,7 +9,7 @@ LEE = "Lee, GELU Activation Function in Deep Learning: A Comprehensive Mathemati
 TORCH = "PyTorch torch.nn documentation (parameter defaults)"
 DLMF_ERF = "DLMF 7.2.1 (erf), 7.18.2 (normal distribution), https://dlmf.nist.gov/7"
 DLMF_ASY = "DLMF 7.12.1 and 7.12(i): asymptotic expansion of erfc and its remainder, https://dlmf.nist.gov/7.12"
-DLMF_HERMITE = "DLMF 18.5.5 (Rodrigues' formula) and 18.9.1 (recurrence) for the Hermite polynomials He_n"
+DLMF_HERMITE = "DLMF 18.5.5 (Rodrigues' formula) and 18.9.1 (recurrence) for the probabilists' Hermite polynomials"
 
 # Sources about one function: cited only with that function's facts.  Lee (2023) analyses GELU; its
 # statements of stationary points, smoothness or Lipschitz constants are no source for SELU's or

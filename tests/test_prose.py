@@ -49,3 +49,41 @@ def test_a_function_name_in_a_heading_is_set_as_written():
     page = html.render(doc, 10)
     assert "<h1>f_1: a test with x<sub>max</sub></h1>" in page and "<title>f_1: a test with x_max</title>" in page
     assert markdown.render(doc, 10).startswith(r"# f\_1: a test with x\_max")
+
+
+def test_a_claim_heading_that_repeats_its_section_title_is_left_out():
+    # "## Smoothness" then "### Smoothness" (one claim of the same name) read as a stutter in every report
+    from gelu_math.render.report import html, latex, markdown
+    from gelu_math.render.report.model import Claim, Document, Section, line
+
+    doc = Document("t", "t", sections=(Section("Smoothness", (Claim("a", "Smoothness", line("C^1.")),
+                                                             Claim("b", "Kinks", line("none.")))),))
+    md = markdown.render(doc, 10)
+    assert "## Smoothness" in md and "### Smoothness" not in md and "### Kinks" in md
+    tex = latex.render_body(doc, 10)
+    assert r"\subsection*{Smoothness}" in tex and r"\subsubsection*{Smoothness}" not in tex
+    assert r"\subsubsection*{Kinks}" in tex
+    page = html.render(doc, 10)
+    assert "<h3>Smoothness</h3>" not in page and "<h3>Kinks</h3>" in page and 'id="a"' in page
+
+
+def test_reports_print_no_plain_text_exponents():
+    # Steps once wrote formulas in plain text — f^(k) = x Φ^(k) + k Φ^(k−1), He_(k−1), e^(q(x)),
+    # O(z^(−9)), C^∞ — which LaTeX printed as "f ˆ(k)" and "He_(k−1)" with a literal caret and
+    # underscore.  Formulas are math parts now; expressions in messages are code spans.  Checked over
+    # the committed reports (tests/test_report.py keeps them fresh).
+    import glob
+    import re
+
+    from pathlib import Path
+
+    proofs = Path(__file__).resolve().parent.parent / "proofs"
+    for path in sorted(glob.glob(str(proofs / "*-body.tex"))):
+        tex = Path(path).read_text(encoding="utf-8")
+        tex = re.sub(r"\\texttt\{(?:[^{}]|\{\})*\}", "", tex)  # code is set as written
+        assert r"\^{}" not in tex and r"\textasciicircum" not in tex, (path, re.findall(r".{30}\\\^\{\}.{20}", tex))
+        assert not re.search(r"[A-Za-z]{2}\\_\(", tex), path  # He\_(k−1): a multi-letter base, not subscripted
+    for path in sorted(glob.glob(str(proofs / "*.html"))):
+        page = Path(path).read_text(encoding="utf-8")
+        page = re.sub(r"<math.*?</math>|<code>.*?</code>|<style>.*?</style>|<svg.*?</svg>", "", page, flags=re.S)
+        assert "^" not in page, (path, re.findall(r".{30}\^.{20}", page))

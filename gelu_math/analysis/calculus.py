@@ -379,7 +379,8 @@ def _accept(value, expr, point) -> sp.Expr:
     if value is not None and value.has(sp.AccumBounds):  # SymPy: oscillates between the bounds
         lo, hi = (value.min, value.max) if isinstance(value, sp.AccumBounds) else ("?", "?")
         where = "+∞" if point == sp.oo else "−∞" if point == -sp.oo else sp.sstr(point)
-        raise UnsupportedError(f"{sp.sstr(expr).replace('**', '^')} has no limit as x → {where}: SymPy finds "
+        # the expression as a code span: a report sets it as code (never plain-text exponents in its prose)
+        raise UnsupportedError(f"`{sp.sstr(expr)}` has no limit as x → {where}: SymPy finds "
                                f"that it oscillates between {lo} and {hi} (periodic terms); nothing that needs "
                                "that limit (an asymptote; a finite list of zeros, extrema or signs there) is stated")
     if value is None or isinstance(value, sp.Limit) or value is sp.nan:

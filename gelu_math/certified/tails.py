@@ -251,14 +251,17 @@ def _dominance(numerator: sp.Expr, side: int):
         return None
     sign = _growth_sign(p_top, side)
     k = len(terms)
+    # the shapes of the terms as formulas (math parts, never plain-text exponents in the prose)
+    p_, q_, q_max = sp.Function("p"), sp.Function("q"), sp.Symbol("q_max")
+    other = sp.Symbol("p") * sp.exp(sp.Symbol("q") - q_max)
     step = Step(
-        "Over a common denominator the numerator is {0}, a sum of " + str(k) + " terms p(x)·e^(q(x)). As x → "
-        + ("+∞" if side > 0 else "−∞") + " the dominant exponential is e^({1}) with polynomial {2}. "
+        "Over a common denominator the numerator is {0}, a sum of " + str(k) + " terms {4}. As x → "
+        + ("+∞" if side > 0 else "−∞") + " the dominant exponential is {1} with polynomial {2}. "
         + _tail_text(side, cut).capitalize() + " (beyond every root of the polynomials involved and their "
-        "derivatives) |{2}| is nondecreasing and each other term p·e^(q−q_max) is monotone towards 0, so the "
-        "ball check |{2}|(x₀) > Σ|p·e^(q−q_max)|(x₀) at x₀ = {3} gives the sign of {2}: "
+        "derivatives) |{2}| is nondecreasing and each other term {5} is monotone towards 0, so the "
+        "ball check that |{2}| exceeds the sum of the other terms' |{5}| at x₀ = {3} gives the sign of {2}: "
         + ("positive" if sign > 0 else "negative") + ".",
-        (numerator, top, p_top, cut))
+        (numerator, sp.exp(top, evaluate=False), p_top, cut, p_(x) * sp.exp(q_(x)), other))
     return sign, cut, step
 
 

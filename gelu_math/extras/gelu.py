@@ -95,17 +95,31 @@ def _derivative_formula(a) -> Fact | None:
         checked.append((order, sp.expand((-1) ** order * (sp.hermite_prob(order - 2, x) - sp.hermite_prob(order, x)))
                         if order >= 2 else None))
     general = (-1) ** k * (He(k - 2, x) - He(k, x)) * phiF(x)
-    steps = [
-        Step("Product rule: f′(x) = Φ(x) + x Φ′(x) = {0}, since Φ′ = φ.", (PhiF(x) + x * phiF(x),)),
-        Step("Leibniz rule for k ≥ 2: f^(k) = x Φ^(k) + k Φ^(k−1), and Rodrigues' formula φ^(n) = (−1)^n He_n φ "
-             "gives Φ^(j) = (−1)^(j−1) He_(j−1) φ."),
-        Step("The recurrence He_k = x He_(k−1) − (k−1) He_(k−2) turns k He_(k−2) − x He_(k−1) into "
-             "He_(k−2) − He_k, so f^(k) = {0}.", (general,)),
+    f = sp.Function("f")
+    nn, j = sp.Symbol("n", integer=True, nonnegative=True), sp.Symbol("j", integer=True, positive=True)
+
+    def dk(g, order):  # the order-th derivative of g(x), unevaluated (printed d^k/dx^k g(x))
+        return sp.Derivative(g(x), (x, order))
+
+    def eq(a_, b_):
+        return sp.Eq(a_, b_, evaluate=False)
+
+    steps = [  # every formula a math part: never plain-text exponents or indices in the prose
+        Step("Product rule: {0} = {1} = {2}, since {3}.",
+             (dk(f, 1), PhiF(x) + x * dk(PhiF, 1), PhiF(x) + x * phiF(x), eq(dk(PhiF, 1), phiF(x)))),
+        Step("Leibniz rule for k ≥ 2: {0}, and Rodrigues' formula {1} gives {2} for j ≥ 1.",
+             (eq(dk(f, k), x * dk(PhiF, k) + k * dk(PhiF, k - 1)),
+              eq(dk(phiF, nn), (-1) ** nn * He(nn, x) * phiF(x)),
+              eq(dk(PhiF, j), (-1) ** (j - 1) * He(j - 1, x) * phiF(x)))),
+        Step("The recurrence {0} turns {1} into {2}, so {3}.",
+             (eq(He(k, x), x * He(k - 1, x) - (k - 1) * He(k - 2, x)), k * He(k - 2, x) - x * He(k - 1, x),
+              He(k - 2, x) - He(k, x), eq(dk(f, k), general))),
     ]
     for order, poly in checked:
         if poly is not None:
-            steps.append(Step("k = {0}: (−1)^k (He_(k−2) − He_k) = {1}, so f^(k) = {2}; SymPy proves this equals the "
-                              "engine's derivative.", (sp.Integer(order), poly, poly * phiF(x))))
+            steps.append(Step("k = {0}: {1} = {2}, so {3}; SymPy proves this equals the engine's derivative.",
+                              (sp.Integer(order), (-1) ** k * (He(k - 2, x) - He(k, x)), poly,
+                               eq(dk(f, order), poly * phiF(x)))))
     return Fact("gelu_derivative_formula", "{0}; for k ≥ 2: {1}", Record(general=general, checked_orders=[
                     o for o, _ in checked]), Method.EXACT,
                 tuple(steps), (sp.Eq(sp.Derivative(GELU(x), x), PhiF(x) + x * phiF(x)), general), (DLMF_HERMITE, LEE))
@@ -181,7 +195,7 @@ def _family(a, gap: Fact | None) -> Fact:
     math = (fmu(x), fam, "(not certified)")
     if gap is not None:
         bound = gap.value["bound"]
-        steps.append(Step("With fact 'relu_gap', sup_x |f_(0,σ)(x) − ReLU(x)| = σ · {0}, attained at x = ±σx*: the "
+        steps.append(Step("With fact 'relu_gap', the supremum over x ∈ ℝ of |f_(0,σ)(x) − ReLU(x)| is σ · {0}, attained at x = ±σx*: the "
                           "convergence to ReLU is uniform on ℝ, linear in σ.", (bound,)))
         value["uniform_constant"] = bound
         method = gap.method
@@ -195,7 +209,8 @@ def _asymptotic(a) -> Fact:
     n = N_ASYMPTOTIC
     z = sp.Symbol("z", positive=True)
     xn = sp.Symbol("x", negative=True)
-    ser = sp.expand(sp.erfc(z).series(z, sp.oo, 2 * n)).removeO()  # the O() sits inside a product
+    with_order = sp.erfc(z).series(z, sp.oo, 2 * n + 1)  # (Σ + O(z^(−2n−1); z → ∞))·e^(−z²)/√π: O() inside
+    ser = sp.expand(with_order).removeO()
     m = sp.Symbol("m", integer=True, nonnegative=True)
     term = (-1) ** m * sp.factorial2(2 * m - 1) * x ** (-2 * m)
     partial = sum(term.subs(m, j) for j in range(n))
@@ -225,8 +240,8 @@ def _asymptotic(a) -> Fact:
              "7.12(i), and the bound is spot-checked in ball arithmetic at x = −4, −8, −16.", (sp.Integer(n),)),
         Step("For x < 0: GELU(x) = {0} (SymPy: equal to the definition), and z = −x/√2 → +∞.",
              (x / 2 * sp.erfc(-x / sp.sqrt(2), evaluate=False),)),
-        Step("SymPy's asymptotic series of erfc at +∞ (DLMF 7.12.1): erfc(z) = {0} + O(z^(−{1})).",
-             (ser, sp.Integer(2 * n + 1))),
+        Step("SymPy's asymptotic series of erfc at +∞ (DLMF 7.12.1): {0} = {1}.",
+             (sp.erfc(z), with_order)),
         Step("Substituting z = −x/√2 and multiplying by x/2 gives exactly {0} (SymPy: difference 0), the first {1} "
              "terms of −φ(x) {2}.", (sp.factor_terms(target.subs(xn, x)), sp.Integer(n), S)),
         Step("At +∞, the parity identity GELU(x) = x + GELU(−x) (fact 'parity') gives GELU(x) = x − φ(x) {0} "

@@ -54,8 +54,9 @@ def _slope_at_0(a) -> Fact:
         v = exact_constant(raw)
         steps = (Step("f is analytic near 0; substitute x = 0 into f′ = {0}.", (piece.expr,)),)
         if v != raw:
-            steps += (Step("At x = 0 this is {0} = {1} (written with exponentials, e^(log a) = a, and cancelled).",
-                           (raw, v)),)
+            a_ = sp.Symbol("a", positive=True)
+            steps += (Step("At x = 0 this is {0} = {1} (written with exponentials, {2}, and cancelled).",
+                           (raw, v, sp.Eq(sp.exp(sp.log(a_, evaluate=False), evaluate=False), a_, evaluate=False))),)
         n = exact_number(v, a.digits)
         return Fact("slope_at_0", "{0} = {1}", Record(value=n), Method.EXACT, steps, (_SLOPE, n))
     i = a.pieces.breakpoints.index(zero)

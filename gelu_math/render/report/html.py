@@ -15,7 +15,7 @@ import re
 from html import escape
 
 from .mathml import MATHML_NS, math_element, mathml_inner
-from .model import Display, Document, Figure, Link, Math, Num, Para, Raw, Table, Text
+from .model import Display, Document, Figure, Link, Math, Num, Para, Raw, Table, Text, claim_heading
 from .numfmt import parts
 from .prose import code_spans, split as split_subscripts
 
@@ -129,7 +129,9 @@ def render(doc: Document, digits: int) -> str:
         out += [_block(b, digits) for b in sec.intro]
         for c in sec.claims:
             out.append(f'<div class="claim" id="{escape(c.key)}">')
-            out.append(f"<h3>{prose(c.title)}</h3>")
+            heading = claim_heading(sec, c)
+            if heading is not None:
+                out.append(f"<h3>{prose(heading)}</h3>")
             out.append(f"<p><strong>Claim.</strong> {render_line(c.statement, digits)}</p>")
             out += [_block(b, digits) for b in c.blocks]
             if c.steps:

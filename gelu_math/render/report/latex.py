@@ -29,7 +29,7 @@ import sympy as sp
 from ..numbers import Grouped
 from ..tex import TexPrinter
 from .markdown import latex_of, tex_line
-from .model import Display, Document, Figure, Para, Raw, Table
+from .model import Display, Document, Figure, Para, Raw, Table, claim_heading
 from .texwidth import line_width, literal, tex_width, text, _split_math_text
 
 EXT = "tex"
@@ -326,8 +326,9 @@ def render_body(doc: Document, digits: int) -> str:
         for b in sec.intro:
             out += _block(b, digits)
         for c in sec.claims:
-            out += [r"\subsubsection*{" + text(c.title) + "}", "",
-                    r"\textbf{Claim.} " + render_line(c.statement, digits), ""]
+            heading = claim_heading(sec, c)
+            out += ([] if heading is None else [r"\subsubsection*{" + text(heading) + "}", ""]) + \
+                [r"\textbf{Claim.} " + render_line(c.statement, digits), ""]
             for b in c.blocks:
                 out += _block(b, digits)
             if c.steps:

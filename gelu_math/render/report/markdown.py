@@ -6,7 +6,7 @@ Math is SymPy's ``latex()``; a ``|`` inside math becomes ``\\vert`` so tables st
 from __future__ import annotations
 
 from ..tex import latex
-from .model import Display, Document, Figure, Link, Math, Num, Para, Raw, Table, Text
+from .model import Display, Document, Figure, Link, Math, Num, Para, Raw, Table, Text, claim_heading
 from .numfmt import parts
 from .prose import code_spans
 
@@ -61,9 +61,10 @@ def _text(s: str) -> str:
     """Prose with Markdown's specials (* _ ` $ | …) literal; a `code` span between backticks stays one
     (as the LaTeX and HTML back ends set it), its text as written."""
     spans = code_spans(s)
-    if any(code and ("|" in p or "\n" in p) for code, p in spans):  # a | ends a table cell even in code
+    if any(code and "\n" in p for code, p in spans):
         return _literal(s)
-    return "".join(f"`{p}`" if code else _literal(p) for code, p in spans)
+    # a | ends a table cell even in code: GFM takes \| there, also inside a code span (shown as |)
+    return "".join(f"`{p.replace('|', chr(92) + '|')}`" if code else _literal(p) for code, p in spans)
 
 
 def _literal(s: str) -> str:
@@ -121,7 +122,9 @@ def render(doc: Document, digits: int) -> str:
         for b in sec.intro:
             out += _block(b, digits)
         for c in sec.claims:
-            out += [f"### {_text(c.title)}", "", "**Claim.** " + render_line(c.statement, digits), ""]
+            heading = claim_heading(sec, c)
+            out += ([] if heading is None else [f"### {_text(heading)}", ""]) + \
+                ["**Claim.** " + render_line(c.statement, digits), ""]
             for b in c.blocks:
                 out += _block(b, digits)
             if c.steps:

@@ -99,6 +99,12 @@ class Section:
     intro: tuple = ()
 
 
+def claim_heading(section: Section, claim: Claim) -> str | None:
+    """The claim's own heading under its section; None when it would repeat the section's title
+    (a section "Smoothness" holding the one claim "Smoothness")."""
+    return None if claim.title == section.title else claim.title
+
+
 @dataclass(frozen=True)
 class Document:
     name: str  # file base name
