@@ -384,3 +384,23 @@ def test_powers_of_Phi_print_as_Phi_of_z_to_the_n():
     committed = {p.name: p.read_text(encoding="utf-8") for p in [*proofs.glob("*.md"), *proofs.glob("*.tex")]}
     assert not [name for name, text in committed.items() if r"\Phi^{" in text]
     assert r"\Phi{\left(-3 \right)}^{2}" in committed["hardswish.md"]  # E hardswish(Z)² has Φ(−3)²
+
+
+def test_mathml_a_derivative_as_the_last_factor_takes_no_parentheses():
+    # x d/dx Φ(x), as LaTeX writes it; SymPy's MathML printer wrote x (d/dx Φ(x)).  Elsewhere in a
+    # product the derivative keeps its parentheses.
+    import re
+
+    import sympy as sp
+
+    from gelu_math.definitions.symbols import x
+    from gelu_math.render.report.mathml import math_element
+
+    F = sp.Function("F")
+
+    def glyphs(e):
+        return re.sub(r"<[^>]*>|\s", "", math_element(e))
+
+    assert glyphs(x * sp.Derivative(F(x), x)) == "x\u2062&#8518;&#8518;xF(x)"
+    assert glyphs(-x * sp.Derivative(F(x), x)) == "\u2212x\u2062&#8518;&#8518;xF(x)"
+    assert glyphs(sp.Derivative(F(x), x) * sp.Derivative(F(x), (x, 2))).startswith("(&#8518;")

@@ -87,3 +87,13 @@ def test_reports_print_no_plain_text_exponents():
         page = Path(path).read_text(encoding="utf-8")
         page = re.sub(r"<math.*?</math>|<code>.*?</code>|<style>.*?</style>|<svg.*?</svg>", "", page, flags=re.S)
         assert "^" not in page, (path, re.findall(r".{30}\^.{20}", page))
+
+
+def test_html_counts_an_entity_as_one_glyph():
+    # a formula with d/dx written as &#8518; (ⅆ) was counted seven glyphs per ⅆ and boxed on a line of
+    # its own mid-sentence (GELU's Leibniz step)
+    from gelu_math.render.report.html import LONG_GLYPHS, _inline
+
+    short = "<math><mi>" + "&#8518;" * (LONG_GLYPHS - 10) + "</mi></math>"
+    assert _inline(short) == short
+    assert _inline("<math><mi>" + "&#8518;" * (LONG_GLYPHS + 1) + "</mi></math>").startswith('<span class="long">')

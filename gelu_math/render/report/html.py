@@ -87,7 +87,7 @@ def render_line(ln, digits: int) -> str:
 
 def _inline(m: str) -> str:
     """A long inline formula in a box of its own that scrolls sideways (not the page)."""
-    if len(re.sub(r"<[^>]*>", "", m)) > LONG_GLYPHS:
+    if len(re.sub(r"&#?\w+;", "x", re.sub(r"<[^>]*>", "", m))) > LONG_GLYPHS:  # an entity (&#8518;: ⅆ) is one glyph
         return f'<span class="long">{m}</span>'
     return m
 

@@ -25,6 +25,7 @@ import re
 
 import sympy as sp
 from sympy.printing.mathml import MathMLPresentationPrinter
+from sympy.printing.precedence import PRECEDENCE
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 _ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
@@ -42,6 +43,24 @@ def _entity(m: re.Match) -> str:
 
 
 class _Printer(MathMLPresentationPrinter):
+    _last_factor = None  # the last factor of the product being printed (see parenthesize)
+
+    def _print_Mul(self, expr):
+        # a derivative as the last factor needs no parentheses: x d/dx Φ(x), as in LaTeX (SymPy's MathML
+        # printer writes x (d/dx Φ(x))); anywhere else in a product it keeps them
+        outer = self._last_factor
+        factors = (-expr if expr.could_extract_minus_sign() else expr).as_ordered_factors()
+        self._last_factor = factors[-1] if factors else None
+        try:
+            return super()._print_Mul(expr)
+        finally:
+            self._last_factor = outer
+
+    def parenthesize(self, item, level, strict=False):
+        if isinstance(item, sp.Derivative) and item == self._last_factor and level == PRECEDENCE["Mul"]:
+            return self._print(item)
+        return super().parenthesize(item, level, strict)
+
     def mathml_tag(self, e):
         name = e.__class__.__name__
         if name == "StrictLessThan":
