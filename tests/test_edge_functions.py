@@ -160,3 +160,20 @@ def test_a_removable_discontinuity_is_stated_with_the_value_and_the_limits(capsy
     (v,) = check_claims(claims_from_toml('[[claim]]\nid = "c"\nsource = "t"\ntext = "t"\nkind = "property"\n'
                                          'function = "u"\nproperty = "continuous"\n'))
     assert v.verdict == "false" and "f = {1} at x = {0}" in v.evidence.text and v.evidence.math[1] == 3, v
+
+
+@pytest.mark.parametrize("expr, left, right, limits", [
+    # independent review: these printed "left: 0, right: 0" (the limits of f′) as the slopes.  References:
+    # the difference quotients (f(h) − f(0))/h by hand — a step 0 | 1 with f(0) = 1: (0 − 1)/h → +∞ as
+    # h → 0⁻, (1 − 1)/h = 0; sign: (∓1 − 0)/h → +∞ from both sides; f = x except f(0) = 5: (h − 5)/h
+    # → +∞ as h → 0⁻ and −∞ as h → 0⁺
+    ("piecewise(x<0,0,1)", sp.oo, 0, (0, 0)),
+    ("sign(x)", sp.oo, sp.oo, (0, 0)),
+    ("piecewise(x<0,x,x>0,x,5)", sp.oo, -sp.oo, (1, 1)),
+])
+def test_one_sided_derivatives_at_a_jump_at_0(expr, left, right, limits):
+    fact = _analyze(expr, order=1, parts=("slope_at_0",))["slope_at_0"]
+    v = fact.value
+    assert (v["left"].exact, v["right"].exact) == (left, right)
+    assert (v["limit_left"].exact, v["limit_right"].exact) == limits
+    assert fact.statement.startswith("f′(0) does not exist (f jumps at 0): the one-sided derivatives are")

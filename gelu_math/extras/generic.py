@@ -20,7 +20,7 @@ from ..analysis.calculus import one_sided, tidy
 from ..certified.limits import checked_limit
 from ..certified.numbers import compare, exact_number
 from ..definitions.symbols import x
-from ..facts import Fact, Method, Step, weakest
+from ..facts import Fact, Method, Number, Step, weakest
 from ..properties import Column, Property
 from ..values import Phrase, Record
 from ..references import LEE
@@ -65,13 +65,7 @@ def _slope_at_0(a) -> Fact:
     from ..analysis.smoothness import discontinuities
 
     if any(calculus.proved_zero(j) for j in discontinuities(a.pieces)):
-        # f itself jumps at 0 (xIELU with ε < 0): no slope, whatever the pieces' slopes are; the difference
-        # quotient from the side that does not hold f(0) tends to ±∞, so only the limits of f′ are finite
-        steps = (Step("f is discontinuous at 0 (a jump; see Smoothness), so it is not differentiable there. The "
-                      "adjacent pieces give the one-sided limits of f′: {0} on the left and {1} on the right, "
-                      "evaluated (or their one-sided limits taken) at 0.", (d1.pieces[i].expr, d1.pieces[i + 1].expr)),)
-        return Fact("slope_at_0", "f′(0) does not exist (f jumps at 0); lim f′ as x → 0⁻ is {0}, as x → 0⁺ is {1}",
-                    Record(left=nl, right=nr), Method.EXACT, steps, (nl, nr))
+        return _slope_at_a_jump(a, i, d1, nl, nr)
     same = calculus.proved_zero(left - right)
     if not same:
         compare(nl, nr)  # "not shown equal" is no proof: the balls must separate (CertificationError if not)
@@ -85,6 +79,41 @@ def _slope_at_0(a) -> Fact:
     return Fact("slope_at_0", "f′(0) does not exist: f′(0−) = {0}, f′(0+) = {1}", Record(left=nl, right=nr),
                 Method.EXACT, steps + (Step("The one-sided slopes differ, so f is not differentiable at 0."),),
                 (nl, nr))
+
+
+def _slope_at_a_jump(a, i: int, d1, nl, nr) -> Fact:
+    """f itself jumps at 0 (xIELU with ε < 0, a step): f′(0) does not exist.  The one-sided derivatives
+    are what the difference quotients (f(h) − f(0))/h do: from a side where f is continuous at 0 the
+    limit of f′ there (mean value theorem: the quotient is f′(ξ) with ξ between 0 and h); from a side
+    whose limit L differs from f(0), ±∞ — the sign of (L − f(0))/h, certified by ordering L and f(0).
+    The limits of f′ themselves (finite or not) are stated apart: they are not slopes of f."""
+    zero = sp.Integer(0)
+    pieces = a.pieces
+    steps = [Step("f is discontinuous at 0 (see Smoothness), so it is not differentiable there. The adjacent "
+                  "pieces give the one-sided limits of f′: {0} on the left and {1} on the right, evaluated (or "
+                  "their one-sided limits taken) at 0.", (d1.pieces[i].expr, d1.pieces[i + 1].expr))]
+    values = dict(pieces.point_values)
+    if zero not in values:  # f has no value at 0: no difference quotient either
+        return Fact("slope_at_0", "f′(0) does not exist (f is not defined at 0); lim f′ as x → 0⁻ is {0}, as "
+                    "x → 0⁺ is {1}", Record(limit_left=nl, limit_right=nr), Method.EXACT, tuple(steps), (nl, nr))
+    f0 = values[zero]
+    sides = []
+    for piece, limit_fp, h_sign, where in ((pieces.pieces[i], nl, -1, "left"), (pieces.pieces[i + 1], nr, 1, "right")):
+        lim = exact_constant(one_sided(piece, zero))
+        if calculus.proved_zero(lim - f0):
+            sides.append(limit_fp)
+            steps.append(Step(f"From the {where}, f tends to f(0) = {{0}}: f is continuous from that side, so the "
+                              "one-sided derivative is the limit of f′ there (mean value theorem), {1}.", (f0, limit_fp)))
+            continue
+        order = compare(exact_number(lim, a.digits), exact_number(f0, a.digits))  # certified: L > f(0) or L < f(0)
+        sides.append(Number.inf(order * h_sign))
+        steps.append(Step(f"From the {where}, f tends to {{0}} ≠ f(0) = {{1}}: the difference quotient (f(h) − f(0))/h "
+                          f"behaves like ({{0}} − {{1}})/h with h → 0{'⁻' if h_sign < 0 else '⁺'}, so the one-sided "
+                          f"derivative is {{2}}.", (lim, f0, sides[-1])))
+    return Fact("slope_at_0", "f′(0) does not exist (f jumps at 0): the one-sided derivatives are {0} (left) and "
+                "{1} (right); lim f′ as x → 0⁻ is {2}, as x → 0⁺ is {3}",
+                Record(left=sides[0], right=sides[1], limit_left=nl, limit_right=nr), Method.EXACT, tuple(steps),
+                (sides[0], sides[1], nl, nr))
 
 
 def _boundedness(a) -> Fact | None:
@@ -152,7 +181,11 @@ def _negative_gradient(a) -> Fact | None:
 
 def _slope_cell(fact, facts):
     v = fact.value
-    return v["value"] if "value" in v else Phrase("none: {0} / {1}", (v["left"], v["right"]))
+    if "value" in v:
+        return v["value"]
+    if "left" not in v:  # f not defined at 0
+        return Phrase("none (not defined at 0)", ())
+    return Phrase("none: {0} / {1}", (v["left"], v["right"]))  # the one-sided derivatives
 
 
 PROPERTIES = (
