@@ -795,3 +795,13 @@ def test_progress_only_on_a_terminal(capsys):
     finally:
         os.close(master)
         os.close(slave)
+
+
+def test_more_samples_than_the_domain_has_values_audits_every_value():
+    # independent review: --samples 1000 over [1, 1] reported 1,000 inputs (one float32 value, drawn
+    # with replacement); now every value of such a domain is audited, and the mode says "exhaustive"
+    r = audit("gelu", "float32", samples=1000, domain=(1.0, 1.0))
+    assert (r.inputs, r.mode) == (1, "exhaustive")
+    r = audit("gelu", "float16", samples=5000, domain=(1.0, 2.0))  # 1,025 float16 values in [1, 2]
+    assert (r.inputs, r.mode) == (1025, "exhaustive")
+    assert audit("gelu", "float32", samples=100, domain=(1.0, 2.0)).mode == "sampled"

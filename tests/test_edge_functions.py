@@ -177,3 +177,30 @@ def test_one_sided_derivatives_at_a_jump_at_0(expr, left, right, limits):
     assert (v["left"].exact, v["right"].exact) == (left, right)
     assert (v["limit_left"].exact, v["limit_right"].exact) == limits
     assert fact.statement.startswith("f′(0) does not exist (f jumps at 0): the one-sided derivatives are")
+
+
+@pytest.mark.parametrize("expr, k, roots", [
+    # independent review: tanh(5x), tanh(10x), sigmoid(100x) ran for minutes (SymPy's solve substitutes
+    # e^(x/q): tanh(10x)'‴ became a polynomial of degree 40).  The zeros of f‴ by hand: tanh(kx)‴ ∝
+    # sech²(kx)(3 tanh²(kx) − 1) gives x = ±atanh(1/√3)/k; σ(kx)‴ ∝ σ(1 − σ)(6σ² − 6σ + 1) gives
+    # σ = (3 ± √3)/6, x = log(σ/(1 − σ))/k
+    ("tanh(10*x)", 10, lambda: [mpmath.atanh(1 / mpmath.sqrt(3)) / 10 * s for s in (-1, 1)]),
+    ("sigmoid(100*x)", 100, lambda: [mpmath.log(s / (1 - s)) / 100
+                                     for s in ((3 - mpmath.sqrt(3)) / 6, (3 + mpmath.sqrt(3)) / 6)]),
+])
+def test_zeros_of_a_polynomial_in_one_exponential_rate_in_closed_form(expr, k, roots):
+    from gelu_math.certified.zeros import _exact_candidates
+
+    mpmath.mp.dps = 30
+    define("u", expr)
+    f3 = sp.diff(analyze("u", digits=10, parts=("value_at_0",)).instance.expr, sp.Symbol("x", real=True), 3)
+    got = sorted({c for _, c in _exact_candidates(f3)}, key=lambda c: float(c))
+    assert len(got) == 2 and all(not c.has(sp.CRootOf) for c in got)
+    for c, want in zip(got, roots()):
+        assert abs(mpmath.mpf(str(sp.N(c, 40))) - want) < mpmath.mpf("1e-28")
+    a = _analyze(expr, order=2, parts=("lipschitz",))
+    # sup|f″|: tanh: k²·4/(3√3) at tanh² = 1/3; σ: k²·√3/18 at σ = (3 ± √3)/6
+    ref = k ** 2 * (4 / (3 * mpmath.sqrt(3)) if expr.startswith("tanh") else mpmath.sqrt(3) / 18)
+    sup = a["lipschitz"].value["fprime"]
+    assert abs(mpmath.mpf(sup["value"].ball.mid().str(25, radius=False)) - ref) < mpmath.mpf("1e-8") * ref
+    assert all(c.location.exact is not None for c in sup["where"])  # attained at the closed-form zeros of f‴

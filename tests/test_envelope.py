@@ -603,3 +603,12 @@ def test_without_units_import_keeps_answers_and_loads_units_only_when_used():
         "print('ok')"])
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_an_irrational_domain_end_is_refused_not_rounded(capsys):
+    # independent review: --domain=1/3,sqrt(2) was silently widened to [1/3, 1.41421356237309504880168872421]
+    from gelu_math.cli import main
+
+    assert main(["envelope", "gelu_tanh", "--domain=1/3,sqrt(2)", "--digits", "10"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "domain ends must be rational" in err

@@ -136,3 +136,15 @@ def test_fit_prints_only_the_digits_its_enclosure_supports(capsys):
     assert d["search"] == ["0.851", "2.553"] and d["certified_window"] == ["1.68429", "1.86158"]
     # a tight envelope keeps all its digits
     assert len(d["published"]["sup_error"]["lower"].lstrip("0.")) >= 30
+
+
+@pytest.mark.parametrize("argv", [["fit", "gelu_tanh", "--coefficient", "a", "--search=-2,-1"],
+                                  ["fit", "gelu_sigmoid", "--coefficient", "k", "--search=-1,3"]])
+def test_a_search_range_outside_the_parameter_range_is_refused(argv, capsys):
+    # independent review: a ∈ [0, ∞) searched over [−2, −1] gave exit 3 ("no local extremum"), k > 0
+    # searched over [−1, 3] was "certified over the search range"; like --param, exit 2
+    assert main(argv + ["--digits", "10"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "search range" in err and "is outside its range" in err
+    with pytest.raises(ParameterError):
+        fit("gelu_tanh", "a", digits=10, search=("-2", "-1"))

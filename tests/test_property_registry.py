@@ -96,7 +96,7 @@ def test_unknown_property_paths_are_input_errors(capsys, tmp_path):
     claims.write_text('[[claim]]\nid = "t"\nsource = "s"\ntext = "?"\nkind = "value"\nfunction = "relu"\n'
                       'fact = "boundedness.below"\nequals = "1"\n', encoding="utf-8")
     assert main(["verify", str(claims)]) == 2
-    assert "is not a number (a bool)" in capsys.readouterr().err
+    assert "is not a number (its value is of type bool)" in capsys.readouterr().err
 
 
 def test_registration_rules():

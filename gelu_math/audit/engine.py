@@ -499,6 +499,10 @@ def audit(impl: str, dtype: str, reference: str | None = None, *, derivative: in
         ref_params = params
     ref = Reference(reference, derivative, ref_params)
     olo, ohi = _ordinal_range(fmt, (lo, hi))
+    if not exhaustive and samples is not None and fmt.bits <= 32 and samples >= ohi - olo + 1:
+        # as many samples as the domain has values (or more): a sample with replacement would count
+        # duplicates ("1,000 inputs" in [1, 1]); every value is audited instead, and the mode says so
+        exhaustive = True
     t0 = time.perf_counter()
     if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1 or chunk & (chunk - 1):
         raise InputError(f"chunk must be a power of two, got {chunk!r}")

@@ -14,6 +14,23 @@ from .balls import bits_for, precision, tight_enough
 from .zeros import Root, _lambert_identities, exact_ball
 
 
+_HYPERBOLIC = (sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sech, sp.csch)
+
+
+def exact_constant(v: sp.Expr) -> sp.Expr:
+    """A constant in its simplest exact form.  ``tidy`` leaves hyperbolic functions of
+    logarithms alone (``simplify(tanh(log 2))`` is ``tanh(log 2)``); written with exponentials
+    and cancelled they are algebraic: tanh(log 2) = (2 − 1/2)/(2 + 1/2) = 3/5 (mish′(0)), and
+    tanh's f″ at log(2 + √3)/2 is 4√3/9 once the radicals leave the denominator.  The rewrite,
+    the cancellation and the rationalisation are identities, so the result equals ``v``; it is kept
+    only when it is smaller."""
+    v = tidy(v)
+    if v.free_symbols or not v.has(*_HYPERBOLIC):
+        return v
+    w = sp.radsimp(sp.cancel(sp.expand(v.rewrite(sp.exp))))  # radsimp: no radical left in a denominator
+    return w if sp.count_ops(w) < sp.count_ops(v) else v
+
+
 def exact_number(value: sp.Expr, digits: int) -> Number:
     """A Number for an exact SymPy value (±oo allowed)."""
     value = sp.sympify(value)
@@ -28,7 +45,7 @@ def value_at_root(expr: sp.Expr, root: Root, digits: int) -> Number:
         value = expr.subs(x, root.exact)
         if value.has(sp.LambertW):
             value = _lambert_identities(value)
-        return exact_number(tidy(value), digits)
+        return exact_number(exact_constant(value), digits)  # tanh(log(2 + √3)/2) is algebraic: cancelled
     F = compile_arb(expr, x)
     for extra in (0, 10, 30, 100):
         with precision(bits_for(digits + extra)):

@@ -149,8 +149,23 @@ def prove_sign(expr: sp.Expr, side: int, depth: int = 0) -> TailSign:
     return _monotone_limit(e, side, depth)
 
 
+EXPAND_MAX_POWER = 64  # a sum of x raised to a higher power is not expanded ((1 + x²)^2000: 2,001 terms)
+
+
+def _expands_too_far(expr: sp.Expr) -> bool:
+    """Whether ``expr`` holds a sum with x raised to an integer power above :data:`EXPAND_MAX_POWER`
+    (tanh(1000·log(1 + x²)) over exponentials holds (x² + 1)^2000): expanding it would take minutes.
+    (Not the term count of :func:`~gelu_math.analysis.pieces.expansion_terms`: the third derivative of
+    gelu_onnx_fast bounds thousands of terms, and expands in a second.)"""
+    return any(p.base.is_Add and p.base.has(x) and p.exp.is_Integer and abs(p.exp) > EXPAND_MAX_POWER
+               for p in expr.atoms(sp.Pow))
+
+
 def _exp_poly_terms(expr: sp.Expr):
-    """{q: p} with expr = Σ p(x)·exp(q(x)), q without constant term; None if not of that form."""
+    """{q: p} with expr = Σ p(x)·exp(q(x)), q without constant term; None if not of that form, or if
+    expanding it would take minutes (:func:`_expands_too_far`: the rule then does not apply)."""
+    if _expands_too_far(expr):
+        return None
     expanded = sp.powsimp(sp.expand(expr), combine="exp")
     terms = sp.Add.make_args(expanded)
     # the coefficients first (cheap): one that is not a polynomial (an erf factor, say) rules the form out

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 from flint import arb, fmpq
 
-from ..analysis.calculus import tidy
+from ..analysis.calculus import proved_zero, tidy
 from ..analysis.pieces import Piece, Pieces
 from ..definitions.symbols import x
 from ..errors import CertificationError
@@ -177,16 +177,61 @@ def _small_linear_exp(g: sp.Expr) -> bool:
     return a.is_Rational and max(abs(a.p), a.q) <= SOLVE_MAX_RATE
 
 
+EXP_POLY_MAX_DEGREE = 24  # a polynomial in y = e^(r·x) of higher degree: no closed-form roots are sought
+
+
+def _exp_polynomial_roots(e: sp.Expr) -> list[sp.Expr] | None:
+    """The real closed-form roots of ``e`` = 0 when ``e`` is, over exponentials, a polynomial in
+    exponentials e^(a·x + b) with rational rates a and no x outside them (tanh(k·x), σ(k·x), cosh x − 2);
+    None for any other equation.
+
+    With r the rates' greatest common divisor, e^(a·x + b) = e^b·y^(a/r) for y = e^(r·x) > 0, so the
+    numerator times a power of y is a polynomial P(y); its real roots in closed form (SymPy's ``roots``)
+    that are proved positive give x = log(y)/r.  SymPy's ``solve`` substitutes e^(x/q) instead, which
+    makes tanh(10·x)'s third derivative a polynomial of degree 40 and takes minutes; P here has
+    degree 4.  Degrees above :data:`EXP_POLY_MAX_DEGREE` give no closed forms (the roots are certified
+    numerically all the same)."""
+    try:
+        num = sp.expand(sp.fraction(sp.together(e.rewrite(sp.exp)))[0])
+    except (TypeError, ValueError, sp.PolynomialError):
+        return None
+    gens = _generators(num)
+    if not gens or not all(_small_linear_exp(g) for g in gens):
+        return None
+    lines = [sp.Poly(sp.expand(g.args[0]), x) for g in gens]
+    rates = [ln.coeff_monomial(x) for ln in lines]
+    r = sp.Rational(functools.reduce(sp.igcd, (a.p for a in rates)), functools.reduce(sp.ilcm, (a.q for a in rates)))
+    y = sp.Dummy("y", positive=True)
+    flat = num.xreplace({g: sp.exp(ln.coeff_monomial(1)) * y ** (a / r) for g, ln, a in zip(gens, lines, rates)})
+    if flat.has(x):
+        return None  # x outside the exponentials (Lambert type): solve's business
+    flat = sp.expand(flat)
+    low = min((t.as_coeff_exponent(y)[1] for t in sp.Add.make_args(flat)), default=0)
+    try:
+        poly = sp.Poly(sp.expand(flat * y ** -low), y)
+    except sp.PolynomialError:
+        return None
+    if poly.degree() > EXP_POLY_MAX_DEGREE:
+        return []
+    roots = attempt("roots", sp.roots, poly, filter="R") or {}
+    return [sp.log(v) / r for v in sorted(roots, key=sp.default_sort_key) if v.is_positive]
+
+
 def _exact_candidates(g: sp.Expr) -> list[sp.Expr]:
-    """Closed-form solutions of g = 0 from SymPy's solve, factor by factor of the numerator
-    (only factors in a :func:`solvable_class`)."""
+    """Closed-form solutions of g = 0, factor by factor of the numerator: a polynomial in exponentials
+    by its polynomial in y = e^(r·x) (:func:`_exp_polynomial_roots`), other factors in a
+    :func:`solvable_class` by SymPy's solve."""
     num = sp.fraction(sp.factor_terms(g))[0]
     out = []
     for factor in sp.Mul.make_args(num):
         base = factor.base if factor.is_Pow and factor.exp.is_positive else factor
-        if not base.has(x) or sp.count_ops(base) > SOLVE_MAX_OPS or not solvable_class(base):
+        if not base.has(x) or sp.count_ops(base) > SOLVE_MAX_OPS:
             continue
-        sols = attempt("solve", _solve, base) or []
+        sols = _exp_polynomial_roots(base)
+        if sols is None:
+            if not solvable_class(base):
+                continue
+            sols = attempt("solve", _solve, base) or []
         for sol in sols:
             sol = sp.sympify(sol)
             if not sol.free_symbols and not sol.has(sp.I) and sol.is_real:
@@ -213,7 +258,8 @@ def _is_exact_root(g: sp.Expr, cand: sp.Expr) -> bool:
         return sp.simplify(value)
 
     value = attempt("verify root", check)
-    return value is not None and value == 0
+    # simplify leaves tanh(log(2 − √3)/2) alone: over exponentials (proved_zero's normal form) it is exact
+    return value is not None and (value == 0 or proved_zero(value))
 
 
 def _positive_part(g: sp.Expr) -> tuple[sp.Expr, sp.Expr]:

@@ -382,7 +382,8 @@ def _property_value(inst: Instance, path: str, digits: int):
     if isinstance(value, (list, tuple)) and all(isinstance(v, Number) for v in value):
         return path, list(value), None
     if not isinstance(value, Number):
-        raise InputError(f"fact {path!r} is not a number (a {type(value).__name__}); name a numeric field of it")
+        raise InputError(f"fact {path!r} is not a number (its value is of type {type(value).__name__}); "
+                         "name a numeric field of it")
     return path, value, None
 
 

@@ -309,7 +309,9 @@ class _Parser:
     def nested(self, method):
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ExpressionError(f"expression nests deeper than {MAX_DEPTH} levels")
+            # counted in grammar levels (about five per parenthesis or call): say it in what the user wrote
+            raise ExpressionError(f"expression nests too deeply (at most about {MAX_DEPTH // 5} levels of "
+                                  "parentheses or function calls)")
         try:
             return self.limits.check(method())
         finally:

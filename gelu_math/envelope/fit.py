@@ -232,6 +232,13 @@ def _fit(spec: EnvelopeSpec, coefficient, digits, search) -> Fit:
     target, metric = spec.target, spec.metric
     inst, published, c, E, dE, ddE, dEc = _family(spec, coefficient)
     lo, hi = _search_range(search, published)
+    param = next((p for p in inst.activation.parameters if p.name == coefficient), None)
+    if param is not None:  # every coefficient searched must be an allowed value (a ≥ 0, k > 0)
+        for end in (lo, hi):
+            try:
+                param.validate(end)
+            except ParameterError as exc:
+                raise ParameterError(f"search range [{lo}, {hi}]: {exc}") from None
     pub_env = envelope(spec, digits=digits)
     _refuse_without_optimum(pub_env, E, c, coefficient, published, lo, hi)
     scan = _Scan(c, E, dE, ddE)

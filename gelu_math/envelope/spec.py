@@ -47,8 +47,9 @@ def parse_domain(domain) -> tuple[sp.Expr, sp.Expr]:
             ends.append(sp.oo)
         else:
             e = parse_number(text) if isinstance(v, str) else sp.nsimplify(v, rational=True)
-            if not e.is_Rational:
-                e = sp.Rational(str(sp.N(e, 30)))  # exact decimal at 30 digits: ends need rational boxes
+            if not e.is_Rational:  # ends need rational boxes; a rounded end would silently be another domain
+                raise InputError(f"domain ends must be rational (a decimal or a fraction), got {text!r}: "
+                                 "give a rational end just inside or outside it")
             ends.append(e)
     lo, hi = ends
     if not bool(lo < hi):

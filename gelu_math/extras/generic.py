@@ -18,7 +18,7 @@ import sympy as sp
 from ..analysis import calculus
 from ..analysis.calculus import one_sided, tidy
 from ..certified.limits import checked_limit
-from ..certified.numbers import compare, exact_number
+from ..certified.numbers import compare, exact_constant, exact_number
 from ..definitions.symbols import x
 from ..facts import Fact, Method, Number, Step, weakest
 from ..properties import Column, Property
@@ -29,20 +29,6 @@ _F = sp.Function("f")
 _SLOPE = sp.Subs(sp.Derivative(_F(x), x), x, 0)  # f′(0), as statements print it
 
 
-_HYPERBOLIC = (sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sech, sp.csch)
-
-
-def exact_constant(v: sp.Expr) -> sp.Expr:
-    """A constant in its simplest exact form.  ``tidy`` leaves hyperbolic functions of
-    logarithms alone (``simplify(tanh(log 2))`` is ``tanh(log 2)``); written with exponentials
-    and cancelled they are algebraic: tanh(log 2) = (2 − 1/2)/(2 + 1/2) = 3/5 (mish′(0)).  The
-    rewrite and the cancellation are identities, so the result equals ``v``; it is kept only when
-    it is smaller."""
-    v = tidy(v)
-    if v.free_symbols or not v.has(*_HYPERBOLIC):
-        return v
-    w = sp.cancel(sp.expand(v.rewrite(sp.exp)))
-    return w if sp.count_ops(w) < sp.count_ops(v) else v
 
 
 def _slope_at_0(a) -> Fact:
