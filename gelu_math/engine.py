@@ -379,7 +379,9 @@ def _convexity(b: _Builder) -> Fact:
     _require_continuous(b, "convexity intervals")
     p = b.profile(1)
     merged = _merge(p.segments, b.digits, _kinks(b, p))
-    ivs = Segments((Interval(i.lo, i.hi, _SHAPE[i.label]) for i in merged), "shape")
+    jumps = kinks(b.pieces)
+    ivs = Segments((Interval(i.lo, i.hi, _SHAPE[i.label]) for i in merged), "shape",
+                   tuple((x_, _SHAPE[k]) for x_, k in jumps.items()))  # in the breakpoints' order
     steps = [Step("The sign of f″ between consecutive zeros of f″ and breakpoints is read off a certified "
                   "ball; at a breakpoint where f′ jumps up (down) the kink is convex (concave); segments of one "
                   "strict shape merge, and a linear stretch is listed on its own.")]

@@ -9,6 +9,7 @@ layer 2, envelopes computed at layer 4, options offered at layer 6).
 
 METRICS = ("abs", "rel")  # |A − R|, |A/R − 1|
 TARGETS = ("gelu", "cdf")  # the functions themselves, or f(x)/x (the CDF of a GELU-type function)
+ENVELOPE_MAX_DERIVATIVE = 4  # envelopes compare derivatives of order 0..4 (command, claims, API)
 RELAX_MODES = ("chebyshev", "area", "tangent-chord")  # how `relax` chooses its lines
 RELAX_DIGITS = 20  # `relax`'s default digits
 REPORT_DIGITS, REPORT_ORDER = 20, 4  # `report`'s defaults: certified digits, derivative order

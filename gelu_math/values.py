@@ -34,14 +34,17 @@ class Points(list):
 
 class Segments(list):
     """Intervals covering ℝ with a label each (``Interval(lo, hi, label)``); ``label`` names what
-    the label says (``"direction"``, ``"shape"``)."""
+    the label says (``"direction"``, ``"shape"``).  ``kinks``: ``((x, shape), …)``, the breakpoints
+    where f′ jumps and whether the kink is convex (f′ jumps up) or concave (down) — for shapes, where
+    a table of intervals alone reads the same for SELU (concave kink at 0) as for ELU (none)."""
 
-    def __init__(self, items=(), label: str = "label"):
+    def __init__(self, items=(), label: str = "label", kinks: tuple = ()):
         super().__init__(items)
         self.label = label
+        self.kinks = tuple(kinks)
 
     def __reduce__(self):
-        return (Segments, (list(self), self.label))
+        return (Segments, (list(self), self.label, self.kinks))
 
 
 class Derivatives(list):

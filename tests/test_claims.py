@@ -224,6 +224,20 @@ def test_envelope_claims():
     ) == ["true", "false", "true", "undecided", "true"]
 
 
+def test_envelope_claims_take_every_derivative_the_command_takes():
+    # third derivatives, sup |A‴ − GELU‴| of the tanh form: mpmath numerical differentiation on a grid
+    # around its maximiser (≈ ±1.996), independent of the engine; the command's range 0..4 holds for claims
+    with mpmath.workdps(30):
+        c = mpmath.sqrt(2 / mpmath.pi)
+        e = lambda t: t / 2 * (1 + mpmath.tanh(c * (t + mpmath.mpf("0.044715") * t**3))) - t * mpmath.ncdf(t)  # noqa: E731
+        sup = max(abs(mpmath.diff(e, mpmath.mpf(i) / 1000, 3)) for i in range(1900, 2100))
+    assert mpmath.mpf("0.0057") < sup < mpmath.mpf("0.0058")
+    assert verdicts(claim("envelope", "k3", approximation="gelu_tanh", derivative=3, within=["0.0057", "0.0058"]),
+                    claim("envelope", "k3b", approximation="gelu_tanh", derivative=3, below="0.0057")) == ["true", "false"]
+    with pytest.raises(InputError, match=r"derivative must be an integer 0\.\.4"):
+        claims_from_toml(claim("envelope", "k5", approximation="gelu_tanh", derivative=5, below="1"))
+
+
 CLAIM_TOKENS = ['[[claim]]', '\n', 'id = "a"', 'id = "b"', 'source = "s"', 'text = "t"', 'kind = "value"',
                 'kind = "identity"', 'kind = "zero_set"', 'kind = "nope"', 'function = "gelu"', 'function = 3',
                 'fact = "minimum"', 'equals = "__import__(\'os\')"', 'equals = "x.real"', 'approx = "-0.17"',

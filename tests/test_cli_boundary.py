@@ -133,10 +133,13 @@ def test_wrong_out_is_reported_before_any_work(monkeypatch, tmp_path, capsys):
                  ["report", "--only", "relu", "--figures", "", "--out", str(a_file / "sub")],
                  ["report", "--only", "relu", "--out", str(tmp_path / "ok"), "--figures", str(a_file)],
                  ["plot", "compare", "--out", str(a_file / "c.pdf")],
-                 ["plot", "compare", "--out", str(tmp_path / "missing" / "c.pdf")]):
+                 ["plot", "compare", "--out", str(tmp_path / "missing" / "c.pdf")],
+                 ["plot", "compare", "--out", ""], ["plot", "compare", "--out", "  "]):
         assert main(argv) == EXIT_INPUT, argv
         err = _one_line_err(capsys)
-        assert err.startswith("gelu-math: error:") and str(a_file if "a_file" in " ".join(argv) else tmp_path) in err
+        assert err.startswith("gelu-math: error:")
+        assert "--out is empty" in err if not argv[-1].strip() else \
+            str(a_file if "a_file" in " ".join(argv) else tmp_path) in err
 
 
 @pytest.fixture

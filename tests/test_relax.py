@@ -9,6 +9,7 @@ vectorised path, Arb at 256 bits on the exact definition (a violation must be ce
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from fractions import Fraction
 
 import mpmath as mp
@@ -160,6 +161,31 @@ def test_optimality_bounds_are_one_sided_decimals_on_their_safe_side():
     bound_lines = [ln for ln in text.splitlines() if "optimal_gap_lower" in ln or "ratio_upper" in ln]
     assert len(bound_lines) == 2 and not any("±" in ln for ln in bound_lines)
     assert "(a lower bound: every sound line's max gap is at least this)" in bound_lines[0]
+
+
+@pytest.mark.parametrize("lo,width", [("1", "1e-12"), ("-0.3", "1e-9"), ("2.5", "1e-20")])
+def test_narrow_intervals_keep_the_optimal_gap(lo, width):
+    # On a narrow interval the gap (~ f''·w²/8) lies far below 10^-20: rounding the intercept to 20
+    # digits gave gelu on [1, 1 + 1e-12] a max gap of 9.0e-21 against the optimal 3.0e-26 (found by an
+    # independent review).  Reference (mpmath, 80 digits): f'' = φ(x)(2 − x²) keeps its sign on each
+    # interval (convex on the first two, concave on the third), so both optimal lines are parallel to the
+    # chord — one is the chord, one touches f at the t with f'(t) = chord slope — and each max gap is
+    # |chord(t) − f(t)|.
+    with mp.workdps(80):
+        f = lambda v: v * mp.ncdf(v)  # noqa: E731
+        L, w = mp.mpf(lo), mp.mpf(width)
+        U = L + w
+        s = (f(U) - f(L)) / w
+        t = mp.findroot(lambda v: mp.ncdf(v) + v * mp.npdf(v) - s, L + w / 2)
+        optimum = abs(f(L) + s * (t - L) - f(t))
+    r = relax("gelu", lo, str(Decimal(lo) + Decimal(width)))
+    assert r.digits == 20 and "narrow" in r.steps[0].text
+    with mp.workdps(80):
+        for line in (r.lower, r.upper):
+            gap = mp.mpf(float(line.gap_max.ball.mid()))
+            assert optimum * (1 - mp.mpf("1e-10")) <= gap <= optimum * (1 + mp.mpf("1e-5")), (lo, width, gap, optimum)
+    ratio = r.optimality["ratio_upper"]
+    assert 1 <= ratio <= 1 + sp.Rational(1, 10 ** 5)
 
 
 def test_infinite_ends():

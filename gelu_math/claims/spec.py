@@ -36,7 +36,7 @@ from ..definitions.tomlfile import load_document, read_text
 from ..definitions.user import parse_user_expression
 from ..errors import GeluMathError, InputError
 from ..facts import Step
-from ..options import METRICS, TARGETS
+from ..options import ENVELOPE_MAX_DERIVATIVE as MAX_DERIVATIVE, METRICS, TARGETS
 
 
 COMMON = ("id", "source", "text", "kind")
@@ -305,8 +305,8 @@ def _envelope(raw, where):
     if metric not in METRICS:
         raise InputError(f"{where}: metric must be one of {', '.join(METRICS)}")
     k = raw.get("derivative", 0)
-    if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= 2:
-        raise InputError(f"{where}: derivative must be 0, 1 or 2")
+    if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= MAX_DERIVATIVE:
+        raise InputError(f"{where}: derivative must be an integer 0..{MAX_DERIVATIVE}")
     target = raw.get("target", "gelu")
     if target not in TARGETS:
         raise InputError(f"{where}: target must be " + " or ".join(map(repr, TARGETS)))

@@ -66,14 +66,14 @@ def _run_fit(args) -> int:
 def register(sub) -> None:
     from ..certified.balls import DEFAULT_DIGITS
 
-    from ..options import METRICS, TARGETS
+    from ..options import ENVELOPE_MAX_DERIVATIVE, METRICS, TARGETS
 
     en = sub.add_parser("envelope", help="certified sup of an approximation's error over ℝ (or a domain)")
     en.add_argument("approx", nargs="?", help="registered or user-defined function (or give --expr)")
     add_arguments(en)
     en.add_argument("--reference", default="gelu")
     en.add_argument("--metric", choices=METRICS, default="abs")
-    en.add_argument("--derivative", type=integer("derivative"), default=0, help="compare K-th derivatives (0..4)")
+    en.add_argument("--derivative", type=integer("derivative"), default=0, help=f"compare K-th derivatives (0..{ENVELOPE_MAX_DERIVATIVE})")
     en.add_argument("--domain", metavar="LO,HI", help="exact ends, -inf/inf allowed (default: all of ℝ)")
     en.add_argument("--target", choices=TARGETS, default="gelu", help="cdf: compare f(x)/x")
     en.add_argument("--param", action="append", metavar="KEY=VALUE", help="parameter of the approximation")

@@ -26,6 +26,8 @@ def _run_plot(args) -> int:
         raise GeluMathError(f"plotting needs matplotlib: pip install 'gelu-math[plots]' ({exc})") from None
     if args.kind not in plots.KINDS:
         raise InputError(f"unknown plot kind {args.kind!r}; kinds: {', '.join(plots.KINDS)}")
+    if args.out is not None and not args.out.strip():
+        raise InputError("--out is empty; give a file name such as figure.pdf")
     out = args.out or f"{args.kind}.pdf"
     if "\0" in out:
         raise InputError(f"--out contains a NUL byte: {out!r}")

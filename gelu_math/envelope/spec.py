@@ -22,9 +22,9 @@ import sympy as sp
 
 from ..definitions.parse import parse_number
 from ..errors import InputError, ParameterError
-from ..options import METRICS, TARGETS  # noqa: F401  (re-exported; spelled once, in gelu_math.options)
+from ..options import ENVELOPE_MAX_DERIVATIVE, METRICS, TARGETS  # noqa: F401  (re-exported; spelled once, in gelu_math.options)
 
-MAX_DERIVATIVE = 4
+MAX_DERIVATIVE = ENVELOPE_MAX_DERIVATIVE
 
 
 def parse_domain(domain) -> tuple[sp.Expr, sp.Expr]:

@@ -183,5 +183,6 @@ PROPERTIES = (
              columns=(Column.at("monotonic", "", 6),)),
     Property("negative_gradient", "Gradient for x < 0", "Monotonicity", _negative_gradient,
              depends=("stationary_points",), order=2,
-             columns=(Column.at("f′ ≠ 0 for x < 0", "nonzero", 16), Column.at("lim f′ at −∞", "limit_minus_inf", 17))),
+             columns=(Column.at("f′ ≠ 0 a.e. on x\u00a0<\u00a00", "nonzero", 16),
+                      Column.at("lim f′ at −∞", "limit_minus_inf", 17))),
 )

@@ -61,13 +61,14 @@ def minimax_discrete(sm: Samples) -> float:
     """The slope (in t-space, relative to the chord) minimising max − min of ρ − α t."""
     d = np.diff(sm.rho) / np.diff(sm.t)
     lo, hi = float(d.min()), float(d.max())
+    scale = max(abs(lo), abs(hi))  # relative to ρ's own size: on a narrow interval ρ ~ 1e-14 (not 1)
     for _ in range(200):
         m1, m2 = lo + (hi - lo) / 3, hi - (hi - lo) / 3
         if _osc(sm.rho, sm.t, m1) <= _osc(sm.rho, sm.t, m2):
             hi = m2
         else:
             lo = m1
-        if hi - lo <= 1e-17 * max(1.0, abs(lo)):
+        if hi - lo <= 1e-17 * scale:
             break
     return (lo + hi) / 2
 

@@ -28,13 +28,16 @@ so the area lost against the optimum is ≤ (U − L)·(chord(m) − ℓ(m)).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
+
+import numpy as np
 
 import sympy as sp
 from flint import arb, fmpq
 
-from ..certified.balls import bits_for, check_digits, precision
+from ..certified.balls import MAX_DIGITS, bits_for, check_digits, precision
 from ..definitions.parse import parse_number
 from ..errors import ExpressionError, InputError, UnsupportedError
 from ..facts import Number, Step
@@ -251,9 +254,64 @@ def _slope(v: arb, digits: int) -> sp.Rational:
     return decimal(_fmpq_of(v), digits + 2, 0)
 
 
+GAP_DIGITS = 6  # the printed decimals' rounding costs at most ~10^-6 of the gap (narrow intervals)
+
+
+def _peak(sm) -> float:
+    """The samples' largest distance from the chord (a float: an estimate, no rigor needed)."""
+    return float(np.max(np.abs(sm.rho))) if sm.rho.size else 0.0
+
+
+def _sag(c: Curve, lo: fmpq, hi: fmpq) -> float:
+    """|f″(m)|·w²/8 at the midpoint m (a float estimate of the gap on a narrow interval, which the
+    samples may not resolve at the first precision); 0 where f″(m) is exactly 0 or not finite."""
+    d2 = c.derivative((lo + hi) / 2, 2)
+    if not d2.is_finite() or (d2.mid() == 0 and d2.rad() == 0):
+        return 0.0
+    w = float(hi - lo)
+    return abs(float(d2.mid())) * w * w / 8
+
+
+def _gap_digits(c: Curve, lo: fmpq, hi: fmpq, peak: float, digits: int) -> int:
+    """The digits to work and round with so that the intercept's rounding, 10^-d·max(1, |f|), stays
+    ~10^-GAP_DIGITS of the gap ``peak`` (an estimate): ``digits`` unless the interval is so narrow that
+    the gap lies below that resolution (gelu on [1, 1 + 10^-12]: gap ≈ 3·10^-26, which 20 digits would
+    round to 10^-20), at most MAX_DIGITS."""
+    if not (peak > 0 and math.isfinite(peak)):
+        return digits  # f is a line on [L, U] (or the gap is below float range): nothing to resolve
+    scale = max(1.0, abs(float(c.value(lo).mid())), abs(float(c.value(hi).mid())))
+    if not math.isfinite(scale):
+        return digits
+    return min(max(digits, math.ceil(math.log10(scale / peak)) + GAP_DIGITS), MAX_DIGITS)
+
+
 def _finite(c: Curve, L: sp.Rational, U: sp.Rational, mode: str, digits: int) -> Relaxation:
+    """The relaxation on a finite interval; ``digits`` raised by :func:`_gap_digits` on narrow ones
+    (the samples are taken again at the higher precision, where the gap was at their noise level)."""
     lo, hi = fq(L), fq(U)
+    work = digits
     sm = estimate.sample(c, lo, hi)
+    sag = _sag(c, lo, hi)
+    for _ in range(4):
+        need = _gap_digits(c, lo, hi, max(_peak(sm), sag), digits)
+        if need <= work:
+            break
+        with precision(bits_for(need) + 40):
+            finer = estimate.sample(c, lo, hi)
+        if sag == 0 and not 0.5 <= _peak(finer) / _peak(sm) <= 2:  # no curvature, and what looked like a
+            break                                  # gap was rounding noise: f is a line to working precision
+        work, sm = need, finer
+    if work == digits:
+        return _finite_at(c, L, U, mode, digits, sm)
+    with precision(bits_for(work) + 40):
+        r = _finite_at(c, L, U, mode, work, sm)
+    note = Step(f"The interval is narrow: the lines are computed and rounded with {work} digits instead of "
+                f"{digits}, so that rounding the intercepts costs at most about 10^-{GAP_DIGITS} of the gap.")
+    return dataclasses.replace(r, digits=digits, steps=(note,) + r.steps)
+
+
+def _finite_at(c: Curve, L: sp.Rational, U: sp.Rational, mode: str, digits: int, sm) -> Relaxation:
+    lo, hi = fq(L), fq(U)
     w = arb(hi - lo)
     opt: dict = {}
     steps = []
@@ -289,8 +347,11 @@ def _finite(c: Curve, L: sp.Rational, U: sp.Rational, mode: str, digits: int) ->
             gap_hi = arb.max(lower.gap_max.ball, upper.gap_max.ball).upper()
             if lb > 0:
                 opt["ratio_upper"] = _bound(gap_hi / lb, 1, digits)
-        steps.append(Step("Optimality: every sound line's max gap is ≥ |Σ wᵢ f(xᵢ)|/(x₂ − x₀) at the three reference "
-                          "points (w = (x₂ − x₁, −(x₂ − x₀), x₁ − x₀) annihilates lines)."))
+            steps.append(Step("Optimality: every sound line's max gap is ≥ |Σ wᵢ f(xᵢ)|/(x₂ − x₀) at the three "
+                              "reference points (w = (x₂ − x₁, −(x₂ − x₀), x₁ − x₀) annihilates lines)."))
+        else:
+            steps.append(Step("Optimality: not bounded — the samples show no three alternation points (f is a line "
+                              "on [L, U] up to the working precision, or not near one on it)."))
     elif mode == "area":
         lines = []
         for side in (-1, 1):

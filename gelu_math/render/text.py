@@ -94,7 +94,9 @@ class TextPrinter(Printer):
                                                          for row in t]
 
     def _text_Segments(self, prop, fact):
-        return [f"[{self.doprint(i.lo)}, {self.doprint(i.hi)}]: {i.label}" for i in fact.value]
+        return [f"[{self.doprint(i.lo)}, {self.doprint(i.hi)}]: {i.label}" for i in fact.value] + [
+            f"kink at x = {self.doprint(k)}: {shape} (f′ jumps {'up' if shape == 'convex' else 'down'})"
+            for k, shape in fact.value.kinks]
 
     def _text_Smoothness(self, prop, fact):
         s = fact.value

@@ -154,7 +154,11 @@ class ClaimPrinter(Printer):
         return line(fact.statement, *fact.math), [Table(tuple(h for _, h in t.columns), rows)]
 
     def _claim_Segments(self, prop, fact):
-        return line("Intervals covering ℝ:"), [Table(("from", "to", "f is"), _interval_rows(fact.value))]
+        ks = fact.value.kinks  # shapes: where f′ jumps, the kink's shape (the table alone hides SELU's)
+        st = line("Intervals covering ℝ; kinks (f′ jumps): " + ", ".join(
+            "x = {%d} %s" % (i, shape) for i, (_, shape) in enumerate(ks)) + ":", *(k for k, _ in ks)) \
+            if ks else line("Intervals covering ℝ:")
+        return st, [Table(("from", "to", "f is"), _interval_rows(fact.value))]
 
     def _claim_Smoothness(self, prop, fact):
         s = fact.value
