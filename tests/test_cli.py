@@ -20,8 +20,8 @@ def test_analyze_json_schema(capsys):
     assert main(["analyze", "gelu", "--json", "--digits", "12"]) == 0
     j = json.loads(capsys.readouterr().out)
     for key in ("name", "parameters", "definition", "derivatives", "limits", "asymptotes", "range",
-                "stationary_points", "inflection_points", "monotonicity", "convexity", "smoothness", "lipschitz",
-                "taylor"):
+                "stationary_points", "inflection_points", "monotonicity", "convexity", "convexity_kinks",
+                "smoothness", "lipschitz", "taylor"):
         assert key in j, key
     assert set(j["definition"]) == {"sympy", "latex"}
     assert set(j["derivatives"][0]) == {"order", "sympy", "latex"}

@@ -151,6 +151,22 @@ def test_convexity_agrees_with_sampled_second_derivative(name):
         assert got and got <= allowed[iv["shape"]], (iv, got)
 
 
+def test_convexity_kinks_match_one_sided_slopes(name):
+    """`convexity_kinks` lists exactly the breakpoints where f′ jumps, with the jump's direction: the
+    one-sided derivatives of the two pieces at b by mpmath.diff (direction ∓1), 50 digits."""
+    a, j = needs(name, "convexity"), _json(name)
+    mpmath.mp.dps = 50
+    want = {}
+    for i, bp in enumerate(a.pieces.breakpoints):
+        b = mpmath.mpf(str(sp.N(bp, 60)))
+        left = mpmath.diff(mp_function(a.pieces.pieces[i].expr), b, direction=-1)
+        right = mpmath.diff(mp_function(a.pieces.pieces[i + 1].expr), b, direction=1)
+        if abs(right - left) > mpmath.mpf(10) ** -20:
+            want[float(b)] = "convex" if right > left else "concave"
+    got = {float(mpmath.mpf(k["x"]["mid"])): k["shape"] for k in j["convexity_kinks"]}
+    assert got == want
+
+
 def test_intervals_cover_the_line(name):
     needs(name, "monotonicity", "convexity")
     j = _json(name)

@@ -71,6 +71,14 @@ class JsonPrinter(Printer):
     def _print_Segments(self, ivs):
         return [{"from": self.doprint(i.lo), "to": self.doprint(i.hi), ivs.label: i.label} for i in ivs]
 
+    def _fact_Segments(self, prop, fact):  # shapes also list their kinks: the intervals alone hide SELU's
+        v = fact.value
+        out = {prop.key: self.doprint(v)}
+        if v.label == "shape":
+            out[prop.key + "_kinks"] = [{"x": self.doprint(_n(k, self.digits)), "shape": shape}
+                                        for k, shape in v.kinks]
+        return out
+
     def _print_Smoothness(self, s):
         d = self.digits
         cls = "Cinf" if s.k is None else ("discontinuous" if s.k < 0 else f"C{s.k}")
