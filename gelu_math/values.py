@@ -58,14 +58,17 @@ class Constants(dict):
 
 class Table(list):
     """Rows of named cells (``[{key: value}, …]``) with column headers: ``columns`` is a tuple of
-    (key, header) pairs in order.  JSON prints the rows as objects, text and reports as a table."""
+    (key, header) pairs in order; the first ``keys`` columns name a row (initialisation and layer),
+    so a renderer that splits a wide table repeats them.  JSON prints the rows as objects, text and
+    reports as a table."""
 
-    def __init__(self, rows=(), columns: tuple = ()):
+    def __init__(self, rows=(), columns: tuple = (), keys: int = 1):
         super().__init__(rows)
         self.columns = tuple(columns)
+        self.keys = keys
 
     def __reduce__(self):
-        return (Table, (list(self), self.columns))
+        return (Table, (list(self), self.columns, self.keys))
 
 
 class Phrase(tuple):

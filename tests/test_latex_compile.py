@@ -63,6 +63,34 @@ def write(tmp_path: Path, doc: Document, digits: int = 20) -> Path:
     return path
 
 
+HOST_LINE = re.compile(r"^% \\input into a document that loads (.+); laid out for a text width of at least (\d+) cm$",
+                       re.M)
+
+
+def test_committed_bodies_paste_into_a_host_as_their_header_says(tmp_path):
+    """Each ``*-body.tex`` pasted the way its own first lines say: a plain 11 pt article that loads the
+    packages named there (parsed from the comment, so the comment cannot drift from what the body
+    needs) at the text width named there, with none of the standalone's other settings (no
+    \\sloppy, no \\allowdisplaybreaks, default paragraphs) — no error, no overfull box."""
+    shutil.copytree(FIGURES, tmp_path / "figures")
+    (tmp_path / "proofs").mkdir()
+    paths = []
+    for src in sorted(PROOFS.glob("*-body.tex")):
+        body = src.read_text(encoding="utf-8")
+        m = HOST_LINE.search(body)
+        assert m, f"{src.name}: no '\\input into a document that loads ...' line"
+        packages = [p.strip() for p in re.split(r",| and ", m.group(1)) if p.strip()]
+        (tmp_path / "proofs" / src.name).write_text(body, encoding="utf-8")
+        host = tmp_path / "proofs" / ("host-" + src.name)
+        host.write_text("\n".join([r"\documentclass[11pt]{article}", r"\usepackage{" + ",".join(packages) + "}",
+                                   r"\setlength{\textwidth}{" + m.group(2) + "cm}",
+                                   r"\setlength{\oddsidemargin}{-0.5cm}", r"\begin{document}",
+                                   r"\input{" + src.stem + "}", r"\end{document}", ""]), encoding="utf-8")
+        paths.append(host)
+    assert len(paths) >= 20, "expected the committed report bodies in proofs/"
+    assert compile_all(paths) == []
+
+
 def test_every_committed_report_compiles_without_overfull_boxes(tmp_path):
     """The committed reports, copied (with the figures beside, as in the repository) to a scratch
     directory so that the build files stay out of proofs/."""

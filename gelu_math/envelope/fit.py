@@ -178,6 +178,12 @@ def _golden(f, lo: float, hi: float, iters: int = 60) -> float:
     return (a + b) / 2
 
 
+def _point(r: sp.Rational) -> Number:
+    """A rational point where a step evaluates (a short decimal: the denominators are powers of 10 or 2),
+    printed as its decimal rather than as a fraction of 14-digit integers."""
+    return Number(r, arb(q(r)))
+
+
 def _rational(v: float, digits: int = 12) -> sp.Rational:
     return sp.Rational(f"{v:.{digits}g}")
 
@@ -298,7 +304,7 @@ def _fit(spec: EnvelopeSpec, coefficient, digits, search) -> Fit:
         Step("At the extrema x₁ ≈ {0} and x₂ ≈ {1}, |e| moves in opposite directions as the coefficient varies over "
              "{3} (sign of ∂e/∂c checked in ball arithmetic), which bounds the minimax value below by "
              "min(|e(x₁)|, |e(x₂)|) at {2} and confines the optimum to the interval where both stay below the upper "
-             "bound.", (xa, xb, c_r, sp.Interval(w_lo, w_hi))),
+             "bound.", (_point(xa), _point(xb), c_r, sp.Interval(w_lo, w_hi))),
     )
     if lo < w_lo or w_hi < hi:
         rest = sp.Union(sp.Interval(lo, w_lo), sp.Interval(w_hi, hi)) if lo < w_lo and w_hi < hi else (

@@ -58,6 +58,13 @@ N_ASYMPTOTIC = 4  # terms of the asymptotic series shown and checked
 SPOT_POINTS = (-4, -8, -16)
 
 
+def _see(*keys: str) -> str:
+    """A pointer to other claims of the report by their titles ("see “Parity”"), never by internal keys."""
+    from ..properties import get_property
+
+    return "see " + " and ".join(f"“{get_property(k).title}”" for k in keys)
+
+
 def _zero(e: sp.Expr) -> bool:
     return sp.simplify(sp.expand(e.rewrite(sp.erf))) == 0
 
@@ -122,7 +129,8 @@ def _derivative_formula(a) -> Fact | None:
                                eq(dk(f, order), poly * phiF(x)))))
     return Fact("gelu_derivative_formula", "{0}; for k ≥ 2: {1}", Record(general=general, checked_orders=[
                     o for o, _ in checked]), Method.EXACT,
-                tuple(steps), (sp.Eq(sp.Derivative(GELU(x), x), PhiF(x) + x * phiF(x)), general), (DLMF_HERMITE, LEE))
+                tuple(steps), (sp.Eq(sp.Derivative(GELU(x), x), PhiF(x) + x * phiF(x)),
+                               eq(sp.Derivative(GELU(x), (x, k)), general)), (DLMF_HERMITE, LEE))
 
 
 def _minimum(a):
@@ -154,14 +162,14 @@ def _relu_gap(a) -> Fact:
     value = Record(bound=bound, argmax=[xs, _neg(xs)], min_value=fmin)
     gap = RELU(x) - GELU(x)
     steps = (
-        Step("Parity identity (fact 'parity'): f(x) − f(−x) = {0}, i.e. Φ(x) + Φ(−x) = 1.", (par.value.difference,)),
+        Step("Parity identity (" + _see("parity") + "): f(x) − f(−x) = {0}, i.e. Φ(x) + Φ(−x) = 1.", (par.value.difference,)),
         Step("For x ≥ 0: ReLU(x) − GELU(x) = x − x Φ(x) = x Φ(−x) = {0}; for x < 0: ReLU(x) − GELU(x) = {1}. "
              "So in both cases {2} = {3}.", (-GELU(-x), -GELU(x), gap, -GELU(-sp.Abs(x)))),
         Step("Lower bound: −GELU(−|x|) = |x| Φ(−|x|) ≥ 0 because Φ > 0, with equality only at x = 0."),
         Step("Upper bound: −|x| ranges over (−∞, 0], and GELU attains its global minimum {0} at x* = {1} ≤ 0 "
-             "(facts 'range' and 'stationary_points'), so −GELU(−|x|) ≤ −min GELU = {2}, with equality exactly at "
+             "(" + _see("range", "stationary_points") + "), so −GELU(−|x|) ≤ −min GELU = {2}, with equality exactly at "
              "−|x| = x*, i.e. x = ±x*.", (fmin, xs, bound)),
-        Step("At ±∞ the gap tends to 0: −GELU(−|x|) → −lim GELU(x) as x → −∞ = 0 (fact 'limits')."),
+        Step("At ±∞ the gap tends to 0: −GELU(−|x|) → −lim GELU(x) as x → −∞ = 0 (" + _see("limits") + ")."),
     )
     return Fact("relu_gap", "0 ≤ {0} ≤ {1} for every real x, with equality on the right exactly at x = {2} and x = {3}",
                 value, method, steps, (gap, bound, *value["argmax"]), (LEE, HG))
@@ -195,8 +203,10 @@ def _family(a, gap: Fact | None) -> Fact:
     math = (fmu(x), fam, "(not certified)")
     if gap is not None:
         bound = gap.value["bound"]
-        steps.append(Step("With fact 'relu_gap', the supremum over x ∈ ℝ of |f_(0,σ)(x) − ReLU(x)| is σ · {0}, attained at x = ±σx*: the "
-                          "convergence to ReLU is uniform on ℝ, linear in σ.", (bound,)))
+        steps.append(Step("By " + _see("relu_gap").removeprefix("see ") + ", the supremum over x ∈ ℝ of "
+                          "|f_(0,σ)(x) − ReLU(x)| is σ · {0}, attained at x = ±σx*, where x* = {1} is GELU's "
+                          "minimiser: the convergence to ReLU is uniform on ℝ, linear in σ.",
+                          (bound, gap.value["argmax"][0])))
         value["uniform_constant"] = bound
         method = gap.method
         math = (fmu(x), fam, bound)
@@ -244,17 +254,18 @@ def _asymptotic(a) -> Fact:
              (sp.erfc(z), with_order)),
         Step("Substituting z = −x/√2 and multiplying by x/2 gives exactly {0} (SymPy: difference 0), the first {1} "
              "terms of −φ(x) {2}.", (sp.factor_terms(target.subs(xn, x)), sp.Integer(n), S)),
-        Step("At +∞, the parity identity GELU(x) = x + GELU(−x) (fact 'parity') gives GELU(x) = x − φ(x) {0} "
+        Step("At +∞, the parity identity GELU(x) = x + GELU(−x) (" + _see("parity") + ") gives GELU(x) = x − φ(x) {0} "
              "(φ is even).", (S,)),
         Step("Remainder: for real z > 0 the error after N terms of erfc's series has the sign of the first omitted "
              "term and is smaller in modulus (DLMF 7.12(i)). Ball-arithmetic spot check with N = {0}: "
              "R_N(x)/(first omitted term) at x = −4, −8, −16 lies in (0, 1): {1}, {2}, {3}.",
              (sp.Integer(n), *ratios)),
     )
-    return Fact("asymptotic_expansion", "as x → −∞: {0}; as x → +∞: {1} (general term cited from DLMF "
-                "7.12.1; the first {2} terms derived symbolically)",
+    return Fact("asymptotic_expansion", "as x → −∞: {3} ∼ {0}; as x → +∞: {4} ∼ {5} (divergent asymptotic "
+                "series, in Poincaré's sense; general term cited from DLMF 7.12.1; the first {2} terms derived "
+                "symbolically)",
                 Record(minus_inf=-phiF(x) * S, plus_inf=x - phiF(x) * S, terms_derived=sp.Integer(n)), CITED, steps,
-                (-phiF(x) * S, x - phiF(x) * S, sp.Integer(n)), (DLMF_ASY,))
+                (-phiF(x) * S, x - phiF(x) * S, sp.Integer(n), GELU(x), GELU(x) - x, -phiF(x) * S), (DLMF_ASY,))
 
 
 def _family_builder(a):

@@ -44,9 +44,9 @@ def _network(ctx) -> Fact:
     table = Table(rows, (("init", "initialisation"), ("layer", "layer l"), ("q", "q_l predicted"),
                          ("q_mc", "q_l Monte Carlo (estimate)"), ("q_sd", "spread (sd)"),
                          ("ratio", f"|δ_l|²/|δ_{depth}|² predicted"),
-                         ("ratio_mc", "ratio Monte Carlo (estimate)"), ("ratio_sd", "spread (sd)")))
+                         ("ratio_mc", "ratio Monte Carlo (estimate)"), ("ratio_sd", "spread (sd)")), keys=2)
     steps = (
-        Step(f"Network: input dimension {INPUT} (standard Gaussian inputs, E x² = 1, as standardised pixels), "
+        Step(f"Network: input dimension {INPUT} (standard Gaussian inputs, E x² = 1, standing in for standardised pixels: no data is used), "
              f"{depth} hidden layers of {WIDTHS[0]} units, h_l = W_l a_(l-1) + b_l, a_l = f(h_l); with fan-in n, "
              "Var w = σ_w²/n and Var b = σ_b². Initialisations: "
              + "; ".join(f"{i.title}: weights {i.weights}, biases {i.biases}" for i in INITS.values()) + "."),
@@ -62,7 +62,8 @@ def _network(ctx) -> Fact:
              "gives the mean over the seeds and its spread (the sample standard deviation over the seeds: the "
              "finite-width fluctuation of one network), printed to 4 and 2 significant digits."),
     )
-    return Fact("network", "The seeds' MNIST network at initialisation: predicted and measured pre-activation variance "
+    return Fact("network", "An MLP of MNIST's shape (784 inputs, 8 hidden layers of 128 units; standard Gaussian "
+                "inputs, no data) at initialisation: predicted and measured pre-activation variance "
                 "and gradient ratio per hidden layer, for {0} initialisations:",
                 table, Method.ESTIMATE, steps, (sp.Integer(len(INITS)),), (POOLE, SCHOENHOLZ, TORCH_LINEAR))
 

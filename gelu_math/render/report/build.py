@@ -151,7 +151,7 @@ class ClaimPrinter(Printer):
     def _claim_Table(self, prop, fact):
         t = fact.value
         rows = tuple(tuple(line("{0}", row[k]) for k, _ in t.columns) for row in t)
-        return line(fact.statement, *fact.math), [Table(tuple(h for _, h in t.columns), rows)]
+        return line(fact.statement, *fact.math), [Table(tuple(h for _, h in t.columns), rows, t.keys)]
 
     def _claim_Segments(self, prop, fact):
         ks = fact.value.kinks  # shapes: where f′ jumps, the kink's shape (the table alone hides SELU's)
@@ -346,7 +346,7 @@ def comparison_row(a, claims: dict) -> tuple[Line, ...]:
 
 def comparison_document(rows, digits: int, order: int, figures=()) -> Document:
     intro = (Para(line("Every function × every property, each cell read off a certified fact of that function's "
-                       "report (follow the link for statements, derivations and certificates). Decimals are "
+                       "own report (proofs/NAME.tex, .md and .html, with the statements, derivations and certificates). Decimals are "
                        "certified enclosures mid ± rad; a bracket [ or ] marks an attained bound, ( or ) one that "
                        f"is not. Computed with {digits} digits, order {order}.")),)
     sections = [Section("Comparison matrix", (), (Table(comparison_columns(), tuple(rows)),))]

@@ -78,7 +78,7 @@ CAPTIONS.update({
                   "edge-of-chaos points χ₁ = 1 (curves: Gauss–Hermite estimates).",
     "gauss-kernels": "Dual kernels k(ρ) = E f(u)f(v) at q = 1 on [−1, 1], with certified values at ρ = −1/2, 0, 1/2 "
                      "(curves: Gauss–Hermite estimates).",
-    "gauss-network": "The seeds' MNIST network (784 → 8 × 128) at initialisation: predicted q_l and |δ_l|²/|δ_8|² "
+    "gauss-network": "An MLP of MNIST's shape (784 → 8 × 128, standard Gaussian inputs) at initialisation: predicted q_l and |δ_l|²/|δ_8|² "
                      "(lines, certified) against a Monte Carlo estimate (mean ± sd over 10 seeds), for PyTorch's "
                      "default, He and rms-gain initialisations.",
 })

@@ -17,7 +17,7 @@ from html import escape
 from .mathml import MATHML_NS, math_element, mathml_inner
 from .model import Display, Document, Figure, Link, Math, Num, Para, Raw, Table, Text, claim_heading
 from .numfmt import parts
-from .prose import code_spans, split as split_subscripts
+from .prose import code_spans, minus_signs, split as split_subscripts
 
 EXT = "html"
 STYLE = """body{font-family:Georgia,serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.45}
@@ -66,7 +66,7 @@ def prose(s: str) -> str:
 def _subscripts(s: str) -> str:
     return "".join(escape(p, quote=False) if isinstance(p, str)
                    else f"{escape(p[0], quote=False)}<sub>{escape(p[1].replace('-', '−'), quote=False)}</sub>"
-                   for p in split_subscripts(s))
+                   for p in split_subscripts(minus_signs(s)))
 
 
 def render_line(ln, digits: int) -> str:

@@ -34,10 +34,15 @@ from .texwidth import line_width, literal, tex_width, text, _split_math_text
 
 EXT = "tex"
 TEXTWIDTH_PT = 483.7  # 17 cm
-PREAMBLE = (r"\documentclass[11pt]{article}", r"\usepackage{amsmath,amssymb,graphicx,longtable}",
+BODY_PACKAGES = ("amsmath", "amssymb", "graphicx", "longtable")  # what a body needs of its host document
+# the body's first comment line: how to \input it (the tables' columns and the formulas' breaks are sized for
+# the standalone's text width; \sloppy and \allowdisplaybreaks hold inside the body's own group)
+BODY_HOST = (r"\input into a document that loads " + ", ".join(BODY_PACKAGES[:-1]) + " and " + BODY_PACKAGES[-1]
+             + "; laid out for a text width of at least 17 cm")
+PREAMBLE = (r"\documentclass[11pt]{article}", r"\usepackage{" + ",".join(BODY_PACKAGES) + "}",
             r"\setlength{\textwidth}{17cm}", r"\setlength{\oddsidemargin}{-0.5cm}", r"\allowdisplaybreaks",
             r"\setlength{\parindent}{0pt}", r"\setlength{\parskip}{0.5em}", r"\sloppy")
-MAX_TABLE_COLUMNS = 5  # data columns per table at most (plus the first, repeated)
+MAX_TABLE_COLUMNS = 5  # data columns per table at most (plus the key columns, repeated)
 DISPLAY_PT = 440.0  # a display formula estimated wider than this is broken (line 484 pt; the estimate is within 5 %)
 INLINE_PT = 300.0  # an inline formula estimated wider than this gets break points
 TABLE_SCALE = 10 / 11  # tables are \small (10 pt)
@@ -219,25 +224,27 @@ def render_line(ln, digits: int) -> str:
 _CELL_PAD = 12.4  # 2 \tabcolsep + a rule
 
 
-def _column_groups(mins: list[float], limit: float) -> list[list[int]]:
-    """Column groups (each with column 0 first) of at most MAX_TABLE_COLUMNS data columns whose
-    widths ``mins`` fit ``limit``."""
+def _column_groups(mins: list[float], limit: float, keys: int = 1) -> list[list[int]]:
+    """Column groups (each with the ``keys`` columns that name a row first) of at most
+    MAX_TABLE_COLUMNS data columns whose widths ``mins`` fit ``limit``."""
     ncol = len(mins)
-    if ncol <= 1:
+    keys = min(max(keys, 1), ncol)
+    if ncol <= keys:
         return [list(range(ncol))]
+    head = list(range(keys))
     groups: list[list[int]] = []
-    cur = [0]
-    for c in range(1, ncol):
+    cur = list(head)
+    for c in range(keys, ncol):
         need = sum(mins[i] + _CELL_PAD for i in cur) + mins[c] + _CELL_PAD
-        if len(cur) > 1 and (len(cur) > MAX_TABLE_COLUMNS or need > limit):
+        if len(cur) > keys and (len(cur) - keys >= MAX_TABLE_COLUMNS or need > limit):
             groups.append(cur)
-            cur = [0]
+            cur = list(head)
         cur.append(c)
     groups.append(cur)
     # balance: equal group sizes read better than 5 + 5 + 5 + 2
     if len(groups) > 1:
-        per = -(-(ncol - 1) // len(groups))
-        balanced = [[0] + list(range(i, min(i + per, ncol))) for i in range(1, ncol, per)]
+        per = -(-(ncol - keys) // len(groups))
+        balanced = [head + list(range(i, min(i + per, ncol))) for i in range(keys, ncol, per)]
         if all(sum(mins[i] + _CELL_PAD for i in g) <= limit for g in balanced):
             groups = balanced
     return groups
@@ -275,13 +282,13 @@ def _table(t: Table, digits: int) -> list[str]:
     for size, scale in TABLE_SIZES:
         nat = [n * scale + 2.0 for n in nat0]
         mins = [m * scale * 1.05 + 2.0 for m in min0]
-        if all(mins[0] + mins[c] + 2 * _CELL_PAD <= limit for c in range(1, ncol)):
+        if all(sum(mins[:t.keys]) + mins[c] + (t.keys + 1) * _CELL_PAD <= limit for c in range(t.keys, ncol)):
             break
     # group by natural width (capped: a long prose column may wrap), so that cells wrap only where
     # even a table of one data column would make them
     want = [max(m, min(n, 0.25 * limit)) for n, m in zip(nat, mins)]
     out = []
-    for cols in _column_groups(want, limit):
+    for cols in _column_groups(want, limit, t.keys):
         spec = "|".join(f"p{{{w:.1f}pt}}" for w in _widths(cols, nat, mins, limit))
         # longtable (centred by default) breaks between rows and repeats the header (\endhead)
         out += [r"\begingroup" + size, r"\begin{longtable}{|" + spec + "|}", r"\hline",
@@ -293,9 +300,11 @@ def _table(t: Table, digits: int) -> list[str]:
 
 def _figure(b: Figure) -> list[str]:
     pdf = b.path[:-4] + ".pdf" if b.path.endswith(".svg") else b.path
-    # \IfFileExists: the report still compiles where the figures directory is not beside it
+    # \IfFileExists: the report still compiles where the figures directory is not beside it.  At most 0.85 of
+    # the text height, leaving room for the caption (the comparison's grid of 26 panels, capped at 0.42, was
+    # printed at 40 % of its size, its labels unreadable)
     return [r"\begin{figure}[htbp]", r"\centering",
-            r"\IfFileExists{" + pdf + r"}{\includegraphics[width=\linewidth,height=0.42\textheight,"
+            r"\IfFileExists{" + pdf + r"}{\includegraphics[width=\linewidth,height=0.85\textheight,"
             r"keepaspectratio]{" + pdf + r"}}{\fbox{\texttt{" + literal(pdf) + r"} not found}}",
             r"\caption{" + text(b.caption) + "}", r"\end{figure}", ""]
 
@@ -317,8 +326,8 @@ def render_body(doc: Document, digits: int) -> str:
 
     heading = ("" if doc.subject is None else literal(doc.subject) + ": ") + text(doc.title)
     out = [f"% gelu-math derivation report: {heading}",
-           r"% \input into a document that loads amsmath, amssymb and graphicx",
-           r"\section*{" + heading + "}", ""]
+           "% " + BODY_HOST,
+           r"\begingroup\sloppy\allowdisplaybreaks", r"\section*{" + heading + "}", ""]
     for b in doc.intro:
         out += _block(b, digits)
     for sec in doc.sections:
@@ -342,6 +351,7 @@ def render_body(doc: Document, digits: int) -> str:
     if doc.references:
         out += [r"\subsection*{References}", r"\begin{itemize}"] + [r"\item " + text(r) for r in doc.references] \
             + [r"\end{itemize}", ""]
+    out.append(r"\endgroup")
     return "\n".join(out).rstrip("\n") + "\n"
 
 

@@ -27,9 +27,12 @@ import sympy as sp
 from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.precedence import PRECEDENCE
 
+from ..conditions import chain, disjoint
+
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 _ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
 _KEEP = {"lt", "gt", "amp", "quot", "apos"}
+_NEGATIVE_NUMBER = re.compile(r"<mn>-([^<]*)</mn>")  # SymPy writes <mn>-1</mn>, a hyphen inside the number
 
 
 def _entity(m: re.Match) -> str:
@@ -165,13 +168,24 @@ class _Printer(MathMLPresentationPrinter):
         el.appendChild(self.dom.createTextNode(text))
         return el
 
+    def _print_And(self, expr):
+        c = chain(expr)  # −3 < x < 3, as the LaTeX printer writes it (render.conditions)
+        if c is None:
+            return super()._print_And(expr)
+        lo, lo_strict, var, hi_strict, hi = c
+        mrow = self.dom.createElement("mrow")
+        for part in (self._print(lo), self._tag("mo", "&lt;" if lo_strict else "\u2264"), self._print(var),
+                     self._tag("mo", "&lt;" if hi_strict else "\u2264"), self._print(hi)):
+            mrow.appendChild(part)
+        return mrow
+
     def _print_Piecewise(self, expr):
         mrow = self.dom.createElement("mrow")
         brace = self.dom.createElement("mo")
         brace.appendChild(self.dom.createTextNode("{"))
         mrow.appendChild(brace)
         table = self.dom.createElement("mtable")
-        for e, c in expr.args:
+        for e, c in disjoint(expr):  # disjoint conditions, as the LaTeX printer writes them
             tr = self.dom.createElement("mtr")
             td = self.dom.createElement("mtd")
             td.appendChild(self._print(e))
@@ -191,6 +205,7 @@ class _Printer(MathMLPresentationPrinter):
 def mathml_inner(expr) -> str:
     """The presentation MathML of ``expr`` (no ``<math>`` wrapper), XML-safe."""
     out = _ENTITY.sub(_entity, _Printer({}).doprint(sp.sympify(expr)))
+    out = _NEGATIVE_NUMBER.sub("<mrow><mo>\u2212</mo><mn>\\1</mn></mrow>", out)  # −1, as MathML writes it
     return out.replace("<mo>-</mo>", "<mo>\u2212</mo>")  # the minus sign, not a hyphen
 
 

@@ -69,6 +69,7 @@ class Display:
 class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[Line, ...], ...]
+    keys: int = 1  # leading columns that name a row: repeated in every part of a table split by width
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,20 @@ def split(s: str) -> list:
     return out
 
 
+_MINUS = re.compile(r"(?:(?<=^)|(?<=[ (\[{\u00a0]))-(?=\.?[0-9])")
+
+
+def minus_signs(s: str) -> str:
+    """Prose with a hyphen that is a minus sign (``x ≤ -2``, ``[-1, 2]``: a hyphen before a digit at the
+    start or after a space or an opening bracket) written as the minus sign ``−``; hyphens in words,
+    ranges (``3-5``) and options (``--on=-1,2``) stay.
+
+    >>> minus_signs("for x ≤ -2 on [-1, 2], pages 3-5, --on=-1,2, float-32")
+    'for x ≤ −2 on [−1, 2], pages 3-5, --on=-1,2, float-32'
+    """
+    return _MINUS.sub("\u2212", s)
+
+
 def code_spans(s: str) -> list[tuple[bool, str]]:
     """``s`` split at its backticks (Markdown's code spans) into ``(is_code, text)`` pieces; one
     prose piece when the backticks do not pair up."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .prose import code_spans, split as split_subscripts
+from .prose import code_spans, minus_signs, split as split_subscripts
 
 _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%",
             "_": r"\_", "^": r"\^{}", "~": r"\~{}", "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
@@ -50,8 +50,9 @@ def literal(s: str) -> str:
 
 
 def _prose(s: str) -> str:
-    """Escaped prose with its plain-text subscripts (σ_w, a_(l-1): :mod:`.prose`) set as subscripts."""
-    return "".join(_escape(p) if isinstance(p, str) else _subscript(*p) for p in split_subscripts(s))
+    """Escaped prose with its plain-text subscripts (σ_w, a_(l-1): :mod:`.prose`) set as subscripts and its
+    minus signs as minus signs (:func:`.prose.minus_signs`)."""
+    return "".join(_escape(p) if isinstance(p, str) else _subscript(*p) for p in split_subscripts(minus_signs(s)))
 
 
 def _math_char(ch: str) -> str | None:
