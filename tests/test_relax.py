@@ -188,6 +188,48 @@ def test_narrow_intervals_keep_the_optimal_gap(lo, width):
     assert 1 <= ratio <= 1 + sp.Rational(1, 10 ** 5)
 
 
+@pytest.mark.parametrize("name,L,U", [("mish", 30, 100000), ("mish", 1, 100000), ("gelu_tanh", 30, 100000),
+                                      ("gelu_fast", 30, 10000), ("xielu", -1, 0),
+                                      ("xielu", sp.Rational("-0.000002"), 0)])
+def test_far_tails_and_ends_at_a_jump_are_relaxed(name, L, U):
+    # found by an independent review: mish on [30, 10^5] stopped with an internal error (a Newton step of
+    # the Remez search divided by a ball of f″ that contained 0), gelu_tanh on [30, 10^5] did not finish in
+    # 150 s (a step of 2^(10^11) where f″ ~ e^(−10^11) was turned into a rational), and xIELU on [−1, 0]
+    # "did not converge" (the limit 0 of the piece right of the jump at 0 was counted as a value of f on
+    # [−1, 0]).  Each now gives lines, checked densely with mpmath.
+    r = relax(name, L, U, digits=DIGITS)
+    assert r.sound
+    _check_certified(name, r, L, U)
+
+
+def test_exact_lines_on_short_intervals():
+    # where f is the line itself (ReLU's x, ELU's x on [1, 1.1]) both lines are that line, gap 0: the ball of
+    # x − x at the non-dyadic end 11/10 made the upper intercept 10^-20 (independent review)
+    for name, L, U in (("relu", "1", "1.1"), ("elu", "1", "1.001"), ("elu", "0.5", "0.5000000001"),
+                       ("hardtanh", "-3", "-1.7")):
+        r = relax(name, L, U)
+        slope = sp.Integer(0) if name == "hardtanh" else sp.Integer(1)
+        offset = sp.Integer(-1) if name == "hardtanh" else sp.Integer(0)
+        for line in (r.lower, r.upper):
+            assert (line.slope, line.intercept) == (slope, offset), (name, line)
+            assert line.gap_max.ball == 0
+
+
+def test_high_digits_converge():
+    # 130 digits and more stopped with "did not converge" (a box-width floor of 2^-200, fixed, below which the
+    # extremiser's boxes of ~10^-66 could not go); now the floor follows the working precision.  Checked:
+    # soundness on a grid at 150 digits and the gap against the certified lower bound on every sound line's
+    # max gap (the ratio must be 1 to ~120 digits).
+    r = relax("gelu", -1, 2, digits=130)
+    f = mp_function("gelu")
+    with mp.workdps(150):
+        for k in range(121):
+            t = mp.mpf(-1) + 3 * mp.mpf(k) / 120
+            assert f(t) - (_q(r.lower.slope) * t + _q(r.lower.intercept)) >= 0
+            assert (_q(r.upper.slope) * t + _q(r.upper.intercept)) - f(t) >= 0
+    assert 1 <= r.optimality["ratio_upper"] <= 1 + sp.Rational(1, 10 ** 120)
+
+
 def test_infinite_ends():
     r = relax("relu", "-inf", "5")
     assert (r.lower.slope, r.lower.intercept) == (0, sp.Rational(-1, 10 ** 20)) or r.lower.intercept <= 0

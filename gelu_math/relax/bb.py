@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flint import arb, fmpq
+from flint import arb, ctx, fmpq
 
 from ..errors import CertificationError
 from .curve import Curve
@@ -95,7 +95,9 @@ def extremes(c: Curve, lo: fmpq, hi: fmpq, a: fmpq, tol: float, need_min: bool =
             if p == q:
                 raise CertificationError(f"{c.name}: no finite ball at x = {float(p):.17g}")
             m = (p + q) / 2
-            if not (p < m < q) or (q - p) < abs(p + q) * fmpq(1, 2 ** 200) + fmpq(1, 2 ** 1000):
+            # boxes narrower than the working precision resolves cannot help (the floor follows the precision:
+            # a fixed 2^-200 stopped 130-digit relaxations, whose extremisers need boxes of ~10^-66)
+            if not (p < m < q) or (q - p) < abs(p + q) * fmpq(1, 2 ** ctx.prec) + fmpq(1, 2 ** (2 * ctx.prec)):
                 raise CertificationError(f"{c.name}: the range of f minus a line did not converge near "
                                          f"x = {float(m):.17g} at this precision")
             witness(m)

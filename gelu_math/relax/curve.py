@@ -53,6 +53,7 @@ class Piece:
     d2: ArbFn
     lo_q: fmpq | None = None  # the ends as exact rationals where they are rational (None: ±oo or irrational)
     hi_q: fmpq | None = None
+    line: tuple | None = None  # (m, c) as fmpq where the piece is the line m·x + c (ReLU's x, hardtanh's 1)
 
 
 class Curve:
@@ -68,7 +69,8 @@ class Curve:
             (bp.x, compile_arb(sp.sympify(v), x)) for bp in sm.breakpoints if not bp.continuous or bp.order == 0
             for b, v in self.pieces.point_values if b == bp.x)
         self.parts = tuple(Piece(p.lo, p.hi, compile_arb(p.expr, x), _tight(sp.diff(p.expr, x)),
-                                 _tight(sp.diff(p.expr, x, 2)), _rational_end(p.lo), _rational_end(p.hi))
+                                 _tight(sp.diff(p.expr, x, 2)), _rational_end(p.lo), _rational_end(p.hi),
+                                 _line(p.expr))
                            for p in self.pieces.pieces)
         self.breakpoints = self.pieces.breakpoints
         self.kinks = tuple(bp.x for bp in sm.breakpoints if bp.order == 1)
@@ -129,6 +131,11 @@ class Curve:
             qq = part.hi_q if part.hi_q is not None and q > part.hi_q else q
             if pp > qq:  # the box misses this piece's closed interval
                 continue
+            if pp == qq and p != q and not self.continuous:
+                # the box touches this piece only at the piece's own end b: there the expression gives a
+                # one-sided limit, not a value of f on the box (xIELU on [−1, 0]: the limit 0 from the right
+                # is no value of f on [−1, 0]); f(b) itself is joined below, from the jumps
+                continue
             # a piece met only at a shared end adds no other extremiser where f is continuous
             count += 1 if (pp != qq or not self.continuous) else 0
             X = arb(pp).union(arb(qq)) if pp != qq else arb(pp)
@@ -155,6 +162,12 @@ class Curve:
                             h = eh if h is None else arb.min(h, eh)
                             if slope > 0 or slope < 0:  # strictly: the extremes are attained at the ends only
                                 at = (pp, qq) if slope > 0 else (qq, pp)
+            exact = _on_line(part.line, pp, qq, a, s)
+            if exact is not None:  # g is linear with rational ends: its exact values there (a 0 gap stays 0)
+                (gp, gq), plain = exact, arb(exact[0])
+                l, h = arb(min(gp, gq)).lower(), arb(max(gp, gq)).upper()
+                if pp != qq and gp != gq:
+                    at = (pp, qq) if gp < gq else (qq, pp)
             if l is None or h is None:
                 return Bounds(arb("nan"), arb("nan"), None)
             single = plain if single is None and pp == qq else None
@@ -219,6 +232,30 @@ class Bounds:
 
     def upper(self) -> arb:
         return self.hi
+
+
+def _line(expr: sp.Expr) -> tuple | None:
+    """(m, c) as exact rationals when ``expr`` is m·x + c with rational m and c, else None."""
+    if not expr.is_polynomial(x):
+        return None
+    poly = sp.Poly(expr, x)
+    if poly.degree() > 1 or not all(co.is_Rational for co in poly.all_coeffs()):
+        return None
+    m, c = (poly.all_coeffs() if poly.degree() == 1 else [sp.Integer(0), *poly.all_coeffs()])[-2:]
+    return fq(m), fq(c)
+
+
+def _on_line(line: tuple | None, p: fmpq, q: fmpq, a: arb, s: int) -> tuple | None:
+    """The exact values (g(p), g(q)) of g = s·(m·x + c − a·x) when the piece is a line and the slope ``a``
+    an exact point (a printed decimal), else None: a ball evaluation of x − x at a non-dyadic end is
+    [0 ± 2^−prec], which the outward rounding would turn into a gap of 10^−digits on an exact line."""
+    if line is None or a.rad() != 0 or not a.is_finite():
+        return None
+    man, e = a.mid().man_exp()
+    A = fmpq(int(man) * 2 ** int(e)) if int(e) >= 0 else fmpq(int(man), 2 ** -int(e))
+    m, c = line
+    gp, gq = (m - A) * p + c, (m - A) * q + c
+    return (gp, gq) if s > 0 else (-gp, -gq)
 
 
 def _tight(expr: sp.Expr) -> ArbFn:

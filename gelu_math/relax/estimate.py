@@ -105,7 +105,12 @@ def _newton(c: Curve, t: fmpq, a: arb, lo: fmpq, hi: fmpq, steps: int = 60) -> f
         d1, d2 = c.derivative(t, 1), c.derivative(t, 2)
         if not (d1.is_finite() and d2.is_finite()) or d2.mid() == 0:
             return None
-        step = ((d1 - a) / d2).mid()
+        quotient = (d1 - a) / d2
+        # no step: d2's ball contains 0, or the step leaves [lo, hi] (f″ ~ e^(−10^11) far out on the tanh forms:
+        # a step of 2^(10^11), which must not be turned into a rational)
+        if not (quotient.is_finite() and abs(quotient) < arb(hi - lo)):
+            return None
+        step = quotient.mid()
         nt = t - _to_fmpq(step)
         if not (lo < nt < hi) or c.piece_at(nt) != start_piece:
             return None
