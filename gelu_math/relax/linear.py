@@ -105,10 +105,14 @@ def parse_end(v, side: int) -> sp.Expr:
             return -sp.oo
         if low in ("inf", "+inf", "oo", "+oo"):
             return sp.oo
+        if low in ("nan", "+nan", "-nan"):
+            raise RelaxInputError("interval end is NaN: give an exact decimal, a fraction or -inf/inf")
         try:
             e = parse_number(text)
         except ExpressionError as exc:
-            raise RelaxInputError(f"interval end {text!r}: {exc}") from None
+            # the number parser names the constants it knows (pi, E), which are no rational ends either
+            raise RelaxInputError(f"interval end {text!r} is not an exact decimal, a fraction or -inf/inf "
+                                  f"({exc})") from None
     elif isinstance(v, float):
         if math.isnan(v):
             raise RelaxInputError("interval end is NaN")
