@@ -24,7 +24,7 @@ import sympy as sp
 
 from ...certified.numbers import exact_number
 from ...definitions.symbols import x
-from .model import Document, Math, Para, line, map_document
+from .model import Document, Math, Num, Para, Text, line, map_document
 
 MIN_OPS = 6  # shorter arguments (x/√2, log(1 + e^x)) read fine in place, unless nonlinear polynomials
 MIN_COUNT = 3  # occurrences needed to be worth a name
@@ -201,7 +201,21 @@ def name_constants(doc: Document, where_after: int = 1, reserved=()) -> Document
         reps = {q: n for q in _long_rationals(expr) if (n := as_constants(q)) is not None}
         return expr.xreplace(reps) if reps else expr
 
-    out = _map_document(doc, name_them, skip_first=False)
+    def name_parts(parts):
+        # a number whose exact value is such a rational is written with its name too: f′(0−) = c₁c₂ = 1.758…,
+        # as the formulas around it write c₁c₂ (the decimal stays: it is the number's value)
+        out_parts = []
+        for p in parts:
+            if isinstance(p, Math):
+                out_parts.append(Math(name_them(p.expr)))
+            elif isinstance(p, Num) and not p.short and _is_long(p.number.exact) \
+                    and (n := as_constants(p.number.exact)) is not None:
+                out_parts += [Math(n), Text(" = "), p]
+            else:
+                out_parts.append(p)
+        return tuple(out_parts)
+
+    out = map_document(doc, name_parts, name_them)
     # the values as Numbers: a terminating decimal prints exactly (1.0507009873554804934193349852946)
     sentence = "Below, " + ", ".join("{%d} = {%d}" % (2 * i, 2 * i + 1) for i in range(len(syms))) + "."
     note = Para(line(sentence, *(v for s, c in zip(syms, consts) for v in (s, exact_number(c, DIGITS)))))

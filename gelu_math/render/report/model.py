@@ -191,7 +191,7 @@ def map_document(doc: Document, line_fn, display_fn, keep_intro=()) -> Document:
         if isinstance(b, Display):
             return Display(display_fn(b.expr))
         if isinstance(b, Table):
-            return Table(b.header, tuple(tuple(line_fn(c) for c in row) for row in b.rows))
+            return dataclasses.replace(b, rows=tuple(tuple(line_fn(c) for c in row) for row in b.rows))
         return b
 
     def claim(c: Claim) -> Claim:
