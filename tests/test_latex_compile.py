@@ -231,6 +231,34 @@ def test_long_constants_are_named_exactly():
                     "$c_{2}$ = $1.6732632423543772848170429916717$.")
 
 
+def test_numbers_with_named_exact_values_carry_the_name():
+    """A certified number whose exact value is λα (SELU's sup |f′|) is printed "c₁c₂ = 1.758…": the
+    name the formulas around it use, then the exact decimal (an independent review found the bare
+    62-digit decimal next to formulas in c₁c₂)."""
+    from flint import arb, fmpq
+
+    from gelu_math.facts import Number
+    from gelu_math.render.report.abbrev import name_constants
+    from gelu_math.render.report.model import Num
+
+    lam, alpha = sp.Rational("1.0507009873554804934193349852946"), sp.Rational("1.6732632423543772848170429916717")
+    definition = sp.Eq(sp.Function("f")(x), lam * sp.Piecewise((alpha * (sp.exp(x) - 1), x <= 0), (x, True)),
+                       evaluate=False)
+    sup = Number(lam * alpha, arb(fmpq(int((lam * alpha).p), int((lam * alpha).q))))
+    doc = Document("selu", "selu", (Para(line("Definition: {0}", definition)),),
+                   (Section("s", (), (Para(line("sup |f′| = {0}", sup)),)),))
+    out = name_constants(doc)
+    parts = out.sections[0].intro[0].line
+    from decimal import Decimal, getcontext
+
+    from gelu_math.render.report import markdown
+
+    getcontext().prec = 100  # the product of the two 32-digit decimals, exactly
+    product = Decimal("1.0507009873554804934193349852946") * Decimal("1.6732632423543772848170429916717")
+    assert markdown.render_line(parts, 20).endswith(f"= $c_{{1}} c_{{2}}$ = ${product}$")
+    assert any(isinstance(p, Num) and p.number.exact == lam * alpha for p in parts)
+
+
 # Formulas of the committed reports whose widths the column sizing relies on: nested fractions put
 # their inner parts in script and scriptscript style, where Computer Modern is drawn wider than
 # the font size suggests (xielu's rms gain came out 157 pt against pdflatex's 196 pt, and its
