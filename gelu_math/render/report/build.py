@@ -346,9 +346,10 @@ def comparison_row(a, claims: dict) -> tuple[Line, ...]:
 
 def comparison_document(rows, digits: int, order: int, figures=()) -> Document:
     intro = (Para(line("Every function × every property, each cell read off a certified fact of that function's "
-                       "own report (proofs/NAME.tex, .md and .html, with the statements, derivations and certificates). Decimals are "
-                       "certified enclosures mid ± rad; a bracket [ or ] marks an attained bound, ( or ) one that "
-                       f"is not. Computed with {digits} digits, order {order}.")),)
+                       "own report (proofs/NAME.tex, .md and .html, with the statements, derivations and "
+                       "certificates). Decimals are certified enclosures mid ± rad (an exact form followed by "
+                       "∈ [mid ± rad] names the ball that encloses it); in a range, the outer bracket [ or ] marks "
+                       f"an attained bound, ( or ) one that is not. Computed with {digits} digits, order {order}.")),)
     sections = [Section("Comparison matrix", (), (Table(comparison_columns(), tuple(rows)),))]
     if figures:
         sections.append(Section("Figures", (), tuple(figures)))
