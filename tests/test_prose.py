@@ -31,9 +31,19 @@ def test_latex_sets_math_subscripts():
     assert literal("figures/x_1.pdf") == r"figures/x\_1.pdf"  # names and paths as written
 
 
+def test_single_letter_variables_are_math_italic():
+    # as the formulas beside them (a reviewer: "x, f′ … are upright text, while the claims set them in
+    # math italic"); words, code names, options, the article "a" and paths stay as written
+    assert text("substitute x = 0 into f′ = x/3 at x₀; t² and f″") == \
+        r"substitute $x$ = 0 into $f'$ = $x$/3 at $x_{0}$; $t^{2}$ and $f''$"
+    assert text("a c-style x86 gelu_tanh `x` --x=1 figures/x.pdf") == \
+        r"a c-style x86 gelu\_tanh \texttt{x} --x=1 figures/x.pdf"
+    assert prose("f′(x) at x₀") == "<i>f</i>′(<i>x</i>) at <i>x</i>₀"
+
+
 def test_html_sets_sub_elements_and_code():
     out = prose("h_l < W_l a_(l-1); kaiming_normal_; `a_p`")
-    assert out == "h<sub>l</sub> &lt; W<sub>l</sub> a<sub>l−1</sub>; kaiming_normal_; <code>a_p</code>"
+    assert out == "<i>h</i><sub>l</sub> &lt; <i>W</i><sub>l</sub> <i>a</i><sub>l−1</sub>; kaiming_normal_; <code>a_p</code>"
     xml.dom.minidom.parseString(f"<p>{out}</p>")  # well-formed
 
 
@@ -47,7 +57,7 @@ def test_a_function_name_in_a_heading_is_set_as_written():
     assert doc.plain_title == "f_1: a test with x_max"
     assert r"\section*{f\_1: a test with $x_{\mathrm{max}}$}" in latex.render_body(doc, 10)
     page = html.render(doc, 10)
-    assert "<h1>f_1: a test with x<sub>max</sub></h1>" in page and "<title>f_1: a test with x_max</title>" in page
+    assert "<h1>f_1: a test with <i>x</i><sub>max</sub></h1>" in page and "<title>f_1: a test with x_max</title>" in page
     assert markdown.render(doc, 10).startswith(r"# f\_1: a test with x\_max")
 
 

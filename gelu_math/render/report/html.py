@@ -17,7 +17,7 @@ from html import escape
 from .mathml import MATHML_NS, math_element, mathml_inner
 from .model import Display, Document, Figure, Link, Math, Num, Para, Raw, Table, Text, claim_heading
 from .numfmt import parts
-from .prose import code_spans, minus_signs, split as split_subscripts
+from .prose import code_spans, minus_signs, split as split_subscripts, variables
 
 EXT = "html"
 STYLE = """body{font-family:Georgia,serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.45}
@@ -59,14 +59,21 @@ def num_mathml(n, digits: int, short: bool) -> str:
 
 def prose(s: str) -> str:
     """Escaped prose: a `code` span (between backticks, as in Markdown) as ``<code>``, and
-    outside code the plain-text subscripts (σ_w, a_(l-1): :mod:`.prose`) as ``<sub>``."""
+    outside code the plain-text subscripts (σ_w, a_(l-1): :mod:`.prose`) as ``<sub>`` and the single-letter
+    variables (and the bases of subscripts) in italic."""
     return "".join(f"<code>{escape(p, quote=False)}</code>" if code else _subscripts(p) for code, p in code_spans(s))
 
 
 def _subscripts(s: str) -> str:
-    return "".join(escape(p, quote=False) if isinstance(p, str)
-                   else f"{escape(p[0], quote=False)}<sub>{escape(p[1].replace('-', '−'), quote=False)}</sub>"
+    return "".join(_plain(p) if isinstance(p, str)
+                   else f"<i>{escape(p[0], quote=False)}</i><sub>{escape(p[1].replace('-', '−'), quote=False)}</sub>"
                    for p in split_subscripts(minus_signs(s)))
+
+
+def _plain(s: str) -> str:
+    """Escaped prose with its single-letter variables in italic, as MathML sets them (x, f′, x₀)."""
+    return "".join(escape(p, quote=False) if isinstance(p, str) else f"<i>{p[0]}</i>{p[1]}{p[2]}{p[3]}"
+                   for p in variables(s))
 
 
 def render_line(ln, digits: int) -> str:

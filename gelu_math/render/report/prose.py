@@ -40,6 +40,32 @@ def split(s: str) -> list:
     return out
 
 
+# a single-letter variable standing alone in prose (x, f′, x₀, t²): set in math italic by LaTeX and HTML, as the
+# formulas beside it are.  Lowercase letters other than the article "a" and Euler's e, and Z (Z ∼ N(0, 1));
+# not after or before a letter, digit, underscore, hyphen (c-style), path or option character, or a quote
+_VARIABLE_LETTERS = "bcdfghkmnpqrstuvwxyz" + "Z"
+VARIABLE = re.compile(rf"(?<![{_WORD}\\./\-\"'′’@#%&*`])([{_VARIABLE_LETTERS}])([′″‴]?)([₀-₉]*)([⁰¹²³⁴-⁹]*)"
+                      rf"(?![{_WORD}\-\u2080-\u2089\u2070-\u2079\u00b2\u00b3\u00b9])")
+
+
+def variables(s: str) -> list:
+    """``s`` as plain strings and ``(letter, primes, subscript digits, superscript digits)`` tuples for its
+    single-letter variables (x, f′, x₀, x²); words, code names and paths are left alone.
+
+    >>> [p for p in variables("f′(x) = Φ(x) + x φ(x) at x₀, for k ≥ 2; gelu_tanh, a c-style x86 2x")]
+    [('f', '′', '', ''), '(', ('x', '', '', ''), ') = Φ(', ('x', '', '', ''), ') + ', ('x', '', '', ''), ' φ(', ('x', '', '', ''), ') at ', ('x', '', '₀', ''), ', for ', ('k', '', '', ''), ' ≥ 2; gelu_tanh, a c-style x86 2x']
+    """
+    out, pos = [], 0
+    for m in VARIABLE.finditer(s):
+        if m.start() > pos:
+            out.append(s[pos:m.start()])
+        out.append(m.groups())
+        pos = m.end()
+    if pos < len(s):
+        out.append(s[pos:])
+    return out
+
+
 _MINUS = re.compile(r"(?:(?<=^)|(?<=[ (\[{\u00a0]))-(?=\.?[0-9])")
 
 

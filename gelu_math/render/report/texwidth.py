@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .prose import code_spans, minus_signs, split as split_subscripts
+from .prose import code_spans, minus_signs, split as split_subscripts, variables
 
 _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%",
             "_": r"\_", "^": r"\^{}", "~": r"\~{}", "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
@@ -50,9 +50,30 @@ def literal(s: str) -> str:
 
 
 def _prose(s: str) -> str:
-    """Escaped prose with its plain-text subscripts (σ_w, a_(l-1): :mod:`.prose`) set as subscripts and its
-    minus signs as minus signs (:func:`.prose.minus_signs`)."""
-    return "".join(_escape(p) if isinstance(p, str) else _subscript(*p) for p in split_subscripts(minus_signs(s)))
+    """Escaped prose with its plain-text subscripts (σ_w, a_(l-1): :mod:`.prose`) set as subscripts, its
+    single-letter variables in math italic and its minus signs as minus signs (:func:`.prose.minus_signs`)."""
+    return "".join(_plain(p) if isinstance(p, str) else _subscript(*p) for p in split_subscripts(minus_signs(s)))
+
+
+_PRIMES = {"′": "'", "″": "''", "‴": 3 * "'"}
+_SUP = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))
+
+
+def _plain(s: str) -> str:
+    """Escaped prose with its single-letter variables in math italic (x, f′, x₀: :func:`.prose.variables`)."""
+    out = []
+    for p in variables(s):
+        if isinstance(p, str):
+            out.append(_escape(p))
+            continue
+        letter, primes, sub, sup = p
+        tex = letter + _PRIMES.get(primes, "")
+        if sub:
+            tex += "_{" + "".join(str(ord(c) - 0x2080) for c in sub) + "}"
+        if sup:
+            tex += "^{" + "".join(_SUP[c] for c in sup) + "}"
+        out.append(f"${tex}$")
+    return "".join(out)
 
 
 def _math_char(ch: str) -> str | None:
