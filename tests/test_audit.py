@@ -805,3 +805,41 @@ def test_more_samples_than_the_domain_has_values_audits_every_value():
     r = audit("gelu", "float16", samples=5000, domain=(1.0, 2.0))  # 1,025 float16 values in [1, 2]
     assert (r.inputs, r.mode) == (1025, "exhaustive")
     assert audit("gelu", "float32", samples=100, domain=(1.0, 2.0)).mode == "sampled"
+
+
+# --- the sign of a correctly rounded zero --------------------------------------------------------
+
+def test_the_sign_of_a_rounded_zero_is_the_exact_values():
+    """gelu′ = Φ(x) + xφ(x) < 0 for x < −0.7518 (an independent review): where it rounds to zero the
+    correctly rounded float16 value is −0, while the float64 stage gives +0 (Φ underflows, 0 + (−0) = +0)
+    and so does the kernel.  Reference: mpmath at 30 digits, rounded to float16 by hand (|v| ≤ 2^−25
+    rounds to zero: half the least subnormal 2^−24, the tie going to the even 0), the kernel's own
+    float64 values rounded by numpy."""
+    r = audit("gelu", dtype="float16", derivative=1)
+    xs = np.arange(0, 2 ** 16, dtype=np.uint32).astype(np.uint16).view(np.float16).astype(np.float64)
+    xs = xs[np.isfinite(xs) & (xs < -0.75)]
+    kernel = implementation("gelu", 1).evaluate(xs).astype(np.float16)
+    want = 0
+    with mpmath.workdps(30):
+        for v, k in zip(xs, kernel):
+            t = mpmath.mpf(float(v))
+            exact = mpmath.ncdf(t) + t * mpmath.npdf(t)
+            if exact < 0 and abs(exact) <= mpmath.mpf(2) ** -25 and k == 0 and not np.signbit(k):
+                want += 1
+    assert want > 10000  # the saturated left tail, well below −0.7518
+    assert r.zero_sign_mismatches == want
+    assert r.max_ulp.error == 0 and r.correctly_rounded_fraction == 1.0  # ±0 count as equal in the ULP measures
+    j = json.loads(__import__("gelu_math.render.audit_json", fromlist=["dumps"]).dumps(r))
+    assert j["zero_sign_mismatches"] == want
+
+
+def test_zero_signs_of_f_itself_and_where_they_cannot_be_certified():
+    # GELU's own kernel keeps the sign of its tiny negative outputs (−0 at the far left); ReLU is exactly 0 on
+    # x < 0 (no sign to certify); Snake has infinitely many zeros, so no sign is claimed: None, and the text says so
+    assert audit("gelu", dtype="bfloat16").zero_sign_mismatches == 0
+    assert audit("relu", dtype="float16").zero_sign_mismatches == 0
+    r = audit("snake", dtype="float16")
+    assert r.zero_sign_mismatches is None
+    from gelu_math.render.audit_text import audit_text
+
+    assert "sign of zero     not checked" in audit_text(r)

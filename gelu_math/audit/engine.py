@@ -88,6 +88,9 @@ class AuditResult:
     regions_total: int
     lost_inputs: int  # inputs above the relative threshold (all regions)
     saturation: tuple[Saturation, ...] | None = None  # exhaustive runs only (see .saturation)
+    # outputs that are a zero of the wrong sign (kernel +0 where the exact value is negative and rounds to −0);
+    # the ULP measures count ±0 as equal.  None: some correctly rounded zero's sign is not certified
+    zero_sign_mismatches: int | None = 0
     seconds: float = field(default=0.0, compare=False)
 
     @property
@@ -121,6 +124,8 @@ class _Chunk:
     examples: list = field(default_factory=list)
     runs: list = field(default_factory=list)  # (pos_lo, pos_hi, x_lo, x_hi, count, max_rel)
     lost: int = 0
+    zero_sign: int = 0  # inputs whose output is a zero of the wrong sign (the exact value's sign certified)
+    zero_sign_unknown: bool = False  # some correctly rounded ±0 could not be signed (f's signs not certified)
     saturation: list = field(default_factory=list)  # (pos, k, n, summary) per value-ordered segment
 
 
@@ -212,6 +217,11 @@ def _evaluate_chunk(kernel: Kernel, ref: Reference, fmt: FloatFormat, xs: np.nda
     else:
         got_bits, want_bits, escalated, undefined, cand = _values_numpy(kernel, ref, fmt, xs)
     c = _Chunk()
+    # the sign of a correctly rounded zero, from f's certified signs (the float64 stage gives gelu′(−40) +0)
+    want_bits, signed, c.zero_sign_unknown = ref.signed_zeros(fmt, xs, want_bits)
+    if signed is not None:
+        zero = (got_bits & fmt.uint(fmt.sign_mask - 1)) == fmt.uint(0)
+        c.zero_sign = int((signed & zero & ((got_bits ^ want_bits) != fmt.uint(0))).sum())
     if segments is not None:
         c.saturation = [(int(pos[lo]) if hi > lo else 0, k, hi - lo,
                          saturation.segment(fmt, xs[lo:hi], got_bits[lo:hi], runs))
@@ -235,8 +245,8 @@ def _evaluate_chunk(kernel: Kernel, ref: Reference, fmt: FloatFormat, xs: np.nda
         idx = cand[(g != w) & (((g | w) & mag) != fmt.uint(0))]
     c.hist[0] += c.n - idx.size
     if not idx.size:
-        w0 = float(fmt.from_bits(want_bits[:1])[0])
-        e = Extreme(0.0, float(xs[0]), w0, w0)
+        g0, w0 = float(fmt.from_bits(got_bits[:1])[0]), float(fmt.from_bits(want_bits[:1])[0])
+        e = Extreme(0.0, float(xs[0]), g0, w0)  # equal up to the sign of zero
         c.best = {"abs": e, "rel": e, "ulp": e}
         return c
     xs, pos = xs[idx], pos[idx]
@@ -314,6 +324,8 @@ def _merge(chunks, gap: int) -> _Chunk:
         total.nan += c.nan
         total.inf += c.inf
         total.lost += c.lost
+        total.zero_sign += c.zero_sign
+        total.zero_sign_unknown |= c.zero_sign_unknown
         total.examples.extend(c.examples)
         total.runs.extend(c.runs)
         total.saturation.extend(c.saturation)
@@ -588,4 +600,4 @@ def audit(impl: str, dtype: str, reference: str | None = None, *, derivative: in
         histogram=tuple((lab, int(cnt)) for lab, cnt in zip(labels, tot.hist) if cnt),
         nan_outputs=tot.nan, inf_outputs=tot.inf, nonfinite_examples=tuple(tot.examples),
         rel_threshold=thr, regions=regions, regions_total=len(tot.runs), lost_inputs=tot.lost, saturation=sat,
-        seconds=time.perf_counter() - t0)
+        zero_sign_mismatches=None if tot.zero_sign_unknown else tot.zero_sign, seconds=time.perf_counter() - t0)

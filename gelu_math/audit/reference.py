@@ -61,6 +61,70 @@ class Reference:
     def label(self) -> str:
         return self.impl.label
 
+    @functools.cached_property
+    def sign_segments(self) -> tuple | None:
+        """The certified sign of f on ℝ: sorted ``(lo, hi, sign)`` with float64 ends strictly outside the
+        certified balls of f's zeros and breakpoints, so sign(f(x)) = sign for every float lo < x < hi;
+        pieces where f ≡ 0 are left out.  None when f's zeros cannot be certified (Snake's infinitely many).
+        Computed on first use: only a chunk whose correctly rounded outputs include ±0 needs it."""
+        from ..analysis.calculus import derivative
+        from ..analysis.pieces import decompose
+        from ..certified.profile import Point, point_ball, strict_sign, strictly_between
+        from ..certified.zeros import all_zeros
+        from ..errors import CertificationError, UnsupportedError
+
+        try:
+            g = decompose(self.impl.definition)
+            zeros = all_zeros(g, derivative(g, 1))
+            out = []
+            for piece, pz in zip(g.pieces, zeros):
+                if pz.flat:
+                    continue
+                pts = [None if piece.lo == -sp.oo else Point(piece.lo, True), *(Point(r, False) for r in pz.roots),
+                       None if piece.hi == sp.oo else Point(piece.hi, True)]
+                for a, b in zip(pts, pts[1:]):
+                    s = strict_sign(piece.expr, strictly_between(a, b)) if piece.expr.has(x) else \
+                        (1 if piece.expr > 0 else -1)
+                    lo = -math.inf if a is None else math.nextafter(float(point_ball(a).upper()), math.inf)
+                    hi = math.inf if b is None else math.nextafter(float(point_ball(b).lower()), -math.inf)
+                    if lo < hi:
+                        out.append((lo, hi, s))
+            return tuple(out)
+        except (CertificationError, UnsupportedError):
+            return None
+
+    def signed_zeros(self, fmt: FloatFormat, xs: np.ndarray, want_bits: np.ndarray):
+        """``want_bits`` with each ±0 given the sign of the exact f(x) where f(x) ≠ 0 is certified (a tiny
+        negative value rounds to −0: gelu′(−40) = −5.8·10⁻³⁴⁷ in float16), the mask of those inputs (None
+        when there are none) and whether some ±0 could not be signed because f's signs are not certified.  The float64 stage cannot see it (Φ(−40)
+        underflows, 0 + (−0) = +0); where f(x) = 0 exactly the sign stays as computed.  Shared by every path."""
+        mag = fmt.uint(fmt.sign_mask - 1)
+        z = np.flatnonzero((want_bits & mag) == fmt.uint(0))
+        if not z.size:
+            return want_bits, None, False
+        if self.sign_segments is None:
+            return want_bits, None, True
+        if not self.sign_segments:
+            return want_bits, None, False
+        segs = self.sign_segments
+        los = np.array([s[0] for s in segs])
+        his = np.array([s[1] for s in segs])
+        signs = np.array([s[2] for s in segs])
+        xz = xs[z]
+        k = np.searchsorted(los, xz, side="left") - 1  # the last segment with lo < x
+        ok = k >= 0
+        k = np.where(ok, k, 0)
+        ok &= xz < his[k]
+        if not ok.any():
+            return want_bits, None, False
+        want_bits = want_bits.copy()
+        neg, pos = z[ok & (signs[k] < 0)], z[ok & (signs[k] > 0)]
+        want_bits[neg] |= fmt.uint(fmt.sign_mask)
+        want_bits[pos] &= mag
+        certified = np.zeros(xs.shape, dtype=bool)
+        certified[z[ok]] = True
+        return want_bits, certified, False
+
     def float64_with_bound(self, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         y = self.impl.evaluate(xs)
         m = np.abs(y) if self.impl.evaluate_magnitude is None else self.impl.evaluate_magnitude(xs)

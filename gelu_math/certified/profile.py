@@ -96,6 +96,21 @@ def kinks(F: Pieces) -> dict:
     return out
 
 
+def point_ball(p: Point, digits: int = 17) -> arb:
+    """A ball containing the partition point ``p`` (a root's certified ball or an exact breakpoint's)."""
+    return _ball(p, digits)
+
+
+def strictly_between(lo: Point | None, hi: Point | None) -> sp.Rational:
+    """A rational strictly between two partition points (None: ±∞), checked against their balls."""
+    return _sample(lo, hi)
+
+
+def strict_sign(expr: sp.Expr, point: sp.Rational) -> int:
+    """The sign (±1) of ``expr`` at ``point``, certified by a ball that excludes 0."""
+    return _strict_sign(expr, point)
+
+
 def _ball(p: Point, digits: int = 17) -> arb:
     return p.at.ball(digits) if isinstance(p.at, Root) else exact_number(p.at, digits).ball
 

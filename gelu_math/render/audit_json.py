@@ -43,6 +43,7 @@ def audit_dict(r: AuditResult) -> dict:
         "max_rel_error": _extreme(r.max_rel),
         "max_ulp_error": _extreme(r.max_ulp),
         "correctly_rounded_fraction": r.correctly_rounded_fraction,
+        "zero_sign_mismatches": r.zero_sign_mismatches,
         "ulp_histogram": [{"ulp": label, "count": n} for label, n in r.histogram],
         "nan_outputs": r.nan_outputs,
         "inf_outputs": r.inf_outputs,

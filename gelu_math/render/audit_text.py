@@ -49,7 +49,12 @@ def audit_text(r: AuditResult) -> str:
     lines.append(f"  max ULP error    {_where(r.max_ulp, r.dtype, ' ULP')}")
     lines.append(f"  max rel error    {_where(r.max_rel, r.dtype)}")
     lines.append(f"  max abs error    {_where(r.max_abs, r.dtype)}")
-    lines.append(f"  correctly rounded  {100 * r.correctly_rounded_fraction:.4f}% of inputs")
+    lines.append(f"  correctly rounded  {100 * r.correctly_rounded_fraction:.4f}% of inputs (±0 counted equal)")
+    if r.zero_sign_mismatches is None:
+        lines.append("  sign of zero     not checked: the signs of the reference function are not certified")
+    elif r.zero_sign_mismatches:
+        lines.append(f"  sign of zero     wrong on {_n(r.zero_sign_mismatches, 'input')}: the output is a zero of the "
+                     "other sign than the correctly rounded one (the exact value's sign, certified)")
     lines.append(f"  non-finite       {r.nan_outputs:,} NaN and {r.inf_outputs:,} inf outputs for a finite reference")
     for e in r.nonfinite_examples:
         lines.append(f"                   x = {_value(e.x, r.dtype)}: got {_value(e.got, r.dtype)}, "
