@@ -157,6 +157,7 @@ def test_format_that_cannot_hold_a_coefficient(capsys, forget_user_functions):
 @pytest.mark.parametrize("argv", [
     ["--degree", "-1", "--on=-4,4"], ["--degree", "65", "--on=-4,4"], ["--degree", "2", "--on=4,-4"],
     ["--degree", "2", "--on=-4,4", "--knots=9"], ["--degree", "2"], ["--on=-4,4"],
+    ["--degree", "2", "--on=-4,4", "--audit", ""], ["--degree", "2", "--on=-4,4", "--audit", "float16,"],
 ])
 def test_cli_bad_input_exit_2_one_line(argv, capsys):
     assert main(["approximate", "gelu", *argv]) == 2
@@ -448,3 +449,20 @@ def test_format_rounding_tries_the_corners():
     assert all(c == 0 or sp.Rational(c).q & (sp.Rational(c).q - 1) == 0 for c in cs)  # dyadic: bfloat16 values
     t = approximate("tanh", 9, "-3,3", parity="odd", fmt="float16")  # the review's best corner: 0.0057763441
     assert t.sup_on.sup.ball.upper() < mpmath.mpf("0.0057764")
+
+
+def test_equioscillating_designs_with_ties_are_certified():
+    # A minimax error equioscillates, so the one-sided limits of |e| at the knots equal the values there and
+    # the interior extrema; such ties were refused as "cannot decide whether the supremum is attained"
+    # (an independent review: degree 3 on [0, 1/1000], degree 20 on [−4, 4]).  References (mpmath, 40
+    # digits): over ℝ the first design's error is max x·Φ(−x) (the tail x beyond 1/1000, 0 on the left:
+    # |GELU(x)| = |x|Φ(x)), attained at ±0.7517915246935644...; the second's sup over ℝ is the jump
+    # 4Φ(−4) to the tails at ±4, approached and not attained.
+    with mpmath.workdps(40):
+        t = mpmath.findroot(lambda v: mpmath.ncdf(-v) - v * mpmath.npdf(v), 0.75)
+        peak = t * mpmath.ncdf(-t)
+        jump = 4 * mpmath.ncdf(-4)
+    d = approximate("gelu", 3, "0,1/1000", digits=DIGITS)
+    assert _lower(d.sup.sup) <= peak <= _upper(d.sup.sup) and d.sup.attained
+    d = approximate("gelu", 20, "-4,4", digits=DIGITS)
+    assert _lower(d.sup.sup) <= jump <= _upper(d.sup.sup) and not d.sup.attained

@@ -118,7 +118,7 @@ def _run(args) -> int:
         raise InputError("approximate needs --on=LO,HI")
     name, params = resolve(args)
     audits_for = None
-    if args.audit:
+    if args.audit is not None:
         audits_for = [a.strip() for a in args.audit.split(",")]
         for a in audits_for:
             if a not in ("float16", "bfloat16", "float32"):

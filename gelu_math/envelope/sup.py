@@ -572,6 +572,13 @@ def _off_critical_end(core: _Core, end: fmpq, other: fmpq, inward: int) -> fmpq:
     raise CertificationError(f"e′ vanishes at {float(end):.12g} to a high order; cannot isolate its zeros there")
 
 
+def _reaches(attained: Candidate, limit: Candidate) -> bool:
+    """Whether the attained value is certifiably ≥ the limit's (balls), or equal to it in closed form."""
+    if attained.value >= limit.value:
+        return True
+    return attained.exact is not None and limit.exact is not None and sp.simplify(attained.exact - limit.exact) == 0
+
+
 def _select(cands: list[Candidate]) -> tuple[list[Candidate], bool]:
     """Candidates not certifiably below another; attainment must be decided."""
     top = []
@@ -581,10 +588,15 @@ def _select(cands: list[Candidate]) -> tuple[list[Candidate], bool]:
         top.append(c)
     if not top:
         raise CertificationError("no candidate for the supremum")
+    # a limit (at ±∞ or at a breakpoint) that an attained value certifiably reaches, or equals in closed form,
+    # leaves the supremum attained: a minimax design's error equioscillates, so its one-sided limits at the
+    # knots tie with the values there and with interior extrema (an independent review: degree 3 on
+    # [0, 1/1000] was refused)
+    top = [c for c in top if c.attained or not any(o.attained and _reaches(o, c) for o in top)]
     attained = {c.attained for c in top}
     if len(attained) > 1 and _proved_equal(top):
         return top, True  # equal closed forms, one of them taken at a point
     if len(attained) > 1:
-        raise CertificationError("cannot decide whether the supremum is attained (a value at a point and the "
-                                 "limit at infinity agree to working precision)")
+        raise CertificationError("cannot decide whether the supremum is attained (a value at a point and a limit, "
+                                 "at ±∞ or at a breakpoint, agree to working precision)")
     return top, attained.pop()
