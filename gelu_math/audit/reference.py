@@ -96,8 +96,11 @@ class Reference:
     def signed_zeros(self, fmt: FloatFormat, xs: np.ndarray, want_bits: np.ndarray):
         """``want_bits`` with each ±0 given the sign of the exact f(x) where f(x) ≠ 0 is certified (a tiny
         negative value rounds to −0: gelu′(−40) = −5.8·10⁻³⁴⁷ in float16), the mask of those inputs (None
-        when there are none) and whether some ±0 could not be signed because f's signs are not certified.  The float64 stage cannot see it (Φ(−40)
-        underflows, 0 + (−0) = +0); where f(x) = 0 exactly the sign stays as computed.  Shared by every path."""
+        when there are none) and whether some ±0 could not be signed because f's signs are not certified.
+        The float64 stage cannot see it (Φ(−40) underflows, 0 + (−0) = +0); where f(x) = 0 exactly the sign
+        stays as computed.  Shared by every path (numpy, compiled, device).  A time limit in the symbolic
+        isolation of f's zeros stays an error (:class:`~gelu_math.errors.SymbolicTimeout`), never
+        "unsigned"."""
         mag = fmt.uint(fmt.sign_mask - 1)
         z = np.flatnonzero((want_bits & mag) == fmt.uint(0))
         if not z.size:
