@@ -270,3 +270,22 @@ def test_identity_sides_must_be_defined_on_the_line():
     for lhs, rhs in (("log(x) + log(x)", "2*log(x)"), ("(x^2 - 1)/(x - 1)", "x + 1")):
         with pytest.raises(InputError, match="for every real x"):
             claims_from_toml(claim("identity", "i", lhs=lhs, rhs=rhs))
+
+
+def test_toml_floats_are_read_as_written():
+    # A bare TOML float was read as its double's shortest repr: `within = [1.4, 1.414213562373095048]` became
+    # [1.4, 1.4142135623730951] and held for √2 = 1.41421356237309504880…, while the same claim with strings
+    # failed; `approx = 1.1290` lost the 0 that sets its width (an independent review).  Now both forms agree.
+    floats = "[[claim]]\nid = \"f\"\nsource = \"t\"\ntext = \"t\"\nkind = \"constant\"\nexpr = \"sqrt(2)\"\n" \
+             "within = [1.4, 1.414213562373095048]\n"
+    strings = floats.replace('id = "f"', 'id = "s"').replace("[1.4, 1.414213562373095048]",
+                                                            '["1.4", "1.414213562373095048"]')
+    assert verdicts(floats) == verdicts(strings) == ["false"]
+    # sup|f′| of GELU = 1.12890414518515…: "≈ 1.1290" means [1.12895, 1.12905] (false), "≈ 1.129" [1.1285, 1.1295]
+    lip = claim("value", function="gelu", fact="lipschitz", approx="X").replace('"X"', "1.1290")
+    assert verdicts(lip) == verdicts(claim("value", function="gelu", fact="lipschitz", approx="1.1290")) == ["false"]
+    assert verdicts(claim("value", function="gelu", fact="lipschitz", approx="1.129")) == ["true"]
+    # underscores as TOML allows them, and a float id stays an error
+    assert verdicts(claim("constant", expr="1/10", approx="X").replace('"X"', "0.100_0")) == ["true"]
+    with pytest.raises(InputError):
+        claims_from_toml(claim("constant", expr="1/10", approx="0.1").replace('id = "c"', "id = 1.5"))
