@@ -624,3 +624,14 @@ def test_odd_functions_have_mean_exactly_zero_checked_by_parity_and_quadrature()
             assert mean.value.exact == 0 and "f is odd" in mean.steps[0].text
     assert set(odd) >= {"tanh", "softsign", "erf", "hardtanh"}
     assert M_("tanh", mean="1/2", digits=20).moments["mean"].method.value == "certified"  # not symmetric
+
+
+def test_readme_selu_gain_example():
+    # The README's example was `equals="1"`, which is false: SELU's λ, α as the paper prints them (31 digits)
+    # give a std gain of 1 − 6.8·10⁻³³ (an independent review, mpmath quadrature with the registered
+    # constants); at 40 digits the ball refutes "= 1", and the README now says approx="1.0000000000".
+    from gelu_math.testing import assert_fact
+
+    assert_fact("selu", "gaussian.gains.std", approx="1.0000000000")
+    with pytest.raises(AssertionError):
+        assert_fact("selu", "gaussian.gains.std", equals="1", digits=40)
