@@ -379,14 +379,13 @@ def _convexity(b: _Builder) -> Fact:
     _require_continuous(b, "convexity intervals")
     p = b.profile(1)
     merged = _merge(p.segments, b.digits, _kinks(b, p))
-    jumps = kinks(b.pieces)
+    kind = kinks(b.pieces)
     ivs = Segments((Interval(i.lo, i.hi, _SHAPE[i.label]) for i in merged), "shape",
-                   tuple((x_, _SHAPE[k]) for x_, k in jumps.items()))  # in the breakpoints' order
+                   tuple((x_, _SHAPE[k]) for x_, k in kind.items()))  # in the breakpoints' order
     steps = [Step("The sign of f″ between consecutive zeros of f″ and breakpoints is read off a certified "
                   "ball; at a breakpoint where f′ jumps up (down) the kink is convex (concave); segments of one "
                   "strict shape merge, and a linear stretch is listed on its own.")]
     # the kinks themselves: the table alone reads "convex, linear" for SELU as for ELU, yet SELU's f′ jumps down
-    kind = kinks(b.pieces)
     for bp in smoothness(b.pieces).breakpoints:
         if bp.x in kind:
             steps.append(Step(f"At x = {{0}} f′ jumps from {{1}} (left) to {{2}} (right): a {_SHAPE[kind[bp.x]]} "

@@ -62,36 +62,30 @@ class Reference:
         return self.impl.label
 
     @functools.cached_property
-    def sign_segments(self) -> tuple | None:
-        """The certified sign of f on ℝ: sorted ``(lo, hi, sign)`` with float64 ends strictly outside the
-        certified balls of f's zeros and breakpoints, so sign(f(x)) = sign for every float lo < x < hi;
-        pieces where f ≡ 0 are left out.  None when f's zeros cannot be certified (Snake's infinitely many).
-        Computed on first use: only a chunk whose correctly rounded outputs include ±0 needs it."""
+    def sign_segments(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """The certified sign of f on ℝ as arrays ``(lo, hi, sign)``, sorted, with float64 ends strictly outside
+        the certified balls of f's zeros and breakpoints (:func:`~gelu_math.certified.profile.sign_segments`),
+        so sign(f(x)) = sign for every float lo < x < hi; pieces where f ≡ 0 are left out.  None when f's
+        zeros cannot be certified (Snake's infinitely many).  Computed on first use: only a chunk whose
+        correctly rounded outputs include ±0 needs it."""
         from ..analysis.calculus import derivative
         from ..analysis.pieces import decompose
-        from ..certified.profile import Point, point_ball, strict_sign, strictly_between
+        from ..certified.profile import point_ball, sign_segments
         from ..certified.zeros import all_zeros
         from ..errors import CertificationError, UnsupportedError
 
         try:
             g = decompose(self.impl.definition)
-            zeros = all_zeros(g, derivative(g, 1))
-            out = []
-            for piece, pz in zip(g.pieces, zeros):
-                if pz.flat:
-                    continue
-                pts = [None if piece.lo == -sp.oo else Point(piece.lo, True), *(Point(r, False) for r in pz.roots),
-                       None if piece.hi == sp.oo else Point(piece.hi, True)]
-                for a, b in zip(pts, pts[1:]):
-                    s = strict_sign(piece.expr, strictly_between(a, b)) if piece.expr.has(x) else \
-                        (1 if piece.expr > 0 else -1)
-                    lo = -math.inf if a is None else math.nextafter(float(point_ball(a).upper()), math.inf)
-                    hi = math.inf if b is None else math.nextafter(float(point_ball(b).lower()), -math.inf)
-                    if lo < hi:
-                        out.append((lo, hi, s))
-            return tuple(out)
+            segments = sign_segments(g, all_zeros(g, derivative(g, 1)))
         except (CertificationError, UnsupportedError):
             return None
+        out = []
+        for seg in segments:
+            lo = -math.inf if seg.lo is None else math.nextafter(float(point_ball(seg.lo).upper()), math.inf)
+            hi = math.inf if seg.hi is None else math.nextafter(float(point_ball(seg.hi).lower()), -math.inf)
+            if seg.sign != 0 and lo < hi:
+                out.append((lo, hi, seg.sign))
+        return tuple(np.array(col, dtype=float) for col in zip(*out)) if out else (np.empty(0),) * 3
 
     def signed_zeros(self, fmt: FloatFormat, xs: np.ndarray, want_bits: np.ndarray):
         """``want_bits`` with each ±0 given the sign of the exact f(x) where f(x) ≠ 0 is certified (a tiny
@@ -107,12 +101,9 @@ class Reference:
             return want_bits, None, False
         if self.sign_segments is None:
             return want_bits, None, True
-        if not self.sign_segments:
+        los, his, signs = self.sign_segments
+        if not los.size:
             return want_bits, None, False
-        segs = self.sign_segments
-        los = np.array([s[0] for s in segs])
-        his = np.array([s[1] for s in segs])
-        signs = np.array([s[2] for s in segs])
         xz = xs[z]
         k = np.searchsorted(los, xz, side="left") - 1  # the last segment with lo < x
         ok = k >= 0

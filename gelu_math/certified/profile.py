@@ -101,16 +101,6 @@ def point_ball(p: Point, digits: int = 17) -> arb:
     return _ball(p, digits)
 
 
-def strictly_between(lo: Point | None, hi: Point | None) -> sp.Rational:
-    """A rational strictly between two partition points (None: ±∞), checked against their balls."""
-    return _sample(lo, hi)
-
-
-def strict_sign(expr: sp.Expr, point: sp.Rational) -> int:
-    """The sign (±1) of ``expr`` at ``point``, certified by a ball that excludes 0."""
-    return _strict_sign(expr, point)
-
-
 def _ball(p: Point, digits: int = 17) -> arb:
     return p.at.ball(digits) if isinstance(p.at, Root) else exact_number(p.at, digits).ball
 
@@ -146,13 +136,12 @@ def _strict_sign(expr: sp.Expr, point: sp.Rational) -> int:
     raise CertificationError(f"undecided sign of {expr} at {point}")
 
 
-def profile(F: Pieces, dF: Pieces, ddF: Pieces, digits: int) -> Profile:
-    """Critical points, monotone segments and range of F on ℝ (certified, complete)."""
-    zeros = all_zeros(dF, ddF)
+def sign_segments(G: Pieces, zeros) -> list[Segment]:
+    """The partition of ℝ by G's breakpoints and its zeros (``zeros``: :func:`all_zeros` of G) into
+    segments with G's certified sign on each (0 on a piece where G ≡ 0): a ball at a rational strictly
+    inside the segment that excludes 0."""
     segments: list[Segment] = []
-    steps: list[Step] = []
-    for i, (piece, pz) in enumerate(zip(F.pieces, zeros)):
-        steps.extend(pz.steps)
+    for i, (piece, pz) in enumerate(zip(G.pieces, zeros)):
         lo = None if piece.lo == -sp.oo else Point(piece.lo, True)
         hi = None if piece.hi == sp.oo else Point(piece.hi, True)
         if pz.flat:
@@ -160,9 +149,16 @@ def profile(F: Pieces, dF: Pieces, ddF: Pieces, digits: int) -> Profile:
             continue
         pts = [lo] + [Point(r, False) for r in pz.roots] + [hi]
         for a, b in zip(pts, pts[1:]):
-            s = _strict_sign(dF.pieces[i].expr, _sample(a, b)) if dF.pieces[i].expr.has(x) else \
-                (1 if dF.pieces[i].expr > 0 else -1)
+            s = _strict_sign(piece.expr, _sample(a, b)) if piece.expr.has(x) else (1 if piece.expr > 0 else -1)
             segments.append(Segment(a, b, s, i))
+    return segments
+
+
+def profile(F: Pieces, dF: Pieces, ddF: Pieces, digits: int) -> Profile:
+    """Critical points, monotone segments and range of F on ℝ (certified, complete)."""
+    zeros = all_zeros(dF, ddF)
+    segments = sign_segments(dF, zeros)
+    steps: list[Step] = [s for pz in zeros for s in pz.steps]
     criticals = []
     for k, seg in enumerate(segments[:-1]):
         nxt = segments[k + 1]

@@ -100,9 +100,7 @@ def number(value, where: str, *, infinite: bool = False) -> sp.Expr:
     """An exact real constant from a string (whitelist grammar: sqrt, exp, LambertW, Phi, …) or int."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise InputError(f"{where}: expected a number or a string, got {value!r}")
-    if isinstance(value, TomlFloat):  # a TOML float, as written in the file (every digit, trailing zeros)
-        value = str(value).replace("_", "")
-    elif isinstance(value, float):  # a Python float from the API: its shortest repr
+    if isinstance(value, float):  # a Python float from the API: its shortest repr (TOML floats arrive as text)
         value = repr(value)
     try:
         if isinstance(value, int):
@@ -120,8 +118,7 @@ def number(value, where: str, *, infinite: bool = False) -> sp.Expr:
 
 def approx_interval(value, where: str) -> tuple[sp.Expr, sp.Expr]:
     """'−0.17' means "rounds to −0.17": the interval [−0.175, −0.165] (half a unit of the last digit)."""
-    text = (str(value).replace("_", "") if isinstance(value, TomlFloat) else value if isinstance(value, str)
-            else repr(value) if isinstance(value, float) else None)  # TOML floats as written: 1.1290 keeps its 0
+    text = value if isinstance(value, str) else repr(value) if isinstance(value, float) else None
     if text is None or isinstance(value, bool):
         raise InputError(f"{where}: approx expects a decimal string such as \"-0.17\", got {value!r}")
     if len(text) > 60 or not _DECIMAL.fullmatch(text.strip()):  # ASCII digits only (Decimal takes '٣', '1_0')
@@ -152,10 +149,6 @@ def comparison(spec: dict, where: str, allow_list: bool = False) -> Comparison |
 
 
 def _one(how: str, raw, where: str) -> Comparison:
-    if isinstance(raw, TomlFloat):
-        raw = str(raw).replace("_", "")  # as written, TOML's digit separators dropped
-    elif isinstance(raw, list):
-        raw = [str(v).replace("_", "") if isinstance(v, TomlFloat) else v for v in raw]
     if how == "equals":
         v = number(raw, where)
         return Comparison(how, raw, v, v)
@@ -374,11 +367,16 @@ _SPECS = {"property": _property, "value": _value, "zero_set": _zero_set, "coeffi
           "relax": _relax}
 
 
+def _written_float(text: str) -> TomlFloat:
+    return TomlFloat(text.replace("_", ""))
+
+
 def claims_from_toml(text: str, source: str = "<string>") -> list[Claim]:
     """Validated claims of a TOML document (``[[claim]]`` tables)."""
-    # floats kept as written (TomlFloat): 1.414213562373095048 is that decimal, not the nearest double, and
-    # approx = 1.1290 keeps the 0 that sets its width (an independent review found verdicts flipping)
-    doc = load_document(text, source, "claim", "[[claim]] tables", parse_float=TomlFloat)
+    # floats kept as written (TomlFloat, TOML's digit separators dropped): 1.414213562373095048 is that decimal,
+    # not the nearest double, and approx = 1.1290 keeps the 0 that sets its width (an independent review found
+    # verdicts flipping); every number of a claim is then read from its text, as a quoted one is
+    doc = load_document(text, source, "claim", "[[claim]] tables", parse_float=_written_float)
     raw = doc.get("claim")
     if not isinstance(raw, list) or not raw:
         raise InputError(f"{source}: no [[claim]] tables")
